@@ -1,0 +1,23 @@
+"""The library's own exceptions; the CLI turns them into one-line messages and exit codes."""
+
+from __future__ import annotations
+
+
+class HeartSimError(Exception):
+    """Base class for errors a user can fix."""
+
+    exit_code = 2
+
+
+class ScenarioError(HeartSimError):
+    """A scenario file is unreadable or invalid: names the file, the key path and the reason."""
+
+    def __init__(self, source: str, problems: list[tuple[str, str]]):
+        self.source = source
+        self.problems = problems
+        lines = [f"{source}: {path or '<top>'}: {why}" for path, why in problems]
+        super().__init__("\n".join(lines))
+
+
+class ResultsExistError(HeartSimError):
+    """Results from different inputs are already in the output folder."""

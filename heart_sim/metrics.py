@@ -1,0 +1,208 @@
+"""Pure functions: records -> per-replication KPIs -> summary with 95% confidence intervals.
+
+Only calls that arrive inside the measured window [end of warm-up, end of run) count;
+time integrals (staffed, busy, queue) are clipped to the same window by the meters.
+Times are minutes, except CN follow-up delays (hours) and staffed/overtime (hours).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from .records import RepRecords
+from .routing import OUTCOME_KEYS, Outcome
+from .scenario import PROGRAMS, Scenario
+from .schedules import DAY_NAMES, HOURS_PER_WEEK, MIN_PER_HOUR, MIN_PER_WEEK
+
+PERCENTILES = (50, 90, 95)
+# Times reported with percentiles: metric -> unit.
+TIME_METRICS = {
+    "ccd_answer_wait": "min",
+    "crt_response_time": "min",
+    "cor_response_time": "min",
+    "crt_queue_wait": "min",
+    "cor_queue_wait": "min",
+    "cn_followup_delay": "h",
+    "ccd_followup_delay": "h",
+}
+HEADLINE = (
+    "calls_per_week",
+    "diversion_rate",
+    "heart_response_rate",
+    "ccd_resolved_share",
+    "crt_served_share",
+    "cor_served_share",
+    "fallback_out_of_hours_share",
+    "fallback_out_of_area_share",
+    "fallback_no_unit_share",
+    "fallback_referred_share",
+    "ccd_answer_wait",
+    "crt_response_time",
+    "crt_response_time_p90",
+    "cor_response_time",
+    "cn_followup_delay",
+    "cn_followup_within_target",
+    "ccd_utilization",
+    "crt_utilization",
+    "cor_utilization",
+    "cn_utilization",
+)
+
+
+def _time_stats(out: dict[str, float], name: str, values: np.ndarray) -> None:
+    """Mean and percentiles of one replication's times (NaN where there were none)."""
+    values = values[~np.isnan(values)]
+    if values.size:
+        out[name] = float(values.mean())
+        for q, v in zip(PERCENTILES, np.percentile(values, PERCENTILES)):
+            out[f"{name}_p{q}"] = float(v)
+    else:
+        out[name] = math.nan
+        for q in PERCENTILES:
+            out[f"{name}_p{q}"] = math.nan
+
+
+def replication_kpis(rec: RepRecords, scenario: Scenario) -> dict[str, float]:
+    """Every headline number of one replication, as a flat dict."""
+    c = rec.calls
+    window = (c.t_arrive >= rec.t0) & (c.t_arrive < rec.t1)
+    weeks = (rec.t1 - rec.t0) / MIN_PER_WEEK
+    outcome = c.outcome[window]
+    n = int(window.sum())
+    k: dict[str, float] = {"replication": rec.replication, "calls_total": n}
+    k["calls_per_week"] = n / weeks
+    counts = {key: int((outcome == code).sum()) for code, key in OUTCOME_KEYS.items()}
+    k["in_system"] = int((outcome == Outcome.IN_SYSTEM).sum())
+    for key, v in counts.items():
+        k[key] = v
+    for key, v in counts.items():
+        k[f"{key}_share"] = v / n if n else math.nan
+    k["diversion_rate"] = (counts["ccd_resolved"] + counts["crt_served"]) / n if n else math.nan
+    heart = counts["ccd_resolved"] + counts["crt_served"] + counts["cor_served"]
+    k["heart_response_rate"] = heart / n if n else math.nan
+
+    # CCD: waits of calls sent to a clinician.
+    sent = window & ~np.isnan(c.ccd_wait)
+    k["ccd_assessed"] = int((window & c.ccd_answered).sum())
+    _time_stats(k, "ccd_answer_wait", c.ccd_wait[window & c.ccd_answered])
+    k["ccd_p_wait"] = float((c.ccd_wait[sent] > 0).mean()) if sent.any() else math.nan
+    k["ccd_unanswered"] = int((sent & ~c.ccd_answered).sum())
+
+    # Field teams: response time = wait for a team + travel; queue wait alone for theory checks.
+    for code, name in ((1, "crt"), (2, "cor")):
+        asked = window & (c.dispatched_to == code)
+        served = asked & ~np.isnan(c.t_unit_start)
+        k[f"{name}_requests"] = int(asked.sum())
+        _time_stats(k, f"{name}_response_time", c.response_time[served])
+        _time_stats(k, f"{name}_queue_wait", c.dispatch_wait[served])
+        waits = c.dispatch_wait[asked]
+        waits = waits[~np.isnan(waits)]
+        k[f"{name}_p_wait"] = float((waits > 0).mean()) if waits.size else math.nan
+        k[f"{name}_mean_wait_all"] = float(waits.mean()) if waits.size else math.nan
+
+    # Care Navigation: delay from referral to contact, and the share within target.
+    target_min = scenario.programs.cn.target_hours * MIN_PER_HOUR
+    ref = (c.cn_referred >= rec.t0) & (c.cn_referred < rec.t1)
+    delay = c.cn_start[ref] - c.cn_referred[ref]
+    k["cn_referrals"] = int(ref.sum())
+    k["cn_pending_at_end"] = int(np.isnan(delay).sum())
+    _time_stats(k, "cn_followup_delay", delay / MIN_PER_HOUR)
+    # A referral still waiting at the end counts as a miss once its target has passed;
+    # one younger than the target at the end cannot be judged and is left out.
+    judged = ~np.isnan(delay) | (rec.t1 - c.cn_referred[ref] > target_min)
+    within = ~np.isnan(delay) & (delay <= target_min)
+    k["cn_followup_within_target"] = float(within[judged].mean()) if judged.any() else math.nan
+
+    fu = (c.fu_created >= rec.t0) & (c.fu_created < rec.t1)
+    k["ccd_followups"] = int(fu.sum())
+    _time_stats(k, "ccd_followup_delay", (c.fu_start[fu] - c.fu_created[fu]) / MIN_PER_HOUR)
+
+    # Staffing: busy on-shift unit-minutes over staffed unit-minutes; overtime separately.
+    window_min = rec.t1 - rec.t0
+    for p in PROGRAMS:
+        m = rec.meters[p]
+        staffed = sum(m.staffed)
+        k[f"{p}_staffed_hours"] = staffed / MIN_PER_HOUR
+        k[f"{p}_overtime_hours"] = sum(m.overtime) / MIN_PER_HOUR
+        k[f"{p}_utilization"] = sum(m.busy) / staffed if staffed else math.nan
+        k[f"{p}_queue_len"] = sum(m.queue) / window_min
+    return k
+
+
+def replication_by_hour(rec: RepRecords) -> dict[str, np.ndarray]:
+    """Per-hour-of-week means per week (168 values each) for one replication."""
+    c = rec.calls
+    window = (c.t_arrive >= rec.t0) & (c.t_arrive < rec.t1)
+    weeks = (rec.t1 - rec.t0) / MIN_PER_WEEK
+    hour = (c.t_arrive[window] // MIN_PER_HOUR).astype(np.int64) % HOURS_PER_WEEK
+    outcome = c.outcome[window]
+    out = {"arrivals": np.bincount(hour, minlength=HOURS_PER_WEEK) / weeks}
+    for code, key in OUTCOME_KEYS.items():
+        if key.startswith("fallback_"):
+            sel = hour[outcome == code]
+            out[key] = np.bincount(sel, minlength=HOURS_PER_WEEK) / weeks
+    for p in PROGRAMS:
+        m = rec.meters[p]
+        per_hour_min = weeks * MIN_PER_HOUR
+        out[f"{p}_staffed_units"] = np.asarray(m.staffed) / per_hour_min
+        out[f"{p}_busy_units"] = np.asarray(m.busy) / per_hour_min
+    return out
+
+
+def t_interval(values: np.ndarray, level: float = 0.95) -> tuple[float, float, float, float]:
+    """Mean, lower and upper bound of a t-interval, and the standard deviation."""
+    v = np.asarray(values, dtype=float)
+    v = v[~np.isnan(v)]
+    if v.size == 0:
+        return (math.nan,) * 4
+    mean = float(v.mean())
+    if v.size == 1:
+        return mean, math.nan, math.nan, math.nan
+    sd = float(v.std(ddof=1))
+    half = float(stats.t.ppf(0.5 + level / 2, v.size - 1)) * sd / math.sqrt(v.size)
+    return mean, mean - half, mean + half, sd
+
+
+def summarise(replications: pd.DataFrame) -> pd.DataFrame:
+    """One row per metric: mean over replications, 95% t-interval, sd, replications used."""
+    rows = []
+    for col in replications.columns:
+        if col == "replication":
+            continue
+        values = replications[col].to_numpy(dtype=float)
+        mean, lo, hi, sd = t_interval(values)
+        rows.append(
+            {
+                "metric": col,
+                "mean": mean,
+                "ci_low": lo,
+                "ci_high": hi,
+                "sd": sd,
+                "n_reps": int((~np.isnan(values)).sum()),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def summarise_by_hour(per_rep: list[dict[str, np.ndarray]]) -> pd.DataFrame:
+    """168 rows: each by-hour quantity averaged over replications."""
+    hours = np.arange(HOURS_PER_WEEK)
+    df = pd.DataFrame(
+        {
+            "hour_of_week": hours,
+            "day": [DAY_NAMES[h // 24] for h in hours],
+            "hour": hours % 24,
+        }
+    )
+    for key in per_rep[0]:
+        df[key] = np.mean([r[key] for r in per_rep], axis=0)
+    for p in PROGRAMS:
+        staffed = df[f"{p}_staffed_units"].to_numpy()
+        busy = df[f"{p}_busy_units"].to_numpy()
+        with np.errstate(invalid="ignore", divide="ignore"):
+            df[f"{p}_utilization"] = np.where(staffed > 0, busy / staffed, np.nan)
+    return df

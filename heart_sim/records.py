@@ -1,0 +1,64 @@
+"""What one replication leaves behind: per-call arrays and per-program time integrals.
+
+The model fills these and computes no statistics; ``metrics`` turns them into numbers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .staffing import PoolMeter
+
+
+def _nan(n: int) -> np.ndarray:
+    return np.full(n, np.nan)
+
+
+@dataclass
+class CallRecords:
+    """One row per call that arrived (warm-up included); NaN where a step did not happen."""
+
+    t_arrive: np.ndarray
+    call_type: np.ndarray
+    in_pilot: np.ndarray
+    outcome: np.ndarray = field(init=False)
+    ccd_wait: np.ndarray = field(init=False)  # arrival -> clinician answers (or gives up)
+    ccd_answered: np.ndarray = field(init=False)
+    dispatched_to: np.ndarray = field(init=False)  # -1 none, 1 CRT, 2 CoR
+    dispatch_wait: np.ndarray = field(init=False)  # request -> unit assigned (or gave up)
+    t_unit_start: np.ndarray = field(init=False)  # when a field unit took the call
+    response_time: np.ndarray = field(init=False)  # request -> arrival on scene
+    cn_referred: np.ndarray = field(init=False)  # time of CN referral
+    cn_start: np.ndarray = field(init=False)  # time CN made contact
+    fu_created: np.ndarray = field(init=False)  # time a CCD follow-up call was queued
+    fu_start: np.ndarray = field(init=False)  # time a clinician made it
+
+    def __post_init__(self) -> None:
+        n = len(self.t_arrive)
+        self.outcome = np.full(n, -1, dtype=np.int8)
+        self.ccd_answered = np.zeros(n, dtype=bool)
+        self.dispatched_to = np.full(n, -1, dtype=np.int8)
+        for name in (
+            "ccd_wait",
+            "dispatch_wait",
+            "t_unit_start",
+            "response_time",
+            "cn_referred",
+            "cn_start",
+            "fu_created",
+            "fu_start",
+        ):
+            setattr(self, name, _nan(n))
+
+
+@dataclass
+class RepRecords:
+    """Everything measured in one replication."""
+
+    replication: int
+    t0: float  # start of the measured window (end of warm-up), minutes
+    t1: float  # end of the run, minutes
+    calls: CallRecords
+    meters: dict[str, PoolMeter]

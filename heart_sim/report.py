@@ -1,0 +1,186 @@
+"""Results on disk: CSV / JSON tables, a short Markdown report and a manifest.
+
+Every file is written atomically (temporary file + rename), the manifest last, so an
+interrupted write leaves the previous file or none. Results from different inputs are never
+overwritten unless asked (``force``); the manifest records what produced them.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from . import __version__
+from .errors import ResultsExistError
+from .metrics import HEADLINE, PERCENTILES, TIME_METRICS
+from .runner import RunResult
+from .scenario import scenario_hash
+
+FLOAT_FORMAT = "%.10g"
+
+
+def atomic_write(path: Path, text: str) -> None:
+    """Write text to path so that readers see the old file or the new one, never half."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def manifest(result: RunResult) -> dict:
+    return {
+        "scenario": result.scenario.name,
+        "scenario_hash": scenario_hash(result.scenario),
+        "seed": result.seed,
+        "reps": result.reps,
+        "heart_sim_version": __version__,
+    }
+
+
+def check_can_write(folder: Path, result: RunResult, force: bool) -> None:
+    """Refuse to overwrite results that came from other inputs, unless forced."""
+    existing = folder / "manifest.json"
+    if force or not existing.exists():
+        return
+    try:
+        old = json.loads(existing.read_text())
+    except (OSError, ValueError):
+        old = None
+    if old != manifest(result):
+        raise ResultsExistError(
+            f"{folder}: holds results from other inputs (scenario, seed or reps differ); "
+            "choose another --out or pass --force to replace them"
+        )
+
+
+def _clean(x: float) -> float | None:
+    return None if isinstance(x, float) and math.isnan(x) else x
+
+
+def summary_json(summary: pd.DataFrame) -> dict:
+    """metric -> {mean, ci_low, ci_high, sd, n_reps[, unit, percentiles]}."""
+    rows = {r.metric: r for r in summary.itertuples(index=False)}
+
+    def entry(r) -> dict:
+        return {k: _clean(getattr(r, k)) for k in ("mean", "ci_low", "ci_high", "sd")} | {
+            "n_reps": int(r.n_reps)
+        }
+
+    out: dict[str, dict] = {}
+    pct_names = {f"{m}_p{q}" for m in TIME_METRICS for q in PERCENTILES}
+    for name, r in rows.items():
+        if name in pct_names:
+            continue
+        e = entry(r)
+        if name in TIME_METRICS:
+            e["unit"] = TIME_METRICS[name]
+            e["percentiles"] = {
+                f"p{q}": entry(rows[f"{name}_p{q}"]) for q in PERCENTILES if f"{name}_p{q}" in rows
+            }
+        out[name] = e
+    return out
+
+
+def fmt_ci(row: pd.Series | None, digits: int = 3) -> str:
+    if row is None or pd.isna(row["mean"]):
+        return "n/a"
+    if pd.isna(row["ci_low"]):
+        return f"{row['mean']:.{digits}g}"
+    return f"{row['mean']:.{digits}g} [{row['ci_low']:.{digits}g}, {row['ci_high']:.{digits}g}]"
+
+
+def headline_rows(summary: pd.DataFrame) -> list[tuple[str, str]]:
+    """(metric, 'mean [95% CI]') for the headline metrics, in a fixed order."""
+    idx = summary.set_index("metric")
+    return [(m, fmt_ci(idx.loc[m] if m in idx.index else None)) for m in HEADLINE if m in idx.index]
+
+
+def markdown_report(result: RunResult) -> str:
+    s = result.scenario
+    summary = result.summary
+    idx = summary.set_index("metric")
+    lines = [
+        f"# heart-sim results: {s.name}",
+        "",
+        s.description.strip(),
+        "",
+        f"- replications: {result.reps}, seed: {result.seed}, heart-sim {__version__}",
+        f"- measured: {s.horizon_weeks} weeks after a {s.warmup_weeks}-week warm-up "
+        "(the warm-up is simulated and discarded)",
+        "- values: mean over replications with a 95% t-interval in brackets",
+        "",
+        "## Headline",
+        "",
+        "| metric | mean [95% CI] |",
+        "|---|---|",
+    ]
+    lines += [f"| {m} | {v} |" for m, v in headline_rows(summary)]
+    lines += [
+        "",
+        "## Times (mean over replications of each percentile)",
+        "",
+        "| metric | unit | mean | p50 | p90 | p95 |",
+        "|---|---|---|---|---|---|",
+    ]
+    for m, unit in TIME_METRICS.items():
+        if m not in idx.index:
+            continue
+        cells = [fmt_ci(idx.loc[m])] + [
+            fmt_ci(idx.loc[f"{m}_p{q}"]) if f"{m}_p{q}" in idx.index else "n/a" for q in PERCENTILES
+        ]
+        lines.append(f"| {m} | {unit} | " + " | ".join(cells) + " |")
+    lines += [
+        "",
+        "## Staffing",
+        "",
+        "| program | staffed h | overtime h | utilization |",
+        "|---|---|---|---|",
+    ]
+    for p in ("ccd", "crt", "cor", "cn"):
+        lines.append(
+            f"| {p} | {fmt_ci(idx.loc[f'{p}_staffed_hours'], 6)} | "
+            f"{fmt_ci(idx.loc[f'{p}_overtime_hours'])} | {fmt_ci(idx.loc[f'{p}_utilization'])} |"
+        )
+    lines += [
+        "",
+        "Files: summary.csv, summary.json, replications.csv, by_hour.csv, "
+        "scenario.yaml (the resolved scenario), manifest.json.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def write_results(result: RunResult, out: Path, force: bool = False) -> Path:
+    """Write a run's files to ``out/<scenario name>/`` and return that folder."""
+    folder = Path(out) / result.scenario.name
+    check_can_write(folder, result, force)
+    summary = result.summary
+    atomic_write(folder / "summary.csv", summary.to_csv(index=False, float_format=FLOAT_FORMAT))
+    atomic_write(folder / "summary.json", json.dumps(summary_json(summary), indent=2) + "\n")
+    atomic_write(
+        folder / "replications.csv",
+        result.replications.to_csv(index=False, float_format=FLOAT_FORMAT),
+    )
+    atomic_write(
+        folder / "by_hour.csv", result.by_hour.to_csv(index=False, float_format=FLOAT_FORMAT)
+    )
+    atomic_write(
+        folder / "scenario.yaml",
+        yaml.safe_dump(result.scenario.model_dump(mode="json"), sort_keys=False),
+    )
+    atomic_write(folder / "report.md", markdown_report(result))
+    atomic_write(folder / "manifest.json", json.dumps(manifest(result), indent=2) + "\n")
+    return folder

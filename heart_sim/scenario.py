@@ -1,0 +1,357 @@
+"""Scenario: YAML in, a frozen, validated description of the system out.
+
+Every model is frozen with ``extra="forbid"`` so a misspelled key is an error rather than
+a silent default. Errors name the file, the key path and the reason (``ScenarioError``).
+Nothing here runs the simulation; the model reads a Scenario and never changes it.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import numpy as np
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from .distributions import Distribution, Fixed
+from .errors import ScenarioError
+from .schedules import (
+    DAY_NAMES,
+    HOURS_PER_WEEK,
+    MIN_PER_HOUR,
+    ShiftSpec,
+    WeeklySchedule,
+    build_weekly,
+)
+
+Prob = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
+NonNeg = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+SUM_TOL = 1e-6
+PROGRAMS = ("ccd", "crt", "cor", "cn")
+DAY_GROUPS = {
+    "daily": DAY_NAMES,
+    "weekdays": DAY_NAMES[:5],
+    "weekends": DAY_NAMES[5:],
+}
+_HHMM = re.compile(r"^(\d{1,2}):(\d{2})$")
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+def _minutes(text: str) -> int:
+    m = _HHMM.match(str(text).strip())
+    if not m:
+        raise ValueError(f"time {text!r} is not HH:MM")
+    h, mi = int(m.group(1)), int(m.group(2))
+    if mi >= 60 or h > 24 or (h == 24 and mi):
+        raise ValueError(f"time {text!r} is outside 00:00-24:00")
+    return h * MIN_PER_HOUR + mi
+
+
+class Shift(Frozen):
+    """Units on duty on some days between start and end (end <= start runs past midnight)."""
+
+    days: list[str] | str = Field(
+        description="day names (mon..sun) or one of daily, weekdays, weekends"
+    )
+    start: str = Field(description="HH:MM, 00:00-23:59")
+    end: str = Field(description="HH:MM, 00:01-24:00; at or before start = next day")
+    units: int = Field(ge=0, le=10_000, description="units (clinicians or teams) on duty")
+
+    @field_validator("days")
+    @classmethod
+    def _days(cls, v: list[str] | str) -> list[str]:
+        names = list(DAY_GROUPS[v]) if isinstance(v, str) and v in DAY_GROUPS else v
+        if isinstance(names, str):
+            raise ValueError(f"{v!r} is not a list of days nor one of {sorted(DAY_GROUPS)}")
+        out = []
+        for d in names:
+            key = str(d).strip().lower()[:3]
+            if key not in DAY_NAMES or len(str(d).strip()) < 3:
+                raise ValueError(f"{d!r} is not a day name (mon..sun)")
+            out.append(key)
+        if not out:
+            raise ValueError("a shift needs at least one day")
+        if len(set(out)) != len(out):
+            raise ValueError("a day is listed twice")
+        return out
+
+    @model_validator(mode="after")
+    def _times(self) -> Shift:
+        start, end = _minutes(self.start), _minutes(self.end)
+        if start >= 24 * MIN_PER_HOUR:
+            raise ValueError("start must be before 24:00")
+        if start == end:
+            raise ValueError(
+                f"shift {self.start}-{self.end} has zero length (a full day is 00:00-24:00)"
+            )
+        return self
+
+    def spec(self) -> ShiftSpec:
+        return ShiftSpec(
+            days=tuple(DAY_NAMES.index(d) for d in self.days),
+            start_min=_minutes(self.start),
+            end_min=_minutes(self.end),
+            units=self.units,
+        )
+
+
+class _Program(Frozen):
+    shifts: list[Shift] = Field(default_factory=list, description="shift patterns; may be empty")
+    area: Literal["pilot", "city"] = Field(
+        "pilot", description="serves calls inside the pilot area only, or the whole city"
+    )
+
+    def schedule(self) -> WeeklySchedule:
+        return build_weekly(s.spec() for s in self.shifts)
+
+
+class CCD(_Program):
+    """Crisis Call Diversion: clinicians in the 911 center assess callers by phone."""
+
+    area: Literal["pilot", "city"] = "city"
+    phone_time: Distribution = Field(description="assessment / de-escalation call, minutes")
+    answer_patience_min: NonNeg | None = Field(
+        None,
+        description="longest a live call waits for a clinician before 911 dispatches "
+        "it directly; null = no limit",
+    )
+    followup_prob: Prob = Field(
+        0.0, description="share of CCD-resolved calls given a follow-up call"
+    )
+    followup_time: Distribution = Field(
+        default_factory=lambda: Fixed(value=0), description="follow-up call, minutes"
+    )
+    cn_referral_prob: Prob = Field(0.0, description="share of CCD assessments referred to CN")
+
+
+class FieldTeam(_Program):
+    """CRT or CoR: a team dispatched in person."""
+
+    travel_time: Distribution = Field(description="dispatch to arrival, minutes")
+    on_scene_time: Distribution = Field(description="time on scene, minutes")
+    wrap_up_time: Distribution = Field(
+        default_factory=lambda: Fixed(value=0),
+        description="return and documentation before the team is free again, minutes",
+    )
+    patience_min: NonNeg | None = Field(
+        None,
+        description="longest a call waits for a free team before police/EMS are sent; "
+        "null = no limit",
+    )
+    cn_referral_prob: Prob = Field(0.0, description="share of served calls referred to CN")
+
+
+class CareNavigation(_Program):
+    """CN: follow-up contacts after a first encounter; its queue carries over closed hours."""
+
+    contact_time: Distribution = Field(description="a follow-up contact, minutes")
+    target_hours: Annotated[float, Field(gt=0, allow_inf_nan=False)] = Field(
+        48.0, description="follow-up target, hours from referral"
+    )
+
+
+def _never_open_team() -> FieldTeam:
+    return FieldTeam(travel_time=Fixed(value=0), on_scene_time=Fixed(value=0))
+
+
+class Programs(Frozen):
+    ccd: CCD = Field(default_factory=lambda: CCD(phone_time=Fixed(value=0)))
+    crt: FieldTeam = Field(default_factory=_never_open_team)
+    cor: FieldTeam = Field(default_factory=_never_open_team)
+    cn: CareNavigation = Field(default_factory=lambda: CareNavigation(contact_time=Fixed(value=0)))
+
+
+class CCDDecision(Frozen):
+    """What a CCD clinician decides after assessing a call; shares sum to 1."""
+
+    resolve: Prob = 0.0
+    crt: Prob = 0.0
+    cor: Prob = 0.0
+    refer: Prob = 0.0
+
+    @model_validator(mode="after")
+    def _sums(self) -> CCDDecision:
+        total = self.resolve + self.crt + self.cor + self.refer
+        if abs(total - 1) > SUM_TOL:
+            raise ValueError(f"resolve + crt + cor + refer must sum to 1, not {total:.6g}")
+        return self
+
+
+class CallType(Frozen):
+    share: Prob = Field(description="share of all eligible calls")
+    pilot_area_share: Prob = Field(description="share of these calls inside the pilot area")
+    ccd_transfer: Prob = Field(1.0, description="share sent to CCD when a clinician is on duty")
+    ccd_decision: CCDDecision
+    direct: Literal["crt", "cor"] = Field(
+        description="program 911 dispatches when CCD is closed, busy or skipped"
+    )
+
+
+class Demand(Frozen):
+    """Weekly volume of eligible calls and its shape over the week."""
+
+    calls_per_week: Annotated[float, Field(gt=0, le=1e6, allow_inf_nan=False)]
+    multiplier: Annotated[float, Field(gt=0, le=1000, allow_inf_nan=False)] = 1.0
+    hourly_weights: list[NonNeg] | None = Field(None, min_length=24, max_length=24)
+    daily_weights: list[NonNeg] | None = Field(None, min_length=7, max_length=7)
+    hour_of_week_weights: list[NonNeg] | None = Field(None, min_length=168, max_length=168)
+
+    @model_validator(mode="after")
+    def _one_shape(self) -> Demand:
+        if self.hour_of_week_weights is not None and (
+            self.hourly_weights is not None or self.daily_weights is not None
+        ):
+            raise ValueError("give hour_of_week_weights or hourly/daily weights, not both")
+        for name in ("hourly_weights", "daily_weights", "hour_of_week_weights"):
+            w = getattr(self, name)
+            if w is not None and sum(w) <= 0:
+                raise ValueError(f"{name} sum to zero")
+        return self
+
+    def hour_of_week_rates(self) -> np.ndarray:
+        """Expected calls in each of the 168 hours of the week (Monday 00:00 first)."""
+        if self.hour_of_week_weights is not None:
+            w = np.asarray(self.hour_of_week_weights, float)
+        else:
+            hourly = np.asarray(self.hourly_weights or [1.0] * 24, float)
+            daily = np.asarray(self.daily_weights or [1.0] * 7, float)
+            w = np.outer(daily / daily.sum(), hourly / hourly.sum()).ravel()
+        assert w.size == HOURS_PER_WEEK
+        return self.calls_per_week * self.multiplier * w / w.sum()
+
+
+class Scenario(Frozen):
+    name: str = Field(pattern=r"^[A-Za-z0-9_.-]{1,80}$", description="used as the results folder")
+    description: str = ""
+    seed: int = Field(2022, ge=0, le=2**63 - 1, description="default seed for replications")
+    horizon_weeks: int = Field(52, ge=1, le=520, description="measured weeks after warm-up")
+    warmup_weeks: int = Field(1, ge=0, le=52, description="simulated but not measured")
+    demand: Demand
+    call_types: dict[str, CallType] = Field(min_length=1)
+    programs: Programs = Field(default_factory=Programs)
+
+    @model_validator(mode="after")
+    def _shares(self) -> Scenario:
+        total = sum(ct.share for ct in self.call_types.values())
+        if abs(total - 1) > SUM_TOL:
+            raise ValueError(f"call_types shares must sum to 1, not {total:.6g}")
+        return self
+
+    @property
+    def start_min(self) -> float:
+        return float(self.warmup_weeks * 7 * 24 * MIN_PER_HOUR)
+
+    @property
+    def end_min(self) -> float:
+        return float((self.warmup_weeks + self.horizon_weeks) * 7 * 24 * MIN_PER_HOUR)
+
+    def expected_calls(self) -> float:
+        """Expected arrivals over warm-up and horizon (for sizing and run limits)."""
+        weeks = self.warmup_weeks + self.horizon_weeks
+        return float(self.demand.hour_of_week_rates().sum() * weeks)
+
+
+# --- loading ---------------------------------------------------------------------------
+
+
+def _key_path(loc: tuple[Any, ...]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+def _problems(err: ValidationError) -> list[tuple[str, str]]:
+    problems = []
+    for e in err.errors():
+        loc = tuple(e["loc"])
+        msg = e["msg"].removeprefix("Value error, ")
+        if e["type"] in ("missing", "extra_forbidden"):
+            msg = "required key is missing" if e["type"] == "missing" else "unknown key"
+        elif "input" in e and e["type"] not in ("value_error",):
+            shown = repr(e["input"])
+            msg += f" (got {shown[:60]}{'...' if len(shown) > 60 else ''})"
+        problems.append((_key_path(loc), msg))
+    return problems
+
+
+def scenario_from_dict(
+    data: Any, source: str = "<dict>", default_name: str = "scenario"
+) -> Scenario:
+    """Validate a mapping into a Scenario; raise ScenarioError naming source and key paths."""
+    if not isinstance(data, dict):
+        raise ScenarioError(
+            source, [("", f"expected a mapping of keys, got {type(data).__name__}")]
+        )
+    data = dict(data)
+    data.setdefault("name", default_name)
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as err:
+        raise ScenarioError(source, _problems(err)) from None
+    except (OverflowError, ValueError, TypeError) as err:  # e.g. ints too large for numpy
+        raise ScenarioError(source, [("", str(err))]) from None
+
+
+def read_yaml(path: Path) -> Any:
+    """Read a YAML file with the safe loader; errors name the file and the line."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ScenarioError(str(path), [("", "file not found")]) from None
+    except (OSError, UnicodeDecodeError) as err:
+        raise ScenarioError(str(path), [("", f"cannot read: {err}")]) from None
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        where = f"line {mark.line + 1}" if mark is not None else ""
+        problem = getattr(err, "problem", None) or str(err).splitlines()[0]
+        raise ScenarioError(str(path), [(where, f"not valid YAML: {problem}")]) from None
+
+
+def builtin_dir() -> Path:
+    """Folder of the shipped scenarios (inside the wheel, or the source checkout)."""
+    here = Path(__file__).resolve().parent
+    packaged = here / "_scenarios"
+    return packaged if packaged.is_dir() else here.parent / "scenarios"
+
+
+def builtin_scenarios() -> dict[str, Path]:
+    folder = builtin_dir()
+    return {p.stem: p for p in sorted(folder.glob("*.yaml"))} if folder.is_dir() else {}
+
+
+def resolve_path(name_or_path: str | Path) -> Path:
+    """A path to a file, or the name of a built-in scenario."""
+    p = Path(name_or_path)
+    if p.exists() or p.suffix in (".yaml", ".yml"):
+        return p
+    builtin = builtin_scenarios()
+    if str(name_or_path) in builtin:
+        return builtin[str(name_or_path)]
+    raise ScenarioError(
+        str(name_or_path),
+        [("", f"no such file, nor a built-in scenario (built-in: {', '.join(builtin) or 'none'})")],
+    )
+
+
+def load_scenario(name_or_path: str | Path) -> Scenario:
+    """Load and validate a scenario file (or a built-in scenario by name)."""
+    path = resolve_path(name_or_path)
+    return scenario_from_dict(read_yaml(path), source=str(path), default_name=path.stem)
+
+
+def scenario_hash(scenario: Scenario) -> str:
+    """Content hash of the resolved scenario (what actually runs)."""
+    import hashlib
+
+    return hashlib.sha256(scenario.model_dump_json().encode()).hexdigest()[:16]
