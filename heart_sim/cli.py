@@ -37,7 +37,7 @@ err_console = Console(stderr=True)
 
 def _fail(err: HeartSimError) -> None:
     for line in str(err).splitlines():
-        err_console.print(f"error: {line}", markup=False, highlight=False)
+        typer.echo(f"error: {line}", err=True)
     raise typer.Exit(err.exit_code)
 
 
@@ -145,6 +145,7 @@ def validate_cmd(
         f" calls/week, {len(sc.call_types)} call types, {sc.horizon_weeks} weeks)",
         markup=False,
         highlight=False,
+        soft_wrap=True,
     )
 
 

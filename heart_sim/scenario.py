@@ -80,11 +80,17 @@ class Shift(Frozen):
             raise ValueError("a day is listed twice")
         return out
 
+    @field_validator("start", "end")
+    @classmethod
+    def _clock(cls, v: str, info) -> str:
+        if info.field_name == "start" and _minutes(v) >= 24 * MIN_PER_HOUR:
+            raise ValueError("start must be before 24:00")
+        _minutes(v)
+        return v
+
     @model_validator(mode="after")
     def _times(self) -> Shift:
         start, end = _minutes(self.start), _minutes(self.end)
-        if start >= 24 * MIN_PER_HOUR:
-            raise ValueError("start must be before 24:00")
         if start == end:
             raise ValueError(
                 f"shift {self.start}-{self.end} has zero length (a full day is 00:00-24:00)"
@@ -235,12 +241,13 @@ class Scenario(Frozen):
     call_types: dict[str, CallType] = Field(min_length=1)
     programs: Programs = Field(default_factory=Programs)
 
-    @model_validator(mode="after")
-    def _shares(self) -> Scenario:
-        total = sum(ct.share for ct in self.call_types.values())
+    @field_validator("call_types")
+    @classmethod
+    def _shares(cls, v: dict[str, CallType]) -> dict[str, CallType]:
+        total = sum(ct.share for ct in v.values())
         if abs(total - 1) > SUM_TOL:
-            raise ValueError(f"call_types shares must sum to 1, not {total:.6g}")
-        return self
+            raise ValueError(f"shares of the call types must sum to 1, not {total:.6g}")
+        return v
 
     @property
     def start_min(self) -> float:
@@ -301,6 +308,25 @@ def scenario_from_dict(
         raise ScenarioError(source, [("", str(err))]) from None
 
 
+class _Loader(yaml.SafeLoader):
+    """The safe loader without YAML 1.1 base-60 integers, so ``end: 17:00`` stays a time
+    string instead of becoming the integer 1020."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:int"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:int",
+    re.compile(
+        r"""^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+)$""",
+        re.X,
+    ),
+    list("-+0123456789"),
+)
+
+
 def read_yaml(path: Path) -> Any:
     """Read a YAML file with the safe loader; errors name the file and the line."""
     try:
@@ -310,7 +336,7 @@ def read_yaml(path: Path) -> Any:
     except (OSError, UnicodeDecodeError) as err:
         raise ScenarioError(str(path), [("", f"cannot read: {err}")]) from None
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark is not None else ""

@@ -1,0 +1,1 @@
+"""Data files shipped with heart-sim (see SOURCES.md in this folder)."""

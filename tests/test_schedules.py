@@ -1,0 +1,106 @@
+"""Schedules: the weekly step function, and the model keeping to it."""
+
+from __future__ import annotations
+
+import numpy as np
+from builders import baseline_dict, mmc_dict
+
+from heart_sim.model import simulate
+from heart_sim.scenario import Shift, scenario_from_dict
+from heart_sim.schedules import MIN_PER_DAY, MIN_PER_WEEK, ShiftSpec, build_weekly
+
+H = 60
+
+
+def test_weekday_shift() -> None:
+    s = build_weekly([ShiftSpec(days=(0, 1, 2, 3, 4), start_min=9 * H, end_min=17 * H, units=2)])
+    assert s.units_at(9 * H - 1e-9) == 0
+    assert s.units_at(9 * H) == 2
+    assert s.units_at(17 * H - 1e-9) == 2
+    assert s.units_at(17 * H) == 0  # [start, end): the shift is over at 17:00
+    assert s.units_at(5 * MIN_PER_DAY + 12 * H) == 0  # Saturday noon
+    assert s.unit_minutes_per_week == 2 * 5 * 8 * H
+
+
+def test_overnight_shift_runs_into_next_day_and_wraps_the_week() -> None:
+    s = build_weekly([ShiftSpec(days=(6,), start_min=22 * H, end_min=6 * H, units=1)])  # Sun
+    assert s.units_at(6 * MIN_PER_DAY + 23 * H) == 1
+    assert s.units_at(MIN_PER_WEEK + 5 * H) == 1  # Monday 05:00 of the next week
+    assert s.units_at(5 * H) == 1  # and of the first week
+    assert s.units_at(6 * H) == 0
+    assert s.unit_minutes_per_week == 8 * H
+
+
+def test_overlapping_shifts_add_and_24_7_is_constant() -> None:
+    s = build_weekly(
+        [
+            ShiftSpec(days=tuple(range(7)), start_min=0, end_min=24 * H, units=1),
+            ShiftSpec(days=(2,), start_min=12 * H, end_min=14 * H, units=3),
+        ]
+    )
+    assert s.units_at(2 * MIN_PER_DAY + 13 * H) == 4
+    assert s.units_at(3 * MIN_PER_DAY) == 1
+    assert s.unit_minutes_per_week == MIN_PER_WEEK + 6 * H
+    assert s.unit_minutes(MIN_PER_WEEK * 2 + 30, MIN_PER_WEEK * 3 + 30) == s.unit_minutes_per_week
+
+
+def test_changes_list_every_step() -> None:
+    s = build_weekly([ShiftSpec(days=(0,), start_min=9 * H, end_min=17 * H, units=2)])
+    assert list(s.changes(2 * MIN_PER_WEEK)) == [
+        (0.0, 0),
+        (9.0 * H, 2),
+        (17.0 * H, 0),
+        (MIN_PER_WEEK + 9.0 * H, 2),
+        (MIN_PER_WEEK + 17.0 * H, 0),
+    ]
+
+
+def test_shift_days_accept_groups_and_names() -> None:
+    assert Shift(days="weekends", start="09:00", end="17:00", units=1).spec().days == (5, 6)
+    assert Shift(days=["Monday", "fri"], start="09:00", end="17:00", units=1).spec().days == (0, 4)
+
+
+def test_no_unit_starts_a_job_outside_its_shifts() -> None:
+    data = baseline_dict()
+    data["horizon_weeks"] = 6
+    data["demand"]["calls_per_week"] = 2000  # busy enough that queues meet every shift end
+    sc = scenario_from_dict(data)
+    rec = simulate(sc, 4, 0)
+    c = rec.calls
+    for code, name in ((1, "crt"), (2, "cor")):
+        sched = getattr(sc.programs, name).schedule()
+        starts = c.t_unit_start[(c.dispatched_to == code) & ~np.isnan(c.t_unit_start)]
+        assert starts.size > 100
+        assert all(sched.units_at(t) > 0 for t in starts), name
+    ccd = sc.programs.ccd.schedule()
+    answered = c.t_arrive[c.ccd_answered] + c.ccd_wait[c.ccd_answered]
+    assert all(ccd.units_at(t) > 0 for t in answered)
+    fu = c.fu_start[~np.isnan(c.fu_start)]
+    cn = c.cn_start[~np.isnan(c.cn_start)]
+    assert fu.size and cn.size
+    assert all(ccd.units_at(t) > 0 for t in fu)
+    assert all(sc.programs.cn.schedule().units_at(t) > 0 for t in cn)
+
+
+def test_staffed_hours_equal_the_schedule() -> None:
+    data = baseline_dict()
+    data["horizon_weeks"] = 3
+    sc = scenario_from_dict(data)
+    rec = simulate(sc, 1, 0)
+    for p in ("ccd", "crt", "cor", "cn"):
+        expected = getattr(sc.programs, p).schedule().unit_minutes(rec.t0, rec.t1)
+        assert sum(rec.meters[p].staffed) == expected
+        assert expected == 3 * getattr(sc.programs, p).schedule().unit_minutes_per_week
+
+
+def test_overnight_program_staffing_in_the_model() -> None:
+    data = mmc_dict(2, 0.5, weeks=2)
+    data["programs"]["crt"]["shifts"] = [
+        {"days": "daily", "start": "22:00", "end": "06:00", "units": 2}
+    ]
+    sc = scenario_from_dict(data)
+    rec = simulate(sc, 1, 0)
+    assert sum(rec.meters["crt"].staffed) == 2 * 8 * 60 * 7 * 2
+    by_hour = np.asarray(rec.meters["crt"].staffed).reshape(7, 24) / (2 * 60)
+    assert (by_hour[:, 22:] == 2).all() and (by_hour[:, :6] == 2).all()
+    assert (by_hour[:, 6:22] == 0).all()
