@@ -7,6 +7,8 @@ messages on stderr and exit code 2, never a traceback.
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -16,10 +18,13 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from . import __version__
+from .compare import Comparison, compare
 from .errors import HeartSimError
-from .report import headline_rows, write_results
+from .plots import save, sweep_figure
+from .report import headline_rows, write_comparison, write_results
 from .runner import RunResult, run
-from .scenario import builtin_scenarios, load_scenario
+from .scenario import builtin_scenarios, load_scenario, load_scenario_dict
+from .sweep import grid, parse_vary, run_sweep
 
 DEFAULT_SCENARIO = "durham_2022"
 MAX_REPS = 100_000
@@ -31,7 +36,8 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-out_console = Console()
+# Wide plain output when piped to a file or a log, the terminal's width otherwise.
+out_console = Console(width=None if sys.stdout.isatty() else 160)
 err_console = Console(stderr=True)
 
 
@@ -56,25 +62,38 @@ def main(
     """heart-sim: simulate crisis-response capacity and report waits, diversion, utilization."""
 
 
-def _run_with_progress(scenario, reps: int, seed: int | None, jobs: int, quiet: bool) -> RunResult:
+class _Bars:
+    """Progress callbacks for rich bars, one per label; a no-op when quiet or not a terminal."""
+
+    def __init__(self, progress: Progress | None):
+        self.progress = progress
+        self.tasks: dict[str, int] = {}
+
+    def __call__(self, total: int):
+        def update(label: str, done: int) -> None:
+            if self.progress is None:
+                return
+            if label not in self.tasks:
+                self.tasks[label] = self.progress.add_task(label, total=total)
+            self.progress.update(self.tasks[label], completed=done)
+
+        return update
+
+
+@contextmanager
+def _progress(quiet: bool, unit: str = "replications") -> Iterator[_Bars]:
     if quiet or not err_console.is_terminal:
-        return run(scenario, reps=reps, seed=seed, jobs=jobs)
+        yield _Bars(None)
+        return
     columns = (
         TextColumn("[bold]{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
-        TextColumn("replications"),
+        TextColumn(unit),
         TimeRemainingColumn(),
     )
     with Progress(*columns, console=err_console, transient=True) as progress:
-        task = progress.add_task(scenario.name, total=reps)
-        return run(
-            scenario,
-            reps=reps,
-            seed=seed,
-            jobs=jobs,
-            progress=lambda done: progress.update(task, completed=done),
-        )
+        yield _Bars(progress)
 
 
 def _print_summary(result: RunResult, folder: Path) -> None:
@@ -120,11 +139,189 @@ def run_cmd(
     """
     try:
         sc = load_scenario(scenario)
-        result = _run_with_progress(sc, reps, seed, jobs, quiet)
+        with _progress(quiet) as bars:
+            update = bars(reps)
+            result = run(sc, reps, seed, jobs, progress=lambda done: update(sc.name, done))
         folder = write_results(result, out, force=force)
     except HeartSimError as err:
         _fail(err)
     _print_summary(result, folder)
+
+
+@app.command("compare")
+def compare_cmd(
+    base: Annotated[str, typer.Argument(help="Base scenario (file or built-in name).")],
+    alternatives: Annotated[list[str], typer.Argument(help="One or more alternative scenarios.")],
+    reps: Annotated[
+        int, typer.Option("--reps", "-r", min=2, max=MAX_REPS, help="Replications.")
+    ] = 10,
+    seed: Annotated[
+        int | None, typer.Option("--seed", "-s", min=0, help="Seed (default: the base's).")
+    ] = None,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Results folder.")] = Path("results"),
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Worker processes.")] = 1,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace results from other inputs.")
+    ] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """Compare alternatives with a base under common random numbers: paired differences with
+    95% CIs, costs, and marginal cost per extra diverted call (csv, md, xlsx).
+
+    Example: heart-sim compare durham_2022 weekend_cor citywide --reps 20
+    """
+    try:
+        base_sc = load_scenario(base)
+        alt_sc = [load_scenario(a) for a in alternatives]
+        names = [base_sc.name, *(a.name for a in alt_sc)]
+        if len(set(names)) != len(names):
+            raise HeartSimError(f"scenario names must differ, got {names}")
+        with _progress(quiet) as bars:
+            comp = compare(base_sc, alt_sc, reps=reps, seed=seed, jobs=jobs, progress=bars(reps))
+        folder = write_comparison(comp, out, force=force)
+    except HeartSimError as err:
+        _fail(err)
+    _print_comparison(comp, folder)
+
+
+def _print_comparison(comp: Comparison, folder: Path) -> None:
+    costs = Table(
+        title=f"costs per year vs {comp.base.scenario.name} ({comp.base.reps} paired reps)"
+    )
+    for col in (
+        "scenario",
+        "annual cost",
+        "diverted/yr",
+        "$/diverted",
+        "extra cost",
+        "extra diverted/yr [95% CI]",
+        "$ per extra diverted [95% CI]",
+        "police h freed/yr",
+    ):
+        costs.add_column(col, justify="left" if col == "scenario" else "right")
+    for r in comp.costs.to_dict("records"):
+        costs.add_row(
+            r["scenario"],
+            _money(r.get("cost_total_annual")),
+            _n(r.get("diverted_per_year")),
+            _money(r.get("cost_per_diverted_call")),
+            _money(r.get("extra_cost")),
+            _ci(r, "extra_diverted", "extra_diverted_ci_low", "extra_diverted_ci_high"),
+            _ci(
+                r,
+                "marginal_cost_per_extra_diverted",
+                "marginal_ci_low",
+                "marginal_ci_high",
+                money=True,
+            ),
+            _n(r.get("police_hours_freed")),
+        )
+    out_console.print(costs)
+    for name, d in comp.differences.groupby("scenario", sort=False):
+        diffs = Table(title=f"{name} - {comp.base.scenario.name}: paired differences, 95% CI")
+        for col in ("metric", "base", name, "difference [95% CI]", ""):
+            diffs.add_column(col, justify="left" if col in ("metric", "") else "right")
+        for r in d.to_dict("records"):
+            diffs.add_row(
+                r["metric"],
+                _n(r["base_mean"]),
+                _n(r["alt_mean"]),
+                _ci(r, "diff_mean", "diff_ci_low", "diff_ci_high"),
+                r["significance"],
+            )
+        out_console.print(diffs)
+    out_console.print(f"comparison written to {folder}")
+
+
+def _n(x) -> str:
+    if x is None or x != x:
+        return "n/a"
+    return f"{x:,.0f}" if abs(x) >= 100 else f"{x:.3g}"
+
+
+def _money(x) -> str:
+    return "n/a" if x is None or x != x else f"${x:,.0f}"
+
+
+def _ci(r: dict, mean: str, lo: str, hi: str, money: bool = False) -> str:
+    f = _money if money else _n
+    if r.get(mean) is None or r.get(mean) != r.get(mean):
+        return "n/a"
+    if r.get(lo) is None or r.get(lo) != r.get(lo):
+        return f(r[mean])
+    return f"{f(r[mean])} [{f(r[lo])}, {f(r[hi])}]"
+
+
+@app.command("sweep")
+def sweep_cmd(
+    scenario: Annotated[str, typer.Argument(help="Scenario YAML file or built-in name.")],
+    vary: Annotated[
+        list[str],
+        typer.Option("--vary", "-v", help="KEY.PATH=A:B[:STEP] or KEY.PATH=V1,V2 (repeatable)."),
+    ],
+    reps: Annotated[
+        int, typer.Option("--reps", "-r", min=2, max=MAX_REPS, help="Replications.")
+    ] = 10,
+    seed: Annotated[
+        int | None, typer.Option("--seed", "-s", min=0, help="Seed (default: the scenario's).")
+    ] = None,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Results folder.")] = Path("results"),
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Worker processes.")] = 1,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace a sweep with other arguments.")
+    ] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """Run a grid of variants (any numeric key path; crt.units sets every CRT shift), write
+    one tidy table and a plot per metric. Rerun with the same arguments to resume.
+
+    Example: heart-sim sweep durham_2022 --vary crt.units=1:6 --vary ccd.units=1,2,3 --reps 10
+    """
+    try:
+        varies = [parse_vary(v) for v in vary]
+        path, data, _ = load_scenario_dict(scenario)
+        with _progress(quiet, unit="grid points") as bars:
+            update = bars(len(grid(varies)))
+            result = run_sweep(
+                data,
+                str(path),
+                varies,
+                out,
+                reps=reps,
+                seed=seed,
+                jobs=jobs,
+                force=force,
+                progress=lambda done, _n: update("sweep", done),
+            )
+        for metric in (
+            "diversion_rate",
+            "crt_response_time",
+            "crt_response_time_p90",
+            "crt_utilization",
+            "cost_per_diverted_call",
+            "fallback_no_unit_share",
+        ):
+            if metric in result.table:
+                save(
+                    sweep_figure(result.table, result.params, metric),
+                    result.folder / f"sweep_{metric}",
+                )
+    except HeartSimError as err:
+        _fail(err)
+    table = Table(title=f"sweep over {', '.join(result.params)} ({reps} reps per point)")
+    shown = ["diversion_rate", "crt_response_time", "crt_utilization", "cost_per_diverted_call"]
+    for col in [*result.params, *shown]:
+        table.add_column(col, justify="right")
+    for r in result.table.to_dict("records"):
+        table.add_row(
+            *[str(r[p]) for p in result.params],
+            *[_ci(r, m, f"{m}_ci_low", f"{m}_ci_high") for m in shown if m in r],
+        )
+    out_console.print(table)
+    resumed = len(result.table) - result.ran
+    out_console.print(
+        f"{result.ran} grid points run, {resumed} resumed from disk; written to {result.folder}"
+    )
 
 
 @app.command("validate")

@@ -12,10 +12,12 @@ class HeartSimError(Exception):
 class ScenarioError(HeartSimError):
     """A scenario file is unreadable or invalid: names the file, the key path and the reason."""
 
-    def __init__(self, source: str, problems: list[tuple[str, str]]):
+    def __init__(self, source: str, problems: list[tuple[str, str]] | list[tuple[str, str, str]]):
         self.source = source
-        self.problems = problems
-        lines = [f"{source}: {path or '<top>'}: {why}" for path, why in problems]
+        # Each problem: (key path, reason), or (file, key path, reason) when a scenario
+        # spans several files through ``extends:``.
+        self.problems = [p if len(p) == 3 else (source, *p) for p in problems]
+        lines = [f"{src}: {path or '<top>'}: {why}" for src, path, why in self.problems]
         super().__init__("\n".join(lines))
 
 

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from .costs import cost_kpis
 from .records import RepRecords
 from .routing import OUTCOME_KEYS, Outcome
 from .scenario import PROGRAMS, Scenario
@@ -50,6 +51,10 @@ HEADLINE = (
     "crt_utilization",
     "cor_utilization",
     "cn_utilization",
+    "cost_total_annual",
+    "diverted_per_year",
+    "cost_per_diverted_call",
+    "police_hours_per_year",
 )
 
 
@@ -130,6 +135,7 @@ def replication_kpis(rec: RepRecords, scenario: Scenario) -> dict[str, float]:
         k[f"{p}_overtime_hours"] = sum(m.overtime) / MIN_PER_HOUR
         k[f"{p}_utilization"] = sum(m.busy) / staffed if staffed else math.nan
         k[f"{p}_queue_len"] = sum(m.queue) / window_min
+    k.update(cost_kpis(k, scenario))
     return k
 
 

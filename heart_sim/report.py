@@ -184,3 +184,119 @@ def write_results(result: RunResult, out: Path, force: bool = False) -> Path:
     atomic_write(folder / "report.md", markdown_report(result))
     atomic_write(folder / "manifest.json", json.dumps(manifest(result), indent=2) + "\n")
     return folder
+
+
+# --- comparisons ------------------------------------------------------------------------
+
+
+def atomic_write_bytes(path: Path, writer) -> None:
+    """Like ``atomic_write`` for binary files produced by ``writer(temp_path)``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=path.suffix)
+    os.close(fd)
+    try:
+        writer(Path(tmp))
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _num(x: float, digits: int = 3) -> str:
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "n/a"
+    if abs(x) >= 1000:
+        return f"{x:,.0f}"
+    return f"{x:.{digits}g}"
+
+
+def _ci(mean: float, lo: float, hi: float) -> str:
+    if isinstance(lo, float) and math.isnan(lo):
+        return _num(mean)
+    return f"{_num(mean)} [{_num(lo)}, {_num(hi)}]"
+
+
+def comparison_markdown(comp) -> str:
+    base = comp.base
+    lines = [
+        f"# Comparison against {base.scenario.name}",
+        "",
+        f"{base.reps} replications each, seed {base.seed}, common random numbers (replication "
+        "r of every scenario sees the same calls). Differences are alternative - base, paired "
+        "by replication, with 95% t-intervals; a difference whose interval spans zero is "
+        "marked not significant.",
+        "",
+        "## Costs and diverted calls (per year)",
+        "",
+        "| scenario | annual cost | diverted / year | cost per diverted call | extra cost "
+        "| extra diverted / year [95% CI] | marginal cost per extra diverted call [95% CI] "
+        "| police hours freed / year [95% CI] |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for r in comp.costs.to_dict("records"):
+        lines.append(
+            f"| {r['scenario']} | {_num(r.get('cost_total_annual'))} | "
+            f"{_num(r.get('diverted_per_year'))} | {_num(r.get('cost_per_diverted_call'))} | "
+            f"{_num(r.get('extra_cost', math.nan))} | "
+            f"{_ci(r.get('extra_diverted', math.nan), r.get('extra_diverted_ci_low', math.nan), r.get('extra_diverted_ci_high', math.nan))} | "  # noqa: E501
+            f"{_ci(r.get('marginal_cost_per_extra_diverted', math.nan), r.get('marginal_ci_low', math.nan), r.get('marginal_ci_high', math.nan))} | "  # noqa: E501
+            f"{_ci(r.get('police_hours_freed', math.nan), r.get('police_hours_freed_ci_low', math.nan), r.get('police_hours_freed_ci_high', math.nan))} |"  # noqa: E501
+        )
+    lines += ["", "## Paired differences", ""]
+    diffs = comp.differences
+    for name, d in diffs.groupby("scenario", sort=False):
+        lines += [
+            f"### {name} - {base.scenario.name}",
+            "",
+            "| metric | base | alternative | difference [95% CI] | |",
+            "|---|---|---|---|---|",
+        ]
+        for r in d.itertuples(index=False):
+            lines.append(
+                f"| {r.metric} | {_num(r.base_mean)} | {_num(r.alt_mean)} | "
+                f"{_ci(r.diff_mean, r.diff_ci_low, r.diff_ci_high)} | {r.significance} |"
+            )
+        lines.append("")
+    return "\n".join(lines)
+
+
+def comparison_manifest(comp) -> dict:
+    return {
+        "base": manifest(comp.base),
+        "alternatives": [manifest(a) for a in comp.alts],
+        "heart_sim_version": __version__,
+    }
+
+
+def write_comparison(comp, out: Path, force: bool = False) -> Path:
+    """Write comparison.csv / .md / .xlsx and each scenario's own results under ``out``."""
+    names = "__".join(a.scenario.name for a in comp.alts)
+    folder = Path(out) / f"compare_{comp.base.scenario.name}__{names}"[:150]
+    existing = folder / "manifest.json"
+    if existing.exists() and not force:
+        try:
+            old = json.loads(existing.read_text())
+        except (OSError, ValueError):
+            old = None
+        if old != comparison_manifest(comp):
+            raise ResultsExistError(
+                f"{folder}: holds a comparison from other inputs; choose another --out or "
+                "pass --force to replace it"
+            )
+    for result in (comp.base, *comp.alts):
+        write_results(result, folder, force=force)
+    diffs, costs = comp.differences, comp.costs
+    atomic_write(folder / "comparison.csv", diffs.to_csv(index=False, float_format=FLOAT_FORMAT))
+    atomic_write(folder / "costs.csv", costs.to_csv(index=False, float_format=FLOAT_FORMAT))
+    atomic_write(folder / "comparison.md", comparison_markdown(comp))
+
+    def xlsx(tmp: Path) -> None:
+        with pd.ExcelWriter(tmp, engine="openpyxl") as xw:
+            costs.to_excel(xw, sheet_name="costs", index=False)
+            diffs.to_excel(xw, sheet_name="differences", index=False)
+            for r in (comp.base, *comp.alts):
+                r.summary.to_excel(xw, sheet_name=f"summary {r.scenario.name}"[:31], index=False)
+
+    atomic_write_bytes(folder / "comparison.xlsx", xlsx)
+    atomic_write(folder / "manifest.json", json.dumps(comparison_manifest(comp), indent=2) + "\n")
+    return folder

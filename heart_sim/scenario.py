@@ -8,6 +8,7 @@ Nothing here runs the simulation; the model reads a Scenario and never changes i
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -25,6 +26,7 @@ from .schedules import (
     WeeklySchedule,
     build_weekly,
 )
+from .variants import has_key_path, load_layers, merge_layers
 
 Prob = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
 NonNeg = Annotated[float, Field(ge=0, allow_inf_nan=False)]
@@ -106,8 +108,18 @@ class Shift(Frozen):
         )
 
 
+class ProgramCost(Frozen):
+    """What one unit of a program costs: people per unit by role, plus fixed annual costs."""
+
+    staff_per_unit: dict[str, Annotated[int, Field(ge=0, le=100)]] = Field(
+        description="people on duty per unit, by role name (a key of costs.roles)"
+    )
+    fixed_annual: NonNeg = Field(0.0, description="vehicles, supervision, etc., $ per year")
+
+
 class _Program(Frozen):
     shifts: list[Shift] = Field(default_factory=list, description="shift patterns; may be empty")
+    cost: ProgramCost | None = Field(None, description="staff and fixed costs; none = not costed")
     area: Literal["pilot", "city"] = Field(
         "pilot", description="serves calls inside the pilot area only, or the whole city"
     )
@@ -231,6 +243,33 @@ class Demand(Frozen):
         return self.calls_per_week * self.multiplier * w / w.sum()
 
 
+class Role(Frozen):
+    annual_salary: Annotated[float, Field(gt=0, le=1e7, allow_inf_nan=False)] = Field(
+        description="$ per year, before loading"
+    )
+
+
+class Costs(Frozen):
+    """Staff cost rates and the police time a fallback call takes."""
+
+    roles: dict[str, Role] = Field(description="role name -> salary")
+    loading: Annotated[float, Field(ge=1, le=5, allow_inf_nan=False)] = Field(
+        1.0, description="multiplier for benefits and overhead on salary"
+    )
+    paid_hours_per_fte: Annotated[float, Field(gt=0, le=8784, allow_inf_nan=False)] = 2080.0
+    relief_factor: Annotated[float, Field(ge=1, le=5, allow_inf_nan=False)] = Field(
+        1.0, description="paid hours per staffed hour (leave, training)"
+    )
+    overtime_multiplier: Annotated[float, Field(ge=1, le=5, allow_inf_nan=False)] = 1.5
+    police_hours_per_call: NonNeg = Field(
+        0.5, description="officer hours a call sent to police takes"
+    )
+
+    def hourly(self, role: str) -> float:
+        """Loaded cost of one paid hour of a role."""
+        return self.roles[role].annual_salary * self.loading / self.paid_hours_per_fte
+
+
 class Scenario(Frozen):
     name: str = Field(pattern=r"^[A-Za-z0-9_.-]{1,80}$", description="used as the results folder")
     description: str = ""
@@ -240,6 +279,7 @@ class Scenario(Frozen):
     demand: Demand
     call_types: dict[str, CallType] = Field(min_length=1)
     programs: Programs = Field(default_factory=Programs)
+    costs: Costs | None = Field(None, description="cost rates; none = costs not reported")
 
     @field_validator("call_types")
     @classmethod
@@ -248,6 +288,21 @@ class Scenario(Frozen):
         if abs(total - 1) > SUM_TOL:
             raise ValueError(f"shares of the call types must sum to 1, not {total:.6g}")
         return v
+
+    @model_validator(mode="after")
+    def _roles_known(self) -> Scenario:
+        for p in PROGRAMS:
+            cost = getattr(self.programs, p).cost
+            if cost is None:
+                continue
+            if self.costs is None:
+                raise ValueError(f"programs.{p}.cost needs a costs: block with the role rates")
+            unknown = sorted(set(cost.staff_per_unit) - set(self.costs.roles))
+            if unknown:
+                raise ValueError(
+                    f"programs.{p}.cost.staff_per_unit: role(s) {unknown} not in costs.roles"
+                )
+        return self
 
     @property
     def start_min(self) -> float:
@@ -276,7 +331,7 @@ def _key_path(loc: tuple[Any, ...]) -> str:
     return out
 
 
-def _problems(err: ValidationError) -> list[tuple[str, str]]:
+def _problems(err: ValidationError, attribute) -> list[tuple[str, str, str]]:
     problems = []
     for e in err.errors():
         loc = tuple(e["loc"])
@@ -286,14 +341,18 @@ def _problems(err: ValidationError) -> list[tuple[str, str]]:
         elif "input" in e and e["type"] not in ("value_error",):
             shown = repr(e["input"])
             msg += f" (got {shown[:60]}{'...' if len(shown) > 60 else ''})"
-        problems.append((_key_path(loc), msg))
+        problems.append((attribute(loc), _key_path(loc), msg))
     return problems
 
 
 def scenario_from_dict(
-    data: Any, source: str = "<dict>", default_name: str = "scenario"
+    data: Any,
+    source: str = "<dict>",
+    default_name: str = "scenario",
+    attribute: Callable[[tuple], str] | None = None,
 ) -> Scenario:
-    """Validate a mapping into a Scenario; raise ScenarioError naming source and key paths."""
+    """Validate a mapping into a Scenario; raise ScenarioError naming source and key paths.
+    ``attribute`` maps an error's key path to the file that set it (for ``extends:``)."""
     if not isinstance(data, dict):
         raise ScenarioError(
             source, [("", f"expected a mapping of keys, got {type(data).__name__}")]
@@ -303,9 +362,7 @@ def scenario_from_dict(
     try:
         return Scenario.model_validate(data)
     except ValidationError as err:
-        raise ScenarioError(source, _problems(err)) from None
-    except (OverflowError, ValueError, TypeError) as err:  # e.g. ints too large for numpy
-        raise ScenarioError(source, [("", str(err))]) from None
+        raise ScenarioError(source, _problems(err, attribute or (lambda _loc: source))) from None
 
 
 class _Loader(yaml.SafeLoader):
@@ -370,10 +427,26 @@ def resolve_path(name_or_path: str | Path) -> Path:
     )
 
 
+def load_scenario_dict(name_or_path: str | Path) -> tuple[Path, dict[str, Any], Callable]:
+    """The merged mapping of a scenario file and its ``extends:`` chain, unvalidated, with
+    the function that attributes a key path to the file that set it."""
+    path = resolve_path(name_or_path)
+    layers = load_layers(path, read_yaml, builtin_scenarios())
+    merged = merge_layers(layers)
+
+    def attribute(loc: tuple) -> str:
+        for layer_path, data in layers:
+            if has_key_path(data, loc, merged):
+                return str(layer_path)
+        return str(path)
+
+    return path, merged, attribute
+
+
 def load_scenario(name_or_path: str | Path) -> Scenario:
     """Load and validate a scenario file (or a built-in scenario by name)."""
-    path = resolve_path(name_or_path)
-    return scenario_from_dict(read_yaml(path), source=str(path), default_name=path.stem)
+    path, data, attribute = load_scenario_dict(name_or_path)
+    return scenario_from_dict(data, source=str(path), default_name=path.stem, attribute=attribute)
 
 
 def scenario_hash(scenario: Scenario) -> str:

@@ -1,0 +1,52 @@
+"""Costs as pure functions of a replication's staffing KPIs and the scenario's rates.
+
+A program's annual cost = (staffed unit-hours x relief factor + overtime unit-hours x
+overtime multiplier) x the loaded hourly cost of one unit's people, scaled to 52 weeks,
+plus its fixed annual costs. Police time is the calls that fell back x hours per call.
+"""
+
+from __future__ import annotations
+
+import math
+
+from .routing import OUTCOME_KEYS
+from .scenario import PROGRAMS, Scenario
+
+WEEKS_PER_YEAR = 52.0
+
+
+def unit_hourly_cost(scenario: Scenario, program: str) -> float:
+    """Loaded cost of one unit (all its people) for one paid hour."""
+    cost = getattr(scenario.programs, program).cost
+    if cost is None or scenario.costs is None:
+        return 0.0
+    return sum(n * scenario.costs.hourly(role) for role, n in cost.staff_per_unit.items())
+
+
+def cost_kpis(k: dict[str, float], scenario: Scenario) -> dict[str, float]:
+    """Annual cost per program and in total, cost per diverted call, police time."""
+    if scenario.costs is None:
+        return {}
+    c = scenario.costs
+    per_year = WEEKS_PER_YEAR / scenario.horizon_weeks
+    out: dict[str, float] = {}
+    total = 0.0
+    for p in PROGRAMS:
+        cfg = getattr(scenario.programs, p)
+        rate = unit_hourly_cost(scenario, p)
+        paid = k[f"{p}_staffed_hours"] * c.relief_factor + (
+            k[f"{p}_overtime_hours"] * c.overtime_multiplier
+        )
+        fixed = cfg.cost.fixed_annual if cfg.cost else 0.0
+        # A program with no shifts costs nothing, fixed costs included: it does not exist.
+        cost = paid * rate * per_year + (fixed if cfg.shifts else 0.0)
+        out[f"{p}_cost_annual"] = cost
+        total += cost
+    out["cost_total_annual"] = total
+    diverted = (k["ccd_resolved"] + k["crt_served"]) * per_year
+    out["diverted_per_year"] = diverted
+    out["cost_per_diverted_call"] = total / diverted if diverted else math.nan
+    fallbacks = sum(k[key] for key in OUTCOME_KEYS.values() if key.startswith("fallback_"))
+    out["police_calls_per_year"] = fallbacks * per_year
+    out["police_hours_per_year"] = fallbacks * per_year * c.police_hours_per_call
+    return out

@@ -1,0 +1,160 @@
+"""Scenario variants: ``extends:`` with deep merge, and overrides addressed by key path.
+
+A child file names its parent with ``extends:`` (a built-in scenario's name, or a path
+relative to the child that stays inside the child's folder) and overrides only what
+changes. Mappings merge key by key; lists replace, except ``add_shifts:`` inside a program,
+which appends to the parent's shifts. A validation error is attributed to the most derived
+file that sets the offending key.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from .errors import ScenarioError
+
+MAX_DEPTH = 16
+
+
+def deep_merge(parent: Any, child: Any) -> Any:
+    """Child over parent: mappings merge recursively, everything else is replaced."""
+    if not (isinstance(parent, dict) and isinstance(child, dict)):
+        return copy.deepcopy(child)
+    out = copy.deepcopy(parent)
+    for key, value in child.items():
+        if key == "add_shifts":
+            continue
+        out[key] = deep_merge(out[key], value) if key in out else copy.deepcopy(value)
+    if "add_shifts" in child:
+        extra = child["add_shifts"]
+        base = out.get("shifts", [])
+        if not isinstance(extra, list) or not isinstance(base, list):
+            out["add_shifts"] = extra  # left for validation to report as an unknown key
+        else:
+            out["shifts"] = base + copy.deepcopy(extra)
+    return out
+
+
+def _resolve_parent(ref: Any, child: Path, builtin: dict[str, Path]) -> Path:
+    if not isinstance(ref, str) or not ref.strip():
+        raise ScenarioError(str(child), [("extends", "must name a scenario file or built-in")])
+    if ref in builtin:
+        return builtin[ref]
+    folder = child.resolve().parent
+    target = (folder / ref).resolve()
+    if not target.is_relative_to(folder):
+        raise ScenarioError(
+            str(child), [("extends", f"{ref!r} is outside the scenario's folder {folder}")]
+        )
+    if not target.exists():
+        raise ScenarioError(str(child), [("extends", f"{ref!r}: no such file or built-in")])
+    return target
+
+
+def load_layers(path: Path, read, builtin: dict[str, Path]) -> list[tuple[Path, dict[str, Any]]]:
+    """The chain of files from ``path`` up through its ``extends:``, most derived first."""
+    layers: list[tuple[Path, dict[str, Any]]] = []
+    seen: list[Path] = []
+    current = path
+    while True:
+        if current.resolve() in seen:
+            chain = " -> ".join(p.name for p in [*seen, current.resolve()])
+            raise ScenarioError(str(path), [("extends", f"cycle: {chain}")])
+        if len(seen) >= MAX_DEPTH:
+            raise ScenarioError(str(path), [("extends", f"more than {MAX_DEPTH} levels")])
+        seen.append(current.resolve())
+        data = read(current)
+        if not isinstance(data, dict):
+            raise ScenarioError(
+                str(current), [("", f"expected a mapping of keys, got {type(data).__name__}")]
+            )
+        layers.append((current, data))
+        if "extends" not in data:
+            return layers
+        current = _resolve_parent(data["extends"], current, builtin)
+
+
+def merge_layers(layers: list[tuple[Path, dict[str, Any]]]) -> dict[str, Any]:
+    """Merge a chain (most derived first) into one mapping; the name is the child's own."""
+    merged: dict[str, Any] = {}
+    for _, data in reversed(layers):
+        merged = deep_merge(merged, {k: v for k, v in data.items() if k != "extends"})
+    child_path, child = layers[0]
+    merged["name"] = child.get("name", child_path.stem)
+    return merged
+
+
+def has_key_path(data: Any, loc: Iterable[Any], merged: Any) -> bool:
+    """Whether one file's mapping sets the key at ``loc`` of the merged scenario. Shifts
+    appended with ``add_shifts`` are the last ones of the merged list."""
+    loc = list(loc)
+    for i, part in enumerate(loc):
+        if _holds(data, part):
+            data, merged = data[part], _child(merged, part)
+        elif isinstance(data, dict) and part == "shifts" and "add_shifts" in data:
+            added = data["add_shifts"]
+            total = len(_child(merged, part) or [])
+            if i + 1 == len(loc):
+                return True
+            nxt = loc[i + 1]
+            offset = total - len(added) if isinstance(added, list) else 0
+            if not (isinstance(nxt, int) and isinstance(added, list) and nxt >= offset):
+                return False
+            return has_key_path(added[nxt - offset], loc[i + 2 :], _child(merged, part)[nxt])
+        else:
+            return False
+    return True
+
+
+def _holds(node: Any, part: Any) -> bool:
+    if isinstance(node, dict):
+        return part in node
+    return isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+
+
+def _child(node: Any, part: Any) -> Any:
+    try:
+        return node[part]
+    except (KeyError, IndexError, TypeError):
+        return None
+
+
+# --- overrides by key path (sweeps, tests) ---------------------------------------------
+
+PROGRAM_UNITS = {"ccd", "crt", "cor", "cn"}
+
+
+def set_path(data: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
+    """A copy of ``data`` with ``path`` set. ``<program>.units`` sets every shift's units;
+    other paths are dotted keys into the scenario (``programs.crt.patience_min``,
+    ``demand.multiplier``, ``programs.ccd.shifts.0.units``)."""
+    out = copy.deepcopy(data)
+    parts = path.split(".")
+    if len(parts) == 2 and parts[0] in PROGRAM_UNITS and parts[1] == "units":
+        shifts = out.get("programs", {}).get(parts[0], {}).get("shifts")
+        if not shifts:
+            raise KeyError(f"{path}: program {parts[0]} has no shifts to set units on")
+        for shift in shifts:
+            shift["units"] = value
+        return out
+    node: Any = out
+    for i, part in enumerate(parts[:-1]):
+        if isinstance(node, list):
+            node = node[int(part)]
+        elif isinstance(node, dict):
+            if part not in node:
+                raise KeyError(f"{path}: no key {'.'.join(parts[: i + 1])!r} in the scenario")
+            node = node[part]
+        else:
+            raise KeyError(f"{path}: {'.'.join(parts[:i])!r} is not a mapping")
+    last = parts[-1]
+    if isinstance(node, list):
+        node[int(last)] = value
+    elif isinstance(node, dict):
+        node[last] = value
+    else:
+        raise KeyError(f"{path}: cannot set a key inside a value")
+    return out
