@@ -20,10 +20,11 @@ from rich.table import Table
 from . import __version__
 from .compare import Comparison, compare
 from .errors import HeartSimError
-from .plots import save, sweep_figure
+from .htmlreport import write_html_report
+from .plots import save, sweep_figure, write_plots
 from .report import headline_rows, write_comparison, write_results
-from .runner import RunResult, run
-from .scenario import builtin_scenarios, load_scenario, load_scenario_dict
+from .runner import Results, run
+from .scenario import builtin_scenarios, load_scenario, load_scenario_dict, scenario_sources
 from .sweep import grid, parse_vary, run_sweep
 
 DEFAULT_SCENARIO = "durham_2022"
@@ -96,7 +97,7 @@ def _progress(quiet: bool, unit: str = "replications") -> Iterator[_Bars]:
         yield _Bars(progress)
 
 
-def _print_summary(result: RunResult, folder: Path) -> None:
+def _print_summary(result: Results, folder: Path) -> None:
     table = Table(title=f"{result.scenario.name}: {result.reps} replications, seed {result.seed}")
     table.add_column("metric")
     table.add_column("mean [95% CI]", justify="right")
@@ -132,6 +133,9 @@ def run_cmd(
         bool, typer.Option("--force", help="Replace results from other inputs.")
     ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    report: Annotated[
+        bool, typer.Option("--report", help="Also write plots/ and report.html.")
+    ] = False,
 ) -> None:
     """Run a scenario and write summary.csv/json, by_hour.csv, replications.csv, report.md.
 
@@ -142,7 +146,10 @@ def run_cmd(
         with _progress(quiet) as bars:
             update = bars(reps)
             result = run(sc, reps, seed, jobs, progress=lambda done: update(sc.name, done))
+        result.sources = scenario_sources(scenario)
         folder = write_results(result, out, force=force)
+        if report:
+            _write_report(folder)
     except HeartSimError as err:
         _fail(err)
     _print_summary(result, folder)
@@ -164,6 +171,9 @@ def compare_cmd(
         bool, typer.Option("--force", help="Replace results from other inputs.")
     ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    report: Annotated[
+        bool, typer.Option("--report", help="Also write plots/ and report.html.")
+    ] = False,
 ) -> None:
     """Compare alternatives with a base under common random numbers: paired differences with
     95% CIs, costs, and marginal cost per extra diverted call (csv, md, xlsx).
@@ -178,7 +188,11 @@ def compare_cmd(
             raise HeartSimError(f"scenario names must differ, got {names}")
         with _progress(quiet) as bars:
             comp = compare(base_sc, alt_sc, reps=reps, seed=seed, jobs=jobs, progress=bars(reps))
+        for result, source in zip((comp.base, *comp.alts), (base, *alternatives)):
+            result.sources = scenario_sources(source)
         folder = write_comparison(comp, out, force=force)
+        if report:
+            _write_report(folder)
     except HeartSimError as err:
         _fail(err)
     _print_comparison(comp, folder)
@@ -322,6 +336,42 @@ def sweep_cmd(
     out_console.print(
         f"{result.ran} grid points run, {resumed} resumed from disk; written to {result.folder}"
     )
+
+
+def _write_report(folder: Path) -> None:
+    write_plots(folder)
+    out_console.print(f"report written to {write_html_report(folder)}")
+
+
+@app.command("plot")
+def plot_cmd(
+    results_dir: Annotated[Path, typer.Argument(help="A results folder (run, compare or sweep).")],
+) -> None:
+    """Write the figures of a results folder to RESULTS_DIR/plots/ as PNG and SVG.
+
+    Example: heart-sim plot results/durham_2022
+    """
+    try:
+        written = write_plots(results_dir)
+    except HeartSimError as err:
+        _fail(err)
+    out_console.print(f"{len(written)} files written to {results_dir / 'plots'}")
+
+
+@app.command("report")
+def report_cmd(
+    results_dir: Annotated[Path, typer.Argument(help="A results folder (run, compare or sweep).")],
+) -> None:
+    """Write RESULTS_DIR/report.html: one self-contained page with the scenario, its
+    assumptions and sources, headline numbers with CIs, figures and tables.
+
+    Example: heart-sim report results/durham_2022
+    """
+    try:
+        target = write_html_report(results_dir)
+    except HeartSimError as err:
+        _fail(err)
+    out_console.print(f"report written to {target}")
 
 
 @app.command("validate")

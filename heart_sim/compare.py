@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from .metrics import HEADLINE, t_interval
-from .runner import RunResult, run
+from .runner import Results, run
 from .scenario import Scenario
 
 COST_METRICS = (
@@ -83,7 +83,7 @@ def ratio_of_means_ci(
     return point, float(lo), float(hi)
 
 
-def cost_row(base: RunResult, alt: RunResult) -> dict[str, float | str]:
+def cost_row(base: Results, alt: Results) -> dict[str, float | str]:
     """What budget staff ask: cost, diverted calls, and the marginal cost of the change."""
     b, a = base.replications, alt.replications
     row: dict[str, float | str] = {"scenario": alt.scenario.name}
@@ -114,8 +114,8 @@ def cost_row(base: RunResult, alt: RunResult) -> dict[str, float | str]:
 
 @dataclass
 class Comparison:
-    base: RunResult
-    alts: list[RunResult]
+    base: Results
+    alts: list[Results]
 
     @property
     def differences(self) -> pd.DataFrame:
@@ -126,6 +126,12 @@ class Comparison:
             d.insert(0, "scenario", alt.scenario.name)
             frames.append(d)
         return pd.concat(frames, ignore_index=True)
+
+    def save(self, out, force: bool = False):
+        """Write comparison.csv / .md / .xlsx and each scenario's results under ``out``."""
+        from .report import write_comparison
+
+        return write_comparison(self, out, force=force)
 
     @property
     def costs(self) -> pd.DataFrame:
@@ -149,7 +155,7 @@ def compare(
     much common random numbers narrow the intervals."""
     seed = base.seed if seed is None else seed
 
-    def one(sc: Scenario, s: int) -> RunResult:
+    def one(sc: Scenario, s: int) -> Results:
         cb = (lambda done, name=sc.name: progress(name, done)) if progress else None
         return run(sc, reps=reps, seed=s, jobs=jobs, progress=cb)
 

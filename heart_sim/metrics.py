@@ -71,7 +71,39 @@ def _time_stats(out: dict[str, float], name: str, values: np.ndarray) -> None:
             out[f"{name}_p{q}"] = math.nan
 
 
-def replication_kpis(rec: RepRecords, scenario: Scenario) -> dict[str, float]:
+def time_samples(rec: RepRecords) -> dict[str, np.ndarray]:
+    """Per-call times of one replication for each metric in TIME_METRICS (units there)."""
+    c = rec.calls
+    window = (c.t_arrive >= rec.t0) & (c.t_arrive < rec.t1)
+    out = {"ccd_answer_wait": c.ccd_wait[window & c.ccd_answered]}
+    for code, name in ((1, "crt"), (2, "cor")):
+        served = window & (c.dispatched_to == code) & ~np.isnan(c.t_unit_start)
+        out[f"{name}_response_time"] = c.response_time[served]
+        out[f"{name}_queue_wait"] = c.dispatch_wait[served]
+    ref = (c.cn_referred >= rec.t0) & (c.cn_referred < rec.t1)
+    delay = (c.cn_start[ref] - c.cn_referred[ref]) / MIN_PER_HOUR
+    out["cn_followup_delay"] = delay[~np.isnan(delay)]
+    fu = (c.fu_created >= rec.t0) & (c.fu_created < rec.t1)
+    delay = (c.fu_start[fu] - c.fu_created[fu]) / MIN_PER_HOUR
+    out["ccd_followup_delay"] = delay[~np.isnan(delay)]
+    return out
+
+
+QUANTILE_GRID = np.linspace(0, 100, 101)
+
+
+def replication_quantiles(samples: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """The quantile function (0th..100th percentile) of each time: a compact, mergeable
+    stand-in for the per-call distribution (for CDF plots)."""
+    return {
+        m: np.percentile(v, QUANTILE_GRID) if v.size else np.full(QUANTILE_GRID.size, np.nan)
+        for m, v in samples.items()
+    }
+
+
+def replication_kpis(
+    rec: RepRecords, scenario: Scenario, samples: dict[str, np.ndarray] | None = None
+) -> dict[str, float]:
     """Every headline number of one replication, as a flat dict."""
     c = rec.calls
     window = (c.t_arrive >= rec.t0) & (c.t_arrive < rec.t1)
@@ -90,41 +122,43 @@ def replication_kpis(rec: RepRecords, scenario: Scenario) -> dict[str, float]:
     heart = counts["ccd_resolved"] + counts["crt_served"] + counts["cor_served"]
     k["heart_response_rate"] = heart / n if n else math.nan
 
-    # CCD: waits of calls sent to a clinician.
+    samples = time_samples(rec) if samples is None else samples
+    for name in TIME_METRICS:
+        _time_stats(k, name, samples[name])
+
+    # CCD: calls sent to a clinician, answered or not.
     sent = window & ~np.isnan(c.ccd_wait)
     k["ccd_assessed"] = int((window & c.ccd_answered).sum())
-    _time_stats(k, "ccd_answer_wait", c.ccd_wait[window & c.ccd_answered])
     k["ccd_p_wait"] = float((c.ccd_wait[sent] > 0).mean()) if sent.any() else math.nan
     k["ccd_unanswered"] = int((sent & ~c.ccd_answered).sum())
 
-    # Field teams: response time = wait for a team + travel; queue wait alone for theory checks.
+    # Field teams: every request, including those that gave up (for Little's law).
+    for name in ("crt", "cor"):
+        target = getattr(scenario.programs, name).response_target_min
+        if target is not None:
+            times = samples[f"{name}_response_time"]
+            share = float((times <= target).mean()) if times.size else math.nan
+            k[f"{name}_response_within_target"] = share
     for code, name in ((1, "crt"), (2, "cor")):
         asked = window & (c.dispatched_to == code)
-        served = asked & ~np.isnan(c.t_unit_start)
         k[f"{name}_requests"] = int(asked.sum())
-        _time_stats(k, f"{name}_response_time", c.response_time[served])
-        _time_stats(k, f"{name}_queue_wait", c.dispatch_wait[served])
         waits = c.dispatch_wait[asked]
         waits = waits[~np.isnan(waits)]
         k[f"{name}_p_wait"] = float((waits > 0).mean()) if waits.size else math.nan
         k[f"{name}_mean_wait_all"] = float(waits.mean()) if waits.size else math.nan
 
-    # Care Navigation: delay from referral to contact, and the share within target.
+    # Care Navigation: the share of referrals contacted within target.
     target_min = scenario.programs.cn.target_hours * MIN_PER_HOUR
     ref = (c.cn_referred >= rec.t0) & (c.cn_referred < rec.t1)
     delay = c.cn_start[ref] - c.cn_referred[ref]
     k["cn_referrals"] = int(ref.sum())
     k["cn_pending_at_end"] = int(np.isnan(delay).sum())
-    _time_stats(k, "cn_followup_delay", delay / MIN_PER_HOUR)
     # A referral still waiting at the end counts as a miss once its target has passed;
     # one younger than the target at the end cannot be judged and is left out.
     judged = ~np.isnan(delay) | (rec.t1 - c.cn_referred[ref] > target_min)
     within = ~np.isnan(delay) & (delay <= target_min)
     k["cn_followup_within_target"] = float(within[judged].mean()) if judged.any() else math.nan
-
-    fu = (c.fu_created >= rec.t0) & (c.fu_created < rec.t1)
-    k["ccd_followups"] = int(fu.sum())
-    _time_stats(k, "ccd_followup_delay", (c.fu_start[fu] - c.fu_created[fu]) / MIN_PER_HOUR)
+    k["ccd_followups"] = int(((c.fu_created >= rec.t0) & (c.fu_created < rec.t1)).sum())
 
     # Staffing: busy on-shift unit-minutes over staffed unit-minutes; overtime separately.
     window_min = rec.t1 - rec.t0
@@ -212,3 +246,15 @@ def summarise_by_hour(per_rep: list[dict[str, np.ndarray]]) -> pd.DataFrame:
         with np.errstate(invalid="ignore", divide="ignore"):
             df[f"{p}_utilization"] = np.where(staffed > 0, busy / staffed, np.nan)
     return df
+
+
+def summarise_quantiles(per_rep: list[dict[str, np.ndarray]]) -> pd.DataFrame:
+    """Long table (metric, q, mean, ci_low, ci_high): each quantile averaged over
+    replications with a 95% t-interval (replications with no such calls are left out)."""
+    rows = []
+    for metric in per_rep[0]:
+        values = np.array([r[metric] for r in per_rep])  # reps x 101
+        for j, q in enumerate(QUANTILE_GRID):
+            mean, lo, hi, _ = t_interval(values[:, j])
+            rows.append({"metric": metric, "q": q, "mean": mean, "ci_low": lo, "ci_high": hi})
+    return pd.DataFrame(rows)

@@ -100,3 +100,340 @@ def sweep_figure(table: pd.DataFrame, params: list[str], metric: str) -> plt.Fig
             ax.legend(fontsize=8)
         fig.tight_layout()
     return fig
+
+
+# --- single-run figures ----------------------------------------------------------------
+
+PROGRAM_NAMES = {"ccd": "CCD", "crt": "CRT", "cor": "CoR", "cn": "CN"}
+FALLBACKS = {
+    "fallback_out_of_hours": "out of hours",
+    "fallback_out_of_area": "out of area",
+    "fallback_no_unit": "no unit available",
+    "fallback_referred": "referred by clinician",
+}
+OUTCOMES = {
+    "ccd_resolved": "CCD resolved by phone",
+    "crt_served": "CRT served",
+    "cor_served": "CoR served",
+    **{k: f"police/EMS: {v}" for k, v in FALLBACKS.items()},
+}
+HATCHES = ["", "//", "..", "xx", "\\\\", "++", "--", "oo"]
+DAY_LABELS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+
+
+def _week_grid(by_hour: pd.DataFrame, column: str):
+    import numpy as np
+
+    return np.asarray(by_hour[column], dtype=float).reshape(7, 24)
+
+
+def heatmap_figure(
+    by_hour: pd.DataFrame,
+    panels: list[tuple[str, str]],
+    unit: str,
+    title: str,
+    vmax: float | None = None,
+) -> plt.Figure:
+    """7 x 24 hour-of-week heatmaps, one panel per (column, panel title), one shared scale."""
+    import numpy as np
+
+    grids = [_week_grid(by_hour, c) for c, _ in panels]
+    top = (
+        vmax
+        if vmax is not None
+        else max(float(np.nanmax(g)) if np.isfinite(g).any() else 0 for g in grids) or 1.0
+    )
+    n = len(panels)
+    cols = 1 if n == 1 else 2
+    rows = (n + cols - 1) // cols
+    with plt.rc_context(STYLE | {"axes.grid": False}):
+        fig, axes = plt.subplots(rows, cols, figsize=(6.2 * cols, 2.4 * rows + 0.6), squeeze=False)
+        cmap = plt.get_cmap("cividis").with_extremes(bad="white")
+        for ax, grid, (_, name) in zip(axes.flat, grids, panels):
+            im = ax.imshow(
+                np.ma.masked_invalid(grid),
+                aspect="auto",
+                cmap=cmap,
+                vmin=0,
+                vmax=top,
+                interpolation="nearest",
+            )
+            ax.set_title(name)
+            for side in ("top", "right"):
+                ax.spines[side].set_visible(True)
+            ax.set_yticks(range(7), DAY_LABELS)
+            ax.set_xticks(range(0, 24, 3), [f"{h:02d}" for h in range(0, 24, 3)])
+            ax.set_xlabel("hour of day")
+        for ax in list(axes.flat)[n:]:
+            ax.set_visible(False)
+        fig.suptitle(title)
+        fig.tight_layout()
+        fig.colorbar(im, ax=axes, shrink=0.85, label=unit)
+    return fig
+
+
+def demand_heatmap(by_hour: pd.DataFrame) -> plt.Figure:
+    return heatmap_figure(
+        by_hour,
+        [("arrivals", "eligible calls")],
+        "calls per week in the hour",
+        "Demand by hour of week",
+    )
+
+
+def staffing_heatmap(by_hour: pd.DataFrame) -> plt.Figure:
+    return heatmap_figure(
+        by_hour,
+        [(f"{p}_staffed_units", n) for p, n in PROGRAM_NAMES.items()],
+        "units on duty (mean over the hour)",
+        "Staffed units by hour of week",
+    )
+
+
+def utilization_heatmap(by_hour: pd.DataFrame) -> plt.Figure:
+    return heatmap_figure(
+        by_hour,
+        [(f"{p}_utilization", n) for p, n in PROGRAM_NAMES.items()],
+        "busy / staffed unit-time (white: not staffed)",
+        "Utilization by hour of week",
+        vmax=1.0,
+    )
+
+
+def unmet_heatmap(by_hour: pd.DataFrame) -> plt.Figure:
+    return heatmap_figure(
+        by_hour,
+        list(FALLBACKS.items()),
+        "calls per week sent to police/EMS in the hour",
+        "Unmet demand by hour of week (fallback reason)",
+    )
+
+
+CDF_PANELS = (
+    ("crt_response_time", "CRT response time", "minutes", "crt"),
+    ("cor_response_time", "CoR response time", "minutes", "cor"),
+    ("ccd_answer_wait", "CCD answer wait", "minutes", None),
+    ("cn_followup_delay", "Care Navigation follow-up delay", "hours", "cn"),
+)
+
+
+def response_cdf_figure(quantiles: pd.DataFrame, targets: dict[str, float]) -> plt.Figure:
+    """Distribution (CDF) of each time, mean over replications with a 95% band, and the
+    target where one is set."""
+    with plt.rc_context(STYLE):
+        fig, axes = plt.subplots(2, 2, figsize=(11, 7.5))
+        for ax, (metric, title, unit, key) in zip(axes.flat, CDF_PANELS):
+            q = quantiles[quantiles["metric"] == metric]
+            ax.set_title(title)
+            ax.set_xlabel(unit)
+            ax.set_ylabel("share of calls at or below")
+            if q.empty or q["mean"].isna().all():
+                ax.text(0.5, 0.5, "no calls", ha="center", va="center", transform=ax.transAxes)
+                continue
+            p = q["q"] / 100
+            ax.plot(q["mean"], p, color="black", label="mean over replications")
+            ax.fill_betweenx(
+                p,
+                q["ci_low"].fillna(q["mean"]),
+                q["ci_high"].fillna(q["mean"]),
+                color="0.6",
+                alpha=0.5,
+                label="95% CI",
+            )
+            target = targets.get(key) if key else None
+            if target is not None:
+                ax.axvline(target, linestyle="--", color="0.2", label=f"target {target:g} {unit}")
+            ax.set_ylim(0, 1.01)
+            ax.legend(loc="lower right", fontsize=8)
+        fig.suptitle("Distribution of waits and response times")
+        fig.tight_layout()
+    return fig
+
+
+def targets_of(scenario) -> dict[str, float]:
+    p = scenario.programs
+    out = {"cn": p.cn.target_hours}
+    for name in ("crt", "cor"):
+        t = getattr(p, name).response_target_min
+        if t is not None:
+            out[name] = t
+    return out
+
+
+def outcome_figure(summaries: dict[str, pd.DataFrame]) -> plt.Figure:
+    """Where calls end, as stacked bars (share of eligible calls), one bar per scenario."""
+    import numpy as np
+
+    names = list(summaries)
+    shares = {
+        k: [float(s.set_index("metric").loc[f"{k}_share", "mean"]) for s in summaries.values()]
+        for k in OUTCOMES
+    }
+    with plt.rc_context(STYLE | {"axes.grid": False}):
+        fig, ax = plt.subplots(figsize=(8.5, 2.2 + 0.55 * len(names)), layout="constrained")
+        left = np.zeros(len(names))
+        colors = plt.get_cmap("cividis")(np.linspace(0.05, 0.95, len(OUTCOMES)))
+        for i, (k, lab) in enumerate(OUTCOMES.items()):
+            ax.barh(
+                names,
+                shares[k],
+                left=left,
+                color=colors[i],
+                hatch=HATCHES[i],
+                edgecolor="white",
+                linewidth=0.5,
+                label=lab,
+            )
+            left += np.asarray(shares[k])
+        ax.set_xlim(0, 1)
+        ax.set_xlabel("share of eligible calls")
+        ax.invert_yaxis()
+        ax.set_title("Where calls end")
+        fig.legend(ncol=2, fontsize=8, loc="outside lower center", frameon=False)
+    return fig
+
+
+# --- comparison figures ----------------------------------------------------------------
+
+FOREST_METRICS = (
+    "diversion_rate",
+    "heart_response_rate",
+    "crt_response_time",
+    "cost_total_annual",
+    "police_hours_per_year",
+)
+
+
+def forest_figure(differences: pd.DataFrame, base: str) -> plt.Figure:
+    """Each alternative's paired difference from the base with its 95% CI, per metric."""
+    from matplotlib.ticker import FuncFormatter
+
+    metrics = [m for m in FOREST_METRICS if m in set(differences["metric"])]
+    names = list(dict.fromkeys(differences["scenario"]))
+    cols = min(3, len(metrics))
+    rows = (len(metrics) + cols - 1) // cols
+    with plt.rc_context(STYLE):
+        fig, axes = plt.subplots(
+            rows, cols, figsize=(4.2 * cols, (1.2 + 0.45 * len(names)) * rows), squeeze=False
+        )
+        for ax, m in zip(axes.flat, metrics):
+            d = differences[differences["metric"] == m].set_index("scenario").loc[names]
+            y = list(range(len(d)))
+            lo = d["diff_ci_low"].fillna(d["diff_mean"])
+            hi = d["diff_ci_high"].fillna(d["diff_mean"])
+            ax.errorbar(
+                d["diff_mean"],
+                y,
+                xerr=[d["diff_mean"] - lo, hi - d["diff_mean"]],
+                fmt="o",
+                color="black",
+                capsize=3,
+            )
+            ax.axvline(0, color="0.5", linestyle="--")
+            ax.set_yticks(y, names)
+            ax.set_ylim(len(names) - 0.5, -0.5)
+            title, unit = label(m)
+            if unit.startswith("$"):
+                ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v / 1e3:,.0f}k"))
+            ax.set_title(title, fontsize=10)
+            ax.set_xlabel(f"difference ({unit})" if unit else "difference", fontsize=8)
+        for ax in list(axes.flat)[len(metrics) :]:
+            ax.set_visible(False)
+        fig.suptitle(f"Paired difference from {base} (mean, 95% CI; dashed: no change)")
+        fig.tight_layout()
+    return fig
+
+
+def cost_figure(summaries: dict[str, pd.DataFrame]) -> plt.Figure:
+    """Annual cost against diverted calls per year, each with its 95% CI."""
+    with plt.rc_context(STYLE):
+        fig, ax = plt.subplots(figsize=(7, 4.8))
+        for i, (name, s) in enumerate(summaries.items()):
+            s = s.set_index("metric")
+            x, y = s.loc["diverted_per_year"], s.loc["cost_total_annual"]
+            ax.errorbar(
+                x["mean"],
+                y["mean"] / 1e6,
+                xerr=[[x["mean"] - x["ci_low"]], [x["ci_high"] - x["mean"]]],
+                yerr=[[(y["mean"] - y["ci_low"]) / 1e6], [(y["ci_high"] - y["mean"]) / 1e6]],
+                fmt=MARKERS[i % 7],
+                color="black",
+                capsize=3,
+                label=name,
+            )
+            ax.annotate(
+                name,
+                (x["mean"], y["mean"] / 1e6),
+                textcoords="offset points",
+                xytext=(6, 4),
+                fontsize=8,
+            )
+        ax.set_xlabel("diverted calls per year (no police)")
+        ax.set_ylabel("annual cost ($ million)")
+        ax.set_title("Cost against calls diverted (95% CI bars)")
+        fig.tight_layout()
+    return fig
+
+
+# --- whole results folders -------------------------------------------------------------
+
+
+def run_figures(result) -> dict[str, plt.Figure]:
+    """The figures of one run, by file stem."""
+    return {
+        "demand_heatmap": demand_heatmap(result.by_hour),
+        "staffing_heatmap": staffing_heatmap(result.by_hour),
+        "utilization_heatmap": utilization_heatmap(result.by_hour),
+        "unmet_demand_heatmap": unmet_heatmap(result.by_hour),
+        "response_cdf": response_cdf_figure(result.quantiles, targets_of(result.scenario)),
+        "outcomes": outcome_figure({result.scenario.name: result.summary}),
+    }
+
+
+def comparison_figures(comp) -> dict[str, plt.Figure]:
+    summaries = {r.scenario.name: r.summary for r in (comp.base, *comp.alts)}
+    figs = {
+        "outcomes": outcome_figure(summaries),
+        "differences_forest": forest_figure(comp.differences, comp.base.scenario.name),
+    }
+    if all("cost_total_annual" in set(s["metric"]) for s in summaries.values()):
+        figs["cost_vs_diverted"] = cost_figure(summaries)
+    return figs
+
+
+def sweep_figures(table: pd.DataFrame, params: list[str]) -> dict[str, plt.Figure]:
+    metrics = (
+        "diversion_rate",
+        "crt_response_time",
+        "crt_response_time_p90",
+        "crt_utilization",
+        "cost_per_diverted_call",
+        "fallback_no_unit_share",
+    )
+    return {f"sweep_{m}": sweep_figure(table, params, m) for m in metrics if m in table}
+
+
+def folder_figures(folder: Path) -> dict[str, plt.Figure]:
+    """Figures for a results folder of any kind: a run, a comparison or a sweep."""
+    import json
+
+    from .errors import HeartSimError
+    from .report import read_comparison, read_results
+
+    folder = Path(folder)
+    if (folder / "comparison.csv").exists():
+        return comparison_figures(read_comparison(folder))
+    if (folder / "sweep.csv").exists():
+        meta = json.loads((folder / "manifest.json").read_text())
+        return sweep_figures(pd.read_csv(folder / "sweep.csv"), [p for p, _ in meta["varies"]])
+    if (folder / "manifest.json").exists():
+        return run_figures(read_results(folder))
+    raise HeartSimError(f"{folder}: not a heart-sim results folder (no manifest.json)")
+
+
+def write_plots(folder: Path, formats: tuple[str, ...] = ("png", "svg")) -> list[Path]:
+    """Write every figure of a results folder to ``folder/plots/``."""
+    written: list[Path] = []
+    for stem, fig in folder_figures(folder).items():
+        written += save(fig, Path(folder) / "plots" / stem, formats)
+    return written

@@ -8,7 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+import pandas as pd
 
+from .routing import OUTCOME_KEYS
 from .staffing import PoolMeter
 
 
@@ -62,3 +64,30 @@ class RepRecords:
     t1: float  # end of the run, minutes
     calls: CallRecords
     meters: dict[str, PoolMeter]
+
+
+OUTCOME_NAMES = {int(code): key for code, key in OUTCOME_KEYS.items()} | {-1: "in_system"}
+
+
+def calls_frame(rec: RepRecords, call_type_names: list[str]) -> pd.DataFrame:
+    """Per-call records of one replication as a DataFrame (times in minutes)."""
+    c = rec.calls
+    return pd.DataFrame(
+        {
+            "call": np.arange(len(c.t_arrive)),
+            "t_arrive_min": c.t_arrive,
+            "measured": (c.t_arrive >= rec.t0) & (c.t_arrive < rec.t1),
+            "call_type": pd.Categorical.from_codes(c.call_type, categories=call_type_names),
+            "in_pilot_area": c.in_pilot,
+            "outcome": [OUTCOME_NAMES[int(o)] for o in c.outcome],
+            "ccd_wait_min": c.ccd_wait,
+            "ccd_answered": c.ccd_answered,
+            "dispatched_to": np.select(
+                [c.dispatched_to == 1, c.dispatched_to == 2], ["crt", "cor"], default=""
+            ),
+            "dispatch_wait_min": c.dispatch_wait,
+            "response_time_min": c.response_time,
+            "cn_referred_min": c.cn_referred,
+            "cn_contact_min": c.cn_start,
+        }
+    )

@@ -17,10 +17,10 @@ import pandas as pd
 import yaml
 
 from . import __version__
-from .errors import ResultsExistError
+from .errors import HeartSimError, ResultsExistError
 from .metrics import HEADLINE, PERCENTILES, TIME_METRICS
-from .runner import RunResult
-from .scenario import scenario_hash
+from .runner import Results
+from .scenario import scenario_from_dict, scenario_hash
 
 FLOAT_FORMAT = "%.10g"
 
@@ -40,7 +40,7 @@ def atomic_write(path: Path, text: str) -> None:
         raise
 
 
-def manifest(result: RunResult) -> dict:
+def manifest(result: Results) -> dict:
     return {
         "scenario": result.scenario.name,
         "scenario_hash": scenario_hash(result.scenario),
@@ -50,7 +50,7 @@ def manifest(result: RunResult) -> dict:
     }
 
 
-def check_can_write(folder: Path, result: RunResult, force: bool) -> None:
+def check_can_write(folder: Path, result: Results, force: bool) -> None:
     """Refuse to overwrite results that came from other inputs, unless forced."""
     existing = folder / "manifest.json"
     if force or not existing.exists():
@@ -94,12 +94,17 @@ def summary_json(summary: pd.DataFrame) -> dict:
     return out
 
 
+def _fmt(x: float, digits: int = 3) -> str:
+    return f"{x:,.0f}" if abs(x) >= 1000 else f"{x:.{digits}g}"
+
+
 def fmt_ci(row: pd.Series | None, digits: int = 3) -> str:
     if row is None or pd.isna(row["mean"]):
         return "n/a"
     if pd.isna(row["ci_low"]):
-        return f"{row['mean']:.{digits}g}"
-    return f"{row['mean']:.{digits}g} [{row['ci_low']:.{digits}g}, {row['ci_high']:.{digits}g}]"
+        return _fmt(row["mean"], digits)
+    lo, hi = _fmt(row["ci_low"], digits), _fmt(row["ci_high"], digits)
+    return f"{_fmt(row['mean'], digits)} [{lo}, {hi}]"
 
 
 def headline_rows(summary: pd.DataFrame) -> list[tuple[str, str]]:
@@ -108,7 +113,7 @@ def headline_rows(summary: pd.DataFrame) -> list[tuple[str, str]]:
     return [(m, fmt_ci(idx.loc[m] if m in idx.index else None)) for m in HEADLINE if m in idx.index]
 
 
-def markdown_report(result: RunResult) -> str:
+def markdown_report(result: Results) -> str:
     s = result.scenario
     summary = result.summary
     idx = summary.set_index("metric")
@@ -163,27 +168,56 @@ def markdown_report(result: RunResult) -> str:
     return "\n".join(lines)
 
 
-def write_results(result: RunResult, out: Path, force: bool = False) -> Path:
+def write_results(result: Results, out: Path, force: bool = False) -> Path:
     """Write a run's files to ``out/<scenario name>/`` and return that folder."""
     folder = Path(out) / result.scenario.name
     check_can_write(folder, result, force)
     summary = result.summary
-    atomic_write(folder / "summary.csv", summary.to_csv(index=False, float_format=FLOAT_FORMAT))
+
+    def csv(df: pd.DataFrame) -> str:
+        return df.to_csv(index=False, float_format=FLOAT_FORMAT)
+
+    atomic_write(folder / "summary.csv", csv(summary))
     atomic_write(folder / "summary.json", json.dumps(summary_json(summary), indent=2) + "\n")
-    atomic_write(
-        folder / "replications.csv",
-        result.replications.to_csv(index=False, float_format=FLOAT_FORMAT),
-    )
-    atomic_write(
-        folder / "by_hour.csv", result.by_hour.to_csv(index=False, float_format=FLOAT_FORMAT)
-    )
+    # Replications at full precision: summary statistics recomputed from them match.
+    atomic_write(folder / "replications.csv", result.replications.to_csv(index=False))
+    atomic_write(folder / "by_hour.csv", csv(result.by_hour))
+    atomic_write(folder / "quantiles.csv", csv(result.quantiles))
+    if result.calls is not None:
+        atomic_write(folder / "calls.csv", csv(result.calls))
     atomic_write(
         folder / "scenario.yaml",
         yaml.safe_dump(result.scenario.model_dump(mode="json"), sort_keys=False),
     )
+    for name, text in result.sources.items():
+        atomic_write(folder / "sources" / name, text)
     atomic_write(folder / "report.md", markdown_report(result))
     atomic_write(folder / "manifest.json", json.dumps(manifest(result), indent=2) + "\n")
     return folder
+
+
+def read_results(folder: Path) -> Results:
+    """Reopen a results folder written by ``write_results`` (or ``heart-sim run``)."""
+    folder = Path(folder)
+    mpath = folder / "manifest.json"
+    if not mpath.exists():
+        raise HeartSimError(f"{folder}: not a heart-sim results folder (no manifest.json)")
+    meta = json.loads(mpath.read_text())
+    scenario = scenario_from_dict(
+        yaml.safe_load((folder / "scenario.yaml").read_text()), source=str(folder / "scenario.yaml")
+    )
+    calls = folder / "calls.csv"
+    src = folder / "sources"
+    return Results(
+        scenario=scenario,
+        seed=meta["seed"],
+        reps=meta["reps"],
+        replications=pd.read_csv(folder / "replications.csv"),
+        by_hour=pd.read_csv(folder / "by_hour.csv"),
+        quantiles=pd.read_csv(folder / "quantiles.csv"),
+        calls=pd.read_csv(calls) if calls.exists() else None,
+        sources={p.name: p.read_text() for p in sorted(src.glob("*"))} if src.is_dir() else {},
+    )
 
 
 # --- comparisons ------------------------------------------------------------------------
@@ -300,3 +334,14 @@ def write_comparison(comp, out: Path, force: bool = False) -> Path:
     atomic_write_bytes(folder / "comparison.xlsx", xlsx)
     atomic_write(folder / "manifest.json", json.dumps(comparison_manifest(comp), indent=2) + "\n")
     return folder
+
+
+def read_comparison(folder: Path):
+    """Reopen a comparison folder written by ``write_comparison``."""
+    from .compare import Comparison
+
+    folder = Path(folder)
+    meta = json.loads((folder / "manifest.json").read_text())
+    base = read_results(folder / meta["base"]["scenario"])
+    alts = [read_results(folder / a["scenario"]) for a in meta["alternatives"]]
+    return Comparison(base, alts)

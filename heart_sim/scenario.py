@@ -162,6 +162,9 @@ class FieldTeam(_Program):
         "null = no limit",
     )
     cn_referral_prob: Prob = Field(0.0, description="share of served calls referred to CN")
+    response_target_min: Annotated[float, Field(gt=0, allow_inf_nan=False)] | None = Field(
+        None, description="response-time target for reports and plots, minutes"
+    )
 
 
 class CareNavigation(_Program):
@@ -441,6 +444,14 @@ def load_scenario_dict(name_or_path: str | Path) -> tuple[Path, dict[str, Any], 
         return str(path)
 
     return path, merged, attribute
+
+
+def scenario_sources(name_or_path: str | Path) -> dict[str, str]:
+    """The text of a scenario file and of each file it extends, comments included, named
+    ``<depth>_<file name>`` (0 = the file itself)."""
+    path = resolve_path(name_or_path)
+    layers = load_layers(path, read_yaml, builtin_scenarios())
+    return {f"{i}_{p.name}": p.read_text(encoding="utf-8") for i, (p, _) in enumerate(layers)}
 
 
 def load_scenario(name_or_path: str | Path) -> Scenario:

@@ -1,0 +1,64 @@
+"""The public Python API: DataFrames out, save / load round trip."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from builders import baseline_dict
+
+import heart_sim as hs
+
+
+def _short() -> dict:
+    data = baseline_dict()
+    data["horizon_weeks"] = 2
+    return data
+
+
+def test_load_from_dict_name_and_file(tmp_path) -> None:
+    assert hs.load(_short()).horizon_weeks == 2
+    assert hs.load("durham_2022").name == "durham_2022"
+    with pytest.raises(hs.ScenarioError):
+        hs.load({"demand": {}})
+
+
+def test_simulate_returns_dataframes_and_per_call_records() -> None:
+    res = hs.simulate(_short(), reps=2, seed=1, keep_calls=True)
+    assert isinstance(res.summary, pd.DataFrame) and "metric" in res.summary
+    assert len(res.replications) == 2
+    assert len(res.by_hour) == 168
+    assert set(res.quantiles["metric"]) >= {"crt_response_time", "cn_followup_delay"}
+    calls = res.calls
+    assert set(calls["replication"]) == {0, 1}
+    measured = calls[calls["measured"]]
+    counts = measured.groupby("replication")["outcome"].value_counts().unstack(fill_value=0)
+    for r, row in res.replications.iterrows():
+        assert counts.loc[r, "crt_served"] == row["crt_served"]
+        assert counts.loc[r].sum() == row["calls_total"]
+
+
+def test_save_and_load_round_trip(tmp_path) -> None:
+    res = hs.simulate(_short(), reps=2)
+    folder = res.save(tmp_path)
+    back = hs.Results.load(folder)
+    assert back.scenario == res.scenario
+    pd.testing.assert_frame_equal(back.replications, res.replications, check_dtype=False)
+    pd.testing.assert_frame_equal(back.summary, res.summary, check_dtype=False)
+    assert len(back.by_hour) == 168
+
+
+def test_file_scenarios_carry_their_source_files() -> None:
+    from heart_sim.scenario import scenario_sources
+
+    src = scenario_sources("weekend_cor")
+    assert list(src) == ["0_weekend_cor.yaml", "1_durham_2022.yaml"]
+    assert "ASSUMPTION" in src["1_durham_2022.yaml"]
+
+
+def test_compare_api(tmp_path) -> None:
+    alt = _short() | {"name": "alt", "demand": _short()["demand"] | {"multiplier": 1.1}}
+    comp = hs.compare(_short(), alt, reps=2, seed=1)
+    assert set(comp.differences["scenario"]) == {"alt"}
+    assert list(comp.costs["scenario"]) == ["durham_2022", "alt"]
+    folder = comp.save(tmp_path)
+    assert (folder / "comparison.xlsx").exists()

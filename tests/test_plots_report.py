@@ -1,0 +1,107 @@
+"""Figures and the HTML report: files written, images embedded, rendered by a browser."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import tempfile
+
+import pytest
+from builders import baseline_dict
+
+import heart_sim as hs
+from heart_sim.htmlreport import assumptions, write_html_report
+from heart_sim.plots import write_plots
+from heart_sim.scenario import scenario_sources
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.fixture(scope="module")
+def run_folder(tmp_path_factory):
+    data = baseline_dict()
+    data["horizon_weeks"] = 2
+    res = hs.simulate(data, reps=2, seed=1)
+    res.sources = scenario_sources("durham_2022")
+    return res.save(tmp_path_factory.mktemp("out"))
+
+
+@pytest.fixture(scope="module")
+def compare_folder(tmp_path_factory):
+    data = baseline_dict()
+    data["horizon_weeks"] = 2
+    alt = data | {
+        "name": "citywide_short",
+        "programs": data["programs"] | {"crt": data["programs"]["crt"] | {"area": "city"}},
+    }
+    return hs.compare(data, alt, reps=2, seed=1).save(tmp_path_factory.mktemp("cmp"))
+
+
+def test_run_plots_are_written_as_png_and_svg(run_folder) -> None:
+    written = write_plots(run_folder)
+    stems = {p.stem for p in written}
+    assert stems == {
+        "demand_heatmap",
+        "staffing_heatmap",
+        "utilization_heatmap",
+        "unmet_demand_heatmap",
+        "response_cdf",
+        "outcomes",
+    }
+    assert {p.suffix for p in written} == {".png", ".svg"}
+    for p in written:
+        head = p.read_bytes()[:8]
+        assert head.startswith(b"\x89PNG") if p.suffix == ".png" else b"<?xml" in head
+
+
+def test_comparison_plots(compare_folder) -> None:
+    stems = {p.stem for p in write_plots(compare_folder, formats=("png",))}
+    assert stems == {"outcomes", "differences_forest", "cost_vs_diverted"}
+
+
+def test_assumptions_are_extracted_with_key_paths() -> None:
+    rows = assumptions(scenario_sources("durham_2022"))
+    keys = {k for _, k, _ in rows}
+    assert "demand.calls_per_week" in keys
+    assert "costs.roles.emt" in keys
+    assert any("ASSUMPTION" in c for _, _, c in rows)
+
+
+def test_html_report_is_self_contained(run_folder, compare_folder) -> None:
+    for folder, n_images in ((run_folder, 6), (compare_folder, 3)):
+        html = write_html_report(folder).read_text()
+        assert html.count("<img") == n_images
+        assert html.count("data:image/png;base64,") == n_images
+        assert not re.search(r"(src|href)=[\"']https?://", html)  # nothing from the network
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="Chromium not installed (apt-get install chromium)")
+def test_html_report_renders_in_headless_chromium(run_folder) -> None:
+    report = write_html_report(run_folder)
+    profile = tempfile.mkdtemp()
+    flags = [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        f"--user-data-dir={profile}",
+    ]
+    dom = subprocess.run(
+        [CHROMIUM, *flags, "--dump-dom", report.as_uri()],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    ).stdout
+    assert 'data-images-ok="6/6"' in dom
+    shot = run_folder / "report.png"
+    subprocess.run(
+        [CHROMIUM, *flags, "--window-size=1200,2400", f"--screenshot={shot}", report.as_uri()],
+        capture_output=True,
+        timeout=120,
+    )
+    assert shot.exists() and shot.stat().st_size > 50_000
