@@ -1,0 +1,110 @@
+"""Write notebooks/*.ipynb (without outputs) from the cells below, so they stay reviewable.
+
+python scripts/make_notebooks.py
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+ROOT = Path(__file__).resolve().parent.parent
+
+NOTEBOOKS = {
+    "01_quickstart.ipynb": [
+        "MD # heart-sim quick start\n\nRun the built-in Durham baseline (October 2022) and look "
+        "at where demand meets staffing, hour by hour. Uses only the public API.",
+        "import heart_sim as hs\nfrom heart_sim import plots\n\n"
+        'baseline = hs.load("durham_2022")\nprint(baseline.description)',
+        "# 5 replications of one simulated year each (about 2 seconds).\n"
+        "res = hs.simulate(baseline, reps=5, seed=1)\n"
+        'headline = ["diversion_rate", "heart_response_rate", "crt_response_time",\n'
+        '            "crt_response_time_p90", "crt_utilization", "cost_per_diverted_call"]\n'
+        'res.summary.set_index("metric").loc[headline, ["mean", "ci_low", "ci_high"]]',
+        "MD ## Demand and staffing by hour of week",
+        "plots.demand_heatmap(res.by_hour)",
+        "plots.staffing_heatmap(res.by_hour)",
+        "MD ## Utilization, and the calls HEART could not take\n\nMost unmet demand is out of "
+        "hours (evenings, nights) and out of the pilot area.",
+        "plots.utilization_heatmap(res.by_hour)",
+        "plots.unmet_heatmap(res.by_hour)",
+        "plots.response_cdf_figure(res.quantiles, plots.targets_of(baseline))",
+        "MD ## Per-call records\n\nAsk for them when you need them (they take memory).",
+        "calls = hs.simulate(baseline, reps=1, seed=1, keep_calls=True).calls\n"
+        'calls[calls.measured].groupby("call_type", observed=True)["outcome"]'
+        ".value_counts(normalize=True).unstack().round(3)",
+    ],
+    "02_compare_options.ipynb": [
+        "MD # Comparing expansion options\n\nWeekend Co-Response, city-wide service and 24/7 CRT "
+        "against the 2022 baseline, with common random numbers (every option sees the same "
+        "calls), costs, and paired 95% confidence intervals.",
+        "import heart_sim as hs\nfrom heart_sim import plots\n\n"
+        'comp = hs.compare("durham_2022", "weekend_cor", "citywide", "crt_24_7", '
+        "reps=5, seed=1)",
+        "MD ## What each option costs and what it buys (per year)",
+        'cols = ["scenario", "cost_total_annual", "diverted_per_year", '
+        '"cost_per_diverted_call",\n'
+        '        "extra_cost", "extra_diverted", "marginal_cost_per_extra_diverted",\n'
+        '        "marginal_ci_low", "marginal_ci_high", "police_hours_freed"]\n'
+        "comp.costs[cols].round(1)",
+        "summaries = {r.scenario.name: r.summary for r in (comp.base, *comp.alts)}\n"
+        "plots.cost_figure(summaries)",
+        "MD ## Paired differences\n\nA difference whose interval spans zero is marked "
+        "not significant.",
+        "d = comp.differences\n"
+        'd[d.metric.isin(["diversion_rate", "crt_response_time", "cost_total_annual"])]',
+        "plots.forest_figure(comp.differences, comp.base.scenario.name)",
+        "plots.outcome_figure(summaries)",
+    ],
+    "03_sensitivity.ipynb": [
+        "MD # Sensitivity: demand growth and unit counts\n\nHow diversion and CRT response times "
+        "move when demand grows and when CRT teams are added.",
+        "import tempfile\n\nimport pandas as pd\n\nimport heart_sim as hs\nfrom heart_sim import "
+        'plots\n\nbase = hs.load("durham_2022")',
+        "MD ## Demand growth with 2022 staffing",
+        "rows = []\nfor m in (1.0, 1.25, 1.5, 2.0):\n"
+        '    sc = base.model_copy(update={"name": f"demand_x{m}",\n'
+        '                                 "demand": base.demand.model_copy('
+        'update={"multiplier": m})})\n'
+        '    s = hs.simulate(sc, reps=3, seed=1).summary.set_index("metric")\n'
+        '    rows.append({"demand.multiplier": m,\n'
+        '                 **{f"{k}{suf}": s.loc[k, col] for k in ("diversion_rate", '
+        '"crt_response_time", "fallback_no_unit_share")\n'
+        '                    for suf, col in (("", "mean"), ("_ci_low", "ci_low"), '
+        '("_ci_high", "ci_high"))}})\n'
+        "growth = pd.DataFrame(rows)\ngrowth.round(3)",
+        'plots.sweep_figure(growth, ["demand.multiplier"], "crt_response_time")',
+        'plots.sweep_figure(growth, ["demand.multiplier"], "fallback_no_unit_share")',
+        "MD ## More CRT teams (a resumable sweep)",
+        "out = tempfile.mkdtemp()\n"
+        'sw = hs.sweep("durham_2022", {"crt.units": [1, 2, 3, 4]}, out, reps=3, seed=1)\n'
+        'sw.table[["crt.units", "diversion_rate", "crt_response_time", '
+        '"crt_utilization", "cost_per_diverted_call"]].round(3)',
+        'plots.sweep_figure(sw.table, sw.params, "diversion_rate")',
+        'plots.sweep_figure(sw.table, sw.params, "cost_per_diverted_call")',
+    ],
+}
+
+
+def main() -> None:
+    folder = ROOT / "notebooks"
+    folder.mkdir(exist_ok=True)
+    for name, cells in NOTEBOOKS.items():
+        nb = new_notebook()
+        nb.cells = [
+            new_markdown_cell(c.removeprefix("MD ")) if c.startswith("MD ") else new_code_cell(c)
+            for c in cells
+        ]
+        nb.metadata["kernelspec"] = {
+            "name": "python3",
+            "display_name": "Python 3",
+            "language": "python",
+        }
+        nbformat.write(nb, folder / name)
+        print("wrote", folder / name)
+
+
+if __name__ == "__main__":
+    main()
