@@ -1,9 +1,14 @@
 """The SimPy model of one replication: calls arrive, are assessed, dispatched or fall back.
 
-A call's journey is one process that reads like the work: 911 sends it to a CCD clinician
-when one is on duty; the clinician resolves it by phone, sends CRT or CoR, or refers it to
-police/EMS; otherwise 911 dispatches by call type. Field teams serve calls in their area
-while on shift, within a patience; encounters may create Care Navigation follow-ups.
+A call's journey reads like the work: 911 sends it to a CCD clinician when one is on duty;
+the clinician resolves it by phone, sends CRT or CoR, or refers it to police/EMS; otherwise
+911 dispatches by call type. Field teams serve calls in their area while on shift, within a
+patience; encounters may create Care Navigation follow-ups.
+
+Steps with several stages are SimPy processes (a phone assessment, follow-ups). Single
+waits are events with a callback: an arrival, a wait for a team, a team's job (which frees
+the unit when it ends); a dispatch that finds a free team starts the job at once. This keeps
+the events per call below those of a plain SimPy program (see bench/).
 
 All randomness is drawn up front, per call and per source, from separate streams, so the
 same call meets the same times and choices in every scenario (common random numbers).
@@ -13,63 +18,63 @@ The model records what happened and computes no statistics.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 import numpy as np
 import simpy
 
 from .arrivals import arrival_times
-from .records import CallRecords, RepRecords
+from .records import LOGGED_FIELDS, CallRecords, RepRecords
 from .routing import SERVED_BY, Outcome, ccd_decision, pick_call_types, serves_area
 from .scenario import PROGRAMS, FieldTeam, Scenario
 from .staffing import FOLLOWUP, LIVE, PoolMeter, StaffedPool
 from .streams import stream
 
 PROGRAM_CODE = {"crt": 1, "cor": 2}
+NAN = float("nan")
 
 
 @dataclass
 class Draws:
-    """Per-call random draws, one array per source of randomness."""
+    """Per-call random draws, one list per source of randomness (lists: fast to index)."""
 
-    u_type: np.ndarray
-    u_area: np.ndarray
-    u_transfer: np.ndarray
-    u_decision: np.ndarray
-    ccd_phone: np.ndarray
-    u_followup: np.ndarray
-    followup_time: np.ndarray
-    u_cn: np.ndarray
-    cn_contact: np.ndarray
-    field: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]  # travel, scene, wrap-up
+    u_transfer: list[float]
+    u_decision: list[float]
+    ccd_phone: list[float]
+    u_followup: list[float]
+    followup_time: list[float]
+    u_cn: list[float]
+    cn_contact: list[float]
+    field_time: dict[str, list[tuple[float, float]]]  # program -> (travel, busy) per call
 
     @classmethod
     def draw(cls, scenario: Scenario, seed: int, rep: int, n: int) -> Draws:
         p = scenario.programs
 
-        def u(source: str) -> np.ndarray:
-            return stream(seed, rep, source).random(n)
+        def u(source: str) -> list[float]:
+            return stream(seed, rep, source).random(n).tolist()
 
         def d(source: str, dist) -> np.ndarray:
             return dist.sample(stream(seed, rep, source), n)
 
+        field_time = {}
+        for name, team in (("crt", p.crt), ("cor", p.cor)):
+            travel = d(f"{name}_travel_time", team.travel_time)
+            busy = (
+                travel
+                + d(f"{name}_on_scene_time", team.on_scene_time)
+                + d(f"{name}_wrap_up_time", team.wrap_up_time)
+            )
+            field_time[name] = list(zip(travel.tolist(), busy.tolist()))
         return cls(
-            u_type=u("call_type"),
-            u_area=u("area"),
             u_transfer=u("ccd_transfer"),
             u_decision=u("ccd_decision"),
-            ccd_phone=d("ccd_phone_time", p.ccd.phone_time),
+            ccd_phone=d("ccd_phone_time", p.ccd.phone_time).tolist(),
             u_followup=u("ccd_followup"),
-            followup_time=d("ccd_followup_time", p.ccd.followup_time),
+            followup_time=d("ccd_followup_time", p.ccd.followup_time).tolist(),
             u_cn=u("cn_referral"),
-            cn_contact=d("cn_contact_time", p.cn.contact_time),
-            field={
-                name: (
-                    d(f"{name}_travel_time", team.travel_time),
-                    d(f"{name}_on_scene_time", team.on_scene_time),
-                    d(f"{name}_wrap_up_time", team.wrap_up_time),
-                )
-                for name, team in (("crt", p.crt), ("cor", p.cor))
-            },
+            cn_contact=d("cn_contact_time", p.cn.contact_time).tolist(),
+            field_time=field_time,
         )
 
 
@@ -84,122 +89,170 @@ class HeartModel:
         rates = scenario.demand.hour_of_week_rates()
         times = arrival_times(rates, t_end, stream(seed, replication, "arrivals"))
         n = len(times)
-        self.draws = Draws.draw(scenario, seed, replication, n)
-        self.types = list(scenario.call_types.values())
-        type_index = pick_call_types(self.draws.u_type, self.types)
-        pilot_share = np.array([t.pilot_area_share for t in self.types])
-        in_pilot = self.draws.u_area < pilot_share[type_index]
+        types = list(scenario.call_types.values())
+        type_index = pick_call_types(stream(seed, replication, "call_type").random(n), types)
+        pilot_share = np.array([t.pilot_area_share for t in types])
+        in_pilot = stream(seed, replication, "area").random(n) < pilot_share[type_index]
         self.calls = CallRecords(times, type_index, in_pilot)
+        self.draws = Draws.draw(scenario, seed, replication, n)
+        self.call_types = [types[k] for k in type_index.tolist()]
+        self.in_pilot = in_pilot.tolist()
+        self.t_arrive = times.tolist()
+        self.log = SimpleNamespace(
+            **{name: [NAN] * n for name, _ in LOGGED_FIELDS},
+        )
+        self.log.outcome = [-1] * n
+        self.log.ccd_answered = [False] * n
+        self.log.dispatched_to = [-1] * n
         self.meters = {p: PoolMeter(scenario.start_min, t_end) for p in PROGRAMS}
         progs = scenario.programs
         self.pools = {
             p: StaffedPool(self.env, getattr(progs, p).schedule(), self.meters[p], t_end)
             for p in PROGRAMS
         }
-        self.env.process(self._arrivals())
+        self.teams: dict[str, tuple[FieldTeam, StaffedPool]] = {
+            p: (getattr(progs, p), self.pools[p]) for p in ("crt", "cor")
+        }
+        self._next_call = 0
+        self._schedule_next_arrival()
 
     def run(self) -> RepRecords:
-        self.env.run(until=self.scenario.end_min)
+        end = self.scenario.end_min
+        self.env.run(until=end)
         for name, pool in self.pools.items():
-            self.meters[name].advance(self.scenario.end_min, pool.staffed, pool.busy, pool.waiting)
-        return RepRecords(
-            self.replication,
-            self.scenario.start_min,
-            self.scenario.end_min,
-            self.calls,
-            self.meters,
-        )
+            self.meters[name].advance(end, pool.staffed, pool.busy, pool.waiting)
+        for name, dtype in LOGGED_FIELDS:
+            setattr(self.calls, name, np.asarray(getattr(self.log, name), dtype=dtype))
+        return RepRecords(self.replication, self.scenario.start_min, end, self.calls, self.meters)
 
-    # -- processes -----------------------------------------------------------------------
+    # -- the call's journey --------------------------------------------------------------
 
-    def _arrivals(self):
-        env = self.env
-        for i, t in enumerate(self.calls.t_arrive):
-            yield env.timeout(t - env.now)
-            env.process(self._call(int(i)))
+    def _schedule_next_arrival(self) -> None:
+        """Arrivals as a chain of timed events, one pending at a time (no process needed)."""
+        i = self._next_call
+        if i < len(self.t_arrive):
+            ev = self.env.timeout(self.t_arrive[i] - self.env.now)
+            ev.callbacks.append(self._on_arrival)
 
-    def _call(self, i: int):
-        """A behavioral-health call from the moment 911 receives it."""
-        env, rec, draws = self.env, self.calls, self.draws
-        ctype = self.types[rec.call_type[i]]
-        ccd_cfg = self.scenario.programs.ccd
+    def _on_arrival(self, _ev) -> None:
+        i = self._next_call
+        self._next_call = i + 1
+        self._arrive(i)
+        self._schedule_next_arrival()
+
+    def _arrive(self, i: int) -> None:
+        """911 receives a behavioral-health call: to a CCD clinician if one is on duty and
+        the call suits CCD, otherwise straight to dispatch by call type."""
+        ctype = self.call_types[i]
         ccd = self.pools["ccd"]
-        target = ctype.direct
         if (
-            ccd.is_open
-            and draws.u_transfer[i] < ctype.ccd_transfer
-            and serves_area(ccd_cfg.area, rec.in_pilot[i])
+            ccd.staffed
+            and self.draws.u_transfer[i] < ctype.ccd_transfer
+            and serves_area(self.scenario.programs.ccd.area, self.in_pilot[i])
         ):
-            answered = yield ccd.request(LIVE, ccd_cfg.answer_patience_min)
-            rec.ccd_wait[i] = env.now - rec.t_arrive[i]
-            if answered:
-                rec.ccd_answered[i] = True
-                yield env.timeout(draws.ccd_phone[i])
-                ccd.release()
-                decision = ccd_decision(draws.u_decision[i], ctype.ccd_decision)
-                if draws.u_cn[i] < ccd_cfg.cn_referral_prob:
-                    self._refer_to_cn(i)
-                if decision == "resolve":
-                    rec.outcome[i] = Outcome.CCD_RESOLVED
-                    if draws.u_followup[i] < ccd_cfg.followup_prob:
-                        env.process(self._ccd_followup(i))
-                    return
-                if decision == "refer":
-                    rec.outcome[i] = Outcome.FALLBACK_REFERRED
-                    return
-                target = decision
-        yield from self._dispatch(i, target)
+            self.env.process(self._ccd_assessment(i))
+        else:
+            self._dispatch(i, ctype.direct)
 
-    def _dispatch(self, i: int, program: str):
-        """911 asks a field program (CRT or CoR) for a team; police/EMS if none can come."""
-        env, rec = self.env, self.calls
-        team: FieldTeam = getattr(self.scenario.programs, program)
-        pool = self.pools[program]
-        if not pool.is_open:
-            rec.outcome[i] = Outcome.FALLBACK_OUT_OF_HOURS
-            return
-        if not serves_area(team.area, rec.in_pilot[i]):
-            rec.outcome[i] = Outcome.FALLBACK_OUT_OF_AREA
-            return
-        rec.dispatched_to[i] = PROGRAM_CODE[program]
-        t_request = env.now
-        got_team = yield pool.request(LIVE, team.patience_min)
-        rec.dispatch_wait[i] = env.now - t_request
-        if not got_team:
-            rec.outcome[i] = Outcome.FALLBACK_NO_UNIT
-            return
-        rec.outcome[i] = SERVED_BY[program]
-        rec.t_unit_start[i] = env.now
-        travel, scene, wrap = (a[i] for a in self.draws.field[program])
-        rec.response_time[i] = env.now - t_request + travel
-        yield env.timeout(travel + scene + wrap)
+    def _ccd_assessment(self, i: int):
+        """A clinician answers (if one is free in time), talks, and decides."""
+        env, log, draws = self.env, self.log, self.draws
+        ctype = self.call_types[i]
+        cfg = self.scenario.programs.ccd
+        ccd = self.pools["ccd"]
+        if not ccd.try_acquire():
+            answered = yield ccd.request(LIVE, cfg.answer_patience_min)
+            log.ccd_wait[i] = env.now - self.t_arrive[i]
+            if not answered:  # 911 stops holding and dispatches directly
+                self._dispatch(i, ctype.direct)
+                return
+        else:
+            log.ccd_wait[i] = 0.0
+        log.ccd_answered[i] = True
+        yield env.timeout(draws.ccd_phone[i])
+        ccd.release()
+        if draws.u_cn[i] < cfg.cn_referral_prob:
+            self._refer_to_cn(i)
+        decision = ccd_decision(draws.u_decision[i], ctype.ccd_decision)
+        if decision == "resolve":
+            log.outcome[i] = Outcome.CCD_RESOLVED
+            if draws.u_followup[i] < cfg.followup_prob:
+                env.process(self._ccd_followup(i))
+        elif decision == "refer":
+            log.outcome[i] = Outcome.FALLBACK_REFERRED
+        else:
+            self._dispatch(i, decision)
+
+    def _dispatch(self, i: int, program: str) -> None:
+        """911 asks CRT or CoR for a team; police/EMS if none can come."""
+        log = self.log
+        team, pool = self.teams[program]
+        if not pool.staffed:
+            log.outcome[i] = Outcome.FALLBACK_OUT_OF_HOURS
+        elif team.area != "city" and not self.in_pilot[i]:
+            log.outcome[i] = Outcome.FALLBACK_OUT_OF_AREA
+        else:
+            log.dispatched_to[i] = PROGRAM_CODE[program]
+            if pool.try_acquire():
+                log.dispatch_wait[i] = 0.0
+                self._serve(i, program, self.env.now)
+            elif team.patience_min == 0:
+                log.dispatch_wait[i] = 0.0
+                log.outcome[i] = Outcome.FALLBACK_NO_UNIT
+            else:  # the call waits for a free team, at most patience_min
+                t_request = self.env.now
+                req = pool.request(LIVE, team.patience_min)
+                req.callbacks.append(lambda ev: self._team_or_fallback(i, program, t_request, ev))
+
+    def _team_or_fallback(self, i: int, program: str, t_request: float, req) -> None:
+        """The wait is over: a team took the call, or 911 sent police/EMS."""
+        self.log.dispatch_wait[i] = self.env.now - t_request
+        if req.value:
+            self._serve(i, program, t_request)
+        else:
+            self.log.outcome[i] = Outcome.FALLBACK_NO_UNIT
+
+    def _serve(self, i: int, program: str, t_request: float) -> None:
+        """A team takes the call: travel, time on scene, wrap-up; then the unit is free."""
+        env, log = self.env, self.log
+        log.outcome[i] = SERVED_BY[program]
+        log.t_unit_start[i] = env.now
+        travel, busy = self.draws.field_time[program][i]
+        log.response_time[i] = env.now - t_request + travel
+        done = env.timeout(busy)
+        done.callbacks.append(lambda _ev: self._job_done(i, program))
+
+    def _job_done(self, i: int, program: str) -> None:
+        team, pool = self.teams[program]
         pool.release()
         if self.draws.u_cn[i] < team.cn_referral_prob:
             self._refer_to_cn(i)
 
+    # -- follow-up work ------------------------------------------------------------------
+
     def _refer_to_cn(self, i: int) -> None:
         """At most one CN referral per call, and only inside CN's area."""
-        rec = self.calls
-        if np.isnan(rec.cn_referred[i]) and serves_area(
-            self.scenario.programs.cn.area, rec.in_pilot[i]
+        log = self.log
+        if log.cn_referred[i] != log.cn_referred[i] and serves_area(
+            self.scenario.programs.cn.area, self.in_pilot[i]
         ):
-            rec.cn_referred[i] = self.env.now
+            log.cn_referred[i] = self.env.now
             self.env.process(self._cn_followup(i))
 
     def _cn_followup(self, i: int):
         """Care Navigation contacts the person; referrals wait over nights and weekends."""
-        env, rec, cn = self.env, self.calls, self.pools["cn"]
+        env, cn = self.env, self.pools["cn"]
         yield cn.request(LIVE, None, persistent=True)
-        rec.cn_start[i] = env.now
+        self.log.cn_start[i] = env.now
         yield env.timeout(self.draws.cn_contact[i])
         cn.release()
 
     def _ccd_followup(self, i: int):
         """A clinician calls the person back, when no live call needs them."""
-        env, rec, ccd = self.env, self.calls, self.pools["ccd"]
-        rec.fu_created[i] = env.now
+        env, ccd = self.env, self.pools["ccd"]
+        self.log.fu_created[i] = env.now
         yield ccd.request(FOLLOWUP, None, persistent=True)
-        rec.fu_start[i] = env.now
+        self.log.fu_start[i] = env.now
         yield env.timeout(self.draws.followup_time[i])
         ccd.release()
 

@@ -18,6 +18,22 @@ def _nan(n: int) -> np.ndarray:
     return np.full(n, np.nan)
 
 
+# Per-call fields the model fills in as the simulation runs: (name, numpy dtype).
+LOGGED_FIELDS = [
+    ("outcome", np.int8),
+    ("ccd_answered", bool),
+    ("dispatched_to", np.int8),
+    ("ccd_wait", float),
+    ("dispatch_wait", float),
+    ("t_unit_start", float),
+    ("response_time", float),
+    ("cn_referred", float),
+    ("cn_start", float),
+    ("fu_created", float),
+    ("fu_start", float),
+]
+
+
 @dataclass
 class CallRecords:
     """One row per call that arrived (warm-up included); NaN where a step did not happen."""
@@ -42,17 +58,9 @@ class CallRecords:
         self.outcome = np.full(n, -1, dtype=np.int8)
         self.ccd_answered = np.zeros(n, dtype=bool)
         self.dispatched_to = np.full(n, -1, dtype=np.int8)
-        for name in (
-            "ccd_wait",
-            "dispatch_wait",
-            "t_unit_start",
-            "response_time",
-            "cn_referred",
-            "cn_start",
-            "fu_created",
-            "fu_start",
-        ):
-            setattr(self, name, _nan(n))
+        for name, dtype in LOGGED_FIELDS:
+            if dtype is float:
+                setattr(self, name, _nan(n))
 
 
 @dataclass

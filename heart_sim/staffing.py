@@ -59,20 +59,23 @@ class PoolMeter:
 
     def advance(self, now: float, staffed: int, busy: int, queue: int) -> None:
         """Credit the levels that held since the last change up to ``now``."""
-        a = self.last if self.last > self.t0 else self.t0
-        b = now if now < self.t1 else self.t1
+        last = self.last
+        if now == last:
+            return
         self.last = now
+        a = last if last > self.t0 else self.t0
+        b = now if now < self.t1 else self.t1
         if b <= a:
             return
         on = busy if busy < staffed else staffed
         over = busy - on
-        while a < b:
+        while True:  # usually one pass: most intervals lie inside one hour
             hour = int(a // MIN_PER_HOUR)
             stop = (hour + 1) * MIN_PER_HOUR
             if stop > b:
                 stop = b
-            dt = stop - a
             h = hour % HOURS_PER_WEEK
+            dt = stop - a
             if staffed:
                 self.staffed[h] += staffed * dt
             if on:
@@ -81,6 +84,8 @@ class PoolMeter:
                 self.overtime[h] += over * dt
             if queue:
                 self.queue[h] += queue * dt
+            if stop >= b:
+                return
             a = stop
 
 
@@ -105,6 +110,14 @@ class StaffedPool:
         return self.staffed > 0
 
     # -- the public protocol -------------------------------------------------------------
+
+    def try_acquire(self) -> bool:
+        """Take a free unit now if there is one and nobody is queued; no event needed."""
+        if self.busy < self.staffed and not self.waiting:
+            self._touch()
+            self.busy += 1
+            return True
+        return False
 
     def request(
         self, priority: int = LIVE, patience: float | None = None, persistent: bool = False
@@ -134,6 +147,7 @@ class StaffedPool:
     # -- internals -----------------------------------------------------------------------
 
     def _touch(self) -> None:
+        """Credit the current levels to the meter before any of them changes."""
         self.meter.advance(self.env.now, self.staffed, self.busy, self.waiting)
 
     def _grant(self, req: Request) -> None:
@@ -149,7 +163,8 @@ class StaffedPool:
                 continue
             self._touch()
             self.waiting -= 1
-            self._grant(req)
+            self.busy += 1
+            req.succeed(True)
 
     def _give_up(self, req: Request) -> None:
         if not req.triggered:
