@@ -44,10 +44,14 @@ def simulate(
     jobs: int = 1,
     keep_calls: bool = False,
     progress: Callable[[int], None] | None = None,
+    dask: str | None = None,
 ) -> Results:
-    """Run replications; ``keep_calls=True`` adds per-call records (``Results.calls``)."""
+    """Run replications; ``keep_calls=True`` adds per-call records (``Results.calls``);
+    ``jobs`` uses local processes, ``dask`` a Dask scheduler address (or "local")."""
     sc = load(scenario)
-    result = run(sc, reps=reps, seed=seed, jobs=jobs, progress=progress, keep_calls=keep_calls)
+    result = run(
+        sc, reps=reps, seed=seed, jobs=jobs, progress=progress, keep_calls=keep_calls, dask=dask
+    )
     result.sources = _sources(scenario)
     return result
 
@@ -58,9 +62,12 @@ def compare(
     reps: int = 10,
     seed: int | None = None,
     jobs: int = 1,
+    dask: str | None = None,
 ) -> Comparison:
     """Run base and alternatives with common random numbers and pair them."""
-    comp = _compare(load(base), [load(a) for a in alternatives], reps=reps, seed=seed, jobs=jobs)
+    comp = _compare(
+        load(base), [load(a) for a in alternatives], reps=reps, seed=seed, jobs=jobs, dask=dask
+    )
     for result, source in zip((comp.base, *comp.alts), (base, *alternatives)):
         result.sources = _sources(source)
     return comp

@@ -129,6 +129,14 @@ def run_cmd(
     ] = None,
     out: Annotated[Path, typer.Option("--out", "-o", help="Results folder.")] = Path("results"),
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Worker processes.")] = 1,
+    dask: Annotated[
+        str | None,
+        typer.Option(
+            "--dask",
+            envvar="HEART_SIM_DASK",
+            help="Dask scheduler address (tcp://host:8786), or 'local' for a LocalCluster.",
+        ),
+    ] = None,
     force: Annotated[
         bool, typer.Option("--force", help="Replace results from other inputs.")
     ] = False,
@@ -145,7 +153,9 @@ def run_cmd(
         sc = load_scenario(scenario)
         with _progress(quiet) as bars:
             update = bars(reps)
-            result = run(sc, reps, seed, jobs, progress=lambda done: update(sc.name, done))
+            result = run(
+                sc, reps, seed, jobs, progress=lambda done: update(sc.name, done), dask=dask
+            )
         result.sources = scenario_sources(scenario)
         folder = write_results(result, out, force=force)
         if report:
@@ -167,6 +177,14 @@ def compare_cmd(
     ] = None,
     out: Annotated[Path, typer.Option("--out", "-o", help="Results folder.")] = Path("results"),
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Worker processes.")] = 1,
+    dask: Annotated[
+        str | None,
+        typer.Option(
+            "--dask",
+            envvar="HEART_SIM_DASK",
+            help="Dask scheduler address (tcp://host:8786), or 'local' for a LocalCluster.",
+        ),
+    ] = None,
     force: Annotated[
         bool, typer.Option("--force", help="Replace results from other inputs.")
     ] = False,
@@ -187,7 +205,9 @@ def compare_cmd(
         if len(set(names)) != len(names):
             raise HeartSimError(f"scenario names must differ, got {names}")
         with _progress(quiet) as bars:
-            comp = compare(base_sc, alt_sc, reps=reps, seed=seed, jobs=jobs, progress=bars(reps))
+            comp = compare(
+                base_sc, alt_sc, reps=reps, seed=seed, jobs=jobs, progress=bars(reps), dask=dask
+            )
         for result, source in zip((comp.base, *comp.alts), (base, *alternatives)):
             result.sources = scenario_sources(source)
         folder = write_comparison(comp, out, force=force)
@@ -281,6 +301,14 @@ def sweep_cmd(
     ] = None,
     out: Annotated[Path, typer.Option("--out", "-o", help="Results folder.")] = Path("results"),
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Worker processes.")] = 1,
+    dask: Annotated[
+        str | None,
+        typer.Option(
+            "--dask",
+            envvar="HEART_SIM_DASK",
+            help="Dask scheduler address (tcp://host:8786), or 'local' for a LocalCluster.",
+        ),
+    ] = None,
     force: Annotated[
         bool, typer.Option("--force", help="Replace a sweep with other arguments.")
     ] = False,
@@ -306,6 +334,7 @@ def sweep_cmd(
                 jobs=jobs,
                 force=force,
                 progress=lambda done, _n: update("sweep", done),
+                dask=dask,
             )
         for metric in (
             "diversion_rate",

@@ -148,6 +148,7 @@ def compare(
     jobs: int = 1,
     progress: Callable[[str, int], None] | None = None,
     independent: bool = False,
+    dask: str | None = None,
 ) -> Comparison:
     """Run base and alternatives with the same seed (common random numbers) and pair them.
 
@@ -157,7 +158,7 @@ def compare(
 
     def one(sc: Scenario, s: int) -> Results:
         cb = (lambda done, name=sc.name: progress(name, done)) if progress else None
-        return run(sc, reps=reps, seed=s, jobs=jobs, progress=cb)
+        return run(sc, reps=reps, seed=s, jobs=jobs, progress=cb, dask=dask)
 
     base_result = one(base, seed)
     alt_results = [

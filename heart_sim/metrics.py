@@ -228,8 +228,8 @@ def summarise(replications: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def summarise_by_hour(per_rep: list[dict[str, np.ndarray]]) -> pd.DataFrame:
-    """168 rows: each by-hour quantity averaged over replications."""
+def summarise_by_hour(means: dict[str, np.ndarray]) -> pd.DataFrame:
+    """168 rows: each by-hour quantity (already averaged over replications)."""
     hours = np.arange(HOURS_PER_WEEK)
     df = pd.DataFrame(
         {
@@ -238,8 +238,8 @@ def summarise_by_hour(per_rep: list[dict[str, np.ndarray]]) -> pd.DataFrame:
             "hour": hours % 24,
         }
     )
-    for key in per_rep[0]:
-        df[key] = np.mean([r[key] for r in per_rep], axis=0)
+    for key, values in means.items():
+        df[key] = values
     for p in PROGRAMS:
         staffed = df[f"{p}_staffed_units"].to_numpy()
         busy = df[f"{p}_busy_units"].to_numpy()
@@ -248,13 +248,42 @@ def summarise_by_hour(per_rep: list[dict[str, np.ndarray]]) -> pd.DataFrame:
     return df
 
 
-def summarise_quantiles(per_rep: list[dict[str, np.ndarray]]) -> pd.DataFrame:
-    """Long table (metric, q, mean, ci_low, ci_high): each quantile averaged over
-    replications with a 95% t-interval (replications with no such calls are left out)."""
-    rows = []
-    for metric in per_rep[0]:
-        values = np.array([r[metric] for r in per_rep])  # reps x 101
-        for j, q in enumerate(QUANTILE_GRID):
-            mean, lo, hi, _ = t_interval(values[:, j])
-            rows.append({"metric": metric, "q": q, "mean": mean, "ci_low": lo, "ci_high": hi})
-    return pd.DataFrame(rows)
+class RunningMoments:
+    """Mean and variance of arrays folded in one at a time (Welford), ignoring NaN, so
+    summaries over many replications need memory for one array, not one per replication."""
+
+    def __init__(self, shape: tuple[int, ...]):
+        self.n = np.zeros(shape)
+        self.mean = np.zeros(shape)
+        self.m2 = np.zeros(shape)
+
+    def add(self, x: np.ndarray) -> None:
+        ok = ~np.isnan(x)
+        self.n += ok
+        delta = np.where(ok, x - self.mean, 0.0)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            self.mean += np.where(ok, delta / np.maximum(self.n, 1), 0.0)
+        self.m2 += np.where(ok, delta * (x - self.mean), 0.0)
+
+    def interval(self, level: float = 0.95) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Mean and t-interval bounds (NaN where fewer than 2 values)."""
+        n = self.n
+        mean = np.where(n > 0, self.mean, np.nan)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            sd = np.sqrt(self.m2 / (n - 1))
+            half = stats.t.ppf(0.5 + level / 2, np.maximum(n - 1, 1)) * sd / np.sqrt(n)
+        half = np.where(n > 1, half, np.nan)
+        return mean, mean - half, mean + half
+
+
+def quantile_table(moments: dict[str, RunningMoments]) -> pd.DataFrame:
+    """Long table (metric, q, mean, ci_low, ci_high) of each time's quantile function."""
+    frames = []
+    for metric, m in moments.items():
+        mean, lo, hi = m.interval()
+        frames.append(
+            pd.DataFrame(
+                {"metric": metric, "q": QUANTILE_GRID, "mean": mean, "ci_low": lo, "ci_high": hi}
+            )
+        )
+    return pd.concat(frames, ignore_index=True)

@@ -16,12 +16,13 @@ import numpy as np
 import pandas as pd
 
 from .metrics import (
+    RunningMoments,
+    quantile_table,
     replication_by_hour,
     replication_kpis,
     replication_quantiles,
     summarise,
     summarise_by_hour,
-    summarise_quantiles,
     time_samples,
 )
 from .model import simulate
@@ -91,37 +92,86 @@ class Results:
         return read_results(folder)
 
 
-def _iter_outputs(
-    scenario: Scenario, seed: int, replications: Iterable[int], jobs: int, keep_calls: bool
-) -> Iterable[tuple[int, RepOutput]]:
-    reps = list(replications)
-    if jobs <= 1 or len(reps) <= 1:
-        for r in reps:
-            yield r, run_replication(scenario, seed, r, keep_calls)
-        return
+class Aggregator:
+    """Folds replication outputs into running summaries, in replication order.
+
+    Outputs may arrive in any order (process pool, cluster); they are held only until the
+    ones before them have arrived, so the sums are always taken in the same order and the
+    results are identical to the last digit however the work was spread. Memory is one row
+    of KPIs per replication plus one copy of the by-hour and quantile arrays.
+    """
+
+    def __init__(self) -> None:
+        self.next = 0
+        self.pending: dict[int, RepOutput] = {}
+        self.kpis: list[dict[str, float]] = []
+        self.by_hour: dict[str, np.ndarray] = {}
+        self.quantiles: dict[str, RunningMoments] = {}
+        self.calls: list[pd.DataFrame] = []
+
+    def add(self, replication: int, out: RepOutput) -> None:
+        self.pending[replication] = out
+        while self.next in self.pending:
+            self._fold(self.pending.pop(self.next))
+            self.next += 1
+
+    def _fold(self, out: RepOutput) -> None:
+        self.kpis.append(out.kpis)
+        for key, values in out.by_hour.items():
+            if key in self.by_hour:
+                self.by_hour[key] = self.by_hour[key] + values
+            else:
+                self.by_hour[key] = np.array(values, dtype=float)
+        for key, values in out.quantiles.items():
+            self.quantiles.setdefault(key, RunningMoments(values.shape)).add(values)
+        if out.calls is not None:
+            self.calls.append(out.calls.assign(replication=len(self.kpis) - 1))
+
+    def result(self, scenario: Scenario, seed: int) -> Results:
+        if self.pending:
+            raise RuntimeError(f"replications missing before {sorted(self.pending)}")
+        n = len(self.kpis)
+        return Results(
+            scenario=scenario,
+            seed=seed,
+            reps=n,
+            replications=pd.DataFrame(self.kpis),
+            by_hour=summarise_by_hour({k: v / n for k, v in self.by_hour.items()}),
+            quantiles=quantile_table(self.quantiles),
+            calls=pd.concat(self.calls, ignore_index=True) if self.calls else None,
+        )
+
+
+def _serial(scenario, seed, reps, keep_calls):
+    for r in reps:
+        yield r, run_replication(scenario, seed, r, keep_calls)
+
+
+def _process_pool(scenario, seed, reps, keep_calls, jobs):
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         futures = {pool.submit(run_replication, scenario, seed, r, keep_calls): r for r in reps}
         for fut in as_completed(futures):
-            yield futures[fut], fut.result()
+            r = futures.pop(fut)  # drop the future so its result can be freed
+            yield r, fut.result()
 
 
-def collect(scenario: Scenario, seed: int, outputs: dict[int, RepOutput], reps: int) -> Results:
-    """Assemble replication outputs (in replication order, whoever finished first)."""
-    ordered = [outputs[r] for r in range(reps)]
-    calls = None
-    if ordered[0].calls is not None:
-        calls = pd.concat(
-            [o.calls.assign(replication=r) for r, o in enumerate(ordered)], ignore_index=True
-        )
-    return Results(
-        scenario=scenario,
-        seed=seed,
-        reps=reps,
-        replications=pd.DataFrame([o.kpis for o in ordered]),
-        by_hour=summarise_by_hour([o.by_hour for o in ordered]),
-        quantiles=summarise_quantiles([o.quantiles for o in ordered]),
-        calls=calls,
-    )
+def _iter_outputs(
+    scenario: Scenario,
+    seed: int,
+    replications: Iterable[int],
+    jobs: int,
+    keep_calls: bool,
+    dask: str | None = None,
+) -> Iterable[tuple[int, RepOutput]]:
+    reps = list(replications)
+    if dask:
+        from .cluster import dask_outputs
+
+        yield from dask_outputs(dask, scenario, seed, reps, keep_calls, jobs)
+    elif jobs <= 1 or len(reps) <= 1:
+        yield from _serial(scenario, seed, reps, keep_calls)
+    else:
+        yield from _process_pool(scenario, seed, reps, keep_calls, jobs)
 
 
 def run(
@@ -131,22 +181,22 @@ def run(
     jobs: int = 1,
     progress: Callable[[int], None] | None = None,
     keep_calls: bool = False,
+    dask: str | None = None,
 ) -> Results:
     """Run ``reps`` replications (numbered 0..reps-1) of a scenario.
 
-    ``seed`` defaults to the scenario's own; ``progress`` is called with the number of
-    replications finished so far; ``keep_calls`` also returns per-call records. Results are
-    ordered by replication number, so they do not depend on ``jobs`` or on the order in
-    which workers finish.
+    ``seed`` defaults to the scenario's own; ``jobs`` runs them in a local process pool;
+    ``dask`` sends them to a Dask scheduler address (or ``"local"`` for a LocalCluster);
+    ``progress`` is called with the number of replications finished so far; ``keep_calls``
+    also returns per-call records. Results do not depend on how the work was spread.
     """
     if reps < 1:
         raise ValueError("reps must be at least 1")
     seed = scenario.seed if seed is None else seed
-    outputs: dict[int, RepOutput] = {}
-    for done, (r, out) in enumerate(
-        _iter_outputs(scenario, seed, range(reps), jobs, keep_calls), 1
-    ):
-        outputs[r] = out
+    agg = Aggregator()
+    outputs = _iter_outputs(scenario, seed, range(reps), jobs, keep_calls, dask)
+    for done, (r, out) in enumerate(outputs, 1):
+        agg.add(r, out)
         if progress:
             progress(done)
-    return collect(scenario, seed, outputs, reps)
+    return agg.result(scenario, seed)

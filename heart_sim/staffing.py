@@ -100,7 +100,10 @@ class StaffedPool:
         self.staffed = 0
         self.busy = 0
         self.waiting = 0
-        self._heap: list[tuple[int, int, Request]] = []
+        # Two queues so that closing touches only live calls: follow-up work that carries
+        # over (``persistent``) can pile up without slowing every shift end.
+        self._live: list[tuple[int, int, Request]] = []
+        self._kept: list[tuple[int, int, Request]] = []
         self._seq = count()
         self._changes = iter(schedule.changes(t_end))
         self._schedule_next_change()
@@ -125,14 +128,15 @@ class StaffedPool:
         """Ask for a unit. ``patience``: longest wait before giving up (None = no limit).
         ``persistent`` jobs stay queued when the program closes (follow-up work)."""
         req = Request(self.env, priority, persistent)
-        if self.busy < self.staffed and not self.waiting:
-            self._grant(req)
+        if self.try_acquire():
+            req.succeed(True)
         elif patience == 0:
             req.succeed(False)
         else:
             self._touch()
             self.waiting += 1
-            heapq.heappush(self._heap, (priority, next(self._seq), req))
+            queue = self._kept if persistent else self._live
+            heapq.heappush(queue, (priority, next(self._seq), req))
             if patience is not None:
                 timer = self.env.timeout(patience)
                 timer.callbacks.append(lambda _ev, r=req: self._give_up(r))
@@ -144,21 +148,23 @@ class StaffedPool:
         self.busy -= 1
         self._serve_queue()
 
+    def close_queues(self) -> None:
+        """Forget waiting requests and the rest of the schedule (end of a replication)."""
+        self._live, self._kept = [], []
+        self._changes = iter(())
+
     # -- internals -----------------------------------------------------------------------
 
     def _touch(self) -> None:
         """Credit the current levels to the meter before any of them changes."""
         self.meter.advance(self.env.now, self.staffed, self.busy, self.waiting)
 
-    def _grant(self, req: Request) -> None:
-        self._touch()
-        self.busy += 1
-        req.succeed(True)
-
     def _serve_queue(self) -> None:
-        heap = self._heap
-        while self.busy < self.staffed and heap:
-            req = heapq.heappop(heap)[2]
+        live, kept = self._live, self._kept
+        while self.busy < self.staffed and (live or kept):
+            # The next job is the better head of the two queues (priority, then arrival).
+            queue = live if not kept or (live and live[0] < kept[0]) else kept
+            req = heapq.heappop(queue)[2]
             if req.triggered:  # gave up earlier; lazily removed
                 continue
             self._touch()
@@ -185,18 +191,11 @@ class StaffedPool:
         self.staffed = units
         if units == 0:
             # Program closes: live calls still waiting fall back; follow-up work carries over.
-            keep = []
-            for item in self._heap:
-                req = item[2]
-                if req.triggered:
-                    continue
-                if req.persistent:
-                    keep.append(item)
-                else:
+            for _, _, req in self._live:
+                if not req.triggered:
                     self.waiting -= 1
                     req.succeed(False)
-            heapq.heapify(keep)
-            self._heap = keep
+            self._live = []
         else:
             self._serve_queue()
         self._schedule_next_change()

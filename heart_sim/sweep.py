@@ -135,6 +135,7 @@ def run_sweep(
     jobs: int = 1,
     force: bool = False,
     progress: Callable[[int, int], None] | None = None,
+    dask: str | None = None,
 ) -> SweepResult:
     """Run every grid point (reusing points already on disk) and write sweep.csv."""
     points = grid(varies)
@@ -167,7 +168,7 @@ def run_sweep(
     for i, (point, sc) in enumerate(zip(points, scenarios)):
         ckpt = folder / "points" / f"{_point_key(point)}.json"
         if not ckpt.exists():
-            reps_df = run(sc, reps=reps, seed=seed, jobs=jobs).replications
+            reps_df = run(sc, reps=reps, seed=seed, jobs=jobs, dask=dask).replications
             # JSON keeps every float exactly (repr round-trips), so resumed == fresh.
             atomic_write(ckpt, json.dumps({"point": point, **reps_df.to_dict(orient="list")}))
             ran += 1

@@ -1,0 +1,259 @@
+"""heart-sim benchmarks, measured side by side in one run (not part of the test suite).
+
+    python bench/run.py [--quick]
+
+Writes bench/results.json and prints a table. Every speed is a ratio against a reference
+measured in the same run on the same machine: the smallest plain SimPy program and Ciw on
+the same M/M/c queue. Timings are the best of several repeats; memory is the peak resident
+size (VmHWM) of a fresh subprocess.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import simpy
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from heart_sim import __version__  # noqa: E402
+from heart_sim.runner import run, run_replication  # noqa: E402
+from heart_sim.scenario import load_scenario, scenario_from_dict  # noqa: E402
+
+C, RHO, SERVICE = 5, 0.8, 30.0
+LAM = RHO * C / SERVICE  # calls per minute
+
+
+def mmc_scenario(weeks: int):
+    """heart-sim configured as an M/M/c queue: one 24/7 program, unlimited patience."""
+    return scenario_from_dict(
+        {
+            "name": "bench_mmc",
+            "horizon_weeks": weeks,
+            "warmup_weeks": 0,
+            "demand": {"calls_per_week": LAM * 7 * 24 * 60},
+            "call_types": {
+                "any": {
+                    "share": 1.0,
+                    "pilot_area_share": 1.0,
+                    "ccd_transfer": 0.0,
+                    "ccd_decision": {"resolve": 1.0},
+                    "direct": "crt",
+                }
+            },
+            "programs": {
+                "crt": {
+                    "area": "city",
+                    "shifts": [{"days": "daily", "start": "00:00", "end": "24:00", "units": C}],
+                    "travel_time": {"dist": "fixed", "value": 0},
+                    "on_scene_time": {"dist": "exponential", "mean": SERVICE},
+                }
+            },
+        }
+    )
+
+
+def plain_simpy(n: int, seed: int = 1) -> float:
+    """The smallest plain SimPy M/M/c program; returns the mean wait."""
+    rng = np.random.default_rng(seed)
+    gaps = rng.exponential(1 / LAM, n)
+    service = rng.exponential(SERVICE, n)
+    waits = np.empty(n)
+    env = simpy.Environment()
+    servers = simpy.Resource(env, C)
+
+    def customer(i):
+        t0 = env.now
+        with servers.request() as req:
+            yield req
+            waits[i] = env.now - t0
+            yield env.timeout(service[i])
+
+    def source():
+        for i in range(n):
+            yield env.timeout(gaps[i])
+            env.process(customer(i))
+
+    env.process(source())
+    env.run()
+    return float(waits.mean())
+
+
+def ciw_mmc(n: int, seed: int = 1) -> float:
+    import ciw
+
+    net = ciw.create_network(
+        arrival_distributions=[ciw.dists.Exponential(LAM)],
+        service_distributions=[ciw.dists.Exponential(1 / SERVICE)],
+        number_of_servers=[C],
+    )
+    ciw.seed(seed)
+    sim = ciw.Simulation(net)
+    sim.simulate_until_max_customers(n, method="Arrive")
+    return float(np.mean([r.waiting_time for r in sim.get_all_records()]))
+
+
+def best_of(fn, repeats: int) -> tuple[float, object]:
+    best, out = float("inf"), None
+    for _ in range(repeats):
+        t = time.perf_counter()
+        out = fn()
+        best = min(best, time.perf_counter() - t)
+    return best, out
+
+
+def engine_overhead(weeks: int, repeats: int) -> dict:
+    sc = mmc_scenario(weeks)
+    t_hs, out = best_of(lambda: run_replication(sc, 1, 0), repeats)
+    n = int(out.kpis["calls_total"])
+    t_plain, w_plain = best_of(lambda: plain_simpy(n), repeats)
+    t_ciw, w_ciw = best_of(lambda: ciw_mmc(n), repeats)
+    rate = {"heart_sim": n / t_hs, "plain_simpy": n / t_plain, "ciw": n / t_ciw}
+    return {
+        "queue": f"M/M/{C}, rho {RHO}, exponential service mean {SERVICE} min",
+        "customers": n,
+        "calls_per_second": rate,
+        "ratio_vs_plain_simpy": rate["heart_sim"] / rate["plain_simpy"],
+        "ratio_vs_ciw": rate["heart_sim"] / rate["ciw"],
+        "mean_wait_min": {
+            "heart_sim": out.kpis["crt_mean_wait_all"],
+            "plain_simpy": w_plain,
+            "ciw": w_ciw,
+        },
+        "note": "heart-sim time includes drawing, the model and the per-replication KPIs",
+    }
+
+
+def baseline_throughput(repeats: int) -> dict:
+    sc = load_scenario("durham_2022")
+    t, out = best_of(lambda: run_replication(sc, 1, 0), repeats)
+    # calls simulated = warm-up + horizon arrivals
+    n_sim = out.kpis["calls_total"] * (sc.warmup_weeks + sc.horizon_weeks) / sc.horizon_weeks
+    return {
+        "scenario": "durham_2022 (52 weeks + 1 warm-up)",
+        "seconds_per_replication": t,
+        "calls_per_second": n_sim / t,
+        "calls_per_replication": n_sim,
+    }
+
+
+CHILD = """
+import json, sys, time
+sys.path.insert(0, {root!r})
+from heart_sim.runner import run
+from heart_sim.scenario import load_scenario
+sc = load_scenario("durham_2022")
+sc = sc.model_copy(update={{"horizon_weeks": {weeks},
+    "demand": sc.demand.model_copy(update={{"multiplier": {mult}}})}})
+t = time.perf_counter()
+res = run(sc, reps={reps}, seed=1)
+elapsed = time.perf_counter() - t
+calls = float(res.replications["calls_total"].sum())
+# VmHWM: this process's own peak resident size (ru_maxrss would include the parent's,
+# inherited across fork and exec).
+hwm = next(l for l in open("/proc/self/status") if l.startswith("VmHWM"))
+print(json.dumps({{"seconds": elapsed, "calls": calls,
+    "peak_rss_mb": int(hwm.split()[1]) / 1024}}))
+"""
+
+
+def child(weeks: int, mult: float, reps: int) -> dict:
+    code = CHILD.format(root=str(ROOT), weeks=weeks, mult=mult, reps=reps)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def scaling(quick: bool) -> dict:
+    demand = {}
+    for mult in (1, 4, 16):
+        demand[f"{mult}x"] = child(weeks=13 if quick else 52, mult=mult, reps=1)
+    base = demand["1x"]
+    for v in demand.values():
+        v["time_ratio_vs_1x"] = v["seconds"] / base["seconds"]
+        v["calls_ratio_vs_1x"] = v["calls"] / base["calls"]
+    reps = {}
+    for n in (10, 100) if quick else (10, 100, 1000):
+        reps[str(n)] = child(weeks=1, mult=1, reps=n)
+    first = reps["10"]["peak_rss_mb"]
+    for v in reps.values():
+        v["memory_ratio_vs_10"] = v["peak_rss_mb"] / first
+    return {"demand": demand, "replications": reps}
+
+
+def parallel(reps: int, repeats: int) -> dict:
+    sc = load_scenario("durham_2022")
+    t1, _ = best_of(lambda: run(sc, reps=reps, seed=1, jobs=1), repeats)
+    t2, _ = best_of(lambda: run(sc, reps=reps, seed=1, jobs=2), repeats)
+    return {
+        "replications": reps,
+        "seconds_jobs_1": t1,
+        "seconds_jobs_2": t2,
+        "speedup": t1 / t2,
+        "cores": os.cpu_count(),
+    }
+
+
+def table(res: dict) -> str:
+    e, b, s, p = res["engine"], res["baseline"], res["scaling"], res["parallel"]
+    r = e["calls_per_second"]
+    lines = [
+        "| measure | value | target |",
+        "|---|---|---|",
+        f"| M/M/c calls/s: heart-sim / plain SimPy / Ciw | {r['heart_sim']:,.0f} / "
+        f"{r['plain_simpy']:,.0f} / {r['ciw']:,.0f} | |",
+        f"| heart-sim vs plain SimPy | {e['ratio_vs_plain_simpy']:.2f}x | >= 1.0x |",
+        f"| heart-sim vs Ciw | {e['ratio_vs_ciw']:.2f}x | >= 2x |",
+        f"| Durham baseline, one year | {b['seconds_per_replication']:.2f} s/replication, "
+        f"{b['calls_per_second']:,.0f} calls/s | |",
+        f"| demand 16x: time ratio (calls ratio) | {s['demand']['16x']['time_ratio_vs_1x']:.1f}x "
+        f"({s['demand']['16x']['calls_ratio_vs_1x']:.1f}x) | <= 18x for 16x calls |",
+        f"| --jobs 2 vs --jobs 1 | {p['speedup']:.2f}x | >= 1.7x |",
+    ]
+    last = max(s["replications"], key=int)
+    lines.append(
+        f"| peak memory, {last} vs 10 replications | "
+        f"{s['replications'][last]['memory_ratio_vs_10']:.2f}x "
+        f"({s['replications'][last]['peak_rss_mb']:.0f} MB) | <= 1.2x |"
+    )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--quick", action="store_true", help="smaller runs, for a smoke test")
+    ap.add_argument("--out", default=str(ROOT / "bench" / "results.json"))
+    args = ap.parse_args()
+    repeats = 1 if args.quick else 3
+    res = {
+        "heart_sim_version": __version__,
+        "machine": {
+            "python": platform.python_version(),
+            "cpu_count": os.cpu_count(),
+            "platform": platform.platform(),
+        },
+        "date": time.strftime("%Y-%m-%d"),
+    }
+    print("engine overhead ...", flush=True)
+    res["engine"] = engine_overhead(weeks=20 if args.quick else 150, repeats=repeats)
+    print("baseline throughput ...", flush=True)
+    res["baseline"] = baseline_throughput(repeats)
+    print("scaling ...", flush=True)
+    res["scaling"] = scaling(args.quick)
+    print("parallel ...", flush=True)
+    res["parallel"] = parallel(reps=4 if args.quick else 16, repeats=1 if args.quick else 2)
+    res["table"] = table(res)
+    Path(args.out).write_text(json.dumps(res, indent=2) + "\n")
+    print(res["table"])
+
+
+if __name__ == "__main__":
+    main()
