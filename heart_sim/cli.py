@@ -18,12 +18,13 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from . import __version__
+from .checkpoint import Checkpoints
 from .compare import Comparison, compare
 from .errors import HeartSimError
 from .htmlreport import write_html_report
 from .plots import save, sweep_figure, write_plots
-from .report import headline_rows, write_comparison, write_results
-from .runner import Results, run
+from .report import check_can_write, headline_rows, run_manifest, write_comparison, write_results
+from .runner import Results, check_run_size, run
 from .scenario import builtin_scenarios, load_scenario, load_scenario_dict, scenario_sources
 from .sweep import grid, parse_vary, run_sweep
 
@@ -147,17 +148,34 @@ def run_cmd(
 ) -> None:
     """Run a scenario and write summary.csv/json, by_hour.csv, replications.csv, report.md.
 
+    Finished replications are checkpointed: rerun the same command after an interruption and
+    it continues where it stopped, with the same results as an uninterrupted run.
+
     Example: heart-sim run scenarios/durham_2022.yaml --reps 20 --seed 1 --out results
     """
     try:
         sc = load_scenario(scenario)
+        sources = scenario_sources(scenario)
+        seed = sc.seed if seed is None else seed
+        if not force:
+            check_run_size([sc], reps)
+        folder = out / sc.name
+        check_can_write(folder, run_manifest(sc, seed, reps, sources), force)
+        checkpoints = Checkpoints(folder, sc, seed)
         with _progress(quiet) as bars:
             update = bars(reps)
             result = run(
-                sc, reps, seed, jobs, progress=lambda done: update(sc.name, done), dask=dask
+                sc,
+                reps,
+                seed,
+                jobs,
+                progress=lambda done: update(sc.name, done),
+                dask=dask,
+                checkpoints=checkpoints,
             )
-        result.sources = scenario_sources(scenario)
-        folder = write_results(result, out, force=force)
+        result.sources = sources
+        folder = write_results(result, out, force=True)  # checked above, before running
+        checkpoints.clear()
         if report:
             _write_report(folder)
     except HeartSimError as err:
@@ -201,6 +219,8 @@ def compare_cmd(
     try:
         base_sc = load_scenario(base)
         alt_sc = [load_scenario(a) for a in alternatives]
+        if not force:
+            check_run_size([base_sc, *alt_sc], reps)
         names = [base_sc.name, *(a.name for a in alt_sc)]
         if len(set(names)) != len(names):
             raise HeartSimError(f"scenario names must differ, got {names}")

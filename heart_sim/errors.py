@@ -23,3 +23,7 @@ class ScenarioError(HeartSimError):
 
 class ResultsExistError(HeartSimError):
     """Results from different inputs are already in the output folder."""
+
+
+class RunTooLargeError(HeartSimError):
+    """A run bigger than the safety limit, asked for without --force."""

@@ -7,6 +7,7 @@ overwritten unless asked (``force``); the manifest records what produced them.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import os
@@ -25,10 +26,21 @@ from .scenario import scenario_from_dict, scenario_hash
 FLOAT_FORMAT = "%.10g"
 
 
+def _file_mode() -> int:
+    """The mode a newly created file gets here (0666 less the umask); mkstemp uses 0600."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+FILE_MODE = _file_mode()
+
+
 def atomic_write(path: Path, text: str) -> None:
     """Write text to path so that readers see the old file or the new one, never half."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.chmod(tmp, FILE_MODE)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
             f.write(text)
@@ -40,17 +52,30 @@ def atomic_write(path: Path, text: str) -> None:
         raise
 
 
-def manifest(result: Results) -> dict:
+def run_manifest(scenario, seed: int, reps: int, sources: dict[str, str]) -> dict:
+    """What produced a results folder: enough to reproduce every number in it."""
+    source_hash = None
+    if sources:
+        h = hashlib.sha256()
+        for name in sorted(sources):
+            h.update(name.encode() + b"\0" + sources[name].encode() + b"\0")
+        source_hash = h.hexdigest()[:16]
     return {
-        "scenario": result.scenario.name,
-        "scenario_hash": scenario_hash(result.scenario),
-        "seed": result.seed,
-        "reps": result.reps,
+        "scenario": scenario.name,
+        "scenario_hash": scenario_hash(scenario),
+        "source_files": sorted(sources),
+        "source_sha256": source_hash,
+        "seed": seed,
+        "reps": reps,
         "heart_sim_version": __version__,
     }
 
 
-def check_can_write(folder: Path, result: Results, force: bool) -> None:
+def manifest(result: Results) -> dict:
+    return run_manifest(result.scenario, result.seed, result.reps, result.sources)
+
+
+def check_can_write(folder: Path, wanted: dict, force: bool) -> None:
     """Refuse to overwrite results that came from other inputs, unless forced."""
     existing = folder / "manifest.json"
     if force or not existing.exists():
@@ -59,7 +84,7 @@ def check_can_write(folder: Path, result: Results, force: bool) -> None:
         old = json.loads(existing.read_text())
     except (OSError, ValueError):
         old = None
-    if old != manifest(result):
+    if old != wanted:
         raise ResultsExistError(
             f"{folder}: holds results from other inputs (scenario, seed or reps differ); "
             "choose another --out or pass --force to replace them"
@@ -171,7 +196,9 @@ def markdown_report(result: Results) -> str:
 def write_results(result: Results, out: Path, force: bool = False) -> Path:
     """Write a run's files to ``out/<scenario name>/`` and return that folder."""
     folder = Path(out) / result.scenario.name
-    check_can_write(folder, result, force)
+    check_can_write(folder, manifest(result), force)
+    for stale in folder.glob(".*.tmp*"):  # left by a write that was killed
+        stale.unlink(missing_ok=True)
     summary = result.summary
 
     def csv(df: pd.DataFrame) -> str:
@@ -226,8 +253,11 @@ def read_results(folder: Path) -> Results:
 def atomic_write_bytes(path: Path, writer) -> None:
     """Like ``atomic_write`` for binary files produced by ``writer(temp_path)``."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=path.suffix)
+    fd, tmp = tempfile.mkstemp(
+        dir=path.parent, prefix=f".{path.name}.", suffix=f".tmp{path.suffix}"
+    )
     os.close(fd)
+    os.chmod(tmp, FILE_MODE)
     try:
         writer(Path(tmp))
         os.replace(tmp, path)

@@ -92,6 +92,29 @@ class Results:
         return read_results(folder)
 
 
+MAX_CALLS_PER_REPLICATION = 20_000_000  # ~4 GB of per-call state
+MAX_CALLS_PER_RUN = 200_000_000  # ~20 minutes at ~170,000 calls/s on one core
+
+
+def check_run_size(scenarios: list[Scenario], reps: int) -> None:
+    """Refuse runs too large to be a sensible default (pass --force to run them anyway)."""
+    from .errors import RunTooLargeError
+
+    per_rep = max(sc.expected_calls() for sc in scenarios)
+    total = sum(sc.expected_calls() for sc in scenarios) * reps
+    if per_rep > MAX_CALLS_PER_REPLICATION:
+        raise RunTooLargeError(
+            f"one replication would simulate ~{per_rep:,.0f} calls (limit "
+            f"{MAX_CALLS_PER_REPLICATION:,}, about 200 bytes each); shorten horizon_weeks or "
+            "pass --force"
+        )
+    if total > MAX_CALLS_PER_RUN:
+        raise RunTooLargeError(
+            f"this run would simulate ~{total:,.0f} calls in all (limit {MAX_CALLS_PER_RUN:,}, "
+            f"~{total / 170_000 / 60:,.0f} CPU-minutes); use fewer --reps or pass --force"
+        )
+
+
 class Aggregator:
     """Folds replication outputs into running summaries, in replication order.
 
@@ -164,6 +187,8 @@ def _iter_outputs(
     dask: str | None = None,
 ) -> Iterable[tuple[int, RepOutput]]:
     reps = list(replications)
+    if not reps:
+        return
     if dask:
         from .cluster import dask_outputs
 
@@ -182,20 +207,31 @@ def run(
     progress: Callable[[int], None] | None = None,
     keep_calls: bool = False,
     dask: str | None = None,
+    checkpoints=None,
 ) -> Results:
     """Run ``reps`` replications (numbered 0..reps-1) of a scenario.
 
     ``seed`` defaults to the scenario's own; ``jobs`` runs them in a local process pool;
     ``dask`` sends them to a Dask scheduler address (or ``"local"`` for a LocalCluster);
     ``progress`` is called with the number of replications finished so far; ``keep_calls``
-    also returns per-call records. Results do not depend on how the work was spread.
+    also returns per-call records; ``checkpoints`` (a ``checkpoint.Checkpoints``) saves each
+    finished replication and reuses those already saved. Results do not depend on how the
+    work was spread, nor on whether it was interrupted and resumed.
     """
     if reps < 1:
         raise ValueError("reps must be at least 1")
     seed = scenario.seed if seed is None else seed
     agg = Aggregator()
-    outputs = _iter_outputs(scenario, seed, range(reps), jobs, keep_calls, dask)
-    for done, (r, out) in enumerate(outputs, 1):
+    resumed = checkpoints.done(reps) if checkpoints is not None and not keep_calls else []
+    for r in resumed:
+        agg.add(r, checkpoints.load(r))
+    if progress and resumed:
+        progress(len(resumed))
+    todo = [r for r in range(reps) if r not in set(resumed)]
+    outputs = _iter_outputs(scenario, seed, todo, jobs, keep_calls, dask)
+    for done, (r, out) in enumerate(outputs, len(resumed) + 1):
+        if checkpoints is not None and not keep_calls:
+            checkpoints.save(r, out)
         agg.add(r, out)
         if progress:
             progress(done)

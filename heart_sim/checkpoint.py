@@ -1,0 +1,61 @@
+"""Finished replications saved one file each, so a stopped run resumes where it was.
+
+A replication's output depends only on (scenario, seed, replication number), so the folder
+is keyed by the scenario's content hash and the seed; a rerun with more replications reuses
+the ones already done. Files are written atomically: a run killed at any moment leaves
+whole checkpoints or none. Numbers are stored exactly (JSON for the KPIs, whose Python
+float repr round-trips; .npy for arrays), so a resumed run equals an uninterrupted one.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+import zipfile
+from pathlib import Path
+
+import numpy as np
+
+from .report import atomic_write_bytes
+from .runner import RepOutput
+from .scenario import Scenario, scenario_hash
+
+
+class Checkpoints:
+    def __init__(self, root: Path, scenario: Scenario, seed: int):
+        self.folder = Path(root) / ".checkpoints" / f"{scenario_hash(scenario)}-{seed}"
+
+    def _path(self, replication: int) -> Path:
+        return self.folder / f"rep_{replication:06d}.zip"
+
+    def done(self, reps: int) -> list[int]:
+        return [r for r in range(reps) if self._path(r).exists()]
+
+    def save(self, replication: int, out: RepOutput) -> None:
+        def write(tmp: Path) -> None:
+            with zipfile.ZipFile(tmp, "w") as z:
+                z.writestr("kpis.json", json.dumps(out.kpis))
+                for group, arrays in (("by_hour", out.by_hour), ("quantiles", out.quantiles)):
+                    for key, arr in arrays.items():
+                        buf = io.BytesIO()
+                        np.save(buf, np.asarray(arr), allow_pickle=False)
+                        z.writestr(f"{group}/{key}.npy", buf.getvalue())
+
+        atomic_write_bytes(self._path(replication), write)
+
+    def load(self, replication: int) -> RepOutput:
+        groups: dict[str, dict[str, np.ndarray]] = {"by_hour": {}, "quantiles": {}}
+        with zipfile.ZipFile(self._path(replication)) as z:
+            kpis = json.loads(z.read("kpis.json"))
+            for name in z.namelist():
+                if name.endswith(".npy"):
+                    group, key = name[:-4].split("/", 1)
+                    groups[group][key] = np.load(io.BytesIO(z.read(name)), allow_pickle=False)
+        return RepOutput(kpis=kpis, by_hour=groups["by_hour"], quantiles=groups["quantiles"])
+
+    def clear(self) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
+        parent = self.folder.parent
+        if parent.is_dir() and not any(parent.iterdir()):
+            parent.rmdir()

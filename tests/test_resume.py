@@ -1,0 +1,84 @@
+"""Nothing lost: a run killed partway (SIGTERM or SIGKILL) resumes and ends with results
+identical to an uninterrupted run; killed writes leave old files or none, never half."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+from builders import baseline_dict
+
+from heart_sim.report import atomic_write
+
+FILES = ("summary.csv", "summary.json", "replications.csv", "by_hour.csv", "quantiles.csv")
+REPS = "8"
+
+
+def _cli(*args: str) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "heart_sim", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+@pytest.fixture(scope="module")
+def scenario_file(tmp_path_factory) -> Path:
+    data = baseline_dict()
+    data["name"] = "resume"
+    f = tmp_path_factory.mktemp("scen") / "resume.yaml"
+    f.write_text(yaml.safe_dump(data))
+    return f
+
+
+@pytest.fixture(scope="module")
+def reference(scenario_file, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("ref")
+    proc = _cli("run", str(scenario_file), "--reps", REPS, "--seed", "5", "--out", str(out), "-q")
+    assert proc.wait(timeout=300) == 0, proc.stderr.read()
+    return out / "resume"
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL], ids=["SIGTERM", "SIGKILL"])
+def test_killed_run_resumes_to_identical_results(sig, scenario_file, reference, tmp_path) -> None:
+    args = ("run", str(scenario_file), "--reps", REPS, "--seed", "5", "--out", str(tmp_path), "-q")
+    proc = _cli(*args)
+    ckpt = tmp_path / "resume" / ".checkpoints"
+    deadline = time.monotonic() + 120
+    while len(list(ckpt.glob("*/rep_*.zip"))) < 2:
+        assert proc.poll() is None, "the run finished before it could be interrupted"
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+    proc.send_signal(sig)
+    assert proc.wait(timeout=60) != 0
+    done_before = len(list(ckpt.glob("*/rep_*.zip")))
+    assert 2 <= done_before < int(REPS)
+    assert not (tmp_path / "resume" / "summary.csv").exists()  # no partial results
+
+    rerun = _cli(*args)
+    assert rerun.wait(timeout=300) == 0, rerun.stderr.read()
+    for name in FILES:
+        assert (tmp_path / "resume" / name).read_bytes() == (reference / name).read_bytes(), name
+    assert not ckpt.exists()  # checkpoints are removed once results are written
+
+
+def test_atomic_write_leaves_the_old_file_when_the_writer_dies(tmp_path, monkeypatch) -> None:
+    import heart_sim.report as report
+
+    target = tmp_path / "summary.csv"
+    atomic_write(target, "old\n")
+
+    def die(_fd):  # the write is interrupted after the data, before the rename
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(report.os, "fsync", die)
+    with pytest.raises(KeyboardInterrupt):
+        atomic_write(target, "new\n" * 1000)
+    assert target.read_text() == "old\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["summary.csv"]  # no temp file left
