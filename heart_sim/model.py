@@ -27,7 +27,7 @@ from .arrivals import arrival_times
 from .records import LOGGED_FIELDS, CallRecords, RepRecords
 from .routing import SERVED_BY, Outcome, ccd_decision, pick_call_types, serves_area
 from .scenario import PROGRAMS, FieldTeam, Scenario
-from .staffing import FOLLOWUP, LIVE, PoolMeter, StaffedPool
+from .staffing import FOLLOWUP, LIVE, PoolMeter, StaffedPool, Unit
 from .streams import stream
 
 PROGRAM_CODE = {"crt": 1, "cor": 2}
@@ -119,8 +119,8 @@ class HeartModel:
     def run(self) -> RepRecords:
         end = self.scenario.end_min
         self.env.run(until=end)
-        for name, pool in self.pools.items():
-            self.meters[name].advance(end, pool.staffed, pool.busy, pool.waiting)
+        for pool in self.pools.values():
+            pool.touch()  # credit the levels that held up to the horizon
         for name, dtype in LOGGED_FIELDS:
             setattr(self.calls, name, np.asarray(getattr(self.log, name), dtype=dtype))
         self._tear_down()
@@ -170,17 +170,18 @@ class HeartModel:
         ctype = self.call_types[i]
         cfg = self.scenario.programs.ccd
         ccd = self.pools["ccd"]
-        if not ccd.try_acquire():
-            answered = yield ccd.request(LIVE, cfg.answer_patience_min)
+        clinician = ccd.try_acquire()
+        if clinician is None:
+            clinician = yield ccd.request(LIVE, cfg.answer_patience_min)
             log.ccd_wait[i] = env.now - self.t_arrive[i]
-            if not answered:  # 911 stops holding and dispatches directly
+            if clinician is None:  # 911 stops holding and dispatches directly
                 self._dispatch(i, ctype.direct)
                 return
         else:
             log.ccd_wait[i] = 0.0
         log.ccd_answered[i] = True
         yield env.timeout(draws.ccd_phone[i])
-        ccd.release()
+        ccd.release(clinician)
         if draws.u_cn[i] < cfg.cn_referral_prob:
             self._refer_to_cn(i)
         decision = ccd_decision(draws.u_decision[i], ctype.ccd_decision)
@@ -203,9 +204,10 @@ class HeartModel:
             log.outcome[i] = Outcome.FALLBACK_OUT_OF_AREA
         else:
             log.dispatched_to[i] = PROGRAM_CODE[program]
-            if pool.try_acquire():
+            unit = pool.try_acquire()
+            if unit is not None:
                 log.dispatch_wait[i] = 0.0
-                self._serve(i, program, self.env.now)
+                self._serve(i, program, self.env.now, unit)
             elif team.patience_min == 0:
                 log.dispatch_wait[i] = 0.0
                 log.outcome[i] = Outcome.FALLBACK_NO_UNIT
@@ -217,12 +219,12 @@ class HeartModel:
     def _team_or_fallback(self, i: int, program: str, t_request: float, req) -> None:
         """The wait is over: a team took the call, or 911 sent police/EMS."""
         self.log.dispatch_wait[i] = self.env.now - t_request
-        if req.value:
-            self._serve(i, program, t_request)
+        if req.value is not None:
+            self._serve(i, program, t_request, req.value)
         else:
             self.log.outcome[i] = Outcome.FALLBACK_NO_UNIT
 
-    def _serve(self, i: int, program: str, t_request: float) -> None:
+    def _serve(self, i: int, program: str, t_request: float, unit: Unit) -> None:
         """A team takes the call: travel, time on scene, wrap-up; then the unit is free."""
         env, log = self.env, self.log
         log.outcome[i] = SERVED_BY[program]
@@ -230,11 +232,11 @@ class HeartModel:
         travel, busy = self.draws.field_time[program][i]
         log.response_time[i] = env.now - t_request + travel
         done = env.timeout(busy)
-        done.callbacks.append(lambda _ev: self._job_done(i, program))
+        done.callbacks.append(lambda _ev: self._job_done(i, program, unit))
 
-    def _job_done(self, i: int, program: str) -> None:
+    def _job_done(self, i: int, program: str, unit: Unit) -> None:
         team, pool = self.teams[program]
-        pool.release()
+        pool.release(unit)
         if self.draws.u_cn[i] < team.cn_referral_prob:
             self._refer_to_cn(i)
 
@@ -252,19 +254,19 @@ class HeartModel:
     def _cn_followup(self, i: int):
         """Care Navigation contacts the person; referrals wait over nights and weekends."""
         env, cn = self.env, self.pools["cn"]
-        yield cn.request(LIVE, None, persistent=True)
+        navigator = yield cn.request(LIVE, None, persistent=True)
         self.log.cn_start[i] = env.now
         yield env.timeout(self.draws.cn_contact[i])
-        cn.release()
+        cn.release(navigator)
 
     def _ccd_followup(self, i: int):
         """A clinician calls the person back, when no live call needs them."""
         env, ccd = self.env, self.pools["ccd"]
         self.log.fu_created[i] = env.now
-        yield ccd.request(FOLLOWUP, None, persistent=True)
+        clinician = yield ccd.request(FOLLOWUP, None, persistent=True)
         self.log.fu_start[i] = env.now
         yield env.timeout(self.draws.followup_time[i])
-        ccd.release()
+        ccd.release(clinician)
 
 
 def simulate(scenario: Scenario, seed: int, replication: int) -> RepRecords:

@@ -1,17 +1,19 @@
 """A pool of identical units (clinicians or teams) whose number on duty follows a schedule.
 
-``StaffedPool`` is a small SimPy resource: a request is an event that succeeds with True
-when a unit takes the job, or with False when the caller gave up (patience) or the program
-closed with the call still waiting. At a shift end, units that are busy finish their job
-(overtime) and then go off; free units go off at once. Staffing changes are scheduled as
-URGENT events, so at the instant a shift ends no new job can start, and at the instant it
-begins the new units are on duty before anything else happens at that time.
+``StaffedPool`` is a small SimPy resource: a request is an event that succeeds with a
+``Unit`` when one takes the job, or with None when the caller gave up (patience) or the
+program closed with the call still waiting. When a shift ends, its crew's busy units finish
+their job on overtime and then go off, its free units go off at once, and a shift starting
+at that moment brings fresh units. Continuing crews are kept busy first: a dispatcher sends
+the crews whose shift goes on, so only the busy units beyond them run into overtime (the
+longest-running jobs). Staffing changes are URGENT events: at the instant a shift ends no
+new job starts, and at the instant one begins its units are on duty before anything else.
 """
 
 from __future__ import annotations
 
 import heapq
-from itertools import count
+from itertools import count, islice
 
 import simpy
 from simpy.events import URGENT
@@ -22,8 +24,17 @@ LIVE = 0  # live calls go first
 FOLLOWUP = 1  # follow-up work waits for a unit no live call needs
 
 
+class Unit:
+    """A busy unit, handed to the job it serves and back to the pool when it is done."""
+
+    __slots__ = ("overtime",)
+
+    def __init__(self) -> None:
+        self.overtime = False
+
+
 class Request(simpy.Event):
-    """A job waiting for a unit. Succeeds with True (a unit took it) or False (gave up)."""
+    """A job waiting for a unit. Succeeds with the Unit that took it, or None (gave up)."""
 
     __slots__ = ("priority", "persistent", "t_request")
 
@@ -57,8 +68,9 @@ class PoolMeter:
         self.overtime = [0.0] * HOURS_PER_WEEK  # busy units past their shift's end
         self.queue = [0.0] * HOURS_PER_WEEK  # jobs waiting
 
-    def advance(self, now: float, staffed: int, busy: int, queue: int) -> None:
-        """Credit the levels that held since the last change up to ``now``."""
+    def advance(self, now: float, staffed: int, on: int, over: int, queue: int) -> None:
+        """Credit the levels that held since the last change up to ``now``: units on duty,
+        busy units on duty, busy units on overtime, jobs waiting."""
         last = self.last
         if now == last:
             return
@@ -67,8 +79,6 @@ class PoolMeter:
         b = now if now < self.t1 else self.t1
         if b <= a:
             return
-        on = busy if busy < staffed else staffed
-        over = busy - on
         while True:  # usually one pass: most intervals lie inside one hour
             hour = int(a // MIN_PER_HOUR)
             stop = (hour + 1) * MIN_PER_HOUR
@@ -97,9 +107,11 @@ class StaffedPool:
     ):
         self.env = env
         self.meter = meter
-        self.staffed = 0
-        self.busy = 0
+        self.staffed = 0  # units on duty
+        self.busy = 0  # busy units on duty
+        self.overtime = 0  # busy units whose shift has ended
         self.waiting = 0
+        self._busy_units: dict[Unit, None] = {}  # on-duty busy units, oldest job first
         # Two queues so that closing touches only live calls: follow-up work that carries
         # over (``persistent``) can pile up without slowing every shift end.
         self._live: list[tuple[int, int, Request]] = []
@@ -114,13 +126,11 @@ class StaffedPool:
 
     # -- the public protocol -------------------------------------------------------------
 
-    def try_acquire(self) -> bool:
+    def try_acquire(self) -> Unit | None:
         """Take a free unit now if there is one and nobody is queued; no event needed."""
         if self.busy < self.staffed and not self.waiting:
-            self._touch()
-            self.busy += 1
-            return True
-        return False
+            return self._take()
+        return None
 
     def request(
         self, priority: int = LIVE, patience: float | None = None, persistent: bool = False
@@ -128,12 +138,13 @@ class StaffedPool:
         """Ask for a unit. ``patience``: longest wait before giving up (None = no limit).
         ``persistent`` jobs stay queued when the program closes (follow-up work)."""
         req = Request(self.env, priority, persistent)
-        if self.try_acquire():
-            req.succeed(True)
+        unit = self.try_acquire()
+        if unit is not None:
+            req.succeed(unit)
         elif patience == 0:
-            req.succeed(False)
+            req.succeed(None)
         else:
-            self._touch()
+            self.touch()
             self.waiting += 1
             queue = self._kept if persistent else self._live
             heapq.heappush(queue, (priority, next(self._seq), req))
@@ -142,22 +153,34 @@ class StaffedPool:
                 timer.callbacks.append(lambda _ev, r=req: self._give_up(r))
         return req
 
-    def release(self) -> None:
+    def release(self, unit: Unit) -> None:
         """A unit finished its job: it goes off if its shift has ended, else takes the next."""
-        self._touch()
+        self.touch()
+        if unit.overtime:
+            self.overtime -= 1
+            return
+        del self._busy_units[unit]
         self.busy -= 1
         self._serve_queue()
 
     def close_queues(self) -> None:
         """Forget waiting requests and the rest of the schedule (end of a replication)."""
         self._live, self._kept = [], []
+        self._busy_units = {}
         self._changes = iter(())
 
     # -- internals -----------------------------------------------------------------------
 
-    def _touch(self) -> None:
+    def touch(self) -> None:
         """Credit the current levels to the meter before any of them changes."""
-        self.meter.advance(self.env.now, self.staffed, self.busy, self.waiting)
+        self.meter.advance(self.env.now, self.staffed, self.busy, self.overtime, self.waiting)
+
+    def _take(self) -> Unit:
+        self.touch()
+        self.busy += 1
+        unit = Unit()
+        self._busy_units[unit] = None
+        return unit
 
     def _serve_queue(self) -> None:
         live, kept = self._live, self._kept
@@ -167,34 +190,42 @@ class StaffedPool:
             req = heapq.heappop(queue)[2]
             if req.triggered:  # gave up earlier; lazily removed
                 continue
-            self._touch()
+            self.touch()
             self.waiting -= 1
-            self.busy += 1
-            req.succeed(True)
+            req.succeed(self._take())
 
     def _give_up(self, req: Request) -> None:
         if not req.triggered:
-            self._touch()
+            self.touch()
             self.waiting -= 1
-            req.succeed(False)
+            req.succeed(None)
 
     def _schedule_next_change(self) -> None:
         nxt = next(self._changes, None)
         if nxt is None:
             return
-        t, units = nxt
+        t, units, ending = nxt
         ev = _UrgentTimeout(self.env, t - self.env.now)
-        ev.callbacks.append(lambda _ev, u=units: self._set_staffed(u))
+        ev.callbacks.append(lambda _ev, u=units, e=ending: self._set_staffed(u, e))
 
-    def _set_staffed(self, units: int) -> None:
-        self._touch()
+    def _set_staffed(self, units: int, ending: int) -> None:
+        """Shifts end (``ending`` units) and start, leaving ``units`` on duty."""
+        self.touch()
+        continuing = self.staffed - ending
+        to_overtime = self.busy - continuing
+        if to_overtime > 0:  # busy units of ending crews finish on overtime
+            for unit in list(islice(self._busy_units, to_overtime)):
+                unit.overtime = True
+                del self._busy_units[unit]
+            self.busy -= to_overtime
+            self.overtime += to_overtime
         self.staffed = units
         if units == 0:
             # Program closes: live calls still waiting fall back; follow-up work carries over.
             for _, _, req in self._live:
                 if not req.triggered:
                     self.waiting -= 1
-                    req.succeed(False)
+                    req.succeed(None)
             self._live = []
         else:
             self._serve_queue()

@@ -46,13 +46,57 @@ def test_overlapping_shifts_add_and_24_7_is_constant() -> None:
 
 def test_changes_list_every_step() -> None:
     s = build_weekly([ShiftSpec(days=(0,), start_min=9 * H, end_min=17 * H, units=2)])
-    assert list(s.changes(2 * MIN_PER_WEEK)) == [
-        (0.0, 0),
-        (9.0 * H, 2),
-        (17.0 * H, 0),
-        (MIN_PER_WEEK + 9.0 * H, 2),
-        (MIN_PER_WEEK + 17.0 * H, 0),
+    assert list(s.changes(2 * MIN_PER_WEEK)) == [  # (time, units on duty, units ending)
+        (0.0, 0, 0),
+        (9.0 * H, 2, 0),
+        (17.0 * H, 0, 2),
+        (MIN_PER_WEEK + 9.0 * H, 2, 0),
+        (MIN_PER_WEEK + 17.0 * H, 0, 2),
     ]
+
+
+def test_handovers_between_shifts_but_not_within_a_continuous_line() -> None:
+    every_day = tuple(range(7))
+    relay = build_weekly(
+        [
+            ShiftSpec(days=every_day, start_min=0, end_min=8 * H, units=2),
+            ShiftSpec(days=every_day, start_min=8 * H, end_min=20 * H, units=4),
+            ShiftSpec(days=every_day, start_min=20 * H, end_min=24 * H, units=3),
+        ]
+    )
+    assert list(relay.changes(MIN_PER_DAY + 1)) == [
+        (0.0, 2, 0),
+        (8.0 * H, 4, 2),  # the night crew (2) hands over to the day crew (4)
+        (20.0 * H, 3, 4),
+        (24.0 * H, 2, 3),
+    ]
+    continuous = build_weekly([ShiftSpec(days=every_day, start_min=0, end_min=24 * H, units=3)])
+    assert list(continuous.changes(3 * MIN_PER_WEEK)) == [(0.0, 3, 0)]  # no handover at all
+    nights = build_weekly([ShiftSpec(days=every_day, start_min=22 * H, end_min=6 * H, units=1)])
+    assert nights.units_at(0) == 1 and nights.units_at(6 * H) == 0
+    assert list(nights.changes(MIN_PER_DAY + 1))[:3] == [
+        (0.0, 1, 0),
+        (6.0 * H, 0, 1),
+        (22.0 * H, 1, 0),
+    ]
+
+
+def test_at_a_handover_busy_units_run_over_and_fresh_units_serve() -> None:
+    """A crew busy at its shift end finishes on overtime; the next crew starts free."""
+    data = mmc_dict(1, 0.5, weeks=1, warmup=0)
+    data["demand"] = {"calls_per_week": 7 * 24, "hourly_weights": [0] * 16 + [1] + [0] * 7}
+    data["programs"]["crt"]["shifts"] = [
+        {"days": "daily", "start": "00:00", "end": "17:00", "units": 1},
+        {"days": "daily", "start": "17:00", "end": "24:00", "units": 1},
+    ]
+    data["programs"]["crt"]["on_scene_time"] = {"dist": "fixed", "value": 600}
+    rec = simulate(scenario_from_dict(data), 1, 0)
+    c = rec.calls
+    starts = c.t_unit_start[~np.isnan(c.t_unit_start)] % MIN_PER_DAY
+    # The 16:00 hour's first call takes the day crew until 02:00 (10 h, no free unit before
+    # 17:00); at 17:00 the evening crew takes the next waiting call at once.
+    assert np.isclose(starts, 17 * H).sum() == 7
+    assert sum(rec.meters["crt"].overtime) > 0
 
 
 def test_shift_days_accept_groups_and_names() -> None:
