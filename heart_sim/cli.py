@@ -23,7 +23,15 @@ from .compare import Comparison, compare
 from .errors import HeartSimError
 from .htmlreport import write_html_report
 from .plots import save, sweep_figure, write_plots
-from .report import check_can_write, headline_rows, run_manifest, write_comparison, write_results
+from .report import (
+    check_can_write,
+    comparison_folder,
+    comparison_manifest_for,
+    headline_rows,
+    run_manifest,
+    write_comparison,
+    write_results,
+)
 from .runner import Results, check_run_size, run
 from .scenario import builtin_scenarios, load_scenario, load_scenario_dict, scenario_sources
 from .sweep import grid, parse_vary, run_sweep
@@ -224,13 +232,27 @@ def compare_cmd(
         names = [base_sc.name, *(a.name for a in alt_sc)]
         if len(set(names)) != len(names):
             raise HeartSimError(f"scenario names must differ, got {names}")
+        sources = [scenario_sources(s) for s in (base, *alternatives)]
+        seed = base_sc.seed if seed is None else seed
+        folder = comparison_folder(out, names[0], names[1:])
+        wanted = comparison_manifest_for(list(zip([base_sc, *alt_sc], sources)), seed, reps)
+        check_can_write(folder, wanted, force)
         with _progress(quiet) as bars:
             comp = compare(
-                base_sc, alt_sc, reps=reps, seed=seed, jobs=jobs, progress=bars(reps), dask=dask
+                base_sc,
+                alt_sc,
+                reps=reps,
+                seed=seed,
+                jobs=jobs,
+                progress=bars(reps),
+                dask=dask,
+                checkpoint_root=folder,
             )
-        for result, source in zip((comp.base, *comp.alts), (base, *alternatives)):
-            result.sources = scenario_sources(source)
-        folder = write_comparison(comp, out, force=force)
+        for result, src in zip((comp.base, *comp.alts), sources):
+            result.sources = src
+        folder = write_comparison(comp, out, force=True)  # checked above, before running
+        for result in (comp.base, *comp.alts):
+            Checkpoints(folder / result.scenario.name, result.scenario, seed).clear()
         if report:
             _write_report(folder)
     except HeartSimError as err:

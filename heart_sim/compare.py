@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -149,16 +150,21 @@ def compare(
     progress: Callable[[str, int], None] | None = None,
     independent: bool = False,
     dask: str | None = None,
+    checkpoint_root: Path | None = None,
 ) -> Comparison:
     """Run base and alternatives with the same seed (common random numbers) and pair them.
 
     ``independent=True`` gives each alternative its own seed instead: only for showing how
-    much common random numbers narrow the intervals."""
+    much common random numbers narrow the intervals. ``checkpoint_root``: save finished
+    replications under it (one folder per scenario) and reuse them on a rerun."""
+    from .checkpoint import Checkpoints
+
     seed = base.seed if seed is None else seed
 
     def one(sc: Scenario, s: int) -> Results:
         cb = (lambda done, name=sc.name: progress(name, done)) if progress else None
-        return run(sc, reps=reps, seed=s, jobs=jobs, progress=cb, dask=dask)
+        ckpt = Checkpoints(checkpoint_root / sc.name, sc, s) if checkpoint_root else None
+        return run(sc, reps=reps, seed=s, jobs=jobs, progress=cb, dask=dask, checkpoints=ckpt)
 
     base_result = one(base, seed)
     alt_results = [

@@ -325,28 +325,25 @@ def comparison_markdown(comp) -> str:
 
 
 def comparison_manifest(comp) -> dict:
-    return {
-        "base": manifest(comp.base),
-        "alternatives": [manifest(a) for a in comp.alts],
-        "heart_sim_version": __version__,
-    }
+    return comparison_manifest_for(
+        [(r.scenario, r.sources) for r in (comp.base, *comp.alts)], comp.base.seed, comp.base.reps
+    )
+
+
+def comparison_manifest_for(scenarios: list, seed: int, reps: int) -> dict:
+    """What produced a comparison: (scenario, sources) for the base, then each alternative."""
+    runs = [run_manifest(sc, seed, reps, sources) for sc, sources in scenarios]
+    return {"base": runs[0], "alternatives": runs[1:], "heart_sim_version": __version__}
+
+
+def comparison_folder(out: Path, base: str, alternatives: list[str]) -> Path:
+    return Path(out) / f"compare_{base}__{'__'.join(alternatives)}"[:150]
 
 
 def write_comparison(comp, out: Path, force: bool = False) -> Path:
     """Write comparison.csv / .md / .xlsx and each scenario's own results under ``out``."""
-    names = "__".join(a.scenario.name for a in comp.alts)
-    folder = Path(out) / f"compare_{comp.base.scenario.name}__{names}"[:150]
-    existing = folder / "manifest.json"
-    if existing.exists() and not force:
-        try:
-            old = json.loads(existing.read_text())
-        except (OSError, ValueError):
-            old = None
-        if old != comparison_manifest(comp):
-            raise ResultsExistError(
-                f"{folder}: holds a comparison from other inputs; choose another --out or "
-                "pass --force to replace it"
-            )
+    folder = comparison_folder(out, comp.base.scenario.name, [a.scenario.name for a in comp.alts])
+    check_can_write(folder, comparison_manifest(comp), force)
     for result in (comp.base, *comp.alts):
         write_results(result, folder, force=force)
     diffs, costs = comp.differences, comp.costs

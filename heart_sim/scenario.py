@@ -31,6 +31,7 @@ from .variants import has_key_path, load_layers, merge_layers
 Prob = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
 NonNeg = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 SUM_TOL = 1e-6
+MAX_FILE_CHARS = 1_000_000
 PROGRAMS = ("ccd", "crt", "cor", "cn")
 DAY_GROUPS = {
     "daily": DAY_NAMES,
@@ -325,12 +326,22 @@ class Scenario(Frozen):
 
 
 def _key_path(loc: tuple[Any, ...]) -> str:
+    """('programs', 'crt', 'shifts', 0, 'start') -> 'programs.crt.shifts[0].start'; odd
+    keys (empty, blank, control characters, dots) are quoted so the path stays one line."""
     out = ""
     for part in loc:
         if isinstance(part, int):
             out += f"[{part}]"
+        elif (
+            isinstance(part, str)
+            and part
+            and part.isprintable()
+            and part.strip() == part
+            and "." not in part
+        ):
+            out += ("." if out else "") + part
         else:
-            out += ("." if out else "") + str(part)
+            out += f"[{str(part)!r}]"
     return out
 
 
@@ -338,7 +349,7 @@ def _problems(err: ValidationError, attribute) -> list[tuple[str, str, str]]:
     problems = []
     for e in err.errors():
         loc = tuple(e["loc"])
-        msg = e["msg"].removeprefix("Value error, ")
+        msg = " ".join(e["msg"].removeprefix("Value error, ").split())
         if e["type"] in ("missing", "extra_forbidden"):
             msg = "required key is missing" if e["type"] == "missing" else "unknown key"
         elif "input" in e and e["type"] not in ("value_error",):
@@ -366,6 +377,8 @@ def scenario_from_dict(
         return Scenario.model_validate(data)
     except ValidationError as err:
         raise ScenarioError(source, _problems(err, attribute or (lambda _loc: source))) from None
+    except RecursionError:
+        raise ScenarioError(source, [("", "nested too deeply")]) from None
 
 
 class _Loader(yaml.SafeLoader):
@@ -395,8 +408,12 @@ def read_yaml(path: Path) -> Any:
         raise ScenarioError(str(path), [("", "file not found")]) from None
     except (OSError, UnicodeDecodeError) as err:
         raise ScenarioError(str(path), [("", f"cannot read: {err}")]) from None
+    if len(text) > MAX_FILE_CHARS:
+        raise ScenarioError(str(path), [("", f"file is larger than {MAX_FILE_CHARS:,} characters")])
     try:
         return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+    except RecursionError:
+        raise ScenarioError(str(path), [("", "not valid YAML: nested too deeply")]) from None
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark is not None else ""
