@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 
 from heart_sim import __version__  # noqa: E402
 from heart_sim.runner import run, run_replication  # noqa: E402
-from heart_sim.scenario import load_scenario, scenario_from_dict  # noqa: E402
+from heart_sim.scenario import load_scenario, mmc_dict, scenario_from_dict  # noqa: E402
 
 C, RHO, SERVICE = 5, 0.8, 30.0
 LAM = RHO * C / SERVICE  # calls per minute
@@ -35,31 +35,8 @@ LAM = RHO * C / SERVICE  # calls per minute
 
 def mmc_scenario(weeks: int):
     """heart-sim configured as an M/M/c queue: one 24/7 program, unlimited patience."""
-    return scenario_from_dict(
-        {
-            "name": "bench_mmc",
-            "horizon_weeks": weeks,
-            "warmup_weeks": 0,
-            "demand": {"calls_per_week": LAM * 7 * 24 * 60},
-            "call_types": {
-                "any": {
-                    "share": 1.0,
-                    "pilot_area_share": 1.0,
-                    "ccd_transfer": 0.0,
-                    "ccd_decision": {"resolve": 1.0},
-                    "direct": "crt",
-                }
-            },
-            "programs": {
-                "crt": {
-                    "area": "city",
-                    "shifts": [{"days": "daily", "start": "00:00", "end": "24:00", "units": C}],
-                    "travel_time": {"dist": "fixed", "value": 0},
-                    "on_scene_time": {"dist": "exponential", "mean": SERVICE},
-                }
-            },
-        }
-    )
+    data = mmc_dict(C, RHO, service_mean=SERVICE, weeks=weeks, warmup=0)
+    return scenario_from_dict(data | {"name": "bench_mmc"})
 
 
 def plain_simpy(n: int, seed: int = 1) -> float:

@@ -22,7 +22,7 @@ from .checkpoint import Checkpoints
 from .compare import Comparison, compare
 from .errors import HeartSimError
 from .htmlreport import write_html_report
-from .plots import save, sweep_figure, write_plots
+from .plots import save, sweep_figures, write_plots
 from .report import (
     check_can_write,
     comparison_folder,
@@ -38,6 +38,32 @@ from .sweep import grid, parse_vary, run_sweep
 
 DEFAULT_SCENARIO = "durham_2022"
 MAX_REPS = 100_000
+
+# Options shared by run, compare and sweep.
+SeedOpt = Annotated[
+    int | None, typer.Option("--seed", "-s", min=0, help="Seed (default: the scenario's).")
+]
+OutOpt = Annotated[Path, typer.Option("--out", "-o", help="Results folder.")]
+JobsOpt = Annotated[int, typer.Option("--jobs", "-j", min=1, help="Worker processes.")]
+DaskOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--dask",
+        envvar="HEART_SIM_DASK",
+        help="Dask scheduler address (tcp://host:8786), or 'local' for a LocalCluster.",
+    ),
+]
+ForceOpt = Annotated[
+    bool, typer.Option("--force", help="Replace results from other inputs; lift size limits.")
+]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")]
+ReportOpt = Annotated[bool, typer.Option("--report", help="Also write plots/ and report.html.")]
+ScenarioArg = Annotated[str, typer.Argument(help="Scenario YAML file or built-in name.")]
+ResultsDirArg = Annotated[Path, typer.Argument(help="A results folder (run, compare or sweep).")]
+PairedRepsOpt = Annotated[
+    int, typer.Option("--reps", "-r", min=2, max=MAX_REPS, help="Replications (paired).")
+]
+
 
 app = typer.Typer(
     help="heart-sim: simulate crisis-response capacity (911 behavioral-health calls, "
@@ -133,26 +159,13 @@ def run_cmd(
     reps: Annotated[
         int, typer.Option("--reps", "-r", min=1, max=MAX_REPS, help="Replications.")
     ] = 10,
-    seed: Annotated[
-        int | None, typer.Option("--seed", "-s", min=0, help="Seed (default: the scenario's).")
-    ] = None,
-    out: Annotated[Path, typer.Option("--out", "-o", help="Results folder.")] = Path("results"),
-    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Worker processes.")] = 1,
-    dask: Annotated[
-        str | None,
-        typer.Option(
-            "--dask",
-            envvar="HEART_SIM_DASK",
-            help="Dask scheduler address (tcp://host:8786), or 'local' for a LocalCluster.",
-        ),
-    ] = None,
-    force: Annotated[
-        bool, typer.Option("--force", help="Replace results from other inputs.")
-    ] = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
-    report: Annotated[
-        bool, typer.Option("--report", help="Also write plots/ and report.html.")
-    ] = False,
+    seed: SeedOpt = None,
+    out: OutOpt = Path("results"),
+    jobs: JobsOpt = 1,
+    dask: DaskOpt = None,
+    force: ForceOpt = False,
+    quiet: QuietOpt = False,
+    report: ReportOpt = False,
 ) -> None:
     """Run a scenario and write summary.csv/json, by_hour.csv, replications.csv, report.md.
 
@@ -195,29 +208,14 @@ def run_cmd(
 def compare_cmd(
     base: Annotated[str, typer.Argument(help="Base scenario (file or built-in name).")],
     alternatives: Annotated[list[str], typer.Argument(help="One or more alternative scenarios.")],
-    reps: Annotated[
-        int, typer.Option("--reps", "-r", min=2, max=MAX_REPS, help="Replications.")
-    ] = 10,
-    seed: Annotated[
-        int | None, typer.Option("--seed", "-s", min=0, help="Seed (default: the base's).")
-    ] = None,
-    out: Annotated[Path, typer.Option("--out", "-o", help="Results folder.")] = Path("results"),
-    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Worker processes.")] = 1,
-    dask: Annotated[
-        str | None,
-        typer.Option(
-            "--dask",
-            envvar="HEART_SIM_DASK",
-            help="Dask scheduler address (tcp://host:8786), or 'local' for a LocalCluster.",
-        ),
-    ] = None,
-    force: Annotated[
-        bool, typer.Option("--force", help="Replace results from other inputs.")
-    ] = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
-    report: Annotated[
-        bool, typer.Option("--report", help="Also write plots/ and report.html.")
-    ] = False,
+    reps: PairedRepsOpt = 10,
+    seed: SeedOpt = None,
+    out: OutOpt = Path("results"),
+    jobs: JobsOpt = 1,
+    dask: DaskOpt = None,
+    force: ForceOpt = False,
+    quiet: QuietOpt = False,
+    report: ReportOpt = False,
 ) -> None:
     """Compare alternatives with a base under common random numbers: paired differences with
     95% CIs, costs, and marginal cost per extra diverted call (csv, md, xlsx).
@@ -330,31 +328,18 @@ def _ci(r: dict, mean: str, lo: str, hi: str, money: bool = False) -> str:
 
 @app.command("sweep")
 def sweep_cmd(
-    scenario: Annotated[str, typer.Argument(help="Scenario YAML file or built-in name.")],
+    scenario: ScenarioArg,
     vary: Annotated[
         list[str],
         typer.Option("--vary", "-v", help="KEY.PATH=A:B[:STEP] or KEY.PATH=V1,V2 (repeatable)."),
     ],
-    reps: Annotated[
-        int, typer.Option("--reps", "-r", min=2, max=MAX_REPS, help="Replications.")
-    ] = 10,
-    seed: Annotated[
-        int | None, typer.Option("--seed", "-s", min=0, help="Seed (default: the scenario's).")
-    ] = None,
-    out: Annotated[Path, typer.Option("--out", "-o", help="Results folder.")] = Path("results"),
-    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Worker processes.")] = 1,
-    dask: Annotated[
-        str | None,
-        typer.Option(
-            "--dask",
-            envvar="HEART_SIM_DASK",
-            help="Dask scheduler address (tcp://host:8786), or 'local' for a LocalCluster.",
-        ),
-    ] = None,
-    force: Annotated[
-        bool, typer.Option("--force", help="Replace a sweep with other arguments.")
-    ] = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    reps: PairedRepsOpt = 10,
+    seed: SeedOpt = None,
+    out: OutOpt = Path("results"),
+    jobs: JobsOpt = 1,
+    dask: DaskOpt = None,
+    force: ForceOpt = False,
+    quiet: QuietOpt = False,
 ) -> None:
     """Run a grid of variants (any numeric key path; crt.units sets every CRT shift), write
     one tidy table and a plot per metric. Rerun with the same arguments to resume.
@@ -378,19 +363,8 @@ def sweep_cmd(
                 progress=lambda done, _n: update("sweep", done),
                 dask=dask,
             )
-        for metric in (
-            "diversion_rate",
-            "crt_response_time",
-            "crt_response_time_p90",
-            "crt_utilization",
-            "cost_per_diverted_call",
-            "fallback_no_unit_share",
-        ):
-            if metric in result.table:
-                save(
-                    sweep_figure(result.table, result.params, metric),
-                    result.folder / f"sweep_{metric}",
-                )
+        for stem, fig in sweep_figures(result.table, result.params).items():
+            save(fig, result.folder / stem)
     except HeartSimError as err:
         _fail(err)
     table = Table(title=f"sweep over {', '.join(result.params)} ({reps} reps per point)")
@@ -416,7 +390,7 @@ def _write_report(folder: Path) -> None:
 
 @app.command("plot")
 def plot_cmd(
-    results_dir: Annotated[Path, typer.Argument(help="A results folder (run, compare or sweep).")],
+    results_dir: ResultsDirArg,
 ) -> None:
     """Write the figures of a results folder to RESULTS_DIR/plots/ as PNG and SVG.
 
@@ -431,7 +405,7 @@ def plot_cmd(
 
 @app.command("report")
 def report_cmd(
-    results_dir: Annotated[Path, typer.Argument(help="A results folder (run, compare or sweep).")],
+    results_dir: ResultsDirArg,
 ) -> None:
     """Write RESULTS_DIR/report.html: one self-contained page with the scenario, its
     assumptions and sources, headline numbers with CIs, figures and tables.
@@ -447,7 +421,7 @@ def report_cmd(
 
 @app.command("validate")
 def validate_cmd(
-    scenario: Annotated[str, typer.Argument(help="Scenario YAML file or built-in name.")],
+    scenario: ScenarioArg,
 ) -> None:
     """Check a scenario file and explain what is wrong with it.
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import yaml
 
-from heart_sim.scenario import Scenario, builtin_dir, scenario_from_dict
+from heart_sim.scenario import Scenario, builtin_dir, mmc_dict, scenario_from_dict
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -21,42 +21,6 @@ def short_baseline(weeks: int = 4, **overrides) -> Scenario:
     data["horizon_weeks"] = weeks
     data.update(overrides)
     return scenario_from_dict(data)
-
-
-def mmc_dict(
-    c: int,
-    rho: float,
-    service_mean: float = 30.0,
-    patience: float | None = None,
-    weeks: int = 20,
-    warmup: int = 1,
-) -> dict:
-    """One 24/7 program with c units, Poisson arrivals, exponential service: an M/M/c queue."""
-    lam_per_min = rho * c / service_mean
-    return {
-        "name": f"mmc_c{c}_rho{rho}",
-        "horizon_weeks": weeks,
-        "warmup_weeks": warmup,
-        "demand": {"calls_per_week": lam_per_min * 7 * 24 * 60},
-        "call_types": {
-            "any": {
-                "share": 1.0,
-                "pilot_area_share": 1.0,
-                "ccd_transfer": 0.0,
-                "ccd_decision": {"resolve": 1.0},
-                "direct": "crt",
-            }
-        },
-        "programs": {
-            "crt": {
-                "area": "city",
-                "shifts": [{"days": "daily", "start": "00:00", "end": "24:00", "units": c}],
-                "travel_time": {"dist": "fixed", "value": 0},
-                "on_scene_time": {"dist": "exponential", "mean": service_mean},
-                "patience_min": patience,
-            }
-        },
-    }
 
 
 def mmc(c: int, rho: float, **kw) -> Scenario:
