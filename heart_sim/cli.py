@@ -457,7 +457,3 @@ def scenarios_cmd() -> None:
             desc = f"INVALID: {str(err).splitlines()[0]}"
         table.add_row(name, desc)
     out_console.print(table)
-
-
-def entry() -> None:  # pragma: no cover - console script shim
-    sys.exit(app())

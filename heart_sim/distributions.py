@@ -124,9 +124,7 @@ class Fixed(_Dist):
         return 0.0
 
     def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
-        # Draw anyway so the stream advances the same way whatever the distribution.
-        rng.random(size)
-        return np.full(size, self.value)
+        return np.full(size, float(self.value))
 
 
 class Empirical(_Dist):

@@ -120,10 +120,6 @@ class StaffedPool:
         self._changes = iter(schedule.changes(t_end))
         self._schedule_next_change()
 
-    @property
-    def is_open(self) -> bool:
-        return self.staffed > 0
-
     # -- the public protocol -------------------------------------------------------------
 
     def try_acquire(self) -> Unit | None:
