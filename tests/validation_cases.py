@@ -148,6 +148,7 @@ def _heart_sim_config(cfg: dict, weeks: int) -> dict:
 def _ciw_rep(cfg: dict, weeks_total: int, warmup_min: float, seed: int) -> dict:
     import ciw
 
+    ciw.seed(seed)  # before building the network: PoissonIntervals draws when it is made
     horizon = weeks_total * 7 * 1440
     days = weeks_total * 7
     rates, ends = [], []
@@ -165,7 +166,6 @@ def _ciw_rep(cfg: dict, weeks_total: int, warmup_min: float, seed: int) -> dict:
         service_distributions=[ciw.dists.Exponential(1 / cfg["service"])],
         number_of_servers=[schedule],
     )
-    ciw.seed(seed)
     sim = ciw.Simulation(net)
     sim.simulate_until_max_time(horizon)
     recs = [r for r in sim.get_all_records() if r.arrival_date >= warmup_min]
