@@ -93,7 +93,7 @@ class HeartModel:
         type_index = pick_call_types(stream(seed, replication, "call_type").random(n), types)
         pilot_share = np.array([t.pilot_area_share for t in types])
         in_pilot = stream(seed, replication, "area").random(n) < pilot_share[type_index]
-        self.calls = CallRecords(times, type_index, in_pilot)
+        self.attributes = (times, type_index, in_pilot)
         self.draws = Draws.draw(scenario, seed, replication, n)
         self.call_types = [types[k] for k in type_index.tolist()]
         self.in_pilot = in_pilot.tolist()
@@ -121,10 +121,10 @@ class HeartModel:
         self.env.run(until=end)
         for pool in self.pools.values():
             pool.touch()  # credit the levels that held up to the horizon
-        for name, dtype in LOGGED_FIELDS:
-            setattr(self.calls, name, np.asarray(getattr(self.log, name), dtype=dtype))
+        logged = {name: np.asarray(getattr(self.log, name), dtype) for name, dtype in LOGGED_FIELDS}
+        calls = CallRecords(*self.attributes, **logged)
         self._tear_down()
-        return RepRecords(self.replication, self.scenario.start_min, end, self.calls, self.meters)
+        return RepRecords(self.replication, self.scenario.start_min, end, calls, self.meters)
 
     def _tear_down(self) -> None:
         """Drop pending events and queues. Events left at the horizon point back at the

@@ -5,18 +5,13 @@ The model fills these and computes no statistics; ``metrics`` turns them into nu
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from .routing import OUTCOME_KEYS
 from .staffing import PoolMeter
-
-
-def _nan(n: int) -> np.ndarray:
-    return np.full(n, np.nan)
-
 
 # Per-call fields the model fills in as the simulation runs: (name, numpy dtype).
 LOGGED_FIELDS = [
@@ -41,26 +36,17 @@ class CallRecords:
     t_arrive: np.ndarray
     call_type: np.ndarray
     in_pilot: np.ndarray
-    outcome: np.ndarray = field(init=False)
-    ccd_wait: np.ndarray = field(init=False)  # arrival -> clinician answers (or gives up)
-    ccd_answered: np.ndarray = field(init=False)
-    dispatched_to: np.ndarray = field(init=False)  # -1 none, 1 CRT, 2 CoR
-    dispatch_wait: np.ndarray = field(init=False)  # request -> unit assigned (or gave up)
-    t_unit_start: np.ndarray = field(init=False)  # when a field unit took the call
-    response_time: np.ndarray = field(init=False)  # request -> arrival on scene
-    cn_referred: np.ndarray = field(init=False)  # time of CN referral
-    cn_start: np.ndarray = field(init=False)  # time CN made contact
-    fu_created: np.ndarray = field(init=False)  # time a CCD follow-up call was queued
-    fu_start: np.ndarray = field(init=False)  # time a clinician made it
-
-    def __post_init__(self) -> None:
-        n = len(self.t_arrive)
-        self.outcome = np.full(n, -1, dtype=np.int8)
-        self.ccd_answered = np.zeros(n, dtype=bool)
-        self.dispatched_to = np.full(n, -1, dtype=np.int8)
-        for name, dtype in LOGGED_FIELDS:
-            if dtype is float:
-                setattr(self, name, _nan(n))
+    outcome: np.ndarray  # an Outcome code; -1 = still in the system at the horizon
+    ccd_answered: np.ndarray
+    dispatched_to: np.ndarray  # -1 none, 1 CRT, 2 CoR
+    ccd_wait: np.ndarray  # arrival -> clinician answers (or 911 stops holding)
+    dispatch_wait: np.ndarray  # request -> unit assigned (or gave up)
+    t_unit_start: np.ndarray  # when a field unit took the call
+    response_time: np.ndarray  # request -> arrival on scene
+    cn_referred: np.ndarray  # time of CN referral
+    cn_start: np.ndarray  # time CN made contact
+    fu_created: np.ndarray  # time a CCD follow-up call was queued
+    fu_start: np.ndarray  # time a clinician made it
 
 
 @dataclass
