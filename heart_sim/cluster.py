@@ -11,8 +11,8 @@ import os
 from collections.abc import Iterator
 
 from .errors import HeartSimError
-from .runner import RepOutput, run_replication
-from .scenario import Scenario, scenario_hash
+from .runner import RepOutput, Task, run_replication
+from .scenario import scenario_hash
 
 ENV_VAR = "HEART_SIM_DASK"
 CONNECT_TIMEOUT_S = 20
@@ -43,37 +43,36 @@ def _client(address: str, workers: int):
 
 
 def dask_outputs(
-    address: str,
-    scenario: Scenario,
-    seed: int,
-    reps: list[int],
-    keep_calls: bool,
-    workers: int = 2,
-) -> Iterator[tuple[int, RepOutput]]:
-    """Yield (replication, output) as the cluster finishes them."""
+    address: str, tasks: list[Task], keep_calls: bool, workers: int = 2
+) -> Iterator[tuple[Task, RepOutput]]:
+    """Yield (task, output) as the cluster finishes them. Each scenario is sent to the
+    workers once and shared by its replications."""
     from dask.distributed import as_completed
 
     client, cluster = _client(address, workers)
     try:
-        shared = client.scatter(scenario, broadcast=True)
-        tag = scenario_hash(scenario)
+        shared, tags = {}, {}
+        for t in tasks:
+            if t.job not in shared:
+                shared[t.job] = client.scatter(t.scenario, broadcast=True)
+                tags[t.job] = f"{t.job}-{scenario_hash(t.scenario)}"
         futures = {
             client.submit(
                 run_replication,
-                shared,
-                seed,
-                r,
+                shared[t.job],
+                t.seed,
+                t.replication,
                 keep_calls,
-                key=f"heart-sim-{tag}-{seed}-{r}",
+                key=f"heart-sim-{tags[t.job]}-{t.seed}-{t.replication}",
                 pure=False,
-            ): r
-            for r in reps
+            ): t
+            for t in tasks
         }
         for fut in as_completed(futures):
-            r = futures.pop(fut)
+            task = futures.pop(fut)
             out = fut.result()
             fut.release()
-            yield r, out
+            yield task, out
     finally:
         client.close()
         if cluster is not None:

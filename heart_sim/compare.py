@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from .metrics import HEADLINE, t_interval
-from .runner import Results, run
+from .runner import Results, run_many
 from .scenario import Scenario
 
 COST_METRICS = (
@@ -160,14 +160,11 @@ def compare(
     from .checkpoint import Checkpoints
 
     seed = base.seed if seed is None else seed
-
-    def one(sc: Scenario, s: int) -> Results:
-        cb = (lambda done, name=sc.name: progress(name, done)) if progress else None
-        ckpt = Checkpoints(checkpoint_root / sc.name, sc, s) if checkpoint_root else None
-        return run(sc, reps=reps, seed=s, jobs=jobs, progress=cb, dask=dask, checkpoints=ckpt)
-
-    base_result = one(base, seed)
-    alt_results = [
-        one(sc, seed + 1_000_003 * (i + 1) if independent else seed) for i, sc in enumerate(alts)
+    plan = [(base, seed)] + [
+        (sc, seed + 1_000_003 * (i + 1) if independent else seed) for i, sc in enumerate(alts)
     ]
-    return Comparison(base_result, alt_results)
+    ckpts = [
+        Checkpoints(checkpoint_root / sc.name, sc, s) if checkpoint_root else None for sc, s in plan
+    ]
+    results = run_many(plan, reps, jobs=jobs, progress=progress, dask=dask, checkpoints=ckpts)
+    return Comparison(results[0], results[1:])

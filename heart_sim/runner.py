@@ -165,38 +165,97 @@ class Aggregator:
         )
 
 
-def _serial(scenario, seed, reps, keep_calls):
-    for r in reps:
-        yield r, run_replication(scenario, seed, r, keep_calls)
+@dataclass(frozen=True)
+class Task:
+    """One replication of one scenario: everything a worker needs."""
+
+    job: int  # which scenario of the batch
+    scenario: Scenario
+    seed: int
+    replication: int
 
 
-def _process_pool(scenario, seed, reps, keep_calls, jobs):
+def _run_task(task: Task, keep_calls: bool) -> RepOutput:
+    return run_replication(task.scenario, task.seed, task.replication, keep_calls)
+
+
+def _serial(tasks: list[Task], keep_calls: bool):
+    for task in tasks:
+        yield task, _run_task(task, keep_calls)
+
+
+def _process_pool(tasks: list[Task], keep_calls: bool, jobs: int):
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        futures = {pool.submit(run_replication, scenario, seed, r, keep_calls): r for r in reps}
+        futures = {pool.submit(_run_task, t, keep_calls): t for t in tasks}
         for fut in as_completed(futures):
-            r = futures.pop(fut)  # drop the future so its result can be freed
-            yield r, fut.result()
+            task = futures.pop(fut)  # drop the future so its result can be freed
+            yield task, fut.result()
 
 
 def _iter_outputs(
-    scenario: Scenario,
-    seed: int,
-    replications: Iterable[int],
-    jobs: int,
-    keep_calls: bool,
-    dask: str | None = None,
-) -> Iterable[tuple[int, RepOutput]]:
-    reps = list(replications)
-    if not reps:
+    tasks: list[Task], jobs: int, keep_calls: bool, dask: str | None = None
+) -> Iterable[tuple[Task, RepOutput]]:
+    """Run tasks serially, in a process pool or on Dask; yield them as they finish."""
+    if not tasks:
         return
     if dask:
         from .cluster import dask_outputs
 
-        yield from dask_outputs(dask, scenario, seed, reps, keep_calls, jobs)
-    elif jobs <= 1 or len(reps) <= 1:
-        yield from _serial(scenario, seed, reps, keep_calls)
+        yield from dask_outputs(dask, tasks, keep_calls, jobs)
+    elif jobs <= 1 or len(tasks) <= 1:
+        yield from _serial(tasks, keep_calls)
     else:
-        yield from _process_pool(scenario, seed, reps, keep_calls, jobs)
+        yield from _process_pool(tasks, keep_calls, jobs)
+
+
+def run_many(
+    jobs_to_run: list[tuple[Scenario, int]],
+    reps: int,
+    jobs: int = 1,
+    progress: Callable[[str, int], None] | None = None,
+    keep_calls: bool = False,
+    dask: str | None = None,
+    checkpoints: list | None = None,
+    on_done: Callable[[int, Results], None] | None = None,
+) -> list[Results]:
+    """Run ``reps`` replications of each (scenario, seed) as one batch of tasks, so a
+    process pool or cluster stays busy across scenarios (comparisons, sweeps).
+
+    ``progress(name, done)`` reports each scenario's finished replications; ``checkpoints``
+    (one ``checkpoint.Checkpoints`` or None per scenario) saves and reuses replications;
+    ``on_done(index, results)`` is called as soon as a scenario has all its replications.
+    Results do not depend on how the work was spread, nor on interruptions and resumes.
+    """
+    if reps < 1:
+        raise ValueError("reps must be at least 1")
+    n = len(jobs_to_run)
+    ckpts = checkpoints if checkpoints is not None and not keep_calls else [None] * n
+    aggs = [Aggregator() for _ in range(n)]
+    done = [0] * n
+    finished: list[Results | None] = [None] * n
+
+    def fold(j: int, replication: int, out: RepOutput) -> None:
+        aggs[j].add(replication, out)
+        done[j] += 1
+        scenario, seed = jobs_to_run[j]
+        if progress:
+            progress(scenario.name, done[j])
+        if done[j] == reps:
+            finished[j] = aggs[j].result(scenario, seed)
+            if on_done:
+                on_done(j, finished[j])
+
+    tasks = []
+    for j, (scenario, seed) in enumerate(jobs_to_run):
+        resumed = set(ckpts[j].done(reps)) if ckpts[j] is not None else set()
+        for r in sorted(resumed):
+            fold(j, r, ckpts[j].load(r))
+        tasks += [Task(j, scenario, seed, r) for r in range(reps) if r not in resumed]
+    for task, out in _iter_outputs(tasks, jobs, keep_calls, dask):
+        if ckpts[task.job] is not None:
+            ckpts[task.job].save(task.replication, out)
+        fold(task.job, task.replication, out)
+    return finished  # type: ignore[return-value]
 
 
 def run(
@@ -218,21 +277,14 @@ def run(
     finished replication and reuses those already saved. Results do not depend on how the
     work was spread, nor on whether it was interrupted and resumed.
     """
-    if reps < 1:
-        raise ValueError("reps must be at least 1")
     seed = scenario.seed if seed is None else seed
-    agg = Aggregator()
-    resumed = checkpoints.done(reps) if checkpoints is not None and not keep_calls else []
-    for r in resumed:
-        agg.add(r, checkpoints.load(r))
-    if progress and resumed:
-        progress(len(resumed))
-    todo = [r for r in range(reps) if r not in set(resumed)]
-    outputs = _iter_outputs(scenario, seed, todo, jobs, keep_calls, dask)
-    for done, (r, out) in enumerate(outputs, len(resumed) + 1):
-        if checkpoints is not None and not keep_calls:
-            checkpoints.save(r, out)
-        agg.add(r, out)
-        if progress:
-            progress(done)
-    return agg.result(scenario, seed)
+    report = (lambda _name, done: progress(done)) if progress else None
+    return run_many(
+        [(scenario, seed)],
+        reps,
+        jobs=jobs,
+        progress=report,
+        keep_calls=keep_calls,
+        dask=dask,
+        checkpoints=[checkpoints],
+    )[0]

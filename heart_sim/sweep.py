@@ -23,7 +23,7 @@ from . import __version__
 from .errors import HeartSimError, ResultsExistError, ScenarioError
 from .metrics import HEADLINE, summarise
 from .report import atomic_write
-from .runner import run
+from .runner import run_many
 from .scenario import Scenario, scenario_from_dict, scenario_hash
 from .variants import set_path
 
@@ -163,21 +163,35 @@ def run_sweep(
             for f in (folder / "points").glob("*.json"):
                 f.unlink()
     atomic_write(mpath, json.dumps(manifest, indent=2) + "\n")
-    rows = []
-    ran = 0
-    for i, (point, sc) in enumerate(zip(points, scenarios)):
-        ckpt = folder / "points" / f"{_point_key(point)}.json"
-        if not ckpt.exists():
-            reps_df = run(sc, reps=reps, seed=seed, jobs=jobs, dask=dask).replications
-            # JSON keeps every float exactly (repr round-trips), so resumed == fresh.
-            atomic_write(ckpt, json.dumps({"point": point, **reps_df.to_dict(orient="list")}))
-            ran += 1
-        stored = json.loads(ckpt.read_text())
-        stored.pop("point")
-        reps_df = pd.DataFrame(stored)
-        rows.append(tidy_row(point, reps_df))
+    ckpt_paths = [folder / "points" / f"{_point_key(p)}.json" for p in points]
+
+    def save_point(j: int, result) -> None:
+        # JSON keeps every float exactly (repr round-trips), so resumed == fresh.
+        reps_df = result.replications
+        atomic_write(
+            ckpt_paths[todo[j]],
+            json.dumps({"point": points[todo[j]], **reps_df.to_dict(orient="list")}),
+        )
+
+    todo = [i for i, path in enumerate(ckpt_paths) if not path.exists()]
+    done_before = len(points) - len(todo)
+    finished = [done_before]
+
+    def point_done(j: int, result) -> None:
+        save_point(j, result)
+        finished[0] += 1
         if progress:
-            progress(i + 1, len(points))
+            progress(finished[0], len(points))
+
+    if progress and done_before:
+        progress(done_before, len(points))
+    run_many([(scenarios[i], seed) for i in todo], reps, jobs=jobs, dask=dask, on_done=point_done)
+    rows = []
+    for point, path in zip(points, ckpt_paths):
+        stored = json.loads(path.read_text())
+        stored.pop("point")
+        rows.append(tidy_row(point, pd.DataFrame(stored)))
+    ran = len(todo)
     table = pd.DataFrame(rows)
     atomic_write(folder / "sweep.csv", table.to_csv(index=False, float_format="%.10g"))
     return SweepResult(folder, [p for p, _ in varies], table, ran)

@@ -82,3 +82,18 @@ def test_aggregation_order_does_not_matter() -> None:
     ra, rb = a.result(sc, 3), b.result(sc, 3)
     pd.testing.assert_frame_equal(ra.replications, rb.replications, check_exact=True)
     pd.testing.assert_frame_equal(ra.quantiles, rb.quantiles, check_exact=True)
+
+
+def test_batched_scenarios_match_one_at_a_time() -> None:
+    """compare and sweep run all scenarios as one batch of tasks; the pool must not mix
+    them up."""
+    from heart_sim.compare import compare
+
+    base = short_baseline(weeks=2)
+    alt = base.model_copy(
+        update={"name": "alt", "demand": base.demand.model_copy(update={"multiplier": 1.3})}
+    )
+    batched = compare(base, [alt], reps=3, seed=4, jobs=2)
+    for result, sc in ((batched.base, base), (batched.alts[0], alt)):
+        alone = run(sc, reps=3, seed=4)
+        pd.testing.assert_frame_equal(result.replications, alone.replications, check_exact=True)
