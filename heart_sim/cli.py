@@ -83,6 +83,15 @@ def _fail(err: HeartSimError) -> None:
     raise typer.Exit(err.exit_code)
 
 
+@contextmanager
+def _user_errors() -> Iterator[None]:
+    """Turn the library's errors into one line each on stderr and exit code 2."""
+    try:
+        yield
+    except HeartSimError as err:
+        _fail(err)
+
+
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"heart-sim {__version__}")
@@ -174,7 +183,7 @@ def run_cmd(
 
     Example: heart-sim run scenarios/durham_2022.yaml --reps 20 --seed 1 --out results
     """
-    try:
+    with _user_errors():
         sc = load_scenario(scenario)
         sources = scenario_sources(scenario)
         seed = sc.seed if seed is None else seed
@@ -199,8 +208,6 @@ def run_cmd(
         checkpoints.clear()
         if report:
             _write_report(folder)
-    except HeartSimError as err:
-        _fail(err)
     _print_summary(result, folder)
 
 
@@ -222,7 +229,7 @@ def compare_cmd(
 
     Example: heart-sim compare durham_2022 weekend_cor citywide --reps 20
     """
-    try:
+    with _user_errors():
         base_sc = load_scenario(base)
         alt_sc = [load_scenario(a) for a in alternatives]
         if not force:
@@ -253,8 +260,6 @@ def compare_cmd(
             Checkpoints(folder / result.scenario.name, result.scenario, seed).clear()
         if report:
             _write_report(folder)
-    except HeartSimError as err:
-        _fail(err)
     _print_comparison(comp, folder)
 
 
@@ -346,7 +351,7 @@ def sweep_cmd(
 
     Example: heart-sim sweep durham_2022 --vary crt.units=1:6 --vary ccd.units=1,2,3 --reps 10
     """
-    try:
+    with _user_errors():
         varies = [parse_vary(v) for v in vary]
         path, data, _ = load_scenario_dict(scenario)
         with _progress(quiet, unit="grid points") as bars:
@@ -365,8 +370,6 @@ def sweep_cmd(
             )
         for stem, fig in sweep_figures(result.table, result.params).items():
             save(fig, result.folder / stem)
-    except HeartSimError as err:
-        _fail(err)
     table = Table(title=f"sweep over {', '.join(result.params)} ({reps} reps per point)")
     shown = ["diversion_rate", "crt_response_time", "crt_utilization", "cost_per_diverted_call"]
     for col in [*result.params, *shown]:
@@ -396,10 +399,8 @@ def plot_cmd(
 
     Example: heart-sim plot results/durham_2022
     """
-    try:
+    with _user_errors():
         written = write_plots(results_dir)
-    except HeartSimError as err:
-        _fail(err)
     out_console.print(f"{len(written)} files written to {results_dir / 'plots'}")
 
 
@@ -412,10 +413,8 @@ def report_cmd(
 
     Example: heart-sim report results/durham_2022
     """
-    try:
+    with _user_errors():
         target = write_html_report(results_dir)
-    except HeartSimError as err:
-        _fail(err)
     out_console.print(f"report written to {target}")
 
 
@@ -427,10 +426,8 @@ def validate_cmd(
 
     Example: heart-sim validate scenarios/durham_2022.yaml
     """
-    try:
+    with _user_errors():
         sc = load_scenario(scenario)
-    except HeartSimError as err:
-        _fail(err)
     per_week = sc.demand.calls_per_week * sc.demand.multiplier
     out_console.print(
         f"{scenario}: valid scenario '{sc.name}' ({per_week:g}"
