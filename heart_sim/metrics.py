@@ -132,13 +132,14 @@ def replication_kpis(
     k["ccd_p_wait"] = float((c.ccd_wait[sent] > 0).mean()) if sent.any() else math.nan
     k["ccd_unanswered"] = int((sent & ~c.ccd_answered).sum())
 
-    # Field teams: every request, including those that gave up (for Little's law).
+    # Field teams: the share of responses within the target, where one is set.
     for name in ("crt", "cor"):
         target = getattr(scenario.programs, name).response_target_min
         if target is not None:
             times = samples[f"{name}_response_time"]
             share = float((times <= target).mean()) if times.size else math.nan
             k[f"{name}_response_within_target"] = share
+    # ...and every request, including those that gave up (for Little's law).
     for code, name in ((1, "crt"), (2, "cor")):
         asked = window & (c.dispatched_to == code)
         k[f"{name}_requests"] = int(asked.sum())

@@ -200,7 +200,7 @@ class HeartModel:
         team, pool = self.teams[program]
         if not pool.staffed:
             log.outcome[i] = Outcome.FALLBACK_OUT_OF_HOURS
-        elif team.area != "city" and not self.in_pilot[i]:
+        elif not serves_area(team.area, self.in_pilot[i]):
             log.outcome[i] = Outcome.FALLBACK_OUT_OF_AREA
         else:
             log.dispatched_to[i] = PROGRAM_CODE[program]

@@ -36,13 +36,12 @@ class Unit:
 class Request(simpy.Event):
     """A job waiting for a unit. Succeeds with the Unit that took it, or None (gave up)."""
 
-    __slots__ = ("priority", "persistent", "t_request")
+    __slots__ = ("priority", "persistent")
 
     def __init__(self, env: simpy.Environment, priority: int, persistent: bool):
         super().__init__(env)
         self.priority = priority
         self.persistent = persistent
-        self.t_request = env.now
 
 
 class _UrgentTimeout(simpy.Event):

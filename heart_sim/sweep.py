@@ -20,7 +20,7 @@ from typing import Any
 import pandas as pd
 
 from . import __version__
-from .errors import HeartSimError, ResultsExistError, ScenarioError
+from .errors import HeartSimError, ResultsExistError
 from .metrics import HEADLINE, summarise
 from .report import atomic_write
 from .runner import run_many
@@ -95,10 +95,7 @@ def point_scenario(base: dict[str, Any], point: dict[str, Any], source: str) -> 
         except (KeyError, IndexError, ValueError) as err:
             raise SweepError(f"--vary {path}: {err}") from None
     label = ", ".join(f"{k}={v}" for k, v in point.items())
-    try:
-        return scenario_from_dict(data, source=f"{source} with {label}")
-    except ScenarioError:
-        raise
+    return scenario_from_dict(data, source=f"{source} with {label}")
 
 
 def _point_key(point: dict[str, Any]) -> str:
