@@ -24,9 +24,12 @@ from .errors import HeartSimError
 from .htmlreport import write_html_report
 from .plots import save, sweep_figures, write_plots
 from .report import (
+    COST_INTERVALS,
     check_can_write,
     comparison_folder,
     comparison_manifest_for,
+    fmt_num,
+    fmt_record,
     headline_rows,
     run_manifest,
     write_comparison,
@@ -281,19 +284,13 @@ def _print_comparison(comp: Comparison, folder: Path) -> None:
     for r in comp.costs.to_dict("records"):
         costs.add_row(
             r["scenario"],
-            _money(r.get("cost_total_annual")),
-            _n(r.get("diverted_per_year")),
-            _money(r.get("cost_per_diverted_call")),
-            _money(r.get("extra_cost")),
-            _ci(r, "extra_diverted", "extra_diverted_ci_low", "extra_diverted_ci_high"),
-            _ci(
-                r,
-                "marginal_cost_per_extra_diverted",
-                "marginal_ci_low",
-                "marginal_ci_high",
-                money=True,
-            ),
-            _n(r.get("police_hours_freed")),
+            fmt_num(r.get("cost_total_annual"), money=True),
+            fmt_num(r.get("diverted_per_year")),
+            fmt_num(r.get("cost_per_diverted_call"), money=True),
+            fmt_num(r.get("extra_cost"), money=True),
+            fmt_record(r, *COST_INTERVALS[0]),
+            fmt_record(r, *COST_INTERVALS[1], money=True),
+            fmt_num(r.get("police_hours_freed")),
         )
     out_console.print(costs)
     for name, d in comp.differences.groupby("scenario", sort=False):
@@ -303,32 +300,13 @@ def _print_comparison(comp: Comparison, folder: Path) -> None:
         for r in d.to_dict("records"):
             diffs.add_row(
                 r["metric"],
-                _n(r["base_mean"]),
-                _n(r["alt_mean"]),
-                _ci(r, "diff_mean", "diff_ci_low", "diff_ci_high"),
+                fmt_num(r["base_mean"]),
+                fmt_num(r["alt_mean"]),
+                fmt_record(r, "diff_mean", "diff_ci_low", "diff_ci_high"),
                 r["significance"],
             )
         out_console.print(diffs)
     out_console.print(f"comparison written to {folder}")
-
-
-def _n(x) -> str:
-    if x is None or x != x:
-        return "n/a"
-    return f"{x:,.0f}" if abs(x) >= 100 else f"{x:.3g}"
-
-
-def _money(x) -> str:
-    return "n/a" if x is None or x != x else f"${x:,.0f}"
-
-
-def _ci(r: dict, mean: str, lo: str, hi: str, money: bool = False) -> str:
-    f = _money if money else _n
-    if r.get(mean) is None or r.get(mean) != r.get(mean):
-        return "n/a"
-    if r.get(lo) is None or r.get(lo) != r.get(lo):
-        return f(r[mean])
-    return f"{f(r[mean])} [{f(r[lo])}, {f(r[hi])}]"
 
 
 @app.command("sweep")
@@ -377,7 +355,7 @@ def sweep_cmd(
     for r in result.table.to_dict("records"):
         table.add_row(
             *[str(r[p]) for p in result.params],
-            *[_ci(r, m, f"{m}_ci_low", f"{m}_ci_high") for m in shown if m in r],
+            *[fmt_record(r, m, f"{m}_ci_low", f"{m}_ci_high") for m in shown if m in r],
         )
     out_console.print(table)
     resumed = len(result.table) - result.ran

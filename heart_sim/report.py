@@ -24,6 +24,12 @@ from .runner import Results
 from .scenario import scenario_from_dict, scenario_hash
 
 FLOAT_FORMAT = "%.10g"
+# Columns of the comparison's cost table that carry an interval: (mean, low, high).
+COST_INTERVALS = (
+    ("extra_diverted", "extra_diverted_ci_low", "extra_diverted_ci_high"),
+    ("marginal_cost_per_extra_diverted", "marginal_ci_low", "marginal_ci_high"),
+    ("police_hours_freed", "police_hours_freed_ci_low", "police_hours_freed_ci_high"),
+)
 
 
 def _file_mode() -> int:
@@ -119,17 +125,37 @@ def summary_json(summary: pd.DataFrame) -> dict:
     return out
 
 
-def _fmt(x: float, digits: int = 3) -> str:
+def _missing(x) -> bool:
+    return x is None or x != x  # None or NaN
+
+
+def fmt_num(x: float | None, digits: int = 3, money: bool = False) -> str:
+    """A number for people: thousands separated, else ``digits`` significant digits."""
+    if _missing(x):
+        return "n/a"
+    if money:
+        return f"${x:,.0f}"
     return f"{x:,.0f}" if abs(x) >= 1000 else f"{x:.{digits}g}"
 
 
+def fmt_interval(mean, lo, hi, digits: int = 3, money: bool = False) -> str:
+    """'mean [lo, hi]', or just the mean when there is no interval."""
+    if _missing(mean) or _missing(lo):
+        return fmt_num(mean, digits, money)
+    f = [fmt_num(x, digits, money) for x in (mean, lo, hi)]
+    return f"{f[0]} [{f[1]}, {f[2]}]"
+
+
+def fmt_record(r: dict, key: str, lo: str, hi: str, money: bool = False) -> str:
+    """A mean and its interval stored under three keys of a table row."""
+    return fmt_interval(r.get(key), r.get(lo), r.get(hi), money=money)
+
+
 def fmt_ci(row: pd.Series | None, digits: int = 3) -> str:
-    if row is None or pd.isna(row["mean"]):
+    """A summary row's mean with its 95% CI."""
+    if row is None:
         return "n/a"
-    if pd.isna(row["ci_low"]):
-        return _fmt(row["mean"], digits)
-    lo, hi = _fmt(row["ci_low"], digits), _fmt(row["ci_high"], digits)
-    return f"{_fmt(row['mean'], digits)} [{lo}, {hi}]"
+    return fmt_interval(row["mean"], row["ci_low"], row["ci_high"], digits)
 
 
 def headline_rows(summary: pd.DataFrame) -> list[tuple[str, str]]:
@@ -266,20 +292,6 @@ def atomic_write_bytes(path: Path, writer) -> None:
         raise
 
 
-def _num(x: float, digits: int = 3) -> str:
-    if x is None or (isinstance(x, float) and math.isnan(x)):
-        return "n/a"
-    if abs(x) >= 1000:
-        return f"{x:,.0f}"
-    return f"{x:.{digits}g}"
-
-
-def _ci(mean: float, lo: float, hi: float) -> str:
-    if isinstance(lo, float) and math.isnan(lo):
-        return _num(mean)
-    return f"{_num(mean)} [{_num(lo)}, {_num(hi)}]"
-
-
 def comparison_markdown(comp) -> str:
     base = comp.base
     lines = [
@@ -299,12 +311,11 @@ def comparison_markdown(comp) -> str:
     ]
     for r in comp.costs.to_dict("records"):
         lines.append(
-            f"| {r['scenario']} | {_num(r.get('cost_total_annual'))} | "
-            f"{_num(r.get('diverted_per_year'))} | {_num(r.get('cost_per_diverted_call'))} | "
-            f"{_num(r.get('extra_cost', math.nan))} | "
-            f"{_ci(r.get('extra_diverted', math.nan), r.get('extra_diverted_ci_low', math.nan), r.get('extra_diverted_ci_high', math.nan))} | "  # noqa: E501
-            f"{_ci(r.get('marginal_cost_per_extra_diverted', math.nan), r.get('marginal_ci_low', math.nan), r.get('marginal_ci_high', math.nan))} | "  # noqa: E501
-            f"{_ci(r.get('police_hours_freed', math.nan), r.get('police_hours_freed_ci_low', math.nan), r.get('police_hours_freed_ci_high', math.nan))} |"  # noqa: E501
+            f"| {r['scenario']} | {fmt_num(r.get('cost_total_annual'))} | "
+            f"{fmt_num(r.get('diverted_per_year'))} | {fmt_num(r.get('cost_per_diverted_call'))} | "
+            f"{fmt_num(r.get('extra_cost'))} | "
+            + " | ".join(fmt_record(r, key, lo, hi) for key, lo, hi in COST_INTERVALS)
+            + " |"
         )
     lines += ["", "## Paired differences", ""]
     diffs = comp.differences
@@ -317,8 +328,8 @@ def comparison_markdown(comp) -> str:
         ]
         for r in d.itertuples(index=False):
             lines.append(
-                f"| {r.metric} | {_num(r.base_mean)} | {_num(r.alt_mean)} | "
-                f"{_ci(r.diff_mean, r.diff_ci_low, r.diff_ci_high)} | {r.significance} |"
+                f"| {r.metric} | {fmt_num(r.base_mean)} | {fmt_num(r.alt_mean)} | "
+                f"{fmt_interval(r.diff_mean, r.diff_ci_low, r.diff_ci_high)} | {r.significance} |"
             )
         lines.append("")
     return "\n".join(lines)
