@@ -16,14 +16,15 @@ from pathlib import Path
 import pandas as pd
 
 from . import __version__
-from .errors import HeartSimError
 from .plots import comparison_figures, plt, run_figures, sweep_figures
 from .report import (
     atomic_write,
     comparison_markdown,
+    folder_kind,
     headline_rows,
     read_comparison,
     read_results,
+    read_sweep,
 )
 
 CSS = """
@@ -169,11 +170,7 @@ def comparison_html(folder: Path) -> str:
 
 
 def sweep_html(folder: Path) -> str:
-    import json
-
-    meta = json.loads((folder / "manifest.json").read_text())
-    params = [p for p, _ in meta["varies"]]
-    table = pd.read_csv(folder / "sweep.csv")
+    meta, table, params = read_sweep(folder)
     body = [
         f"<h1>heart-sim sweep: {html.escape(meta['scenario'])} over {', '.join(params)}</h1>",
         f"<p class='note'>{meta['reps']} replications per grid point, seed {meta['seed']}; "
@@ -187,14 +184,7 @@ def sweep_html(folder: Path) -> str:
 def write_html_report(folder: Path) -> Path:
     """Write ``folder/report.html`` for a run, comparison or sweep folder."""
     folder = Path(folder)
-    if (folder / "comparison.csv").exists():
-        text = comparison_html(folder)
-    elif (folder / "sweep.csv").exists():
-        text = sweep_html(folder)
-    elif (folder / "manifest.json").exists():
-        text = run_html(folder)
-    else:
-        raise HeartSimError(f"{folder}: not a heart-sim results folder (no manifest.json)")
+    page = {"comparison": comparison_html, "sweep": sweep_html, "run": run_html}
     target = folder / "report.html"
-    atomic_write(target, text)
+    atomic_write(target, page[folder_kind(folder)](folder))
     return target

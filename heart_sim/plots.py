@@ -413,20 +413,15 @@ def sweep_figures(table: pd.DataFrame, params: list[str]) -> dict[str, plt.Figur
 
 def folder_figures(folder: Path) -> dict[str, plt.Figure]:
     """Figures for a results folder of any kind: a run, a comparison or a sweep."""
-    import json
+    from .report import folder_kind, read_comparison, read_results, read_sweep
 
-    from .errors import HeartSimError
-    from .report import read_comparison, read_results
-
-    folder = Path(folder)
-    if (folder / "comparison.csv").exists():
+    kind = folder_kind(folder)
+    if kind == "comparison":
         return comparison_figures(read_comparison(folder))
-    if (folder / "sweep.csv").exists():
-        meta = json.loads((folder / "manifest.json").read_text())
-        return sweep_figures(pd.read_csv(folder / "sweep.csv"), [p for p, _ in meta["varies"]])
-    if (folder / "manifest.json").exists():
-        return run_figures(read_results(folder))
-    raise HeartSimError(f"{folder}: not a heart-sim results folder (no manifest.json)")
+    if kind == "sweep":
+        _, table, params = read_sweep(folder)
+        return sweep_figures(table, params)
+    return run_figures(read_results(folder))
 
 
 def write_plots(folder: Path, formats: tuple[str, ...] = ("png", "svg")) -> list[Path]:

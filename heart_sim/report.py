@@ -383,3 +383,22 @@ def read_comparison(folder: Path):
     base = read_results(folder / meta["base"]["scenario"])
     alts = [read_results(folder / a["scenario"]) for a in meta["alternatives"]]
     return Comparison(base, alts)
+
+
+def folder_kind(folder: Path) -> str:
+    """'comparison', 'sweep' or 'run': what wrote a results folder."""
+    folder = Path(folder)
+    if (folder / "comparison.csv").exists():
+        return "comparison"
+    if (folder / "sweep.csv").exists():
+        return "sweep"
+    if (folder / "manifest.json").exists():
+        return "run"
+    raise HeartSimError(f"{folder}: not a heart-sim results folder (no manifest.json)")
+
+
+def read_sweep(folder: Path) -> tuple[dict, pd.DataFrame, list[str]]:
+    """A sweep folder's manifest, its tidy table, and the varied key paths."""
+    folder = Path(folder)
+    meta = json.loads((folder / "manifest.json").read_text())
+    return meta, pd.read_csv(folder / "sweep.csv"), [p for p, _ in meta["varies"]]

@@ -14,6 +14,7 @@ import heart_sim as hs
 from heart_sim.htmlreport import assumptions, write_html_report
 from heart_sim.plots import write_plots
 from heart_sim.scenario import scenario_sources
+from heart_sim.sweep import run_sweep
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
@@ -105,3 +106,12 @@ def test_html_report_renders_in_headless_chromium(run_folder) -> None:
         timeout=120,
     )
     assert shot.exists() and shot.stat().st_size > 50_000
+
+
+def test_sweep_folder_plots_and_report(tmp_path) -> None:
+    data = baseline_dict()
+    data["horizon_weeks"] = 1
+    res = run_sweep(data, "durham_2022.yaml", [("crt.units", [1, 2])], tmp_path, reps=2)
+    stems = {p.stem for p in write_plots(res.folder, formats=("png",))}
+    assert "sweep_diversion_rate" in stems and len(stems) == 6
+    assert write_html_report(res.folder).read_text().count("data:image/png;base64,") == 6
