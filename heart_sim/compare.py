@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -115,10 +116,12 @@ def cost_row(base: Results, alt: Results) -> dict[str, float | str]:
 
 @dataclass
 class Comparison:
+    """Base and alternatives; ``differences`` and ``costs`` are computed once, on first use."""
+
     base: Results
     alts: list[Results]
 
-    @property
+    @cached_property
     def differences(self) -> pd.DataFrame:
         """Tidy: one row per (alternative, metric)."""
         frames = []
@@ -134,7 +137,7 @@ class Comparison:
 
         return write_comparison(self, out, force=force)
 
-    @property
+    @cached_property
     def costs(self) -> pd.DataFrame:
         """One row per scenario, base first."""
         rows = [cost_row(self.base, self.base)] + [cost_row(self.base, a) for a in self.alts]

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -59,7 +60,8 @@ class Results:
     """Everything a run produced, as pandas DataFrames.
 
     ``replications``: one row per replication, every metric. ``summary``: one row per
-    metric, mean and 95% CI. ``by_hour``: 168 rows, per-week means by hour of week.
+    metric, mean and 95% CI (computed once, on first use). ``by_hour``: 168 rows, per-week
+    means by hour of week.
     ``quantiles``: each time's quantile function with CIs (for CDFs). ``calls``: per-call
     records, only when asked for. ``sources``: the scenario file(s) as written, comments
     included, for the report.
@@ -74,7 +76,7 @@ class Results:
     calls: pd.DataFrame | None = None
     sources: dict[str, str] = field(default_factory=dict)
 
-    @property
+    @cached_property
     def summary(self) -> pd.DataFrame:
         return summarise(self.replications)
 
