@@ -31,7 +31,6 @@ from .staffing import FOLLOWUP, LIVE, PoolMeter, StaffedPool, Unit
 from .streams import stream
 
 PROGRAM_CODE = {"crt": 1, "cor": 2}
-NAN = float("nan")
 
 
 @dataclass
@@ -98,12 +97,7 @@ class HeartModel:
         self.call_types = [types[k] for k in type_index.tolist()]
         self.in_pilot = in_pilot.tolist()
         self.t_arrive = times.tolist()
-        self.log = SimpleNamespace(
-            **{name: [NAN] * n for name, _ in LOGGED_FIELDS},
-        )
-        self.log.outcome = [-1] * n
-        self.log.ccd_answered = [False] * n
-        self.log.dispatched_to = [-1] * n
+        self.log = SimpleNamespace(**{name: [init] * n for name, _, init in LOGGED_FIELDS})
         self.meters = {p: PoolMeter(scenario.start_min, t_end) for p in PROGRAMS}
         progs = scenario.programs
         self.pools = {
@@ -121,7 +115,7 @@ class HeartModel:
         self.env.run(until=end)
         for pool in self.pools.values():
             pool.touch()  # credit the levels that held up to the horizon
-        logged = {name: np.asarray(getattr(self.log, name), dtype) for name, dtype in LOGGED_FIELDS}
+        logged = {name: np.asarray(getattr(self.log, name), t) for name, t, _ in LOGGED_FIELDS}
         calls = CallRecords(*self.attributes, **logged)
         self._tear_down()
         return RepRecords(self.replication, self.scenario.start_min, end, calls, self.meters)

@@ -13,19 +13,20 @@ import pandas as pd
 from .routing import OUTCOME_KEYS
 from .staffing import PoolMeter
 
-# Per-call fields the model fills in as the simulation runs: (name, numpy dtype).
+# Per-call fields the model fills in as the simulation runs: (name, numpy dtype, initial
+# value until the step happens).
 LOGGED_FIELDS = [
-    ("outcome", np.int8),
-    ("ccd_answered", bool),
-    ("dispatched_to", np.int8),
-    ("ccd_wait", float),
-    ("dispatch_wait", float),
-    ("t_unit_start", float),
-    ("response_time", float),
-    ("cn_referred", float),
-    ("cn_start", float),
-    ("fu_created", float),
-    ("fu_start", float),
+    ("outcome", np.int8, -1),
+    ("ccd_answered", bool, False),
+    ("dispatched_to", np.int8, -1),
+    ("ccd_wait", float, np.nan),
+    ("dispatch_wait", float, np.nan),
+    ("t_unit_start", float, np.nan),
+    ("response_time", float, np.nan),
+    ("cn_referred", float, np.nan),
+    ("cn_start", float, np.nan),
+    ("fu_created", float, np.nan),
+    ("fu_start", float, np.nan),
 ]
 
 
