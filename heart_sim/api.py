@@ -18,7 +18,13 @@ from typing import Any
 from .compare import Comparison
 from .compare import compare as _compare
 from .runner import Results, run
-from .scenario import Scenario, load_scenario, scenario_from_dict, scenario_sources
+from .scenario import (
+    Scenario,
+    load_scenario,
+    load_scenario_dict,
+    scenario_from_dict,
+    scenario_sources,
+)
 from .sweep import SweepResult, run_sweep
 
 ScenarioLike = Scenario | str | Path | Mapping[str, Any]
@@ -82,8 +88,6 @@ def sweep(
     jobs: int = 1,
 ) -> SweepResult:
     """Run a grid over key paths (``{"crt.units": [1, 2, 3]}``); resumable in ``out``."""
-    from .scenario import load_scenario_dict
-
     path, data, _ = load_scenario_dict(scenario)
     return run_sweep(
         data, str(path), list(vary.items()), Path(out), reps=reps, seed=seed, jobs=jobs

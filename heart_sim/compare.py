@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .checkpoint import Checkpoints
 from .metrics import HEADLINE, t_interval
 from .runner import Results, run_many
 from .scenario import Scenario
@@ -160,8 +161,6 @@ def compare(
     ``independent=True`` gives each alternative its own seed instead: only for showing how
     much common random numbers narrow the intervals. ``checkpoint_root``: save finished
     replications under it (one folder per scenario) and reuse them on a rerun."""
-    from .checkpoint import Checkpoints
-
     seed = base.seed if seed is None else seed
     plan = [(base, seed)] + [
         (sc, seed + 1_000_003 * (i + 1) if independent else seed) for i, sc in enumerate(alts)

@@ -13,7 +13,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.ticker import MaxNLocator
 
-from .report import atomic_write_bytes
+from .report import atomic_write_bytes, folder_kind, read_comparison, read_results, read_sweep
 
 LINESTYLES = ["-", "--", "-.", ":"]
 MARKERS = ["o", "s", "^", "D", "v", "P", "X"]
@@ -413,8 +413,6 @@ def sweep_figures(table: pd.DataFrame, params: list[str]) -> dict[str, plt.Figur
 
 def folder_figures(folder: Path) -> dict[str, plt.Figure]:
     """Figures for a results folder of any kind: a run, a comparison or a sweep."""
-    from .report import folder_kind, read_comparison, read_results, read_sweep
-
     kind = folder_kind(folder)
     if kind == "comparison":
         return comparison_figures(read_comparison(folder))

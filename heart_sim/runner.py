@@ -16,6 +16,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
+from .errors import RunTooLargeError
 from .metrics import (
     RunningMoments,
     quantile_table,
@@ -100,8 +101,6 @@ MAX_CALLS_PER_RUN = 200_000_000  # ~20 minutes at ~170,000 calls/s on one core
 
 def check_run_size(scenarios: list[Scenario], reps: int) -> None:
     """Refuse runs too large to be a sensible default (pass --force to run them anyway)."""
-    from .errors import RunTooLargeError
-
     per_rep = max(sc.expected_calls() for sc in scenarios)
     total = sum(sc.expected_calls() for sc in scenarios) * reps
     if per_rep > MAX_CALLS_PER_REPLICATION:
