@@ -24,10 +24,14 @@ import simpy
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))  # the M/M/c scenario builder lives with the tests
+
+from builders import mmc_dict  # noqa: E402
 
 from heart_sim import __version__  # noqa: E402
-from heart_sim.runner import run, run_replication  # noqa: E402
-from heart_sim.scenario import load_scenario, mmc_dict, scenario_from_dict  # noqa: E402
+from heart_sim.replication import run_replication  # noqa: E402
+from heart_sim.scenario import load_scenario, scenario_from_dict  # noqa: E402
+from heart_sim.study import run  # noqa: E402
 
 C, RHO, SERVICE = 5, 0.8, 30.0
 LAM = RHO * C / SERVICE  # calls per minute
@@ -126,7 +130,7 @@ def baseline_throughput(repeats: int) -> dict:
 CHILD = """
 import json, sys, time
 sys.path.insert(0, {root!r})
-from heart_sim.runner import run
+from heart_sim.study import run
 from heart_sim.scenario import load_scenario
 sc = load_scenario("durham_2022")
 sc = sc.model_copy(update={{"horizon_weeks": {weeks},

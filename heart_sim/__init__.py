@@ -1,22 +1,38 @@
 """heart-sim: discrete-event simulation of crisis-response capacity (Durham HEART).
 
 The public API (see ``heart_sim.api``): ``load``, ``simulate``, ``compare``, ``sweep``,
-``Results`` (``.summary``, ``.replications``, ``.by_hour``, ``.quantiles``, ``.calls``,
-``.save``, ``Results.load``) and ``Comparison`` (``.differences``, ``.costs``, ``.save``).
+``metric_catalog``, ``Results`` (``.summary``, ``.replications``, ``.by_hour``,
+``.quantiles``, ``.calls``, ``.save``, ``Results.load``) and ``Comparison``
+(``.differences``, ``.costs``, ``.save``).
+
+Layers, lowest first. A module imports only from its own layer or the layers below it, and
+the import graph has no cycle (``tests/test_layers.py`` reads this map and checks both).
+Data flows one way: YAML -> Scenario -> model -> per-replication records -> KPIs ->
+results -> reports and plots.
+
+    base:       version errors vocab fileio simpy_compat
+    catalog:    catalog
+    input:      schedules distributions variants scenario profiles
+    draws:      streams arrivals routing
+    engine:     staffing records model
+    measure:    costs metrics
+    statistics: compare
+    replicate:  replication
+    results:    formatting markdown folders results sweep
+    execute:    checkpoint cluster execute aggregate
+    study:      study
+    present:    plots htmlreport
+    api:        api
+    cli:        cli __main__
+    package:    __init__
 """
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("heart-sim")
-except PackageNotFoundError:  # running from a source tree that is not installed
-    __version__ = "0.0.0+local"
-
-from .api import compare, load, simulate, sweep  # noqa: E402
-from .compare import Comparison  # noqa: E402
-from .errors import HeartSimError, ScenarioError  # noqa: E402
-from .runner import Results  # noqa: E402
-from .scenario import Scenario  # noqa: E402
+from .api import compare, load, simulate, sweep
+from .catalog import metric_catalog
+from .errors import HeartSimError, ScenarioError
+from .results import Comparison, Results
+from .scenario import Scenario
+from .version import __version__
 
 __all__ = [
     "Comparison",
@@ -27,6 +43,7 @@ __all__ = [
     "__version__",
     "compare",
     "load",
+    "metric_catalog",
     "simulate",
     "sweep",
 ]

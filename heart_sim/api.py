@@ -3,21 +3,25 @@
 import heart_sim as hs
 base = hs.load("durham_2022")                 # a built-in name, a file, or a dict
 res = hs.simulate(base, reps=10, seed=1)      # Results: .summary .replications .by_hour
-res.save("results")                           # what `heart-sim run` writes
+res = hs.simulate(base, reps=10, out="results")  # ...and write results/durham_2022/
 res = hs.Results.load("results/durham_2022")  # reopen in a notebook
 comp = hs.compare(base, hs.load("citywide"), reps=10)
 comp.differences, comp.costs                  # paired differences with 95% CIs
+hs.metric_catalog()                           # what every metric means, with its unit
+
+Every call goes through the study runner (``heart_sim.study``), as the CLI does: scenarios
+are validated, names must differ, large runs need ``force``, and writing to ``out`` is
+locked, checkpointed and resumable.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from .compare import Comparison
-from .compare import compare as _compare
-from .runner import Results, run
+from . import study
+from .results import Comparison, Results
 from .scenario import (
     Scenario,
     load_scenario,
@@ -25,7 +29,8 @@ from .scenario import (
     scenario_from_dict,
     scenario_sources,
 )
-from .sweep import SweepResult, run_sweep
+from .study import Progress
+from .sweep import SweepResult
 
 ScenarioLike = Scenario | str | Path | Mapping[str, Any]
 
@@ -49,17 +54,26 @@ def simulate(
     seed: int | None = None,
     jobs: int = 1,
     keep_calls: bool = False,
-    progress: Callable[[int], None] | None = None,
+    progress: Progress | None = None,
     dask: str | None = None,
+    out: str | Path | None = None,
+    force: bool = False,
 ) -> Results:
     """Run replications; ``keep_calls=True`` adds per-call records (``Results.calls``);
-    ``jobs`` uses local processes, ``dask`` a Dask scheduler address (or "local")."""
-    sc = load(scenario)
-    result = run(
-        sc, reps=reps, seed=seed, jobs=jobs, progress=progress, keep_calls=keep_calls, dask=dask
+    ``jobs`` uses local processes, ``dask`` a Dask scheduler address (or "local");
+    ``out`` also writes the results folder, as ``heart-sim run`` does."""
+    return study.run(
+        load(scenario),
+        reps,
+        seed,
+        out=out,
+        sources=_sources(scenario),
+        jobs=jobs,
+        dask=dask,
+        force=force,
+        keep_calls=keep_calls,
+        progress=progress,
     )
-    result.sources = _sources(scenario)
-    return result
 
 
 def compare(
@@ -69,26 +83,51 @@ def compare(
     seed: int | None = None,
     jobs: int = 1,
     dask: str | None = None,
+    out: str | Path | None = None,
+    force: bool = False,
+    progress: Progress | None = None,
 ) -> Comparison:
-    """Run base and alternatives with common random numbers and pair them."""
-    comp = _compare(
-        load(base), [load(a) for a in alternatives], reps=reps, seed=seed, jobs=jobs, dask=dask
+    """Run base and alternatives with common random numbers and pair them; ``out`` also
+    writes the comparison folder, as ``heart-sim compare`` does."""
+    given = (base, *alternatives)
+    scenarios = [load(s) for s in given]
+    return study.compare(
+        scenarios[0],
+        scenarios[1:],
+        reps,
+        seed,
+        out=out,
+        sources=[_sources(s) for s in given],
+        jobs=jobs,
+        dask=dask,
+        force=force,
+        progress=progress,
     )
-    for result, source in zip((comp.base, *comp.alts), (base, *alternatives)):
-        result.sources = _sources(source)
-    return comp
 
 
 def sweep(
     scenario: str | Path,
-    vary: Mapping[str, list[int | float]],
+    vary: Mapping[str, list[Any]] | Sequence[tuple[str, list[Any]]],
     out: str | Path,
     reps: int = 10,
     seed: int | None = None,
     jobs: int = 1,
+    dask: str | None = None,
+    force: bool = False,
+    progress: Progress | None = None,
 ) -> SweepResult:
-    """Run a grid over key paths (``{"crt.units": [1, 2, 3]}``); resumable in ``out``."""
+    """Run a grid over key paths (``{"crt.units": [1, 2, 3]}``, or a list of (path, values)
+    pairs); resumable in ``out``."""
     path, data, _ = load_scenario_dict(scenario)
-    return run_sweep(
-        data, str(path), list(vary.items()), Path(out), reps=reps, seed=seed, jobs=jobs
+    return study.sweep(
+        data,
+        str(path),
+        list(vary.items()) if isinstance(vary, Mapping) else list(vary),
+        Path(out),
+        reps,
+        seed,
+        jobs=jobs,
+        dask=dask,
+        force=force,
+        progress=progress,
     )

@@ -17,14 +17,19 @@ from pathlib import Path
 
 import numpy as np
 
-from .report import atomic_write_bytes
-from .runner import RepOutput
+from .fileio import atomic_write_bytes
+from .replication import RepOutput
 from .scenario import Scenario, scenario_hash
+
+FOLDER = ".checkpoints"
 
 
 class Checkpoints:
+    """The finished replications of one (scenario, seed) under a results folder."""
+
     def __init__(self, root: Path, scenario: Scenario, seed: int):
-        self.folder = Path(root) / ".checkpoints" / f"{scenario_hash(scenario)}-{seed}"
+        self.root = Path(root)
+        self.folder = self.root / FOLDER / f"{scenario_hash(scenario)}-{seed}"
 
     def _path(self, replication: int) -> Path:
         return self.folder / f"rep_{replication:06d}.zip"
@@ -55,7 +60,6 @@ class Checkpoints:
         return RepOutput(kpis=kpis, by_hour=groups["by_hour"], quantiles=groups["quantiles"])
 
     def clear(self) -> None:
-        shutil.rmtree(self.folder, ignore_errors=True)
-        parent = self.folder.parent
-        if parent.is_dir() and not any(parent.iterdir()):
-            parent.rmdir()
+        """Remove every checkpoint under the results folder: once its results are written,
+        checkpoints of this or of other (interrupted, superseded) inputs are not needed."""
+        shutil.rmtree(self.root / FOLDER, ignore_errors=True)

@@ -14,30 +14,22 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.progress import BarColumn, MofNCompleteColumn, TaskID, TextColumn, TimeRemainingColumn
+from rich.progress import Progress as RichProgress
 from rich.table import Table
 
-from . import __version__
-from .checkpoint import Checkpoints
-from .compare import Comparison, compare
+from . import api
+from .catalog import metric_catalog, shown_in
 from .errors import HeartSimError
+from .formatting import COST_INTERVALS, fmt_num, fmt_record, headline_rows
 from .htmlreport import write_html_report
 from .plots import save, sweep_figures, write_plots
-from .report import (
-    COST_INTERVALS,
-    check_can_write,
-    comparison_folder,
-    comparison_manifest_for,
-    fmt_num,
-    fmt_record,
-    headline_rows,
-    run_manifest,
-    write_comparison,
-    write_results,
-)
-from .runner import Results, check_run_size, run
-from .scenario import builtin_scenarios, load_scenario, load_scenario_dict, scenario_sources
-from .sweep import grid, parse_vary, run_sweep
+from .results import Comparison, Results
+from .scenario import builtin_scenarios, load_scenario
+from .study import Progress
+from .sweep import parse_vary
+from .version import __version__
+from .vocab import FIELD_TEAMS
 
 DEFAULT_SCENARIO = "durham_2022"
 MAX_REPS = 100_000
@@ -111,27 +103,25 @@ def main(
 
 
 class _Bars:
-    """Progress callbacks for rich bars, one per label; a no-op when quiet or not a terminal."""
+    """A progress callback drawing one rich bar per label; a no-op when quiet or piped."""
 
-    def __init__(self, progress: Progress | None):
+    def __init__(self, progress: RichProgress | None, unit: str):
         self.progress = progress
-        self.tasks: dict[str, int] = {}
+        self.unit = unit
+        self.tasks: dict[str, TaskID] = {}
 
-    def __call__(self, total: int):
-        def update(label: str, done: int) -> None:
-            if self.progress is None:
-                return
-            if label not in self.tasks:
-                self.tasks[label] = self.progress.add_task(label, total=total)
-            self.progress.update(self.tasks[label], completed=done)
-
-        return update
+    def __call__(self, label: str, done: int, total: int) -> None:
+        if self.progress is None:
+            return
+        if label not in self.tasks:
+            self.tasks[label] = self.progress.add_task(label, total=total)
+        self.progress.update(self.tasks[label], completed=done)
 
 
 @contextmanager
-def _progress(quiet: bool, unit: str = "replications") -> Iterator[_Bars]:
+def _progress(quiet: bool, unit: str = "replications") -> Iterator[Progress]:
     if quiet or not err_console.is_terminal:
-        yield _Bars(None)
+        yield _Bars(None, unit)
         return
     columns = (
         TextColumn("[bold]{task.description}"),
@@ -140,8 +130,8 @@ def _progress(quiet: bool, unit: str = "replications") -> Iterator[_Bars]:
         TextColumn(unit),
         TimeRemainingColumn(),
     )
-    with Progress(*columns, console=err_console, transient=True) as progress:
-        yield _Bars(progress)
+    with RichProgress(*columns, console=err_console, transient=True) as progress:
+        yield _Bars(progress, unit)
 
 
 def _print_summary(result: Results, folder: Path) -> None:
@@ -152,14 +142,16 @@ def _print_summary(result: Results, folder: Path) -> None:
         table.add_row(metric, value)
     out_console.print(table)
     idx = result.summary.set_index("metric")
-    for prog in ("crt", "cor"):
+    for prog in FIELD_TEAMS:
         cells = []
         for q in (50, 90, 95):
             key = f"{prog}_response_time_p{q}"
             if key in idx.index and idx.loc[key, "mean"] == idx.loc[key, "mean"]:
                 cells.append(f"p{q} {idx.loc[key, 'mean']:.1f}")
         if cells:
-            out_console.print(f"{prog.upper()} response time (min): " + ", ".join(cells))
+            out_console.print(f"{prog.label.upper()} response time (min): " + ", ".join(cells))
+    if result.resumed:
+        out_console.print(f"{result.resumed} replications resumed from checkpoints")
     out_console.print(f"results written to {folder}")
 
 
@@ -186,32 +178,15 @@ def run_cmd(
 
     Example: heart-sim run scenarios/durham_2022.yaml --reps 20 --seed 1 --out results
     """
-    with _user_errors():
-        sc = load_scenario(scenario)
-        sources = scenario_sources(scenario)
-        seed = sc.seed if seed is None else seed
-        if not force:
-            check_run_size([sc], reps)
-        folder = out / sc.name
-        check_can_write(folder, run_manifest(sc, seed, reps, sources), force)
-        checkpoints = Checkpoints(folder, sc, seed)
-        with _progress(quiet) as bars:
-            update = bars(reps)
-            result = run(
-                sc,
-                reps,
-                seed,
-                jobs,
-                progress=lambda done: update(sc.name, done),
-                dask=dask,
-                checkpoints=checkpoints,
-            )
-        result.sources = sources
-        folder = write_results(result, out, force=True)  # checked above, before running
-        checkpoints.clear()
-        if report:
-            _write_report(folder)
-    _print_summary(result, folder)
+    with _user_errors(), _progress(quiet) as bars:
+        result = api.simulate(
+            scenario, reps, seed, jobs, progress=bars, dask=dask, out=out, force=force
+        )
+    assert result.folder is not None
+    if report:
+        with _user_errors():
+            _write_report(result.folder)
+    _print_summary(result, result.folder)
 
 
 @app.command("compare")
@@ -232,38 +207,23 @@ def compare_cmd(
 
     Example: heart-sim compare durham_2022 weekend_cor citywide --reps 20
     """
-    with _user_errors():
-        base_sc = load_scenario(base)
-        alt_sc = [load_scenario(a) for a in alternatives]
-        if not force:
-            check_run_size([base_sc, *alt_sc], reps)
-        names = [base_sc.name, *(a.name for a in alt_sc)]
-        if len(set(names)) != len(names):
-            raise HeartSimError(f"scenario names must differ, got {names}")
-        sources = [scenario_sources(s) for s in (base, *alternatives)]
-        seed = base_sc.seed if seed is None else seed
-        folder = comparison_folder(out, names[0], names[1:])
-        wanted = comparison_manifest_for(list(zip([base_sc, *alt_sc], sources)), seed, reps)
-        check_can_write(folder, wanted, force)
-        with _progress(quiet) as bars:
-            comp = compare(
-                base_sc,
-                alt_sc,
-                reps=reps,
-                seed=seed,
-                jobs=jobs,
-                progress=bars(reps),
-                dask=dask,
-                checkpoint_root=folder,
-            )
-        for result, src in zip((comp.base, *comp.alts), sources):
-            result.sources = src
-        folder = write_comparison(comp, out, force=True)  # checked above, before running
-        for result in (comp.base, *comp.alts):
-            Checkpoints(folder / result.scenario.name, result.scenario, seed).clear()
-        if report:
-            _write_report(folder)
-    _print_comparison(comp, folder)
+    with _user_errors(), _progress(quiet) as bars:
+        comp = api.compare(
+            base,
+            *alternatives,
+            reps=reps,
+            seed=seed,
+            jobs=jobs,
+            dask=dask,
+            out=out,
+            force=force,
+            progress=bars,
+        )
+    assert comp.folder is not None
+    if report:
+        with _user_errors():
+            _write_report(comp.folder)
+    _print_comparison(comp, comp.folder)
 
 
 def _print_comparison(comp: Comparison, folder: Path) -> None:
@@ -329,33 +289,21 @@ def sweep_cmd(
 
     Example: heart-sim sweep durham_2022 --vary crt.units=1:6 --vary ccd.units=1,2,3 --reps 10
     """
-    with _user_errors():
-        varies = [parse_vary(v) for v in vary]
-        path, data, _ = load_scenario_dict(scenario)
-        with _progress(quiet, unit="grid points") as bars:
-            update = bars(len(grid(varies)))
-            result = run_sweep(
-                data,
-                str(path),
-                varies,
-                out,
-                reps=reps,
-                seed=seed,
-                jobs=jobs,
-                force=force,
-                progress=lambda done, _n: update("sweep", done),
-                dask=dask,
-            )
+    with _user_errors(), _progress(quiet, unit="grid points") as bars:
+        grid = [parse_vary(v) for v in vary]
+        result = api.sweep(
+            scenario, grid, out, reps, seed, jobs, dask=dask, force=force, progress=bars
+        )
         for stem, fig in sweep_figures(result.table, result.params).items():
             save(fig, result.folder / stem)
     table = Table(title=f"sweep over {', '.join(result.params)} ({reps} reps per point)")
-    shown = ["diversion_rate", "crt_response_time", "crt_utilization", "cost_per_diverted_call"]
+    shown = [m for m in shown_in("sweep_table") if m in result.table]
     for col in [*result.params, *shown]:
         table.add_column(col, justify="right")
     for r in result.table.to_dict("records"):
         table.add_row(
             *[str(r[p]) for p in result.params],
-            *[fmt_record(r, m, f"{m}_ci_low", f"{m}_ci_high") for m in shown if m in r],
+            *[fmt_record(r, m, f"{m}_ci_low", f"{m}_ci_high") for m in shown],
         )
     out_console.print(table)
     resumed = len(result.table) - result.ran
@@ -431,4 +379,25 @@ def scenarios_cmd() -> None:
         except HeartSimError as err:
             desc = f"INVALID: {str(err).splitlines()[0]}"
         table.add_row(name, desc)
+    out_console.print(table)
+
+
+@app.command("metrics")
+def metrics_cmd() -> None:
+    """List every metric heart-sim reports: name, label, unit and what it measures.
+
+    Example: heart-sim metrics
+    """
+    table = Table(title="metrics (summary.csv, replications.csv)")
+    for col in ("metric", "label", "unit", "better", "description"):
+        table.add_column(col)
+    better = {True: "higher", False: "lower", None: ""}
+    for name, row in metric_catalog().iterrows():
+        table.add_row(
+            str(name),
+            row["label"],
+            row["unit"],
+            better[row["higher_is_better"]],
+            row["description"],
+        )
     out_console.print(table)

@@ -1,33 +1,31 @@
 """Replications on a Dask distributed cluster: the same work as the process pool, farther.
 
 Workers receive the validated Scenario (sent once and shared), never files, and each runs
-``runner.run_replication``; results stream back as they finish and are folded in
-replication order by the runner, so a cluster gives the same numbers as a laptop.
+``replication.run_replication``; results stream back as they finish and are folded in
+replication order by the aggregator, so a cluster gives the same numbers as a laptop.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
+from typing import Any
 
 from .errors import HeartSimError
-from .runner import RepOutput, Task, run_replication
+from .replication import RepOutput, Task, run_replication
 from .scenario import scenario_hash
 
-ENV_VAR = "HEART_SIM_DASK"
 CONNECT_TIMEOUT_S = 20
+MISSING = (
+    "--dask needs the optional cluster extra, which is not installed here: "
+    "pip install 'heart-sim[cluster]' (or pip install 'dask[distributed]')"
+)
 
 
-def resolve_address(address: str | None) -> str | None:
-    """The scheduler address from the argument or ``HEART_SIM_DASK``; ``local`` starts one."""
-    return address or os.environ.get(ENV_VAR) or None
-
-
-def _client(address: str, workers: int):
+def _client(address: str, workers: int) -> tuple[Any, Any]:
     try:
         from dask.distributed import Client, LocalCluster
-    except ImportError as err:  # pragma: no cover - dask is a dependency
-        raise HeartSimError(f"--dask needs dask[distributed]: {err}") from None
+    except ImportError:
+        raise HeartSimError(MISSING) from None
     if address == "local":
         cluster = LocalCluster(
             n_workers=max(workers, 1),
@@ -47,11 +45,12 @@ def dask_outputs(
 ) -> Iterator[tuple[Task, RepOutput]]:
     """Yield (task, output) as the cluster finishes them. Each scenario is sent to the
     workers once and shared by its replications."""
+    client, cluster = _client(address, workers)
     from dask.distributed import as_completed
 
-    client, cluster = _client(address, workers)
     try:
-        shared, tags = {}, {}
+        shared: dict[int, Any] = {}
+        tags: dict[int, str] = {}
         for t in tasks:
             if t.job not in shared:
                 shared[t.job] = client.scatter(t.scenario, broadcast=True)

@@ -1,33 +1,21 @@
-"""Paired comparison of scenarios under common random numbers.
+"""Paired comparison of scenarios under common random numbers: pure statistics.
 
-All scenarios run with the same seed, so replication r of each sees the same calls (same
-arrival stream, same per-call draws). The difference alt - base is taken replication by
-replication and summarised with a 95% t-interval: the noise shared by both runs cancels,
-which is what makes small differences visible with few replications.
+All scenarios of a comparison run with the same seed, so replication r of each sees the
+same calls (same arrival stream, same per-call draws). The difference alt - base is taken
+replication by replication and summarised with a 95% t-interval: the noise shared by both
+runs cancels, which is what makes small differences visible with few replications. The
+functions here take per-replication tables and run nothing (``study.compare`` runs).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
-from dataclasses import dataclass
-from functools import cached_property
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from .checkpoint import Checkpoints
-from .metrics import HEADLINE, t_interval
-from .runner import Results, run_many
-from .scenario import Scenario
+from .metrics import t_interval
 
-COST_METRICS = (
-    "cost_total_annual",
-    "diverted_per_year",
-    "cost_per_diverted_call",
-    "police_hours_per_year",
-)
 BOOTSTRAP_SAMPLES = 4000
 
 
@@ -86,10 +74,10 @@ def ratio_of_means_ci(
     return point, float(lo), float(hi)
 
 
-def cost_row(base: Results, alt: Results) -> dict[str, float | str]:
-    """What budget staff ask: cost, diverted calls, and the marginal cost of the change."""
-    b, a = base.replications, alt.replications
-    row: dict[str, float | str] = {"scenario": alt.scenario.name}
+def cost_row(name: str, b: pd.DataFrame, a: pd.DataFrame) -> dict[str, float | str]:
+    """What budget staff ask of alternative ``name`` (replications ``a``) against the base
+    (``b``): cost, diverted calls, and the marginal cost of the change."""
+    row: dict[str, float | str] = {"scenario": name}
     for m in ("cost_total_annual", "diverted_per_year", "cost_per_diverted_call"):
         row[m] = float(a[m].mean()) if m in a else math.nan
     if "cost_total_annual" not in a or "cost_total_annual" not in b:
@@ -113,60 +101,3 @@ def cost_row(base: Results, alt: Results) -> dict[str, float | str]:
         "police_hours_freed_ci_high": hi,
     }
     return row
-
-
-@dataclass
-class Comparison:
-    """Base and alternatives; ``differences`` and ``costs`` are computed once, on first use."""
-
-    base: Results
-    alts: list[Results]
-
-    @cached_property
-    def differences(self) -> pd.DataFrame:
-        """Tidy: one row per (alternative, metric)."""
-        frames = []
-        for alt in self.alts:
-            d = paired_differences(self.base.replications, alt.replications, HEADLINE)
-            d.insert(0, "scenario", alt.scenario.name)
-            frames.append(d)
-        return pd.concat(frames, ignore_index=True)
-
-    def save(self, out, force: bool = False):
-        """Write comparison.csv / .md / .xlsx and each scenario's results under ``out``."""
-        from .report import write_comparison
-
-        return write_comparison(self, out, force=force)
-
-    @cached_property
-    def costs(self) -> pd.DataFrame:
-        """One row per scenario, base first."""
-        rows = [cost_row(self.base, self.base)] + [cost_row(self.base, a) for a in self.alts]
-        return pd.DataFrame(rows)
-
-
-def compare(
-    base: Scenario,
-    alts: list[Scenario],
-    reps: int = 10,
-    seed: int | None = None,
-    jobs: int = 1,
-    progress: Callable[[str, int], None] | None = None,
-    independent: bool = False,
-    dask: str | None = None,
-    checkpoint_root: Path | None = None,
-) -> Comparison:
-    """Run base and alternatives with the same seed (common random numbers) and pair them.
-
-    ``independent=True`` gives each alternative its own seed instead: only for showing how
-    much common random numbers narrow the intervals. ``checkpoint_root``: save finished
-    replications under it (one folder per scenario) and reuse them on a rerun."""
-    seed = base.seed if seed is None else seed
-    plan = [(base, seed)] + [
-        (sc, seed + 1_000_003 * (i + 1) if independent else seed) for i, sc in enumerate(alts)
-    ]
-    ckpts = [
-        Checkpoints(checkpoint_root / sc.name, sc, s) if checkpoint_root else None for sc, s in plan
-    ]
-    results = run_many(plan, reps, jobs=jobs, progress=progress, dask=dask, checkpoints=ckpts)
-    return Comparison(results[0], results[1:])

@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import math
 
-from .routing import OUTCOME_KEYS
-from .scenario import PROGRAMS, Scenario
+from .scenario import Scenario
+from .vocab import FALLBACKS, PROGRAMS
 
 WEEKS_PER_YEAR = 52.0
 
 
 def unit_hourly_cost(scenario: Scenario, program: str) -> float:
     """Loaded cost of one unit (all its people) for one paid hour."""
-    cost = getattr(scenario.programs, program).cost
+    cost = scenario.program(program).cost
     if cost is None or scenario.costs is None:
         return 0.0
     return sum(n * scenario.costs.hourly(role) for role, n in cost.staff_per_unit.items())
@@ -32,7 +32,7 @@ def cost_kpis(k: dict[str, float], scenario: Scenario) -> dict[str, float]:
     out: dict[str, float] = {}
     total = 0.0
     for p in PROGRAMS:
-        cfg = getattr(scenario.programs, p)
+        cfg = scenario.program(p)
         rate = unit_hourly_cost(scenario, p)
         paid = k[f"{p}_staffed_hours"] * c.relief_factor + (
             k[f"{p}_overtime_hours"] * c.overtime_multiplier
@@ -46,7 +46,7 @@ def cost_kpis(k: dict[str, float], scenario: Scenario) -> dict[str, float]:
     diverted = (k["ccd_resolved"] + k["crt_served"]) * per_year
     out["diverted_per_year"] = diverted
     out["cost_per_diverted_call"] = total / diverted if diverted else math.nan
-    fallbacks = sum(k[key] for key in OUTCOME_KEYS.values() if key.startswith("fallback_"))
+    fallbacks = sum(k[o.key] for o in FALLBACKS)
     out["police_calls_per_year"] = fallbacks * per_year
     out["police_hours_per_year"] = fallbacks * per_year * c.police_hours_per_call
     return out

@@ -16,7 +16,9 @@ class ScenarioError(HeartSimError):
         self.source = source
         # Each problem: (key path, reason), or (file, key path, reason) when a scenario
         # spans several files through ``extends:``.
-        self.problems = [p if len(p) == 3 else (source, *p) for p in problems]
+        self.problems: list[tuple[str, str, str]] = [
+            (p[0], p[1], p[2]) if len(p) == 3 else (source, p[0], p[1]) for p in problems
+        ]
         lines = [f"{src}: {path or '<top>'}: {why}" for src, path, why in self.problems]
         super().__init__("\n".join(lines))
 
@@ -25,5 +27,21 @@ class ResultsExistError(HeartSimError):
     """Results from different inputs are already in the output folder."""
 
 
+class FolderLockedError(HeartSimError):
+    """Another running heart-sim process is writing to the same results folder."""
+
+
+class ResultsWriteError(HeartSimError):
+    """The operating system refused a write (full disk, a file where a folder should be...)."""
+
+
+class NotResultsError(HeartSimError):
+    """A folder that should hold heart-sim results does not (or holds an incomplete set)."""
+
+
 class RunTooLargeError(HeartSimError):
     """A run bigger than the safety limit, asked for without --force."""
+
+
+class StudyError(HeartSimError):
+    """A study that cannot be run as asked (e.g. two scenarios with the same name)."""

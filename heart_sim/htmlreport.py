@@ -15,17 +15,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import __version__
+from .catalog import metric_catalog
+from .fileio import atomic_write
+from .folders import folder_kind
+from .formatting import headline_rows
 from .plots import comparison_figures, plt, run_figures, sweep_figures
-from .report import (
-    atomic_write,
-    comparison_markdown,
-    folder_kind,
-    headline_rows,
-    read_comparison,
-    read_results,
-    read_sweep,
-)
+from .results import read_comparison, read_results
+from .sweep import read_sweep
+from .version import __version__
 
 CSS = """
 body { font-family: system-ui, sans-serif; max-width: 1100px; margin: 2em auto; color: #222;
@@ -139,7 +136,11 @@ def run_html(folder: Path) -> str:
             f"<details><summary>{html.escape(name)}</summary><pre>"
             f"{html.escape(text)}</pre></details>"
         )
-    body += ["<h2>All metrics</h2>", _table(result.summary)]
+    catalog = metric_catalog()
+    summary = result.summary.copy()
+    summary.insert(1, "label", summary["metric"].map(catalog["label"]))
+    summary.insert(2, "unit", summary["metric"].map(catalog["unit"]))
+    body += ["<h2>All metrics</h2>", _table(summary)]
     return _page(f"heart-sim: {s.name}", body)
 
 
@@ -164,7 +165,7 @@ def comparison_html(folder: Path) -> str:
     body += ["<h2>Paired differences</h2>", _table(comp.differences)]
     body.append(
         f"<details><summary>comparison.md</summary><pre>"
-        f"{html.escape(comparison_markdown(comp))}</pre></details>"
+        f"{html.escape(comp.markdown())}</pre></details>"
     )
     return _page(f"heart-sim comparison: {base}", body)
 

@@ -13,49 +13,12 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from .catalog import PERCENTILES, TIME_METRICS
 from .costs import cost_kpis
 from .records import RepRecords
-from .routing import OUTCOME_KEYS, Outcome
-from .scenario import PROGRAMS, Scenario
+from .scenario import Scenario
 from .schedules import DAY_NAMES, HOURS_PER_WEEK, MIN_PER_HOUR, MIN_PER_WEEK
-
-PERCENTILES = (50, 90, 95)
-# Times reported with percentiles: metric -> unit.
-TIME_METRICS = {
-    "ccd_answer_wait": "min",
-    "crt_response_time": "min",
-    "cor_response_time": "min",
-    "crt_queue_wait": "min",
-    "cor_queue_wait": "min",
-    "cn_followup_delay": "h",
-    "ccd_followup_delay": "h",
-}
-HEADLINE = (
-    "calls_per_week",
-    "diversion_rate",
-    "heart_response_rate",
-    "ccd_resolved_share",
-    "crt_served_share",
-    "cor_served_share",
-    "fallback_out_of_hours_share",
-    "fallback_out_of_area_share",
-    "fallback_no_unit_share",
-    "fallback_referred_share",
-    "ccd_answer_wait",
-    "crt_response_time",
-    "crt_response_time_p90",
-    "cor_response_time",
-    "cn_followup_delay",
-    "cn_followup_within_target",
-    "ccd_utilization",
-    "crt_utilization",
-    "cor_utilization",
-    "cn_utilization",
-    "cost_total_annual",
-    "diverted_per_year",
-    "cost_per_diverted_call",
-    "police_hours_per_year",
-)
+from .vocab import ENDINGS, FALLBACKS, FIELD_TEAMS, PROGRAMS, Outcome
 
 
 def _time_stats(out: dict[str, float], name: str, values: np.ndarray) -> None:
@@ -76,10 +39,10 @@ def time_samples(rec: RepRecords) -> dict[str, np.ndarray]:
     c = rec.calls
     window = (c.t_arrive >= rec.t0) & (c.t_arrive < rec.t1)
     out = {"ccd_answer_wait": c.ccd_wait[window & c.ccd_answered]}
-    for code, name in ((1, "crt"), (2, "cor")):
-        served = window & (c.dispatched_to == code) & ~np.isnan(c.t_unit_start)
-        out[f"{name}_response_time"] = c.response_time[served]
-        out[f"{name}_queue_wait"] = c.dispatch_wait[served]
+    for p in FIELD_TEAMS:
+        served = window & (c.dispatched_to == p.dispatch_code) & ~np.isnan(c.t_unit_start)
+        out[f"{p}_response_time"] = c.response_time[served]
+        out[f"{p}_queue_wait"] = c.dispatch_wait[served]
     ref = (c.cn_referred >= rec.t0) & (c.cn_referred < rec.t1)
     delay = (c.cn_start[ref] - c.cn_referred[ref]) / MIN_PER_HOUR
     out["cn_followup_delay"] = delay[~np.isnan(delay)]
@@ -112,7 +75,7 @@ def replication_kpis(
     n = int(window.sum())
     k: dict[str, float] = {"replication": rec.replication, "calls_total": n}
     k["calls_per_week"] = n / weeks
-    counts = {key: int((outcome == code).sum()) for code, key in OUTCOME_KEYS.items()}
+    counts = {o.key: int((outcome == o).sum()) for o in ENDINGS}
     k["in_system"] = int((outcome == Outcome.IN_SYSTEM).sum())
     for key, v in counts.items():
         k[key] = v
@@ -133,20 +96,20 @@ def replication_kpis(
     k["ccd_unanswered"] = int((sent & ~c.ccd_answered).sum())
 
     # Field teams: the share of responses within the target, where one is set.
-    for name in ("crt", "cor"):
-        target = getattr(scenario.programs, name).response_target_min
+    for p in FIELD_TEAMS:
+        target = scenario.program(p).response_target_min
         if target is not None:
-            times = samples[f"{name}_response_time"]
+            times = samples[f"{p}_response_time"]
             share = float((times <= target).mean()) if times.size else math.nan
-            k[f"{name}_response_within_target"] = share
+            k[f"{p}_response_within_target"] = share
     # ...and every request, including those that gave up (for Little's law).
-    for code, name in ((1, "crt"), (2, "cor")):
-        asked = window & (c.dispatched_to == code)
-        k[f"{name}_requests"] = int(asked.sum())
+    for p in FIELD_TEAMS:
+        asked = window & (c.dispatched_to == p.dispatch_code)
+        k[f"{p}_requests"] = int(asked.sum())
         waits = c.dispatch_wait[asked]
         waits = waits[~np.isnan(waits)]
-        k[f"{name}_p_wait"] = float((waits > 0).mean()) if waits.size else math.nan
-        k[f"{name}_mean_wait_all"] = float(waits.mean()) if waits.size else math.nan
+        k[f"{p}_p_wait"] = float((waits > 0).mean()) if waits.size else math.nan
+        k[f"{p}_mean_wait_all"] = float(waits.mean()) if waits.size else math.nan
 
     # Care Navigation: the share of referrals contacted within target.
     target_min = scenario.programs.cn.target_hours * MIN_PER_HOUR
@@ -182,10 +145,8 @@ def replication_by_hour(rec: RepRecords) -> dict[str, np.ndarray]:
     hour = (c.t_arrive[window] // MIN_PER_HOUR).astype(np.int64) % HOURS_PER_WEEK
     outcome = c.outcome[window]
     out = {"arrivals": np.bincount(hour, minlength=HOURS_PER_WEEK) / weeks}
-    for code, key in OUTCOME_KEYS.items():
-        if key.startswith("fallback_"):
-            sel = hour[outcome == code]
-            out[key] = np.bincount(sel, minlength=HOURS_PER_WEEK) / weeks
+    for o in FALLBACKS:
+        out[o.key] = np.bincount(hour[outcome == o], minlength=HOURS_PER_WEEK) / weeks
     for p in PROGRAMS:
         m = rec.meters[p]
         per_hour_min = weeks * MIN_PER_HOUR

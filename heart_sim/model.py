@@ -1,14 +1,25 @@
 """The SimPy model of one replication: calls arrive, are assessed, dispatched or fall back.
 
-A call's journey reads like the work: 911 sends it to a CCD clinician when one is on duty;
-the clinician resolves it by phone, sends CRT or CoR, or refers it to police/EMS; otherwise
-911 dispatches by call type. Field teams serve calls in their area while on shift, within a
-patience; encounters may create Care Navigation follow-ups.
+``HeartModel`` reads as one call's journey, top to bottom; each step is a method, in order:
+
+1. ``_arrive``: 911 receives a behavioral-health call. It goes to a CCD clinician when one
+   is on duty and the call suits CCD; otherwise 911 dispatches by call type.
+2. ``_ccd_assessment`` (a process): the call waits for a clinician (at most
+   ``answer_patience_min``, then 911 dispatches it), the clinician talks, then decides:
+   resolve by phone (perhaps with a follow-up call), send CRT or CoR, or refer to police/EMS.
+3. ``_dispatch``: CRT/CoR closed -> police/EMS (out of hours); call outside the team's area
+   -> police/EMS (out of area); a free team -> serve; else the call waits for a team, at
+   most ``patience_min`` (``_team_or_fallback``: a team came, or police/EMS: no unit).
+4. ``_serve`` / ``_job_done``: travel, time on scene and wrap-up; then the team is free and
+   may refer the person to Care Navigation.
+5. Follow-up work that carries over closed hours: ``_refer_to_cn`` -> ``_cn_followup``, and
+   ``_ccd_followup`` (waits behind live calls).
 
 Steps with several stages are SimPy processes (a phone assessment, follow-ups). Single
 waits are events with a callback: an arrival, a wait for a team, a team's job (which frees
 the unit when it ends); a dispatch that finds a free team starts the job at once. This keeps
-the events per call below those of a plain SimPy program (see bench/).
+the events per call below those of a plain SimPy program (see bench/). Units, shifts,
+patience and closing are ``staffing.StaffedPool``'s business.
 
 All randomness is drawn up front, per call and per source, from separate streams, so the
 same call meets the same times and choices in every scenario (common random numbers).
@@ -24,13 +35,13 @@ import numpy as np
 import simpy
 
 from .arrivals import arrival_times
-from .records import LOGGED_FIELDS, CallRecords, RepRecords
-from .routing import SERVED_BY, Outcome, ccd_decision, pick_call_types, serves_area
-from .scenario import PROGRAMS, FieldTeam, Scenario
+from .records import CallRecords, RepRecords, logged_fields
+from .routing import ccd_decision, pick_call_types, serves_area
+from .scenario import FieldTeam, Scenario
+from .simpy_compat import drop_pending_events
 from .staffing import FOLLOWUP, LIVE, PoolMeter, StaffedPool, Unit
 from .streams import stream
-
-PROGRAM_CODE = {"crt": 1, "cor": 2}
+from .vocab import FIELD_TEAMS, PROGRAMS, SERVED_BY, Outcome, Program
 
 
 @dataclass
@@ -57,7 +68,8 @@ class Draws:
             return dist.sample(stream(seed, rep, source), n)
 
         field_time = {}
-        for name, team in (("crt", p.crt), ("cor", p.cor)):
+        for name in FIELD_TEAMS:
+            team = scenario.field_team(name)
             travel = d(f"{name}_travel_time", team.travel_time)
             busy = (
                 travel
@@ -97,16 +109,17 @@ class HeartModel:
         self.call_types = [types[k] for k in type_index.tolist()]
         self.in_pilot = in_pilot.tolist()
         self.t_arrive = times.tolist()
-        self.log = SimpleNamespace(**{name: [init] * n for name, _, init in LOGGED_FIELDS})
+        self.log = SimpleNamespace(**{name: [init] * n for name, _, init in logged_fields()})
         self.meters = {p: PoolMeter(scenario.start_min, t_end) for p in PROGRAMS}
-        progs = scenario.programs
         self.pools = {
-            p: StaffedPool(self.env, getattr(progs, p).schedule(), self.meters[p], t_end)
+            p: StaffedPool(self.env, scenario.program(p).schedule(), self.meters[p], t_end)
             for p in PROGRAMS
         }
         self.teams: dict[str, tuple[FieldTeam, StaffedPool]] = {
-            p: (getattr(progs, p), self.pools[p]) for p in ("crt", "cor")
+            p: (scenario.field_team(p), self.pools[p]) for p in FIELD_TEAMS
         }
+        self.ccd, self.cn = self.pools[Program.CCD], self.pools[Program.CN]
+        self.dispatch_code = {p: p.dispatch_code for p in FIELD_TEAMS}
         self._next_call = 0
         self._schedule_next_arrival()
 
@@ -115,7 +128,7 @@ class HeartModel:
         self.env.run(until=end)
         for pool in self.pools.values():
             pool.touch()  # credit the levels that held up to the horizon
-        logged = {name: np.asarray(getattr(self.log, name), t) for name, t, _ in LOGGED_FIELDS}
+        logged = {name: np.asarray(getattr(self.log, name), t) for name, t, _ in logged_fields()}
         calls = CallRecords(*self.attributes, **logged)
         self._tear_down()
         return RepRecords(self.replication, self.scenario.start_min, end, calls, self.meters)
@@ -125,7 +138,7 @@ class HeartModel:
         model through their callbacks; without this each replication would leave a
         reference cycle for the garbage collector, and memory would grow with
         replications (measured: 145 MB for 10, 320 MB for 1000 one-week runs)."""
-        self.env._queue.clear()  # simpy keeps pending events here
+        drop_pending_events(self.env)
         for pool in self.pools.values():
             pool.close_queues()
 
@@ -148,7 +161,7 @@ class HeartModel:
         """911 receives a behavioral-health call: to a CCD clinician if one is on duty and
         the call suits CCD, otherwise straight to dispatch by call type."""
         ctype = self.call_types[i]
-        ccd = self.pools["ccd"]
+        ccd = self.ccd
         if (
             ccd.staffed
             and self.draws.u_transfer[i] < ctype.ccd_transfer
@@ -163,7 +176,7 @@ class HeartModel:
         env, log, draws = self.env, self.log, self.draws
         ctype = self.call_types[i]
         cfg = self.scenario.programs.ccd
-        ccd = self.pools["ccd"]
+        ccd = self.ccd
         clinician = ccd.try_acquire()
         if clinician is None:
             clinician = yield ccd.request(LIVE, cfg.answer_patience_min)
@@ -197,7 +210,7 @@ class HeartModel:
         elif not serves_area(team.area, self.in_pilot[i]):
             log.outcome[i] = Outcome.FALLBACK_OUT_OF_AREA
         else:
-            log.dispatched_to[i] = PROGRAM_CODE[program]
+            log.dispatched_to[i] = self.dispatch_code[program]
             unit = pool.try_acquire()
             if unit is not None:
                 log.dispatch_wait[i] = 0.0
@@ -247,7 +260,7 @@ class HeartModel:
 
     def _cn_followup(self, i: int):
         """Care Navigation contacts the person; referrals wait over nights and weekends."""
-        env, cn = self.env, self.pools["cn"]
+        env, cn = self.env, self.cn
         navigator = yield cn.request(LIVE, None, persistent=True)
         self.log.cn_start[i] = env.now
         yield env.timeout(self.draws.cn_contact[i])
@@ -255,7 +268,7 @@ class HeartModel:
 
     def _ccd_followup(self, i: int):
         """A clinician calls the person back, when no live call needs them."""
-        env, ccd = self.env, self.pools["ccd"]
+        env, ccd = self.env, self.ccd
         self.log.fu_created[i] = env.now
         clinician = yield ccd.request(FOLLOWUP, None, persistent=True)
         self.log.fu_start[i] = env.now

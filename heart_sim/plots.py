@@ -13,7 +13,13 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.ticker import MaxNLocator
 
-from .report import atomic_write_bytes, folder_kind, read_comparison, read_results, read_sweep
+from .catalog import CATALOG, metric, shown_in
+from .fileio import atomic_write_bytes
+from .folders import folder_kind
+from .results import Comparison, Results, read_comparison, read_results
+from .schedules import DAY_NAMES
+from .sweep import read_sweep
+from .vocab import ENDINGS, FALLBACKS, PROGRAMS, Program
 
 LINESTYLES = ["-", "--", "-.", ":"]
 MARKERS = ["o", "s", "^", "D", "v", "P", "X"]
@@ -29,31 +35,14 @@ STYLE = {
     "axes.prop_cycle": matplotlib.cycler(color=plt.get_cmap("viridis")([0.0, 0.35, 0.65, 0.9])),
 }
 
-LABELS = {
-    "diversion_rate": ("Diversion rate", "share of eligible calls"),
-    "heart_response_rate": ("HEART response rate", "share of eligible calls"),
-    "crt_response_time": ("CRT response time (mean)", "minutes"),
-    "crt_response_time_p90": ("CRT response time (p90)", "minutes"),
-    "cor_response_time": ("CoR response time (mean)", "minutes"),
-    "ccd_answer_wait": ("CCD answer wait (mean)", "minutes"),
-    "cn_followup_delay": ("CN follow-up delay (mean)", "hours"),
-    "cn_followup_within_target": ("CN follow-ups within target", "share"),
-    "cost_total_annual": ("Annual cost", "$ per year"),
-    "cost_per_diverted_call": ("Cost per diverted call", "$"),
-    "diverted_per_year": ("Diverted calls", "calls per year"),
-    "police_hours_per_year": ("Police time on fallback calls", "officer hours per year"),
-    "fallback_no_unit_share": ("Fallback: no unit available", "share of eligible calls"),
-}
 
-
-def label(metric: str) -> tuple[str, str]:
-    if metric in LABELS:
-        return LABELS[metric]
-    if metric.endswith("_utilization"):
-        return f"{metric.split('_')[0].upper()} utilization", "busy / staffed unit-time"
-    if metric.endswith("_share"):
-        return metric.removesuffix("_share").replace("_", " "), "share of eligible calls"
-    return metric.replace("_", " "), ""
+def label(name: str) -> tuple[str, str]:
+    """(title, unit text) of a metric for a figure, from the catalog; a name that is not a
+    metric (a sweep parameter) is shown as written."""
+    if name in CATALOG:
+        m = metric(name)
+        return m.label, m.unit_text
+    return name, ""
 
 
 def save(fig: plt.Figure, path: Path, formats: tuple[str, ...] = ("png",)) -> list[Path]:
@@ -102,21 +91,8 @@ def sweep_figure(table: pd.DataFrame, params: list[str], metric: str) -> plt.Fig
 
 # --- single-run figures ----------------------------------------------------------------
 
-PROGRAM_NAMES = {"ccd": "CCD", "crt": "CRT", "cor": "CoR", "cn": "CN"}
-FALLBACKS = {
-    "fallback_out_of_hours": "out of hours",
-    "fallback_out_of_area": "out of area",
-    "fallback_no_unit": "no unit available",
-    "fallback_referred": "referred by clinician",
-}
-OUTCOMES = {
-    "ccd_resolved": "CCD resolved by phone",
-    "crt_served": "CRT served",
-    "cor_served": "CoR served",
-    **{k: f"police/EMS: {v}" for k, v in FALLBACKS.items()},
-}
 HATCHES = ["", "//", "..", "xx", "\\\\", "++", "--", "oo"]
-DAY_LABELS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+DAY_LABELS = [d.title() for d in DAY_NAMES]
 
 
 def _week_grid(by_hour: pd.DataFrame, column: str):
@@ -182,7 +158,7 @@ def demand_heatmap(by_hour: pd.DataFrame) -> plt.Figure:
 def staffing_heatmap(by_hour: pd.DataFrame) -> plt.Figure:
     return heatmap_figure(
         by_hour,
-        [(f"{p}_staffed_units", n) for p, n in PROGRAM_NAMES.items()],
+        [(f"{p}_staffed_units", p.label) for p in PROGRAMS],
         "units on duty (mean over the hour)",
         "Staffed units by hour of week",
     )
@@ -191,7 +167,7 @@ def staffing_heatmap(by_hour: pd.DataFrame) -> plt.Figure:
 def utilization_heatmap(by_hour: pd.DataFrame) -> plt.Figure:
     return heatmap_figure(
         by_hour,
-        [(f"{p}_utilization", n) for p, n in PROGRAM_NAMES.items()],
+        [(f"{p}_utilization", p.label) for p in PROGRAMS],
         "busy / staffed unit-time (white: not staffed)",
         "Utilization by hour of week",
         vmax=1.0,
@@ -201,18 +177,10 @@ def utilization_heatmap(by_hour: pd.DataFrame) -> plt.Figure:
 def unmet_heatmap(by_hour: pd.DataFrame) -> plt.Figure:
     return heatmap_figure(
         by_hour,
-        list(FALLBACKS.items()),
+        [(o.key, o.label.removeprefix("police/EMS: ")) for o in FALLBACKS],
         "calls per week sent to police/EMS in the hour",
         "Unmet demand by hour of week (fallback reason)",
     )
-
-
-CDF_PANELS = (
-    ("crt_response_time", "CRT response time", "minutes", "crt"),
-    ("cor_response_time", "CoR response time", "minutes", "cor"),
-    ("ccd_answer_wait", "CCD answer wait", "minutes", None),
-    ("cn_followup_delay", "Care Navigation follow-up delay", "hours", "cn"),
-)
 
 
 def response_cdf_figure(quantiles: pd.DataFrame, targets: dict[str, float]) -> plt.Figure:
@@ -220,9 +188,11 @@ def response_cdf_figure(quantiles: pd.DataFrame, targets: dict[str, float]) -> p
     target where one is set."""
     with plt.rc_context(STYLE):
         fig, axes = plt.subplots(2, 2, figsize=(11, 7.5))
-        for ax, (metric, title, unit, key) in zip(axes.flat, CDF_PANELS):
-            q = quantiles[quantiles["metric"] == metric]
-            ax.set_title(title)
+        for ax, name in zip(axes.flat, shown_in("cdf")):
+            m = metric(name)
+            q = quantiles[quantiles["metric"] == name]
+            unit = m.unit_text
+            ax.set_title(m.label.removesuffix(" (mean)"))
             ax.set_xlabel(unit)
             ax.set_ylabel("share of calls at or below")
             if q.empty or q["mean"].isna().all():
@@ -238,7 +208,7 @@ def response_cdf_figure(quantiles: pd.DataFrame, targets: dict[str, float]) -> p
                 alpha=0.5,
                 label="95% CI",
             )
-            target = targets.get(key) if key else None
+            target = targets.get(m.program) if m.program is not Program.CCD else None
             if target is not None:
                 ax.axvline(target, linestyle="--", color="0.2", label=f"target {target:g} {unit}")
             ax.set_ylim(0, 1.01)
@@ -248,11 +218,12 @@ def response_cdf_figure(quantiles: pd.DataFrame, targets: dict[str, float]) -> p
     return fig
 
 
-def targets_of(scenario) -> dict[str, float]:
+def targets_of(scenario) -> dict[Program | None, float]:
+    """Each program's target, in the unit of its CDF panel (CN hours, teams minutes)."""
     p = scenario.programs
-    out = {"cn": p.cn.target_hours}
-    for name in ("crt", "cor"):
-        t = getattr(p, name).response_target_min
+    out: dict[Program | None, float] = {Program.CN: p.cn.target_hours}
+    for name in (Program.CRT, Program.COR):
+        t = scenario.field_team(name).response_target_min
         if t is not None:
             out[name] = t
     return out
@@ -264,14 +235,17 @@ def outcome_figure(summaries: dict[str, pd.DataFrame]) -> plt.Figure:
 
     names = list(summaries)
     shares = {
-        k: [float(s.set_index("metric").loc[f"{k}_share", "mean"]) for s in summaries.values()]
-        for k in OUTCOMES
+        o.key: [
+            float(s.set_index("metric").loc[f"{o.key}_share", "mean"]) for s in summaries.values()
+        ]
+        for o in ENDINGS
     }
     with plt.rc_context(STYLE | {"axes.grid": False}):
         fig, ax = plt.subplots(figsize=(8.5, 2.2 + 0.55 * len(names)), layout="constrained")
         left = np.zeros(len(names))
-        colors = plt.get_cmap("cividis")(np.linspace(0.05, 0.95, len(OUTCOMES)))
-        for i, (k, lab) in enumerate(OUTCOMES.items()):
+        colors = plt.get_cmap("cividis")(np.linspace(0.05, 0.95, len(ENDINGS)))
+        for i, o in enumerate(ENDINGS):
+            k, lab = o.key, o.label
             ax.barh(
                 names,
                 shares[k],
@@ -293,20 +267,12 @@ def outcome_figure(summaries: dict[str, pd.DataFrame]) -> plt.Figure:
 
 # --- comparison figures ----------------------------------------------------------------
 
-FOREST_METRICS = (
-    "diversion_rate",
-    "heart_response_rate",
-    "crt_response_time",
-    "cost_total_annual",
-    "police_hours_per_year",
-)
-
 
 def forest_figure(differences: pd.DataFrame, base: str) -> plt.Figure:
     """Each alternative's paired difference from the base with its 95% CI, per metric."""
     from matplotlib.ticker import FuncFormatter
 
-    metrics = [m for m in FOREST_METRICS if m in set(differences["metric"])]
+    metrics = [m for m in shown_in("forest") if m in set(differences["metric"])]
     names = list(dict.fromkeys(differences["scenario"]))
     cols = min(3, len(metrics))
     rows = (len(metrics) + cols - 1) // cols
@@ -376,7 +342,7 @@ def cost_figure(summaries: dict[str, pd.DataFrame]) -> plt.Figure:
 # --- whole results folders -------------------------------------------------------------
 
 
-def run_figures(result) -> dict[str, plt.Figure]:
+def run_figures(result: Results) -> dict[str, plt.Figure]:
     """The figures of one run, by file stem."""
     return {
         "demand_heatmap": demand_heatmap(result.by_hour),
@@ -388,7 +354,7 @@ def run_figures(result) -> dict[str, plt.Figure]:
     }
 
 
-def comparison_figures(comp) -> dict[str, plt.Figure]:
+def comparison_figures(comp: Comparison) -> dict[str, plt.Figure]:
     summaries = {r.scenario.name: r.summary for r in (comp.base, *comp.alts)}
     figs = {
         "outcomes": outcome_figure(summaries),
@@ -400,15 +366,7 @@ def comparison_figures(comp) -> dict[str, plt.Figure]:
 
 
 def sweep_figures(table: pd.DataFrame, params: list[str]) -> dict[str, plt.Figure]:
-    metrics = (
-        "diversion_rate",
-        "crt_response_time",
-        "crt_response_time_p90",
-        "crt_utilization",
-        "cost_per_diverted_call",
-        "fallback_no_unit_share",
-    )
-    return {f"sweep_{m}": sweep_figure(table, params, m) for m in metrics if m in table}
+    return {f"sweep_{m}": sweep_figure(table, params, m) for m in shown_in("sweep") if m in table}
 
 
 def folder_figures(folder: Path) -> dict[str, plt.Figure]:

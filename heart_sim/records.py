@@ -1,33 +1,26 @@
 """What one replication leaves behind: per-call arrays and per-program time integrals.
 
 The model fills these and computes no statistics; ``metrics`` turns them into numbers.
+``CallRecords`` declares each per-call field once: the fields the model logs as the call
+goes along carry their numpy dtype and the value they hold until that step happens
+(``logged_fields`` reads them from the type, so there is no second list to keep in step).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from .routing import OUTCOME_KEYS
 from .staffing import PoolMeter
+from .vocab import FIELD_TEAMS, NOT_DISPATCHED, Outcome
 
-# Per-call fields the model fills in as the simulation runs: (name, numpy dtype, initial
-# value until the step happens).
-LOGGED_FIELDS = [
-    ("outcome", np.int8, -1),
-    ("ccd_answered", bool, False),
-    ("dispatched_to", np.int8, -1),
-    ("ccd_wait", float, np.nan),
-    ("dispatch_wait", float, np.nan),
-    ("t_unit_start", float, np.nan),
-    ("response_time", float, np.nan),
-    ("cn_referred", float, np.nan),
-    ("cn_start", float, np.nan),
-    ("fu_created", float, np.nan),
-    ("fu_start", float, np.nan),
-]
+
+def _logged(dtype: Any, initial: Any) -> Any:
+    """A per-call field the model fills in as the simulation runs."""
+    return field(metadata={"dtype": dtype, "initial": initial})
 
 
 @dataclass
@@ -37,17 +30,26 @@ class CallRecords:
     t_arrive: np.ndarray
     call_type: np.ndarray
     in_pilot: np.ndarray
-    outcome: np.ndarray  # an Outcome code; -1 = still in the system at the horizon
-    ccd_answered: np.ndarray
-    dispatched_to: np.ndarray  # -1 none, 1 CRT, 2 CoR
-    ccd_wait: np.ndarray  # arrival -> clinician answers (or 911 stops holding)
-    dispatch_wait: np.ndarray  # request -> unit assigned (or gave up)
-    t_unit_start: np.ndarray  # when a field unit took the call
-    response_time: np.ndarray  # request -> arrival on scene
-    cn_referred: np.ndarray  # time of CN referral
-    cn_start: np.ndarray  # time CN made contact
-    fu_created: np.ndarray  # time a CCD follow-up call was queued
-    fu_start: np.ndarray  # time a clinician made it
+    outcome: np.ndarray = _logged(np.int8, Outcome.IN_SYSTEM.value)  # an Outcome code
+    ccd_answered: np.ndarray = _logged(bool, False)
+    dispatched_to: np.ndarray = _logged(np.int8, NOT_DISPATCHED)  # Program.dispatch_code
+    ccd_wait: np.ndarray = _logged(float, np.nan)  # arrival -> clinician answers (or gave up)
+    dispatch_wait: np.ndarray = _logged(float, np.nan)  # request -> unit assigned (or gave up)
+    t_unit_start: np.ndarray = _logged(float, np.nan)  # when a field unit took the call
+    response_time: np.ndarray = _logged(float, np.nan)  # request -> arrival on scene
+    cn_referred: np.ndarray = _logged(float, np.nan)  # time of CN referral
+    cn_start: np.ndarray = _logged(float, np.nan)  # time CN made contact
+    fu_created: np.ndarray = _logged(float, np.nan)  # time a CCD follow-up call was queued
+    fu_start: np.ndarray = _logged(float, np.nan)  # time a clinician made it
+
+
+def logged_fields() -> list[tuple[str, Any, Any]]:
+    """(name, numpy dtype, initial value) of each field the model logs per call."""
+    return [
+        (f.name, f.metadata["dtype"], f.metadata["initial"])
+        for f in fields(CallRecords)
+        if "dtype" in f.metadata
+    ]
 
 
 @dataclass
@@ -61,7 +63,7 @@ class RepRecords:
     meters: dict[str, PoolMeter]
 
 
-OUTCOME_NAMES = {int(code): key for code, key in OUTCOME_KEYS.items()} | {-1: "in_system"}
+OUTCOME_NAMES = {int(o): o.key for o in Outcome}  # -1: "in_system"
 
 
 def calls_frame(rec: RepRecords, call_type_names: list[str]) -> pd.DataFrame:
@@ -78,7 +80,9 @@ def calls_frame(rec: RepRecords, call_type_names: list[str]) -> pd.DataFrame:
             "ccd_wait_min": c.ccd_wait,
             "ccd_answered": c.ccd_answered,
             "dispatched_to": np.select(
-                [c.dispatched_to == 1, c.dispatched_to == 2], ["crt", "cor"], default=""
+                [c.dispatched_to == p.dispatch_code for p in FIELD_TEAMS],
+                [p.value for p in FIELD_TEAMS],
+                default="",
             ),
             "dispatch_wait_min": c.dispatch_wait,
             "response_time_min": c.response_time,

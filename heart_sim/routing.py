@@ -6,37 +6,9 @@ same call makes the same choices in two scenarios wherever their probabilities a
 
 from __future__ import annotations
 
-from enum import IntEnum
-
 import numpy as np
 
 from .scenario import CallType, CCDDecision
-
-
-class Outcome(IntEnum):
-    """How a call ends: exactly one per call. IN_SYSTEM marks calls not ended at the horizon."""
-
-    IN_SYSTEM = -1
-    CCD_RESOLVED = 0
-    CRT_SERVED = 1
-    COR_SERVED = 2
-    FALLBACK_OUT_OF_HOURS = 3
-    FALLBACK_OUT_OF_AREA = 4
-    FALLBACK_NO_UNIT = 5
-    FALLBACK_REFERRED = 6
-
-
-OUTCOME_KEYS = {
-    Outcome.CCD_RESOLVED: "ccd_resolved",
-    Outcome.CRT_SERVED: "crt_served",
-    Outcome.COR_SERVED: "cor_served",
-    Outcome.FALLBACK_OUT_OF_HOURS: "fallback_out_of_hours",
-    Outcome.FALLBACK_OUT_OF_AREA: "fallback_out_of_area",
-    Outcome.FALLBACK_NO_UNIT: "fallback_no_unit",
-    Outcome.FALLBACK_REFERRED: "fallback_referred",
-}
-
-SERVED_BY = {"crt": Outcome.CRT_SERVED, "cor": Outcome.COR_SERVED}
 
 # What a CCD clinician decides, in a fixed order so uniforms map the same way everywhere.
 DECISIONS = ("resolve", "crt", "cor", "refer")

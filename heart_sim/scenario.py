@@ -7,6 +7,7 @@ Nothing here runs the simulation; the model reads a Scenario and never changes i
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -27,12 +28,12 @@ from .schedules import (
     build_weekly,
 )
 from .variants import has_key_path, load_layers, merge_layers
+from .vocab import PROGRAMS, Program
 
 Prob = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
 NonNeg = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 SUM_TOL = 1e-6
 MAX_FILE_CHARS = 1_000_000
-PROGRAMS = ("ccd", "crt", "cor", "cn")
 DAY_GROUPS = {
     "daily": DAY_NAMES,
     "weekdays": DAY_NAMES[:5],
@@ -296,7 +297,7 @@ class Scenario(Frozen):
     @model_validator(mode="after")
     def _roles_known(self) -> Scenario:
         for p in PROGRAMS:
-            cost = getattr(self.programs, p).cost
+            cost = self.program(p).cost
             if cost is None:
                 continue
             if self.costs is None:
@@ -307,6 +308,16 @@ class Scenario(Frozen):
                     f"programs.{p}.cost.staff_per_unit: role(s) {unknown} not in costs.roles"
                 )
         return self
+
+    def program(self, p: Program | str) -> _Program:
+        """A program's configuration by its key (``"crt"`` or ``Program.CRT``)."""
+        return getattr(self.programs, Program(p).value)
+
+    def field_team(self, p: Program | str) -> FieldTeam:
+        """CRT's or CoR's configuration."""
+        team = self.program(p)
+        assert isinstance(team, FieldTeam), p
+        return team
 
     @property
     def start_min(self) -> float:
@@ -479,44 +490,4 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
 
 def scenario_hash(scenario: Scenario) -> str:
     """Content hash of the resolved scenario (what actually runs)."""
-    import hashlib
-
     return hashlib.sha256(scenario.model_dump_json().encode()).hexdigest()[:16]
-
-
-def mmc_dict(
-    c: int,
-    rho: float,
-    service_mean: float = 30.0,
-    patience: float | None = None,
-    weeks: int = 20,
-    warmup: int = 1,
-) -> dict[str, Any]:
-    """A scenario (as a dict) that is an M/M/c queue: Poisson arrivals at load ``rho``, one
-    program on duty 24/7 with ``c`` units, exponential service, no travel, no CCD, no
-    follow-ups. Used to check the model against queueing theory and other simulators."""
-    lam_per_min = rho * c / service_mean
-    return {
-        "name": f"mmc_c{c}_rho{rho}",
-        "horizon_weeks": weeks,
-        "warmup_weeks": warmup,
-        "demand": {"calls_per_week": lam_per_min * 7 * 24 * 60},
-        "call_types": {
-            "any": {
-                "share": 1.0,
-                "pilot_area_share": 1.0,
-                "ccd_transfer": 0.0,
-                "ccd_decision": {"resolve": 1.0},
-                "direct": "crt",
-            }
-        },
-        "programs": {
-            "crt": {
-                "area": "city",
-                "shifts": [{"days": "daily", "start": "00:00", "end": "24:00", "units": c}],
-                "travel_time": {"dist": "fixed", "value": 0},
-                "on_scene_time": {"dist": "exponential", "mean": service_mean},
-                "patience_min": patience,
-            }
-        },
-    }

@@ -16,9 +16,9 @@ import heapq
 from itertools import count, islice
 
 import simpy
-from simpy.events import URGENT
 
 from .schedules import HOURS_PER_WEEK, MIN_PER_HOUR, WeeklySchedule
+from .simpy_compat import urgent_timeout
 
 LIVE = 0  # live calls go first
 FOLLOWUP = 1  # follow-up work waits for a unit no live call needs
@@ -42,16 +42,6 @@ class Request(simpy.Event):
         super().__init__(env)
         self.priority = priority
         self.persistent = persistent
-
-
-class _UrgentTimeout(simpy.Event):
-    """Like ``env.timeout`` but processed before ordinary events at the same instant."""
-
-    def __init__(self, env: simpy.Environment, delay: float):
-        super().__init__(env)
-        self._ok = True
-        self._value = None
-        env.schedule(self, URGENT, delay)
 
 
 class PoolMeter:
@@ -200,7 +190,7 @@ class StaffedPool:
         if nxt is None:
             return
         t, units, ending = nxt
-        ev = _UrgentTimeout(self.env, t - self.env.now)
+        ev = urgent_timeout(self.env, t - self.env.now)
         ev.callbacks.append(lambda _ev, u=units, e=ending: self._set_staffed(u, e))
 
     def _set_staffed(self, units: int, ending: int) -> None:

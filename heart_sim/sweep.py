@@ -1,17 +1,13 @@
-"""Parameter sweeps: a grid of scenario variants, each run with the same seed, resumable.
+"""Parameter sweeps: the grid of scenario variants and the tidy table of their results.
 
 ``--vary crt.units=1:6`` (integers 1..6), ``--vary demand.multiplier=1:1.5:0.25`` (a range
-with a step) or ``--vary ccd.units=1,2,3`` (a list). Each finished grid point is saved as
-its own file, written atomically, so a sweep stopped and rerun with the same arguments
-continues where it left off.
+with a step) or ``--vary ccd.units=1,2,3`` (a list). ``study.sweep`` runs the points, each
+with the same seed, checkpointed like any run so a stopped sweep resumes where it was.
 """
 
 from __future__ import annotations
 
-import hashlib
 import itertools
-import json
-from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -19,12 +15,12 @@ from typing import Any
 
 import pandas as pd
 
-from . import __version__
-from .errors import HeartSimError, ResultsExistError
-from .metrics import HEADLINE, summarise
-from .report import atomic_write
-from .runner import run_many
-from .scenario import Scenario, scenario_from_dict, scenario_hash
+from .catalog import shown_in
+from .errors import HeartSimError, NotResultsError
+from .fileio import atomic_write
+from .folders import read_manifest
+from .metrics import summarise
+from .scenario import Scenario, scenario_from_dict
 from .variants import set_path
 
 MAX_POINTS = 10_000
@@ -98,11 +94,6 @@ def point_scenario(base: dict[str, Any], point: dict[str, Any], source: str) -> 
     return scenario_from_dict(data, source=f"{source} with {label}")
 
 
-def _point_key(point: dict[str, Any]) -> str:
-    text = json.dumps(point, sort_keys=True)
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
-
-
 @dataclass
 class SweepResult:
     folder: Path
@@ -114,7 +105,7 @@ class SweepResult:
 def tidy_row(point: dict[str, Any], replications: pd.DataFrame) -> dict[str, Any]:
     summary = summarise(replications).set_index("metric")
     row: dict[str, Any] = dict(point)
-    for m in HEADLINE:
+    for m in shown_in("headline"):
         if m in summary.index:
             row[m] = summary.loc[m, "mean"]
             row[f"{m}_ci_low"] = summary.loc[m, "ci_low"]
@@ -122,73 +113,18 @@ def tidy_row(point: dict[str, Any], replications: pd.DataFrame) -> dict[str, Any
     return row
 
 
-def run_sweep(
-    base: dict[str, Any],
-    source: str,
-    varies: list[tuple[str, list[int | float]]],
-    out: Path,
-    reps: int = 10,
-    seed: int | None = None,
-    jobs: int = 1,
-    force: bool = False,
-    progress: Callable[[int, int], None] | None = None,
-    dask: str | None = None,
-) -> SweepResult:
-    """Run every grid point (reusing points already on disk) and write sweep.csv."""
-    points = grid(varies)
-    scenarios = [point_scenario(base, p, source) for p in points]  # validate all up front
-    name = scenarios[0].name
-    seed = scenarios[0].seed if seed is None else seed
-    folder = Path(out) / f"sweep_{name}"
-    manifest = {
-        "scenario": name,
-        "scenario_hash": scenario_hash(scenario_from_dict(base, source=source)),
-        "varies": [[p, v] for p, v in varies],
-        "reps": reps,
-        "seed": seed,
-        "heart_sim_version": __version__,
-    }
-    mpath = folder / "manifest.json"
-    if mpath.exists():
-        old = json.loads(mpath.read_text())
-        if old != manifest:
-            if not force:
-                raise ResultsExistError(
-                    f"{folder}: holds a sweep with other arguments; rerun with the same "
-                    "arguments to resume, choose another --out, or pass --force"
-                )
-            for f in (folder / "points").glob("*.json"):
-                f.unlink()
-    atomic_write(mpath, json.dumps(manifest, indent=2) + "\n")
-    ckpt_paths = [folder / "points" / f"{_point_key(p)}.json" for p in points]
+def sweep_folder(out: Path, name: str) -> Path:
+    return Path(out) / f"sweep_{name}"
 
-    def save_point(j: int, result) -> None:
-        # JSON keeps every float exactly (repr round-trips), so resumed == fresh.
-        reps_df = result.replications
-        atomic_write(
-            ckpt_paths[todo[j]],
-            json.dumps({"point": points[todo[j]], **reps_df.to_dict(orient="list")}),
-        )
 
-    todo = [i for i, path in enumerate(ckpt_paths) if not path.exists()]
-    done_before = len(points) - len(todo)
-    finished = [done_before]
-
-    def point_done(j: int, result) -> None:
-        save_point(j, result)
-        finished[0] += 1
-        if progress:
-            progress(finished[0], len(points))
-
-    if progress and done_before:
-        progress(done_before, len(points))
-    run_many([(scenarios[i], seed) for i in todo], reps, jobs=jobs, dask=dask, on_done=point_done)
-    rows = []
-    for point, path in zip(points, ckpt_paths):
-        stored = json.loads(path.read_text())
-        stored.pop("point")
-        rows.append(tidy_row(point, pd.DataFrame(stored)))
-    ran = len(todo)
-    table = pd.DataFrame(rows)
+def write_table(folder: Path, table: pd.DataFrame) -> None:
     atomic_write(folder / "sweep.csv", table.to_csv(index=False, float_format="%.10g"))
-    return SweepResult(folder, [p for p, _ in varies], table, ran)
+
+
+def read_sweep(folder: Path) -> tuple[dict, pd.DataFrame, list[str]]:
+    """A sweep folder's manifest, its tidy table, and the varied key paths."""
+    folder = Path(folder)
+    meta = read_manifest(folder)
+    if not meta or "varies" not in meta or not (folder / "sweep.csv").is_file():
+        raise NotResultsError(f"{folder}: not a finished heart-sim sweep (manifest or sweep.csv)")
+    return meta, pd.read_csv(folder / "sweep.csv"), [p for p, _ in meta["varies"]]

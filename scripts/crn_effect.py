@@ -11,8 +11,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from heart_sim.compare import compare
 from heart_sim.scenario import load_scenario
+from heart_sim.study import compare
 
 ROOT = Path(__file__).resolve().parent.parent
 METRICS = (

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import yaml
 
-from heart_sim.scenario import Scenario, builtin_dir, mmc_dict, scenario_from_dict
+from heart_sim.scenario import Scenario, builtin_dir, scenario_from_dict
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -25,3 +26,41 @@ def short_baseline(weeks: int = 4, **overrides) -> Scenario:
 
 def mmc(c: int, rho: float, **kw) -> Scenario:
     return scenario_from_dict(mmc_dict(c, rho, **kw))
+
+
+def mmc_dict(
+    c: int,
+    rho: float,
+    service_mean: float = 30.0,
+    patience: float | None = None,
+    weeks: int = 20,
+    warmup: int = 1,
+) -> dict[str, Any]:
+    """A scenario (as a dict) that is an M/M/c queue: Poisson arrivals at load ``rho``, one
+    program on duty 24/7 with ``c`` units, exponential service, no travel, no CCD, no
+    follow-ups. Used to check the model against queueing theory and other simulators."""
+    lam_per_min = rho * c / service_mean
+    return {
+        "name": f"mmc_c{c}_rho{rho}",
+        "horizon_weeks": weeks,
+        "warmup_weeks": warmup,
+        "demand": {"calls_per_week": lam_per_min * 7 * 24 * 60},
+        "call_types": {
+            "any": {
+                "share": 1.0,
+                "pilot_area_share": 1.0,
+                "ccd_transfer": 0.0,
+                "ccd_decision": {"resolve": 1.0},
+                "direct": "crt",
+            }
+        },
+        "programs": {
+            "crt": {
+                "area": "city",
+                "shifts": [{"days": "daily", "start": "00:00", "end": "24:00", "units": c}],
+                "travel_time": {"dist": "fixed", "value": 0},
+                "on_scene_time": {"dist": "exponential", "mean": service_mean},
+                "patience_min": patience,
+            }
+        },
+    }

@@ -7,11 +7,11 @@ import pandas as pd
 import pytest
 from builders import mmc_dict, short_baseline
 
-from heart_sim.compare import compare, paired_differences, ratio_of_means_ci
+from heart_sim.compare import paired_differences, ratio_of_means_ci
 from heart_sim.costs import unit_hourly_cost
-from heart_sim.report import write_comparison
-from heart_sim.runner import run
+from heart_sim.results import write_comparison
 from heart_sim.scenario import scenario_from_dict
+from heart_sim.study import compare, run
 
 
 def test_paired_differences_equal_the_difference_of_paired_runs() -> None:

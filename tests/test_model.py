@@ -7,8 +7,8 @@ from builders import baseline_dict, mmc_dict, short_baseline
 
 from heart_sim.metrics import replication_kpis
 from heart_sim.model import simulate
-from heart_sim.routing import OUTCOME_KEYS, Outcome
 from heart_sim.scenario import scenario_from_dict
+from heart_sim.vocab import ENDINGS, Outcome
 
 
 def test_every_call_ends_in_exactly_one_outcome() -> None:
@@ -20,7 +20,7 @@ def test_every_call_ends_in_exactly_one_outcome() -> None:
         # One outcome code per call, each a known code.
         valid = {int(o) for o in Outcome}
         assert set(np.unique(c.outcome)).issubset(valid)
-        assert k["in_system"] + sum(k[key] for key in OUTCOME_KEYS.values()) == k["calls_total"]
+        assert k["in_system"] + sum(k[key] for key in (o.key for o in ENDINGS)) == k["calls_total"]
         assert k["calls_total"] == int(((c.t_arrive >= rec.t0) & (c.t_arrive < rec.t1)).sum())
         # Outcomes agree with the path each call took.
         served = np.isin(c.outcome, [Outcome.CRT_SERVED, Outcome.COR_SERVED])
@@ -32,7 +32,7 @@ def test_every_call_ends_in_exactly_one_outcome() -> None:
         ooa = c.outcome == Outcome.FALLBACK_OUT_OF_AREA
         assert not c.in_pilot[ooa].any()
         # Shares add to one with the calls still in the system.
-        shares = sum(k[f"{key}_share"] for key in OUTCOME_KEYS.values())
+        shares = sum(k[f"{key}_share"] for key in (o.key for o in ENDINGS))
         assert abs(shares + k["in_system"] / k["calls_total"] - 1) < 1e-12
 
 

@@ -14,7 +14,7 @@ import heart_sim as hs
 from heart_sim.htmlreport import assumptions, write_html_report
 from heart_sim.plots import write_plots
 from heart_sim.scenario import scenario_sources
-from heart_sim.sweep import run_sweep
+from heart_sim.study import sweep as run_sweep
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 

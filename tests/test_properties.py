@@ -10,9 +10,9 @@ from hypothesis import strategies as st
 
 from heart_sim.metrics import replication_kpis, t_interval
 from heart_sim.model import simulate
-from heart_sim.routing import OUTCOME_KEYS, Outcome
-from heart_sim.runner import run
 from heart_sim.scenario import scenario_from_dict
+from heart_sim.study import run
+from heart_sim.vocab import ENDINGS, Outcome
 
 DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 
@@ -113,7 +113,7 @@ def test_calls_are_conserved(data, seed) -> None:
     rec = simulate(sc, seed, 0)
     k = replication_kpis(rec, sc)
     assert set(np.unique(rec.calls.outcome)) <= {int(o) for o in Outcome}
-    assert k["in_system"] + sum(k[key] for key in OUTCOME_KEYS.values()) == k["calls_total"]
+    assert k["in_system"] + sum(k[key] for key in (o.key for o in ENDINGS)) == k["calls_total"]
     for p in ("ccd", "crt", "cor", "cn"):
         util = k[f"{p}_utilization"]
         assert np.isnan(util) or 0 <= util <= 1 + 1e-9

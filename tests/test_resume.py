@@ -13,7 +13,7 @@ import pytest
 import yaml
 from builders import baseline_dict
 
-from heart_sim.report import atomic_write
+from heart_sim.fileio import atomic_write
 
 FILES = ("summary.csv", "summary.json", "replications.csv", "by_hour.csv", "quantiles.csv")
 REPS = "8"
@@ -69,7 +69,7 @@ def test_killed_run_resumes_to_identical_results(sig, scenario_file, reference, 
 
 
 def test_atomic_write_leaves_the_old_file_when_the_writer_dies(tmp_path, monkeypatch) -> None:
-    import heart_sim.report as report
+    import heart_sim.fileio as fileio
 
     target = tmp_path / "summary.csv"
     atomic_write(target, "old\n")
@@ -77,7 +77,7 @@ def test_atomic_write_leaves_the_old_file_when_the_writer_dies(tmp_path, monkeyp
     def die(_fd):  # the write is interrupted after the data, before the rename
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(report.os, "fsync", die)
+    monkeypatch.setattr(fileio.os, "fsync", die)
     with pytest.raises(KeyboardInterrupt):
         atomic_write(target, "new\n" * 1000)
     assert target.read_text() == "old\n"

@@ -7,7 +7,8 @@ import pytest
 from builders import baseline_dict
 
 from heart_sim.errors import ResultsExistError
-from heart_sim.sweep import SweepError, grid, parse_vary, run_sweep
+from heart_sim.study import sweep as run_sweep
+from heart_sim.sweep import SweepError, grid, parse_vary
 
 
 def test_parse_vary() -> None:
@@ -45,7 +46,7 @@ def test_a_stopped_sweep_resumes_with_identical_results(tmp_path) -> None:
     class Stop(Exception):
         pass
 
-    def stop_after_two(done: int, _n: int) -> None:
+    def stop_after_two(_label: str, done: int, _n: int) -> None:
         if done == 2:
             raise Stop
 

@@ -12,7 +12,7 @@ from builders import mmc
 from theory import erlang_b, erlang_c, mmc_mean_wait
 
 from heart_sim.metrics import t_interval
-from heart_sim.runner import run
+from heart_sim.study import run
 
 SERVICE = 30.0
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from heart_sim.errors import ScenarioError
-from heart_sim.runner import run
 from heart_sim.scenario import builtin_scenarios, load_scenario
+from heart_sim.study import run
 from heart_sim.variants import deep_merge, set_path
 
 

@@ -1,0 +1,483 @@
+"""The metric catalog: the one place that says what each reported number is.
+
+Every metric a run writes to ``summary.csv`` has an entry here: its name, a plain-English
+label, its unit, how to format it, a description, whether more of it is better, and the
+views that show it (headline tables, CDF panels, forest plots, sweep plots). Metrics,
+plots, reports, the workbook and the CLI read it; none of them declares a label or unit of
+its own. ``metric_catalog()`` gives it as a DataFrame (``heart-sim metrics`` prints it).
+
+The per-program and per-outcome metrics are generated from the vocabulary (``vocab``), so
+adding a program or an outcome adds its metrics here without another list to edit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from typing import Literal
+
+import pandas as pd
+
+from .vocab import ENDINGS, FIELD_TEAMS, PROGRAMS, Outcome, Program
+
+Format = Literal["count", "rate", "share", "minutes", "hours", "money", "number"]
+
+# Units, said once: the short form for tables, the long form for axis labels.
+UNITS = {
+    "calls": "calls",
+    "calls/week": "calls per week",
+    "calls/year": "calls per year",
+    "share": "share of calls",
+    "ratio": "busy / staffed unit-time",
+    "min": "minutes",
+    "h": "hours",
+    "h/year": "hours per year",
+    "units": "units (mean number)",
+    "$/year": "$ per year",
+    "$": "$",
+}
+PERCENTILES = (50, 90, 95)
+
+
+@dataclass(frozen=True)
+class Metric:
+    name: str
+    label: str
+    unit: str  # a key of UNITS
+    format: Format
+    description: str
+    higher_is_better: bool | None  # None: neither (a volume, a count of work)
+    program: Program | None = None
+    time: bool = False  # a per-call time reported with percentiles
+
+    @property
+    def unit_text(self) -> str:
+        return UNITS[self.unit]
+
+    @property
+    def axis_label(self) -> str:
+        """'CRT response time (mean) (minutes)': for a figure's axis."""
+        return f"{self.label} ({self.unit_text})"
+
+
+# Per-call times: name -> (label, unit, description, program, higher is better).
+_TIMES = {
+    "ccd_answer_wait": (
+        "CCD answer wait",
+        "min",
+        "arrival to a CCD clinician answering, for calls a clinician answered",
+        Program.CCD,
+    ),
+    "crt_response_time": (
+        "CRT response time",
+        "min",
+        "dispatch request to a CRT team on scene (wait for a team + travel), calls served",
+        Program.CRT,
+    ),
+    "cor_response_time": (
+        "CoR response time",
+        "min",
+        "dispatch request to a Co-Response team on scene (wait + travel), calls served",
+        Program.COR,
+    ),
+    "crt_queue_wait": (
+        "CRT wait for a team",
+        "min",
+        "dispatch request to a CRT team taking the call, calls served",
+        Program.CRT,
+    ),
+    "cor_queue_wait": (
+        "CoR wait for a team",
+        "min",
+        "dispatch request to a Co-Response team taking the call, calls served",
+        Program.COR,
+    ),
+    "cn_followup_delay": (
+        "CN follow-up delay",
+        "h",
+        "Care Navigation referral to first contact, referrals contacted",
+        Program.CN,
+    ),
+    "ccd_followup_delay": (
+        "CCD follow-up delay",
+        "h",
+        "a CCD follow-up call queued to a clinician making it",
+        Program.CCD,
+    ),
+}
+TIME_METRICS: dict[str, str] = {name: spec[1] for name, spec in _TIMES.items()}
+
+_OUTCOME_TEXT = {
+    Outcome.CCD_RESOLVED: "resolved by a CCD clinician on the phone",
+    Outcome.CRT_SERVED: "served in person by a CRT team",
+    Outcome.COR_SERVED: "served in person by a Co-Response team",
+    Outcome.FALLBACK_OUT_OF_HOURS: "sent to police/EMS because the program was closed",
+    Outcome.FALLBACK_OUT_OF_AREA: "sent to police/EMS because the call was outside the area",
+    Outcome.FALLBACK_NO_UNIT: "sent to police/EMS because no team came within the patience",
+    Outcome.FALLBACK_REFERRED: "sent to police/EMS by the CCD clinician's decision",
+}
+_OUTCOME_BETTER = {
+    Outcome.CCD_RESOLVED: True,
+    Outcome.CRT_SERVED: True,
+    Outcome.COR_SERVED: True,
+}
+
+
+def _declare() -> Iterator[Metric]:
+    """Every metric, in the order ``metrics.replication_kpis`` computes them."""
+    yield Metric(
+        "calls_total",
+        "Eligible calls",
+        "calls",
+        "count",
+        "behavioral-health calls arriving in the measured period",
+        None,
+    )
+    yield Metric(
+        "calls_per_week",
+        "Eligible calls per week",
+        "calls/week",
+        "rate",
+        "eligible calls arriving per week",
+        None,
+    )
+    yield Metric(
+        "in_system",
+        "Calls still open at the end",
+        "calls",
+        "count",
+        "calls that arrived in the measured period and had not ended at the horizon",
+        None,
+    )
+    for o in ENDINGS:
+        yield Metric(
+            o.key,
+            o.label[0].upper() + o.label[1:],
+            "calls",
+            "count",
+            f"calls {_OUTCOME_TEXT[o]}",
+            _OUTCOME_BETTER.get(o, False),
+        )
+    for o in ENDINGS:
+        yield Metric(
+            f"{o.key}_share",
+            f"Share {o.label}",
+            "share",
+            "share",
+            f"share of eligible calls {_OUTCOME_TEXT[o]}",
+            _OUTCOME_BETTER.get(o, False),
+        )
+    yield Metric(
+        "diversion_rate",
+        "Diversion rate",
+        "share",
+        "share",
+        "share of eligible calls that ended with no police: resolved by CCD or served by CRT",
+        True,
+    )
+    yield Metric(
+        "heart_response_rate",
+        "HEART response rate",
+        "share",
+        "share",
+        "share of eligible calls a HEART program handled (CCD, CRT or CoR)",
+        True,
+    )
+    for name, (label, unit, text, prog) in _TIMES.items():
+        fmt: Format = "minutes" if unit == "min" else "hours"
+        yield Metric(name, f"{label} (mean)", unit, fmt, f"mean of {text}", False, prog, True)
+        for q in PERCENTILES:
+            yield Metric(
+                f"{name}_p{q}",
+                f"{label} (p{q})",
+                unit,
+                fmt,
+                f"{q}th percentile of {text}",
+                False,
+                prog,
+            )
+    yield Metric(
+        "ccd_assessed",
+        "CCD assessments",
+        "calls",
+        "count",
+        "calls a CCD clinician answered and assessed",
+        None,
+        Program.CCD,
+    )
+    yield Metric(
+        "ccd_p_wait",
+        "CCD calls that waited",
+        "share",
+        "share",
+        "share of calls sent to CCD that waited for a clinician",
+        False,
+        Program.CCD,
+    )
+    yield Metric(
+        "ccd_unanswered",
+        "CCD calls unanswered",
+        "calls",
+        "count",
+        "calls sent to CCD that no clinician answered in time (911 dispatched them)",
+        False,
+        Program.CCD,
+    )
+    for p in FIELD_TEAMS:
+        yield Metric(
+            f"{p}_response_within_target",
+            f"{p.label} responses within target",
+            "share",
+            "share",
+            f"share of {p.label} responses on scene within the response target",
+            True,
+            p,
+        )
+    for p in FIELD_TEAMS:
+        yield Metric(
+            f"{p}_requests",
+            f"{p.label} dispatch requests",
+            "calls",
+            "count",
+            f"calls 911 asked {p.label} to attend in its area and hours",
+            None,
+            p,
+        )
+        yield Metric(
+            f"{p}_p_wait",
+            f"{p.label} requests that waited",
+            "share",
+            "share",
+            f"share of {p.label} requests that waited for a team",
+            False,
+            p,
+        )
+        yield Metric(
+            f"{p}_mean_wait_all",
+            f"{p.label} wait, all requests (mean)",
+            "min",
+            "minutes",
+            f"mean wait of every {p.label} request, including those that gave up (Little's law)",
+            False,
+            p,
+        )
+    yield Metric(
+        "cn_referrals",
+        "Care Navigation referrals",
+        "calls",
+        "count",
+        "referrals to Care Navigation in the measured period",
+        None,
+        Program.CN,
+    )
+    yield Metric(
+        "cn_pending_at_end",
+        "CN referrals pending at the end",
+        "calls",
+        "count",
+        "referrals not yet contacted at the horizon",
+        False,
+        Program.CN,
+    )
+    yield Metric(
+        "cn_followup_within_target",
+        "CN follow-ups within target",
+        "share",
+        "share",
+        "share of referrals contacted within the target (pending ones past the target "
+        "count as misses)",
+        True,
+        Program.CN,
+    )
+    yield Metric(
+        "ccd_followups",
+        "CCD follow-up calls",
+        "calls",
+        "count",
+        "follow-up calls queued for CCD clinicians",
+        None,
+        Program.CCD,
+    )
+    for p in PROGRAMS:
+        yield Metric(
+            f"{p}_staffed_hours",
+            f"{p.label} staffed unit-hours",
+            "h",
+            "hours",
+            f"{p.label} unit-hours on shift over the measured period",
+            None,
+            p,
+        )
+        yield Metric(
+            f"{p}_overtime_hours",
+            f"{p.label} overtime unit-hours",
+            "h",
+            "hours",
+            f"{p.label} unit-hours spent finishing a job after the shift ended",
+            False,
+            p,
+        )
+        yield Metric(
+            f"{p}_utilization",
+            f"{p.label} utilization",
+            "ratio",
+            "share",
+            f"busy {p.label} unit-time on shift / staffed unit-time",
+            None,
+            p,
+        )
+        yield Metric(
+            f"{p}_queue_len",
+            f"{p.label} queue length (mean)",
+            "calls",
+            "number",
+            f"mean number of jobs waiting for a {p.label} unit",
+            False,
+            p,
+        )
+    for p in PROGRAMS:
+        yield Metric(
+            f"{p}_cost_annual",
+            f"{p.label} annual cost",
+            "$/year",
+            "money",
+            f"{p.title}: staffed and overtime hours at loaded pay, plus fixed costs",
+            False,
+            p,
+        )
+    yield Metric(
+        "cost_total_annual", "Annual cost", "$/year", "money", "all programs' annual cost", False
+    )
+    yield Metric(
+        "diverted_per_year",
+        "Diverted calls",
+        "calls/year",
+        "rate",
+        "calls per year ended with no police (CCD resolved + CRT served)",
+        True,
+    )
+    yield Metric(
+        "cost_per_diverted_call",
+        "Cost per diverted call",
+        "$",
+        "money",
+        "annual cost / diverted calls per year",
+        False,
+    )
+    yield Metric(
+        "police_calls_per_year",
+        "Calls sent to police/EMS",
+        "calls/year",
+        "rate",
+        "fallback calls per year",
+        False,
+    )
+    yield Metric(
+        "police_hours_per_year",
+        "Police time on fallback calls",
+        "h/year",
+        "hours",
+        "officer hours per year spent on calls sent to police/EMS",
+        False,
+    )
+
+
+CATALOG: dict[str, Metric] = {m.name: m for m in _declare()}
+
+# Where each metric is shown, in the order it is shown there.
+VIEWS: dict[str, tuple[str, ...]] = {
+    "headline": (
+        "calls_per_week",
+        "diversion_rate",
+        "heart_response_rate",
+        "ccd_resolved_share",
+        "crt_served_share",
+        "cor_served_share",
+        "fallback_out_of_hours_share",
+        "fallback_out_of_area_share",
+        "fallback_no_unit_share",
+        "fallback_referred_share",
+        "ccd_answer_wait",
+        "crt_response_time",
+        "crt_response_time_p90",
+        "cor_response_time",
+        "cn_followup_delay",
+        "cn_followup_within_target",
+        "ccd_utilization",
+        "crt_utilization",
+        "cor_utilization",
+        "cn_utilization",
+        "cost_total_annual",
+        "diverted_per_year",
+        "cost_per_diverted_call",
+        "police_hours_per_year",
+    ),
+    # response-time distributions, one panel each (2 x 2)
+    "cdf": ("crt_response_time", "cor_response_time", "ccd_answer_wait", "cn_followup_delay"),
+    "forest": (
+        "diversion_rate",
+        "heart_response_rate",
+        "crt_response_time",
+        "cost_total_annual",
+        "police_hours_per_year",
+    ),
+    "sweep": (
+        "diversion_rate",
+        "crt_response_time",
+        "crt_response_time_p90",
+        "crt_utilization",
+        "cost_per_diverted_call",
+        "fallback_no_unit_share",
+    ),
+    # the CLI's sweep table: a few columns that fit a terminal
+    "sweep_table": (
+        "diversion_rate",
+        "crt_response_time",
+        "crt_utilization",
+        "cost_per_diverted_call",
+    ),
+}
+for _view, _names in VIEWS.items():  # a view may only show declared metrics
+    _unknown = [n for n in _names if n not in CATALOG]
+    assert not _unknown, f"view {_view} names undeclared metrics {_unknown}"
+
+
+def shown_in(view: str) -> tuple[str, ...]:
+    """The metrics a view shows, in order."""
+    return VIEWS[view]
+
+
+def metric(name: str) -> Metric:
+    """The catalog entry of a metric (KeyError for an unknown name)."""
+    return CATALOG[name]
+
+
+def label(name: str) -> str:
+    """The metric's label; an unknown name (a sweep parameter, say) is shown as written."""
+    m = CATALOG.get(name)
+    return m.label if m else name
+
+
+@cache
+def _frame() -> pd.DataFrame:
+    rows = [
+        {
+            "metric": m.name,
+            "label": m.label,
+            "unit": m.unit,
+            "format": m.format,
+            "description": m.description,
+            "higher_is_better": m.higher_is_better,
+            "program": m.program.value if m.program else None,
+            **{view: m.name in names for view, names in VIEWS.items()},
+        }
+        for m in CATALOG.values()
+    ]
+    return pd.DataFrame(rows).set_index("metric")
+
+
+def metric_catalog() -> pd.DataFrame:
+    """The catalog as a DataFrame indexed by metric name: label, unit, format, description,
+    higher_is_better, program, and one boolean column per view."""
+    return _frame().copy()

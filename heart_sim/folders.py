@@ -1,0 +1,239 @@
+"""Results folders: what produced them (manifests), who may write them, and what kind they are.
+
+A folder's ``manifest.json`` records the inputs behind every number in it: the scenario's
+content hash, the hash of its source files, seed, replications and heart-sim version (for
+a comparison, one such record per scenario; for a sweep, the grid). ``claim`` is how any
+writer takes a folder: it creates it, takes its lock (one writer at a time) and refuses,
+unless forced, to replace results that came from other inputs, saying which inputs
+changed. ``writing`` turns the operating system's refusals into one line.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import NotResultsError, ResultsExistError, ResultsWriteError
+from .fileio import FolderLock, describe_os_error
+from .scenario import Scenario, scenario_hash
+from .version import __version__
+
+MANIFEST = "manifest.json"
+
+
+def run_manifest(scenario: Scenario, seed: int, reps: int, sources: dict[str, str]) -> dict:
+    """What produced a run's folder: enough to reproduce every number in it."""
+    source_hash = None
+    if sources:
+        h = hashlib.sha256()
+        for name in sorted(sources):
+            h.update(name.encode() + b"\0" + sources[name].encode() + b"\0")
+        source_hash = h.hexdigest()[:16]
+    return {
+        "scenario": scenario.name,
+        "scenario_hash": scenario_hash(scenario),
+        "source_files": sorted(sources),
+        "source_sha256": source_hash,
+        "seed": seed,
+        "reps": reps,
+        "heart_sim_version": __version__,
+    }
+
+
+def comparison_manifest(
+    scenarios: list[tuple[Scenario, dict[str, str]]], seed: int, reps: int
+) -> dict:
+    """What produced a comparison: (scenario, sources) for the base, then each alternative."""
+    runs = [run_manifest(sc, seed, reps, sources) for sc, sources in scenarios]
+    return {"base": runs[0], "alternatives": runs[1:], "heart_sim_version": __version__}
+
+
+def sweep_manifest(
+    base: Scenario, varies: list[tuple[str, list[Any]]], seed: int, reps: int
+) -> dict:
+    """What produced a sweep: the base scenario, the grid, seed and replications."""
+    return {
+        "scenario": base.name,
+        "scenario_hash": scenario_hash(base),
+        "varies": [[p, v] for p, v in varies],
+        "reps": reps,
+        "seed": seed,
+        "heart_sim_version": __version__,
+    }
+
+
+def read_manifest(folder: Path) -> dict | None:
+    """The folder's manifest; None if there is none; {} if it cannot be read."""
+    path = Path(folder) / MANIFEST
+    try:
+        data = json.loads(path.read_text())
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+# --- saying what changed -------------------------------------------------------------------
+
+_NAMES = {
+    "scenario_hash": "scenario content",
+    "source_sha256": "scenario file text",
+    "source_files": "scenario files",
+    "seed": "seed",
+    "reps": "reps",
+    "heart_sim_version": "heart-sim version",
+    "varies": "--vary grid",
+    "scenario": "scenario name",
+}
+
+
+def _flat(data: Any, prefix: str = "") -> dict[str, Any]:
+    if isinstance(data, dict):
+        out: dict[str, Any] = {}
+        for k, v in data.items():
+            out |= _flat(v, f"{prefix}.{k}" if prefix else str(k))
+        return out
+    if isinstance(data, list) and data and all(isinstance(x, dict) for x in data):
+        out = {}
+        for i, v in enumerate(data):
+            out |= _flat(v, f"{prefix}[{i}]")
+        return out
+    return {prefix: data}
+
+
+def _short(value: Any) -> str:
+    text = json.dumps(value) if not isinstance(value, str) else value
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def scenario_key_changes(old: dict, new: dict, most: int = 4) -> list[str]:
+    """'programs.crt.patience_min 30 -> 20' for keys that differ between two scenarios."""
+    a, b = _flat(old), _flat(new)
+    keys = [k for k in dict.fromkeys([*a, *b]) if a.get(k, "<unset>") != b.get(k, "<unset>")]
+    shown = [f"{k} {_short(a.get(k, '<unset>'))} -> {_short(b.get(k, '<unset>'))}" for k in keys]
+    return shown[:most] + ([f"{len(keys) - most} more"] if len(keys) > most else [])
+
+
+def describe_changes(
+    old: dict, new: dict, folder: Path | None = None, scenarios: Mapping[str, Scenario] = {}
+) -> list[str]:
+    """Which inputs differ between the manifest on disk and the one wanted, in words; with
+    the scenarios about to be written (by name), which of their keys changed."""
+    a, b = _flat(old), _flat(new)
+    out = []
+    for key in dict.fromkeys([*b, *a]):
+        if a.get(key) == b.get(key):
+            continue
+        owner, _, leaf = key.rpartition(".")
+        what = _NAMES.get(leaf, leaf)
+        name = a.get(f"{owner}.scenario" if owner else "scenario")
+        if owner:
+            what = f"{what} of {name}" if name else f"{owner}: {what}"
+        if leaf == "scenario_hash":
+            where = folder / name if folder and owner and name else folder
+            detail = ""
+            if where is not None and name in scenarios:
+                detail = _key_detail(where, scenarios[name])
+            out.append(f"{what} changed{detail}")
+        elif leaf in ("source_sha256", "source_files"):
+            if not any(x.startswith("scenario content") for x in out):
+                out.append(f"{what} changed")
+        else:
+            out.append(f"{what} {_short(a.get(key))} -> {_short(b.get(key))}")
+    return out
+
+
+def _key_detail(folder: Path, scenario: Scenario) -> str:
+    """': programs.crt.patience_min 30 -> 20' against the folder's scenario.yaml."""
+    try:
+        old = yaml.safe_load((Path(folder) / "scenario.yaml").read_text())
+    except (OSError, yaml.YAMLError):
+        return ""
+    if not isinstance(old, dict):
+        return ""
+    keys = scenario_key_changes(old, scenario.model_dump(mode="json"))
+    return f": {', '.join(keys)}" if keys else ""
+
+
+# --- claiming a folder ---------------------------------------------------------------------
+
+
+def check_can_write(
+    folder: Path, wanted: dict, force: bool, scenarios: Mapping[str, Scenario] = {}
+) -> None:
+    """Refuse to overwrite results that came from other inputs, unless forced; say which
+    inputs changed (and, given the scenarios by name, which of their keys)."""
+    if force:
+        return
+    old = read_manifest(folder)
+    if old is None or old == wanted:
+        return
+    if old == {}:
+        raise ResultsExistError(
+            f"{folder}: holds a manifest.json that cannot be read; choose another --out or "
+            "pass --force to replace what is there"
+        )
+    changes = describe_changes(old, wanted, Path(folder), scenarios)
+    raise ResultsExistError(
+        f"{folder}: holds results from other inputs ({'; '.join(changes) or 'manifest differs'}); "
+        "choose another --out or pass --force to replace them"
+    )
+
+
+@contextmanager
+def claim(
+    folder: Path, wanted: dict, force: bool, scenarios: Mapping[str, Scenario] = {}
+) -> Iterator[Path]:
+    """Create ``folder``, hold its lock for the duration, and refuse (unless ``force``) if
+    it holds results from other inputs."""
+    folder = Path(folder)
+    with FolderLock(folder):
+        check_can_write(folder, wanted, force, scenarios)
+        yield folder
+
+
+@contextmanager
+def writing(folder: Path, after: str = "") -> Iterator[None]:
+    """Turn an operating-system error while writing under ``folder`` into one line (with
+    ``after`` appended: what was saved, what to do)."""
+    try:
+        yield
+    except OSError as err:
+        raise ResultsWriteError(describe_os_error(err, folder) + after) from None
+
+
+# --- what kind of folder --------------------------------------------------------------------
+
+
+def folder_kind(folder: Path) -> str:
+    """'comparison', 'sweep' or 'run': what wrote a results folder."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise NotResultsError(f"{folder}: no such results folder")
+    if (folder / "comparison.csv").exists():
+        return "comparison"
+    if (folder / "sweep.csv").exists():
+        return "sweep"
+    if (folder / MANIFEST).exists():
+        return "run"
+    raise NotResultsError(f"{folder}: not a heart-sim results folder (no {MANIFEST})")
+
+
+def require_files(folder: Path, names: tuple[str, ...]) -> None:
+    """Raise the library's error naming the first file a results folder lacks."""
+    folder = Path(folder)
+    if read_manifest(folder) is None:
+        raise NotResultsError(f"{folder}: not a heart-sim results folder (no {MANIFEST})")
+    for name in names:
+        if not (folder / name).is_file():
+            raise NotResultsError(
+                f"{folder}: incomplete heart-sim results ({name} is missing); re-run the "
+                "command that wrote it"
+            )

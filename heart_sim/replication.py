@@ -1,0 +1,57 @@
+"""One replication: the unit of work every run, comparison and sweep is made of.
+
+A replication depends only on (scenario, seed, replication number): its random streams
+come from ``streams.stream`` and its records are reduced to KPIs where it ran, so only
+small tables travel back (to a process pool or from a cluster) and memory stays flat
+however many replications run, unless per-call records are asked for.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .metrics import replication_by_hour, replication_kpis, replication_quantiles, time_samples
+from .model import simulate
+from .records import calls_frame
+from .scenario import Scenario
+
+
+@dataclass
+class RepOutput:
+    """What one replication sends back: KPIs, by-hour arrays, quantile functions."""
+
+    kpis: dict[str, float]
+    by_hour: dict[str, np.ndarray]
+    quantiles: dict[str, np.ndarray]
+    calls: pd.DataFrame | None = None
+
+
+@dataclass(frozen=True)
+class Task:
+    """One replication of one scenario of a batch: everything a worker needs."""
+
+    job: int  # which scenario of the batch
+    scenario: Scenario
+    seed: int
+    replication: int
+
+
+def run_replication(
+    scenario: Scenario, seed: int, replication: int, keep_calls: bool = False
+) -> RepOutput:
+    """Simulate one replication and reduce it to KPIs, by-hour arrays and quantiles."""
+    rec = simulate(scenario, seed, replication)
+    samples = time_samples(rec)
+    return RepOutput(
+        kpis=replication_kpis(rec, scenario, samples),
+        by_hour=replication_by_hour(rec),
+        quantiles=replication_quantiles(samples),
+        calls=calls_frame(rec, list(scenario.call_types)) if keep_calls else None,
+    )
+
+
+def run_task(task: Task, keep_calls: bool = False) -> RepOutput:
+    return run_replication(task.scenario, task.seed, task.replication, keep_calls)

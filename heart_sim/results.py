@@ -1,0 +1,322 @@
+"""What a run or a comparison produced, in memory (pandas DataFrames) and on disk.
+
+A run's folder ``<out>/<scenario name>/`` holds summary.csv / .json, replications.csv,
+by_hour.csv, quantiles.csv, scenario.yaml, the scenario's source files, report.md and,
+written last, manifest.json. A comparison's folder holds each scenario's run folder plus
+comparison.csv, costs.csv, comparison.md, comparison.xlsx and its manifest. Writers take
+the folder with ``folders.claim`` (one writer at a time, no silent overwrite of other
+inputs); every file is written atomically; a write that fails part-way removes the files
+it wrote, so a folder holds a whole set of results with its manifest, or no manifest.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from .catalog import PERCENTILES, TIME_METRICS, metric_catalog, shown_in
+from .compare import cost_row, paired_differences
+from .errors import NotResultsError, StudyError
+from .fileio import atomic_write, atomic_write_bytes
+from .folders import (
+    MANIFEST,
+    claim,
+    comparison_manifest,
+    folder_kind,
+    read_manifest,
+    require_files,
+    run_manifest,
+    writing,
+)
+from .markdown import comparison_markdown, markdown_report
+from .metrics import summarise
+from .scenario import Scenario, scenario_from_dict
+
+FLOAT_FORMAT = "%.10g"
+RUN_FILES = ("scenario.yaml", "replications.csv", "by_hour.csv", "quantiles.csv")
+
+
+@dataclass
+class Results:
+    """Everything a run produced, as pandas DataFrames.
+
+    ``replications``: one row per replication, every metric. ``summary``: one row per
+    metric, mean and 95% CI (computed once, on first use). ``by_hour``: 168 rows, per-week
+    means by hour of week. ``quantiles``: each time's quantile function with CIs (for
+    CDFs). ``calls``: per-call records, only when asked for. ``sources``: the scenario
+    file(s) as written, comments included, for the report.
+    """
+
+    scenario: Scenario
+    seed: int
+    reps: int
+    replications: pd.DataFrame
+    by_hour: pd.DataFrame
+    quantiles: pd.DataFrame
+    calls: pd.DataFrame | None = None
+    sources: dict[str, str] = field(default_factory=dict)
+    folder: Path | None = None  # where the results were written, if they were
+    resumed: int = 0  # replications taken from checkpoints rather than simulated
+
+    @cached_property
+    def summary(self) -> pd.DataFrame:
+        return summarise(self.replications)
+
+    def manifest(self) -> dict:
+        return run_manifest(self.scenario, self.seed, self.reps, self.sources)
+
+    def save(self, out: Path | str, force: bool = False) -> Path:
+        """Write the files ``heart-sim run`` writes to ``out/<scenario name>/``."""
+        return write_results(self, Path(out), force=force)
+
+    @classmethod
+    def load(cls, folder: Path | str) -> Results:
+        """Reopen results written by ``save`` or by ``heart-sim run``."""
+        return read_results(Path(folder))
+
+
+@dataclass
+class Comparison:
+    """Base and alternatives run with common random numbers; ``differences`` and ``costs``
+    are computed once, on first use. Scenario names must differ: they name the folders."""
+
+    base: Results
+    alts: list[Results]
+    folder: Path | None = None  # where the comparison was written, if it was
+
+    def __post_init__(self) -> None:
+        require_distinct_names([r.scenario.name for r in (self.base, *self.alts)])
+
+    @cached_property
+    def differences(self) -> pd.DataFrame:
+        """Tidy: one row per (alternative, headline metric)."""
+        frames = []
+        for alt in self.alts:
+            d = paired_differences(self.base.replications, alt.replications, shown_in("headline"))
+            d.insert(0, "scenario", alt.scenario.name)
+            frames.append(d)
+        return pd.concat(frames, ignore_index=True)
+
+    @cached_property
+    def costs(self) -> pd.DataFrame:
+        """One row per scenario, base first."""
+        b = self.base.replications
+        rows = [cost_row(r.scenario.name, b, r.replications) for r in (self.base, *self.alts)]
+        return pd.DataFrame(rows)
+
+    def manifest(self) -> dict:
+        runs = [(r.scenario, r.sources) for r in (self.base, *self.alts)]
+        return comparison_manifest(runs, self.base.seed, self.base.reps)
+
+    def markdown(self) -> str:
+        b = self.base
+        return comparison_markdown(b.scenario.name, b.seed, b.reps, self.costs, self.differences)
+
+    def save(self, out: Path | str, force: bool = False) -> Path:
+        """Write comparison.csv / .md / .xlsx and each scenario's results under ``out``."""
+        return write_comparison(self, Path(out), force=force)
+
+    @classmethod
+    def load(cls, folder: Path | str) -> Comparison:
+        return read_comparison(Path(folder))
+
+
+def require_distinct_names(names: list[str]) -> None:
+    """Scenarios run together must have distinct names (each names its results folder)."""
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:
+        raise StudyError(
+            f"scenario names must differ, but {', '.join(repr(n) for n in twice)} is used "
+            "more than once; give each scenario its own name (a variant made with "
+            "model_copy keeps its parent's name)"
+        )
+
+
+# --- writing -------------------------------------------------------------------------------
+
+
+def _csv(df: pd.DataFrame) -> str:
+    return df.to_csv(index=False, float_format=FLOAT_FORMAT)
+
+
+def _clean(x: float) -> float | None:
+    return None if isinstance(x, float) and math.isnan(x) else x
+
+
+def summary_json(summary: pd.DataFrame) -> dict:
+    """metric -> {mean, ci_low, ci_high, sd, n_reps[, unit, percentiles]}."""
+    rows = {r.metric: r for r in summary.itertuples(index=False)}
+
+    def entry(r: tuple) -> dict:
+        return {k: _clean(getattr(r, k)) for k in ("mean", "ci_low", "ci_high", "sd")} | {
+            "n_reps": int(r.n_reps)  # type: ignore[attr-defined]
+        }
+
+    out: dict[str, dict] = {}
+    pct_names = {f"{m}_p{q}" for m in TIME_METRICS for q in PERCENTILES}
+    for name, r in rows.items():
+        if name in pct_names:
+            continue
+        e = entry(r)
+        if name in TIME_METRICS:
+            e["unit"] = TIME_METRICS[name]
+            e["percentiles"] = {
+                f"p{q}": entry(rows[f"{name}_p{q}"]) for q in PERCENTILES if f"{name}_p{q}" in rows
+            }
+        out[name] = e
+    return out
+
+
+Put = Callable[[str, str], None]
+
+
+@contextmanager
+def _file_set(
+    folder: Path,
+) -> Iterator[tuple[Put, Callable[[str, Callable[[Path], object]], None]]]:
+    """Write a folder's files as one set: the old manifest goes first (the folder stops
+    claiming to hold whole results), the new one is written last by the caller; if any
+    write fails, the files this set wrote are removed again."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / MANIFEST).unlink(missing_ok=True)
+    for stale in folder.glob(".*.tmp*"):  # left by a write that was killed
+        stale.unlink(missing_ok=True)
+    written: list[Path] = []
+
+    def put(name: str, text: str) -> None:
+        atomic_write(folder / name, text)
+        written.append(folder / name)
+
+    def put_bytes(name: str, writer: Callable[[Path], object]) -> None:
+        atomic_write_bytes(folder / name, writer)
+        written.append(folder / name)
+
+    try:
+        yield put, put_bytes
+    except BaseException:
+        for path in written:
+            path.unlink(missing_ok=True)
+        raise
+
+
+def write_results(result: Results, out: Path, force: bool = False) -> Path:
+    """Write a run's files to ``out/<scenario name>/`` and return that folder."""
+    folder = Path(out) / result.scenario.name
+    wanted = result.manifest()
+    with claim(folder, wanted, force, {result.scenario.name: result.scenario}), writing(folder):
+        summary = result.summary
+        with _file_set(folder) as (put, _):
+            put("summary.csv", _csv(summary))
+            put("summary.json", json.dumps(summary_json(summary), indent=2) + "\n")
+            # Replications at full precision: summary statistics recomputed from them match.
+            put("replications.csv", result.replications.to_csv(index=False))
+            put("by_hour.csv", _csv(result.by_hour))
+            put("quantiles.csv", _csv(result.quantiles))
+            if result.calls is not None:
+                put("calls.csv", _csv(result.calls))
+            scenario = result.scenario.model_dump(mode="json")
+            put("scenario.yaml", yaml.safe_dump(scenario, sort_keys=False))
+            for name, text in result.sources.items():
+                put(f"sources/{name}", text)
+            put("report.md", markdown_report(result.scenario, result.seed, result.reps, summary))
+            put(MANIFEST, json.dumps(wanted, indent=2) + "\n")
+    result.folder = folder
+    return folder
+
+
+def comparison_folder(out: Path, base: str, alternatives: list[str]) -> Path:
+    return Path(out) / f"compare_{base}__{'__'.join(alternatives)}"[:150]
+
+
+def _workbook(comp: Comparison) -> Callable[[Path], None]:
+    """comparison.xlsx: costs, differences (with each metric's label and unit), every
+    scenario's summary, and the metric catalog."""
+    catalog = metric_catalog()
+
+    def labelled(df: pd.DataFrame) -> pd.DataFrame:
+        out = df.copy()
+        at = out.columns.get_loc("metric") + 1
+        out.insert(at, "label", out["metric"].map(catalog["label"]))
+        out.insert(at + 1, "unit", out["metric"].map(catalog["unit"]))
+        return out
+
+    def write(tmp: Path) -> None:
+        with pd.ExcelWriter(tmp, engine="openpyxl") as xw:
+            comp.costs.to_excel(xw, sheet_name="costs", index=False)
+            labelled(comp.differences).to_excel(xw, sheet_name="differences", index=False)
+            for r in (comp.base, *comp.alts):
+                labelled(r.summary).to_excel(
+                    xw, sheet_name=f"summary {r.scenario.name}"[:31], index=False
+                )
+            catalog.to_excel(xw, sheet_name="metrics")
+
+    return write
+
+
+def write_comparison(comp: Comparison, out: Path, force: bool = False) -> Path:
+    """Write comparison.csv / .md / .xlsx and each scenario's own results under ``out``."""
+    results = (comp.base, *comp.alts)
+    folder = comparison_folder(out, comp.base.scenario.name, [a.scenario.name for a in comp.alts])
+    wanted = comp.manifest()
+    scenarios = {r.scenario.name: r.scenario for r in results}
+    with claim(folder, wanted, force, scenarios), writing(folder):
+        (folder / MANIFEST).unlink(missing_ok=True)
+        for result in results:
+            write_results(result, folder, force=force)
+        with _file_set(folder) as (put, put_bytes):
+            put("comparison.csv", _csv(comp.differences))
+            put("costs.csv", _csv(comp.costs))
+            put("comparison.md", comp.markdown())
+            put_bytes("comparison.xlsx", _workbook(comp))
+            put(MANIFEST, json.dumps(wanted, indent=2) + "\n")
+    comp.folder = folder
+    return folder
+
+
+# --- reading -------------------------------------------------------------------------------
+
+
+def read_results(folder: Path) -> Results:
+    """Reopen a results folder written by ``write_results`` (or ``heart-sim run``)."""
+    folder = Path(folder)
+    require_files(folder, RUN_FILES)
+    meta = read_manifest(folder) or {}
+    if not {"seed", "reps"} <= set(meta):
+        raise NotResultsError(f"{folder}: {MANIFEST} is not a heart-sim run's manifest")
+    scenario = scenario_from_dict(
+        yaml.safe_load((folder / "scenario.yaml").read_text()), source=str(folder / "scenario.yaml")
+    )
+    calls = folder / "calls.csv"
+    src = folder / "sources"
+    return Results(
+        scenario=scenario,
+        seed=meta["seed"],
+        reps=meta["reps"],
+        replications=pd.read_csv(folder / "replications.csv"),
+        by_hour=pd.read_csv(folder / "by_hour.csv"),
+        quantiles=pd.read_csv(folder / "quantiles.csv"),
+        calls=pd.read_csv(calls) if calls.exists() else None,
+        sources={p.name: p.read_text() for p in sorted(src.glob("*"))} if src.is_dir() else {},
+        folder=folder,
+    )
+
+
+def read_comparison(folder: Path) -> Comparison:
+    """Reopen a comparison folder written by ``write_comparison``."""
+    folder = Path(folder)
+    if folder_kind(folder) != "comparison":
+        raise NotResultsError(f"{folder}: not a heart-sim comparison folder")
+    meta = read_manifest(folder) or {}
+    if "base" not in meta or "alternatives" not in meta:
+        raise NotResultsError(f"{folder}: {MANIFEST} is not a heart-sim comparison's manifest")
+    base = read_results(folder / meta["base"]["scenario"])
+    alts = [read_results(folder / a["scenario"]) for a in meta["alternatives"]]
+    return Comparison(base, alts, folder)
