@@ -342,7 +342,7 @@ def _declare() -> Iterator[Metric]:
             f"{p.label} annual cost",
             "$/year",
             "money",
-            f"{p.title}: staffed and overtime hours at loaded pay, plus fixed costs",
+            f"{p.full_name}: staffed and overtime hours at loaded pay, plus fixed costs",
             False,
             p,
         )

@@ -243,7 +243,7 @@ def _print_comparison(comp: Comparison, folder: Path) -> None:
         costs.add_column(col, justify="left" if col == "scenario" else "right")
     for r in comp.costs.to_dict("records"):
         costs.add_row(
-            r["scenario"],
+            str(r["scenario"]),
             fmt_num(r.get("cost_total_annual"), money=True),
             fmt_num(r.get("diverted_per_year")),
             fmt_num(r.get("cost_per_diverted_call"), money=True),
@@ -253,9 +253,9 @@ def _print_comparison(comp: Comparison, folder: Path) -> None:
             fmt_num(r.get("police_hours_freed")),
         )
     out_console.print(costs)
-    for name, d in comp.differences.groupby("scenario", sort=False):
-        diffs = Table(title=f"{name} - {comp.base.scenario.name}: paired differences, 95% CI")
-        for col in ("metric", "base", name, "difference [95% CI]", ""):
+    for alt, d in comp.differences.groupby("scenario", sort=False):
+        diffs = Table(title=f"{alt} - {comp.base.scenario.name}: paired differences, 95% CI")
+        for col in ("metric", "base", str(alt), "difference [95% CI]", ""):
             diffs.add_column(col, justify="left" if col in ("metric", "") else "right")
         for r in d.to_dict("records"):
             diffs.add_row(

@@ -139,7 +139,7 @@ def describe_changes(
         if leaf == "scenario_hash":
             where = folder / name if folder and owner and name else folder
             detail = ""
-            if where is not None and name in scenarios:
+            if where is not None and isinstance(name, str) and name in scenarios:
                 detail = _key_detail(where, scenarios[name])
             out.append(f"{what} changed{detail}")
         elif leaf in ("source_sha256", "source_files"):

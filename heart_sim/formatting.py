@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 
 from .catalog import shown_in
@@ -18,7 +20,7 @@ def _missing(x: object) -> bool:
     return x is None or x != x  # None or NaN
 
 
-def fmt_num(x: float | None, digits: int = 3, money: bool = False) -> str:
+def fmt_num(x: Any, digits: int = 3, money: bool = False) -> str:
     """A number for people: thousands separated, else ``digits`` significant digits."""
     if x is None or _missing(x):
         return "n/a"
@@ -27,13 +29,7 @@ def fmt_num(x: float | None, digits: int = 3, money: bool = False) -> str:
     return f"{x:,.0f}" if abs(x) >= 1000 else f"{x:.{digits}g}"
 
 
-def fmt_interval(
-    mean: float | None,
-    lo: float | None,
-    hi: float | None,
-    digits: int = 3,
-    money: bool = False,
-) -> str:
+def fmt_interval(mean: Any, lo: Any, hi: Any, digits: int = 3, money: bool = False) -> str:
     """'mean [lo, hi]', or just the mean when there is no interval."""
     if _missing(mean) or _missing(lo):
         return fmt_num(mean, digits, money)

@@ -103,10 +103,10 @@ def comparison_markdown(
             "| metric | base | alternative | difference [95% CI] | |",
             "|---|---|---|---|---|",
         ]
-        for r in d.itertuples(index=False):
+        for t in d.itertuples(index=False):
             lines.append(
-                f"| {r.metric} | {fmt_num(r.base_mean)} | {fmt_num(r.alt_mean)} | "
-                f"{fmt_interval(r.diff_mean, r.diff_ci_low, r.diff_ci_high)} | {r.significance} |"
+                f"| {t.metric} | {fmt_num(t.base_mean)} | {fmt_num(t.alt_mean)} | "
+                f"{fmt_interval(t.diff_mean, t.diff_ci_low, t.diff_ci_high)} | {t.significance} |"
             )
         lines.append("")
     return "\n".join(lines)

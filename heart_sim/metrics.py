@@ -97,7 +97,7 @@ def replication_kpis(
 
     # Field teams: the share of responses within the target, where one is set.
     for p in FIELD_TEAMS:
-        target = scenario.program(p).response_target_min
+        target = scenario.field_team(p).response_target_min
         if target is not None:
             times = samples[f"{p}_response_time"]
             share = float((times <= target).mean()) if times.size else math.nan

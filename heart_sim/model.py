@@ -67,7 +67,7 @@ class Draws:
         def d(source: str, dist) -> np.ndarray:
             return dist.sample(stream(seed, rep, source), n)
 
-        field_time = {}
+        field_time: dict[str, list[tuple[float, float]]] = {}
         for name in FIELD_TEAMS:
             team = scenario.field_team(name)
             travel = d(f"{name}_travel_time", team.travel_time)
@@ -110,7 +110,9 @@ class HeartModel:
         self.in_pilot = in_pilot.tolist()
         self.t_arrive = times.tolist()
         self.log = SimpleNamespace(**{name: [init] * n for name, _, init in logged_fields()})
-        self.meters = {p: PoolMeter(scenario.start_min, t_end) for p in PROGRAMS}
+        self.meters: dict[str, PoolMeter] = {
+            p: PoolMeter(scenario.start_min, t_end) for p in PROGRAMS
+        }
         self.pools = {
             p: StaffedPool(self.env, scenario.program(p).schedule(), self.meters[p], t_end)
             for p in PROGRAMS
@@ -119,7 +121,8 @@ class HeartModel:
             p: (scenario.field_team(p), self.pools[p]) for p in FIELD_TEAMS
         }
         self.ccd, self.cn = self.pools[Program.CCD], self.pools[Program.CN]
-        self.dispatch_code = {p: p.dispatch_code for p in FIELD_TEAMS}
+        self.dispatch_code: dict[str, int] = {p: p.dispatch_code for p in FIELD_TEAMS}
+        self.served_by: dict[str, Outcome] = {p: o for p, o in SERVED_BY.items()}
         self._next_call = 0
         self._schedule_next_arrival()
 
@@ -234,7 +237,7 @@ class HeartModel:
     def _serve(self, i: int, program: str, t_request: float, unit: Unit) -> None:
         """A team takes the call: travel, time on scene, wrap-up; then the unit is free."""
         env, log = self.env, self.log
-        log.outcome[i] = SERVED_BY[program]
+        log.outcome[i] = self.served_by[program]
         log.t_unit_start[i] = env.now
         travel, busy = self.draws.field_time[program][i]
         log.response_time[i] = env.now - t_request + travel

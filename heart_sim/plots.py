@@ -7,10 +7,11 @@ markers differ as well as colours). Nothing here runs a simulation.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-import matplotlib
 import matplotlib.pyplot as plt
 import pandas as pd
+from cycler import cycler
 from matplotlib.ticker import MaxNLocator
 
 from .catalog import CATALOG, metric, shown_in
@@ -23,7 +24,7 @@ from .vocab import ENDINGS, FALLBACKS, PROGRAMS, Program
 
 LINESTYLES = ["-", "--", "-.", ":"]
 MARKERS = ["o", "s", "^", "D", "v", "P", "X"]
-STYLE = {
+STYLE: Any = {  # matplotlib rcParams
     "figure.dpi": 110,
     "savefig.dpi": 110,
     "font.size": 10,
@@ -32,7 +33,7 @@ STYLE = {
     "grid.alpha": 0.3,
     "axes.spines.top": False,
     "axes.spines.right": False,
-    "axes.prop_cycle": matplotlib.cycler(color=plt.get_cmap("viridis")([0.0, 0.35, 0.65, 0.9])),
+    "axes.prop_cycle": cycler(color=plt.get_cmap("viridis")([0.0, 0.35, 0.65, 0.9])),
 }
 
 
@@ -50,9 +51,11 @@ def save(fig: plt.Figure, path: Path, formats: tuple[str, ...] = ("png",)) -> li
     written = []
     for fmt in formats:
         target = Path(path).with_suffix(f".{fmt}")
-        atomic_write_bytes(
-            target, lambda tmp, f=fmt: fig.savefig(tmp, format=f, bbox_inches="tight")
-        )
+
+        def write(tmp: Path, fmt: str = fmt) -> None:
+            fig.savefig(tmp, format=fmt, bbox_inches="tight")
+
+        atomic_write_bytes(target, write)
         written.append(target)
     plt.close(fig)
     return written
@@ -183,7 +186,9 @@ def unmet_heatmap(by_hour: pd.DataFrame) -> plt.Figure:
     )
 
 
-def response_cdf_figure(quantiles: pd.DataFrame, targets: dict[str, float]) -> plt.Figure:
+def response_cdf_figure(
+    quantiles: pd.DataFrame, targets: dict[Program | None, float]
+) -> plt.Figure:
     """Distribution (CDF) of each time, mean over replications with a 95% band, and the
     target where one is set."""
     with plt.rc_context(STYLE):

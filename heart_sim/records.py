@@ -74,7 +74,9 @@ def calls_frame(rec: RepRecords, call_type_names: list[str]) -> pd.DataFrame:
             "call": np.arange(len(c.t_arrive)),
             "t_arrive_min": c.t_arrive,
             "measured": (c.t_arrive >= rec.t0) & (c.t_arrive < rec.t1),
-            "call_type": pd.Categorical.from_codes(c.call_type, categories=call_type_names),
+            "call_type": pd.Categorical.from_codes(
+                c.call_type, categories=pd.Index(call_type_names)
+            ),
             "in_pilot_area": c.in_pilot,
             "outcome": [OUTCOME_NAMES[int(o)] for o in c.outcome],
             "ccd_wait_min": c.ccd_wait,

@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import yaml
@@ -153,11 +154,11 @@ def _clean(x: float) -> float | None:
 
 def summary_json(summary: pd.DataFrame) -> dict:
     """metric -> {mean, ci_low, ci_high, sd, n_reps[, unit, percentiles]}."""
-    rows = {r.metric: r for r in summary.itertuples(index=False)}
+    rows = {str(r.metric): r for r in summary.itertuples(index=False)}
 
-    def entry(r: tuple) -> dict:
+    def entry(r: Any) -> dict:
         return {k: _clean(getattr(r, k)) for k in ("mean", "ci_low", "ci_high", "sd")} | {
-            "n_reps": int(r.n_reps)  # type: ignore[attr-defined]
+            "n_reps": int(r.n_reps)
         }
 
     out: dict[str, dict] = {}

@@ -70,7 +70,7 @@ class PoolMeter:
             return
         while True:  # usually one pass: most intervals lie inside one hour
             hour = int(a // MIN_PER_HOUR)
-            stop = (hour + 1) * MIN_PER_HOUR
+            stop: float = (hour + 1) * MIN_PER_HOUR
             if stop > b:
                 stop = b
             h = hour % HOURS_PER_WEEK
@@ -135,7 +135,7 @@ class StaffedPool:
             heapq.heappush(queue, (priority, next(self._seq), req))
             if patience is not None:
                 timer = self.env.timeout(patience)
-                timer.callbacks.append(lambda _ev, r=req: self._give_up(r))
+                timer.callbacks.append(lambda _ev: self._give_up(req))
         return req
 
     def release(self, unit: Unit) -> None:
@@ -191,7 +191,7 @@ class StaffedPool:
             return
         t, units, ending = nxt
         ev = urgent_timeout(self.env, t - self.env.now)
-        ev.callbacks.append(lambda _ev, u=units, e=ending: self._set_staffed(u, e))
+        ev.callbacks.append(lambda _ev: self._set_staffed(units, ending))
 
     def _set_staffed(self, units: int, ending: int) -> None:
         """Shifts end (``ending`` units) and start, leaving ``units`` on duty."""

@@ -34,7 +34,7 @@ class Program(str, Enum):
         return _LABELS[self]
 
     @property
-    def title(self) -> str:
+    def full_name(self) -> str:
         return _TITLES[self]
 
     @property

@@ -1,0 +1,46 @@
+"""The SimPy internals heart_sim relies on (behind heart_sim.simpy_compat) still exist and
+behave: a SimPy release that changes them fails here, not as wrong numbers elsewhere."""
+
+from __future__ import annotations
+
+import simpy
+from simpy.events import NORMAL, URGENT
+
+from heart_sim.simpy_compat import drop_pending_events, urgent_timeout
+
+
+def test_the_internals_exist() -> None:
+    env = simpy.Environment()
+    assert isinstance(env._queue, list)  # the heap of scheduled events
+    t = env.timeout(1)  # urgent_timeout sets these two the way Timeout does
+    assert t._ok is True and t._value is None
+    assert URGENT < NORMAL
+    assert simpy.__version__.split(".")[0] == "4"
+
+
+def test_an_urgent_timeout_fires_before_ordinary_events_at_the_same_instant() -> None:
+    env = simpy.Environment()
+    log: list[tuple[float, str]] = []
+    env.timeout(5).callbacks.append(lambda _ev: log.append((env.now, "ordinary")))
+    urgent_timeout(env, 5).callbacks.append(lambda _ev: log.append((env.now, "urgent")))
+    env.timeout(3).callbacks.append(lambda _ev: log.append((env.now, "earlier")))
+    env.run()
+    assert log == [(3, "earlier"), (5, "urgent"), (5, "ordinary")]
+
+
+def test_an_urgent_timeout_succeeds_with_none_like_a_timeout() -> None:
+    env = simpy.Environment()
+    ev = urgent_timeout(env, 2)
+    env.run()
+    assert ev.triggered and ev.ok and ev.value is None and env.now == 2
+
+
+def test_dropping_pending_events_ends_the_run() -> None:
+    env = simpy.Environment()
+    fired: list[float] = []
+    for t in (1, 2, 3):
+        env.timeout(t).callbacks.append(lambda _ev: fired.append(env.now))
+    env.run(until=1.5)
+    drop_pending_events(env)
+    env.run()
+    assert fired == [1] and env._queue == []
