@@ -9,9 +9,10 @@ from __future__ import annotations
 import numpy as np
 
 from .scenario import CallType, CCDDecision
+from .vocab import FIELD_TEAMS
 
 # What a CCD clinician decides, in a fixed order so uniforms map the same way everywhere.
-DECISIONS = ("resolve", "crt", "cor", "refer")
+DECISIONS = ("resolve", *(p.value for p in FIELD_TEAMS), "refer")
 
 
 def pick_call_types(u: np.ndarray, types: list[CallType]) -> np.ndarray:

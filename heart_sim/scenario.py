@@ -28,7 +28,7 @@ from .schedules import (
     build_weekly,
 )
 from .variants import has_key_path, load_layers, merge_layers
-from .vocab import PROGRAMS, Program
+from .vocab import PROGRAMS, FieldTeamKey, Program
 
 Prob = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
 NonNeg = Annotated[float, Field(ge=0, allow_inf_nan=False)]
@@ -210,7 +210,7 @@ class CallType(Frozen):
     pilot_area_share: Prob = Field(description="share of these calls inside the pilot area")
     ccd_transfer: Prob = Field(1.0, description="share sent to CCD when a clinician is on duty")
     ccd_decision: CCDDecision
-    direct: Literal["crt", "cor"] = Field(
+    direct: FieldTeamKey = Field(
         description="program 911 dispatches when CCD is closed, busy or skipped"
     )
 

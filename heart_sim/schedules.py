@@ -96,13 +96,6 @@ class WeeklySchedule:
             t = stop
         return total
 
-    def hourly_units(self) -> list[float]:
-        """Mean units on duty in each of the 168 hours of the week."""
-        return [
-            self.unit_minutes(h * MIN_PER_HOUR, (h + 1) * MIN_PER_HOUR) / MIN_PER_HOUR
-            for h in range(HOURS_PER_WEEK)
-        ]
-
 
 def _crew_blocks(shift: ShiftSpec) -> list[tuple[int, int]]:
     """The shift's [start, end) blocks in minutes of the week, abutting blocks merged;

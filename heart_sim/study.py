@@ -54,12 +54,13 @@ def check_run_size(scenarios: Sequence[Scenario], reps: int) -> None:
         raise RunTooLargeError(
             f"one replication would simulate ~{per_rep:,.0f} calls (limit "
             f"{MAX_CALLS_PER_REPLICATION:,}, about 200 bytes each); shorten horizon_weeks or "
-            "pass --force"
+            "pass --force (force=True in Python)"
         )
     if total > MAX_CALLS_PER_RUN:
         raise RunTooLargeError(
             f"this run would simulate ~{total:,.0f} calls in all (limit {MAX_CALLS_PER_RUN:,}, "
-            f"~{total / 170_000 / 60:,.0f} CPU-minutes); use fewer --reps or pass --force"
+            f"~{total / 170_000 / 60:,.0f} CPU-minutes); use fewer --reps or pass --force "
+            "(force=True in Python)"
         )
 
 

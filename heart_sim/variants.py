@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ScenarioError
+from .vocab import PROGRAMS
 
 MAX_DEPTH = 16
 
@@ -124,7 +125,7 @@ def _child(node: Any, part: Any) -> Any:
 
 # --- overrides by key path (sweeps, tests) ---------------------------------------------
 
-PROGRAM_UNITS = {"ccd", "crt", "cor", "cn"}
+PROGRAM_UNITS = {p.value for p in PROGRAMS}
 
 
 def set_path(data: dict[str, Any], path: str, value: Any) -> dict[str, Any]:

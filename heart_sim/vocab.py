@@ -9,6 +9,7 @@ metric that counts it.
 from __future__ import annotations
 
 from enum import Enum, IntEnum
+from typing import Literal, get_args
 
 
 class Program(str, Enum):
@@ -57,6 +58,8 @@ _TITLES = {
 }
 PROGRAMS: tuple[Program, ...] = tuple(Program)
 FIELD_TEAMS: tuple[Program, ...] = (Program.CRT, Program.COR)
+FieldTeamKey = Literal["crt", "cor"]  # for scenario fields; the same two as FIELD_TEAMS
+assert get_args(FieldTeamKey) == tuple(p.value for p in FIELD_TEAMS)
 NOT_DISPATCHED = -1
 
 

@@ -1,0 +1,331 @@
+"""The study runner: one path for the CLI and the API, refusals that say why, one writer per
+folder, and operating-system faults as one line with nothing lost."""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+from builders import baseline_dict, short_baseline
+from typer.testing import CliRunner
+
+import heart_sim as hs
+from heart_sim import study
+from heart_sim.checkpoint import Checkpoints
+from heart_sim.cli import app
+from heart_sim.errors import (
+    FolderLockedError,
+    HeartSimError,
+    NotResultsError,
+    ResultsExistError,
+    ResultsWriteError,
+    ScenarioError,
+    StudyError,
+)
+from heart_sim.fileio import LOCK_NAME, FolderLock
+from heart_sim.results import Comparison
+
+runner = CliRunner()
+FILES = ("summary.csv", "replications.csv", "by_hour.csv", "quantiles.csv", "summary.json")
+
+
+def _scenario_file(tmp_path: Path, weeks: int = 2, name: str = "short", **changes) -> Path:
+    data = baseline_dict()
+    data["horizon_weeks"] = weeks
+    data["name"] = name
+    data.update(changes)
+    f = tmp_path / f"{name}.yaml"
+    f.write_text(yaml.safe_dump(data))
+    return f
+
+
+def _cli(*args: str) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "heart_sim", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+# --- one runner, with the library's own errors ---------------------------------------------
+
+
+def test_two_scenarios_with_one_name_are_refused_by_the_api() -> None:
+    base = short_baseline(weeks=1)
+    alt = base.model_copy(update={"demand": base.demand.model_copy(update={"multiplier": 1.5})})
+    with pytest.raises(StudyError, match="'durham_2022' is used more than once"):
+        hs.compare(base, alt, reps=2)
+    one = study.run(base, reps=2, seed=1)
+    with pytest.raises(StudyError):
+        Comparison(one, [one])  # the bug this guards: alt written over base on save
+
+
+def test_a_scenario_changed_in_python_is_validated_before_it_runs() -> None:
+    base = short_baseline(weeks=1)
+    bad = base.model_copy(
+        update={"name": "bad", "demand": base.demand.model_copy(update={"multiplier": -1})}
+    )
+    with pytest.raises(ScenarioError, match="demand.multiplier"):
+        hs.simulate(bad, reps=1)
+
+
+def test_api_and_cli_write_the_same_files(tmp_path) -> None:
+    scen = _scenario_file(tmp_path)
+    res = hs.simulate(scen, reps=2, seed=3, out=tmp_path / "api")
+    assert res.folder == tmp_path / "api" / "short"
+    cli = runner.invoke(app, ["run", str(scen), "-r", "2", "-s", "3", "-o", str(tmp_path / "c")])
+    assert cli.exit_code == 0, cli.output
+    for name in (*FILES, "manifest.json", "report.md"):
+        assert (res.folder / name).read_bytes() == (tmp_path / "c" / "short" / name).read_bytes()
+    assert not list((tmp_path / "c" / "short").glob(".checkpoints")), "checkpoints left"
+    assert not (res.folder / LOCK_NAME).exists(), "lock left behind"
+
+
+def test_the_run_size_limit_applies_to_the_api_too() -> None:
+    with pytest.raises(hs.HeartSimError, match="pass --force"):
+        hs.simulate(short_baseline(weeks=520), reps=1000)
+
+
+# --- refusals say which input changed -------------------------------------------------------
+
+
+def test_a_refusal_names_the_changed_seed_and_reps(tmp_path) -> None:
+    sc = short_baseline(weeks=1)
+    study.run(sc, reps=2, seed=1, out=tmp_path)
+    with pytest.raises(ResultsExistError) as err:
+        study.run(sc, reps=3, seed=2, out=tmp_path)
+    msg = str(err.value)
+    assert "seed 1 -> 2" in msg and "reps 2 -> 3" in msg and "--force" in msg
+    study.run(sc, reps=2, seed=1, out=tmp_path)  # the same inputs again: allowed
+
+
+def test_a_refusal_names_the_scenario_keys_that_changed(tmp_path) -> None:
+    scen = _scenario_file(tmp_path)
+    out = str(tmp_path / "o")
+    assert runner.invoke(app, ["run", str(scen), "-r", "2", "-o", out, "-q"]).exit_code == 0
+    data = yaml.safe_load(scen.read_text())
+    data["programs"]["crt"]["patience_min"] = 20
+    scen.write_text(yaml.safe_dump(data))
+    res = runner.invoke(app, ["run", str(scen), "-r", "2", "-o", out, "-q"])
+    assert res.exit_code == 2
+    assert "scenario content changed: programs.crt.patience_min 30.0 -> 20" in res.output
+
+
+def test_a_comparison_refusal_names_the_scenario_that_changed(tmp_path) -> None:
+    base = short_baseline(weeks=1)
+    alt = base.model_copy(update={"name": "alt"})
+    study.compare(base, [alt], reps=2, seed=1, out=tmp_path)
+    alt2 = base.model_copy(
+        update={"name": "alt", "demand": base.demand.model_copy(update={"multiplier": 1.2})}
+    )
+    with pytest.raises(ResultsExistError, match="scenario content of alt changed") as err:
+        study.compare(base, [alt2], reps=2, seed=1, out=tmp_path)
+    assert "demand.multiplier 1.0 -> 1.2" in str(err.value)
+
+
+# --- one writer per folder --------------------------------------------------------------
+
+
+def test_a_second_concurrent_writer_is_refused(tmp_path) -> None:
+    scen = _scenario_file(tmp_path, weeks=52, name="busy")
+    out = str(tmp_path / "o")
+    first = _cli("run", str(scen), "--reps", "16", "--seed", "1", "--out", out, "-q")
+    ckpt = tmp_path / "o" / "busy" / ".checkpoints"
+    deadline = time.monotonic() + 120
+    while not list(ckpt.glob("*/rep_*.zip")):
+        assert first.poll() is None, first.stderr.read()
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+    second = _cli("run", str(scen), "--reps", "16", "--seed", "2", "--out", out, "-q")
+    assert second.wait(timeout=120) == 2
+    err = second.stderr.read()
+    assert f"another heart-sim run is writing here (pid {first.pid}" in err
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1
+    assert first.wait(timeout=300) == 0, first.stderr.read()
+    assert json.loads((tmp_path / "o" / "busy" / "manifest.json").read_text())["seed"] == 1
+
+
+def test_a_lock_held_by_a_live_process_refuses_and_a_dead_ones_is_taken_over(tmp_path) -> None:
+    folder = tmp_path / "durham_2022"
+    folder.mkdir()
+    live = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        start = Path(f"/proc/{live.pid}/stat").read_text().rpartition(")")[2].split()[19]
+        info = {"pid": live.pid, "started": start, "since": "2026-12-01 10:00:00"}
+        (folder / LOCK_NAME).write_text(json.dumps(info))
+        with pytest.raises(FolderLockedError, match=f"pid {live.pid}"):
+            study.run(short_baseline(weeks=1), reps=1, out=tmp_path)
+    finally:
+        live.kill()
+        live.wait()
+    # The same lock file, its process gone: taken over, the run goes ahead, lock removed.
+    res = study.run(short_baseline(weeks=1), reps=1, out=tmp_path)
+    assert (res.folder / "summary.csv").exists() and not (folder / LOCK_NAME).exists()
+
+
+def test_a_reused_pid_does_not_keep_a_stale_lock(tmp_path) -> None:
+    """A lock naming a live pid whose start time differs belongs to a dead process."""
+    (tmp_path / LOCK_NAME).write_text(json.dumps({"pid": os.getppid(), "started": "1"}))
+    with FolderLock(tmp_path):
+        assert json.loads((tmp_path / LOCK_NAME).read_text())["pid"] == os.getpid()
+    assert not (tmp_path / LOCK_NAME).exists()
+
+
+# --- faults of writing: one line, nothing lost, the re-run resumes ---------------------------
+
+
+def _reference(tmp_path: Path) -> Path:
+    return study.run(short_baseline(weeks=2), reps=4, seed=9, out=tmp_path / "ref").folder
+
+
+def test_a_full_disk_while_checkpointing_is_one_line_and_the_rerun_resumes(
+    tmp_path, monkeypatch
+) -> None:
+    ref = _reference(tmp_path)
+    real_save = Checkpoints.save
+    calls = {"n": 0}
+
+    def save_until_full(self, replication, out):
+        calls["n"] += 1
+        if calls["n"] > 2:
+            raise OSError(errno.ENOSPC, "No space left on device", str(self._path(replication)))
+        real_save(self, replication, out)
+
+    monkeypatch.setattr(Checkpoints, "save", save_until_full)
+    with pytest.raises(ResultsWriteError) as err:
+        study.run(short_baseline(weeks=2), reps=4, seed=9, out=tmp_path / "o")
+    msg = str(err.value)
+    assert "no space left on the device" in msg and "2 of 4 replications are saved" in msg
+    assert "\n" not in msg and "rep_000002.zip" in msg
+    folder = tmp_path / "o" / "durham_2022"
+    assert not (folder / "summary.csv").exists() and not (folder / "manifest.json").exists()
+    assert not (folder / LOCK_NAME).exists()
+
+    monkeypatch.setattr(Checkpoints, "save", real_save)  # space again
+    res = study.run(short_baseline(weeks=2), reps=4, seed=9, out=tmp_path / "o")
+    assert res.resumed == 2
+    for name in FILES:
+        assert (folder / name).read_bytes() == (ref / name).read_bytes(), name
+
+
+def test_a_full_disk_while_writing_results_leaves_no_half_set(tmp_path, monkeypatch) -> None:
+    ref = _reference(tmp_path)
+    import heart_sim.results as results
+
+    real = results.atomic_write
+
+    def full_at_summary_json(path, text):
+        if Path(path).name == "summary.json":
+            raise OSError(errno.ENOSPC, "No space left on device", str(path))
+        real(path, text)
+
+    monkeypatch.setattr(results, "atomic_write", full_at_summary_json)
+    res = runner.invoke(
+        app, ["run", "durham_2022", "-r", "4", "-s", "9", "-o", str(tmp_path / "o"), "-q"]
+    )
+    # CliRunner runs the baseline's 52 weeks; the short scenario is used through the API.
+    assert res.exit_code == 2, res.output
+    assert res.output.startswith("error: ") and "Traceback" not in res.output
+    assert "all 4 replications are saved in checkpoints" in res.output
+    folder = tmp_path / "o" / "durham_2022"
+    assert sorted(p.name for p in folder.iterdir()) == [".checkpoints"]  # no half set
+
+    monkeypatch.setattr(results, "atomic_write", real)
+    with pytest.raises(ResultsWriteError):
+        monkeypatch.setattr(results, "atomic_write", full_at_summary_json)
+        study.run(short_baseline(weeks=2), reps=4, seed=9, out=tmp_path / "p")
+    monkeypatch.setattr(results, "atomic_write", real)
+    again = study.run(short_baseline(weeks=2), reps=4, seed=9, out=tmp_path / "p")
+    assert again.resumed == 4  # nothing simulated twice
+    for name in FILES:
+        assert (again.folder / name).read_bytes() == (ref / name).read_bytes(), name
+
+
+def test_out_pointing_at_a_file_is_one_line(tmp_path) -> None:
+    target = tmp_path / "a_file"
+    target.write_text("not a folder")
+    proc = _cli("run", "durham_2022", "-r", "1", "--out", str(target))
+    assert proc.wait(timeout=120) == 2
+    err = proc.stderr.read()
+    assert err.startswith("error: ") and "Traceback" not in err
+    assert "it is a file, not a folder" in err and str(target) in err
+    assert target.read_text() == "not a folder"
+
+
+def test_a_real_full_file_system(tmp_path) -> None:
+    """Where a small tmpfs can be mounted (root on Linux), fill it for real."""
+    mnt = tmp_path / "small"
+    mnt.mkdir()
+    mount = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=96k", "tmpfs", str(mnt)], capture_output=True
+    )
+    if mount.returncode != 0:
+        pytest.skip("cannot mount a tmpfs here: the injected-error tests above stand in")
+    try:
+        res = runner.invoke(app, ["run", "durham_2022", "-r", "3", "-o", str(mnt), "-q"])
+        assert res.exit_code == 2, res.output
+        assert "no space left on the device" in res.output and "Traceback" not in res.output
+        assert "replications are saved" in res.output
+    finally:
+        subprocess.run(["umount", str(mnt)], check=False)
+
+
+# --- reading what is not a results folder --------------------------------------------------
+
+
+def test_reading_a_folder_that_is_not_results_is_the_librarys_error(tmp_path) -> None:
+    (tmp_path / "manifest.json").write_text("{}")
+    with pytest.raises(NotResultsError, match="scenario.yaml is missing"):
+        hs.Results.load(tmp_path)
+    for cmd in ("plot", "report"):
+        res = runner.invoke(app, [cmd, str(tmp_path)])
+        assert res.exit_code == 2 and res.output.startswith("error: "), res.output
+        assert "not" in res.output or "missing" in res.output
+    res = runner.invoke(app, ["plot", str(tmp_path / "nowhere")])
+    assert res.exit_code == 2 and "no such results folder" in res.output
+
+
+def test_dask_without_the_cluster_extra_says_how_to_install_it(monkeypatch) -> None:
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_dask(name, *args, **kwargs):
+        if name.startswith("dask"):
+            raise ImportError("No module named 'dask'")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_dask)
+    with pytest.raises(HeartSimError, match=r"pip install 'heart-sim\[cluster\]'"):
+        study.run(short_baseline(weeks=1), reps=2, dask="local")
+
+
+def test_a_stopped_comparison_resumes_to_identical_results(tmp_path, monkeypatch) -> None:
+    base = short_baseline(weeks=1)
+    alt = base.model_copy(update={"name": "alt"})
+    full = study.compare(base, [alt], reps=3, seed=2, out=tmp_path / "a")
+
+    class Stop(Exception):
+        pass
+
+    def stop_at_four(_label: str, _done: int, _total: int, seen=[0]) -> None:  # noqa: B006
+        seen[0] += 1
+        if seen[0] == 4:
+            raise Stop
+
+    with pytest.raises(Stop):
+        study.compare(base, [alt], reps=3, seed=2, out=tmp_path / "b", progress=stop_at_four)
+    again = study.compare(base, [alt], reps=3, seed=2, out=tmp_path / "b")
+    assert again.base.resumed + again.alts[0].resumed == 4
+    a = pd.read_csv(full.folder / "comparison.csv")
+    b = pd.read_csv(again.folder / "comparison.csv")
+    pd.testing.assert_frame_equal(a, b, check_exact=True)
