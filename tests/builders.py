@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +17,16 @@ ROOT = Path(__file__).resolve().parent.parent
 def baseline_dict() -> dict:
     """The shipped Durham baseline as a plain dict."""
     return yaml.safe_load((builtin_dir() / "durham_2022.yaml").read_text())
+
+
+def cli_process(*args: str) -> subprocess.Popen:
+    """``heart-sim ARGS`` in a subprocess of its own (for kill and concurrency tests)."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "heart_sim", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def short_baseline(weeks: int = 4, **overrides) -> Scenario:

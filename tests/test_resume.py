@@ -4,28 +4,17 @@ identical to an uninterrupted run; killed writes leave old files or none, never 
 from __future__ import annotations
 
 import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 import yaml
-from builders import baseline_dict
+from builders import baseline_dict, cli_process
 
 from heart_sim.fileio import atomic_write
 
 FILES = ("summary.csv", "summary.json", "replications.csv", "by_hour.csv", "quantiles.csv")
 REPS = "8"
-
-
-def _cli(*args: str) -> subprocess.Popen:
-    return subprocess.Popen(
-        [sys.executable, "-m", "heart_sim", *args],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
 
 
 @pytest.fixture(scope="module")
@@ -40,7 +29,9 @@ def scenario_file(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def reference(scenario_file, tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("ref")
-    proc = _cli("run", str(scenario_file), "--reps", REPS, "--seed", "5", "--out", str(out), "-q")
+    proc = cli_process(
+        "run", str(scenario_file), "--reps", REPS, "--seed", "5", "--out", str(out), "-q"
+    )
     assert proc.wait(timeout=300) == 0, proc.stderr.read()
     return out / "resume"
 
@@ -48,7 +39,7 @@ def reference(scenario_file, tmp_path_factory) -> Path:
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL], ids=["SIGTERM", "SIGKILL"])
 def test_killed_run_resumes_to_identical_results(sig, scenario_file, reference, tmp_path) -> None:
     args = ("run", str(scenario_file), "--reps", REPS, "--seed", "5", "--out", str(tmp_path), "-q")
-    proc = _cli(*args)
+    proc = cli_process(*args)
     ckpt = tmp_path / "resume" / ".checkpoints"
     deadline = time.monotonic() + 120
     while len(list(ckpt.glob("*/rep_*.zip"))) < 2:
@@ -61,7 +52,7 @@ def test_killed_run_resumes_to_identical_results(sig, scenario_file, reference, 
     assert 2 <= done_before < int(REPS)
     assert not (tmp_path / "resume" / "summary.csv").exists()  # no partial results
 
-    rerun = _cli(*args)
+    rerun = cli_process(*args)
     assert rerun.wait(timeout=300) == 0, rerun.stderr.read()
     for name in FILES:
         assert (tmp_path / "resume" / name).read_bytes() == (reference / name).read_bytes(), name

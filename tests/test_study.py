@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
-from builders import baseline_dict, short_baseline
+from builders import baseline_dict, cli_process, short_baseline
 from typer.testing import CliRunner
 
 import heart_sim as hs
@@ -45,15 +45,6 @@ def _scenario_file(tmp_path: Path, weeks: int = 2, name: str = "short", **change
     f = tmp_path / f"{name}.yaml"
     f.write_text(yaml.safe_dump(data))
     return f
-
-
-def _cli(*args: str) -> subprocess.Popen:
-    return subprocess.Popen(
-        [sys.executable, "-m", "heart_sim", *args],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
 
 
 # --- one runner, with the library's own errors ---------------------------------------------
@@ -138,14 +129,14 @@ def test_a_comparison_refusal_names_the_scenario_that_changed(tmp_path) -> None:
 def test_a_second_concurrent_writer_is_refused(tmp_path) -> None:
     scen = _scenario_file(tmp_path, weeks=52, name="busy")
     out = str(tmp_path / "o")
-    first = _cli("run", str(scen), "--reps", "16", "--seed", "1", "--out", out, "-q")
+    first = cli_process("run", str(scen), "--reps", "16", "--seed", "1", "--out", out, "-q")
     ckpt = tmp_path / "o" / "busy" / ".checkpoints"
     deadline = time.monotonic() + 120
     while not list(ckpt.glob("*/rep_*.zip")):
         assert first.poll() is None, first.stderr.read()
         assert time.monotonic() < deadline
         time.sleep(0.02)
-    second = _cli("run", str(scen), "--reps", "16", "--seed", "2", "--out", out, "-q")
+    second = cli_process("run", str(scen), "--reps", "16", "--seed", "2", "--out", out, "-q")
     assert second.wait(timeout=120) == 2
     err = second.stderr.read()
     assert f"another heart-sim run is writing here (pid {first.pid}" in err
@@ -253,7 +244,7 @@ def test_a_full_disk_while_writing_results_leaves_no_half_set(tmp_path, monkeypa
 def test_out_pointing_at_a_file_is_one_line(tmp_path) -> None:
     target = tmp_path / "a_file"
     target.write_text("not a folder")
-    proc = _cli("run", "durham_2022", "-r", "1", "--out", str(target))
+    proc = cli_process("run", "durham_2022", "-r", "1", "--out", str(target))
     assert proc.wait(timeout=120) == 2
     err = proc.stderr.read()
     assert err.startswith("error: ") and "Traceback" not in err
