@@ -12,7 +12,7 @@ results -> reports and plots.
 
     base:       version errors vocab fileio simpy_compat
     catalog:    catalog
-    input:      schedules distributions variants scenario profiles
+    input:      schedules days distributions problems variants scenario profiles
     draws:      streams arrivals routing
     engine:     staffing records model
     measure:    costs metrics

@@ -17,8 +17,10 @@ import numpy as np
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from .days import parse_days
 from .distributions import Distribution, Fixed
 from .errors import ScenarioError
+from .problems import MISSING, not_a_mapping, problems
 from .schedules import (
     DAY_NAMES,
     HOURS_PER_WEEK,
@@ -34,11 +36,6 @@ Prob = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
 NonNeg = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 SUM_TOL = 1e-6
 MAX_FILE_CHARS = 1_000_000
-DAY_GROUPS = {
-    "daily": DAY_NAMES,
-    "weekdays": DAY_NAMES[:5],
-    "weekends": DAY_NAMES[5:],
-}
 _HHMM = re.compile(r"^(\d{1,2}):(\d{2})$")
 
 
@@ -59,30 +56,18 @@ def _minutes(text: str) -> int:
 class Shift(Frozen):
     """Units on duty on some days between start and end (end <= start runs past midnight)."""
 
-    days: list[str] | str = Field(
-        description="day names (mon..sun) or one of daily, weekdays, weekends"
+    days: list[str] = Field(
+        description="days: mon..sun or monday..sunday, ranges such as mon-fri or fri-sun, "
+        "or daily, weekdays, weekends"
     )
     start: str = Field(description="HH:MM, 00:00-23:59")
     end: str = Field(description="HH:MM, 00:01-24:00; at or before start = next day")
     units: int = Field(ge=0, le=10_000, description="units (clinicians or teams) on duty")
 
-    @field_validator("days")
+    @field_validator("days", mode="before")
     @classmethod
-    def _days(cls, v: list[str] | str) -> list[str]:
-        names = list(DAY_GROUPS[v]) if isinstance(v, str) and v in DAY_GROUPS else v
-        if isinstance(names, str):
-            raise ValueError(f"{v!r} is not a list of days nor one of {sorted(DAY_GROUPS)}")
-        out = []
-        for d in names:
-            key = str(d).strip().lower()[:3]
-            if key not in DAY_NAMES or len(str(d).strip()) < 3:
-                raise ValueError(f"{d!r} is not a day name (mon..sun)")
-            out.append(key)
-        if not out:
-            raise ValueError("a shift needs at least one day")
-        if len(set(out)) != len(out):
-            raise ValueError("a day is listed twice")
-        return out
+    def _days(cls, v: Any) -> list[str]:
+        return parse_days(v)
 
     @field_validator("start", "end")
     @classmethod
@@ -277,6 +262,7 @@ class Costs(Frozen):
 
 class Scenario(Frozen):
     name: str = Field(pattern=r"^[A-Za-z0-9_.-]{1,80}$", description="used as the results folder")
+    title: str = Field("", max_length=200, description="free-text title for display")
     description: str = ""
     seed: int = Field(2022, ge=0, le=2**63 - 1, description="default seed for replications")
     horizon_weeks: int = Field(52, ge=1, le=520, description="measured weeks after warm-up")
@@ -356,18 +342,15 @@ def _key_path(loc: tuple[Any, ...]) -> str:
     return out
 
 
-def _problems(err: ValidationError, attribute) -> list[tuple[str, str, str]]:
-    problems = []
-    for e in err.errors():
-        loc = tuple(e["loc"])
-        msg = " ".join(e["msg"].removeprefix("Value error, ").split())
-        if e["type"] in ("missing", "extra_forbidden"):
-            msg = "required key is missing" if e["type"] == "missing" else "unknown key"
-        elif "input" in e and e["type"] not in ("value_error",):
-            shown = repr(e["input"])
-            msg += f" (got {shown[:60]}{'...' if len(shown) > 60 else ''})"
-        problems.append((attribute(loc), _key_path(loc), msg))
-    return problems
+def _problems(
+    err: ValidationError, attribute: Callable[[tuple], str]
+) -> list[tuple[str, str, str]]:
+    out = []
+    for loc, why in problems(err, Scenario):
+        # A missing key is the fault of the file that wrote the mapping lacking it.
+        owner = loc[:-1] if why == MISSING else loc
+        out.append((attribute(owner), _key_path(loc), why))
+    return out
 
 
 def scenario_from_dict(
@@ -379,9 +362,7 @@ def scenario_from_dict(
     """Validate a mapping into a Scenario; raise ScenarioError naming source and key paths.
     ``attribute`` maps an error's key path to the file that set it (for ``extends:``)."""
     if not isinstance(data, dict):
-        raise ScenarioError(
-            source, [("", f"expected a mapping of keys, got {type(data).__name__}")]
-        )
+        raise ScenarioError(source, [("", not_a_mapping(data))])
     data = dict(data)
     data.setdefault("name", default_name)
     try:

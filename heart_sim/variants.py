@@ -1,9 +1,9 @@
 """Scenario variants: ``extends:`` with deep merge, and overrides addressed by key path.
 
 A child file names its parent with ``extends:`` (a built-in scenario's name, or a path
-relative to the child that stays inside the child's folder) and overrides only what
-changes. Mappings merge key by key; lists replace, except ``add_shifts:`` inside a program,
-which appends to the parent's shifts. A validation error is attributed to the most derived
+relative to the child's folder, or an absolute path) and overrides only what changes.
+Mappings merge key by key; a distribution (a mapping with ``dist:``) and lists replace,
+except ``add_shifts:`` inside a program, which appends to the parent's shifts. A validation error is attributed to the most derived
 file that sets the offending key.
 """
 
@@ -15,14 +15,17 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ScenarioError
+from .problems import not_a_mapping
 from .vocab import PROGRAMS
 
 MAX_DEPTH = 16
 
 
 def deep_merge(parent: Any, child: Any) -> Any:
-    """Child over parent: mappings merge recursively, everything else is replaced."""
-    if not (isinstance(parent, dict) and isinstance(child, dict)):
+    """Child over parent: mappings merge recursively, everything else is replaced. A
+    mapping with a ``dist:`` key (a distribution) replaces the parent's whole, so a child
+    can switch ``lognormal`` to ``fixed`` without inheriting ``mean`` and ``sd``."""
+    if not (isinstance(parent, dict) and isinstance(child, dict)) or "dist" in child:
         return copy.deepcopy(child)
     out = copy.deepcopy(parent)
     for key, value in child.items():
@@ -44,14 +47,13 @@ def _resolve_parent(ref: Any, child: Path, builtin: dict[str, Path]) -> Path:
         raise ScenarioError(str(child), [("extends", "must name a scenario file or built-in")])
     if ref in builtin:
         return builtin[ref]
-    folder = child.resolve().parent
-    target = (folder / ref).resolve()
-    if not target.is_relative_to(folder):
+    target = (child.resolve().parent / ref).resolve()  # relative to the child's folder
+    if not target.is_file():
+        shown = ", ".join(builtin) or "none"
         raise ScenarioError(
-            str(child), [("extends", f"{ref!r} is outside the scenario's folder {folder}")]
+            str(child),
+            [("extends", f"{ref!r}: no such file next to {child.name}, nor a built-in ({shown})")],
         )
-    if not target.exists():
-        raise ScenarioError(str(child), [("extends", f"{ref!r}: no such file or built-in")])
     return target
 
 
@@ -69,9 +71,7 @@ def load_layers(path: Path, read, builtin: dict[str, Path]) -> list[tuple[Path, 
         seen.append(current.resolve())
         data = read(current)
         if not isinstance(data, dict):
-            raise ScenarioError(
-                str(current), [("", f"expected a mapping of keys, got {type(data).__name__}")]
-            )
+            raise ScenarioError(str(current), [("", not_a_mapping(data))])
         layers.append((current, data))
         if "extends" not in data:
             return layers

@@ -32,11 +32,16 @@ BAD = [
     ((*CRT_SHIFT, "end"), "9am", "programs.crt.shifts[0].end", "not HH:MM"),
     ((*CRT_SHIFT, "end"), "09:00", "programs.crt.shifts[0]", "zero length"),
     ((*CRT_SHIFT, "units"), -1, "programs.crt.shifts[0].units", "greater than or equal to 0"),
-    ((*CRT_SHIFT, "units"), "two", "programs.crt.shifts[0].units", "valid integer"),
-    ((*CRT_SHIFT, "days"), "someday", "programs.crt.shifts[0].days", "not a list of days"),
-    ((*CRT_SHIFT, "days"), ["mon", "mon"], "programs.crt.shifts[0].days", "listed twice"),
+    (
+        (*CRT_SHIFT, "units"),
+        "two",
+        "programs.crt.shifts[0].units",
+        "expected a whole number, got text",
+    ),
+    ((*CRT_SHIFT, "days"), "someday", "programs.crt.shifts[0].days", "'someday' is not a day: use"),
+    ((*CRT_SHIFT, "days"), ["mon", "mon"], "programs.crt.shifts[0].days", "mon listed twice"),
     (("demand", "calls_per_week"), -5, "demand.calls_per_week", "greater than 0"),
-    (("demand", "calls_per_week"), "lots", "demand.calls_per_week", "valid number"),
+    (("demand", "calls_per_week"), "lots", "demand.calls_per_week", "expected a number, got text"),
     (("demand", "calls_per_week"), float("nan"), "demand.calls_per_week", "finite"),
     (("demand", "hourly_weights"), [1.0] * 23, "demand.hourly_weights", "at least 24"),
     (("demand", "daily_weights"), [0.0] * 7, "demand", "sum to zero"),
@@ -44,7 +49,7 @@ BAD = [
     (("call_types", "higher_risk", "share"), 1.5, "call_types.higher_risk.share", "less than"),
     (("call_types", "higher_risk", "ccd_decision", "cor"), 0.9, "ccd_decision", "sum to 1"),
     (("call_types", "higher_risk", "direct"), "police", "call_types.higher_risk.direct", "'crt'"),
-    (("programs", "crt", "travel_time"), {"dist": "weibull"}, "programs.crt.travel_time", "tag"),
+    (("programs", "crt", "travel_time"), {"dist": "weibull"}, "crt.travel_time", "not one of"),
     (("programs", "crt", "travel_time"), {"dist": "lognormal", "mean": 3}, "sd", "missing"),
     (("programs", "crt", "travel_time"), {"dist": "exponential", "mean": -3}, "mean", "greater"),
     (
@@ -57,7 +62,7 @@ BAD = [
     (("programs", "crt", "patience_min"), -1, "programs.crt.patience_min", "greater"),
     (("horizon_weeks",), 10**9, "horizon_weeks", "less than or equal to 520"),
     (("horizon_weeks",), 0, "horizon_weeks", "greater than or equal to 1"),
-    (("name",), "../../etc", "name", "pattern"),
+    (("name",), "../../etc", "name", "cannot be a name"),
 ]
 
 

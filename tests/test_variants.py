@@ -72,7 +72,7 @@ def test_error_from_parent_names_the_parent(tmp_path) -> None:
     assert str(info.value).startswith(f"{parent}: programs.ccd.shifts[0].units")
 
 
-def test_cycles_missing_parents_and_escapes_are_refused(tmp_path) -> None:
+def test_cycles_and_missing_parents_are_refused_and_parents_may_be_anywhere(tmp_path) -> None:
     a = _write(tmp_path, "a.yaml", "extends: b.yaml\n")
     _write(tmp_path, "b.yaml", "extends: a.yaml\n")
     with pytest.raises(ScenarioError, match="cycle: a.yaml -> b.yaml -> a.yaml"):
@@ -83,8 +83,13 @@ def test_cycles_missing_parents_and_escapes_are_refused(tmp_path) -> None:
     sub = tmp_path / "sub"
     sub.mkdir()
     e = _write(sub, "e.yaml", "extends: ../a.yaml\n")
-    with pytest.raises(ScenarioError, match="outside the scenario's folder"):
-        load_scenario(e)
+    with pytest.raises(ScenarioError, match="cycle: e.yaml -> a.yaml -> b.yaml -> a.yaml"):
+        load_scenario(e)  # a parent outside the child's folder is followed
+    ok = _write(sub, "ok.yaml", f"extends: {builtin_scenarios()['durham_2022']}\nname: ok\n")
+    assert load_scenario(ok).name == "ok"  # an absolute path
+    _write(tmp_path, "base.yaml", "extends: durham_2022\nname: base\n")
+    up = _write(sub, "up.yaml", "extends: ../base.yaml\n")
+    assert load_scenario(up).name == "up"
 
 
 def test_set_path_units_and_keys() -> None:
