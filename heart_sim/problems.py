@@ -118,12 +118,12 @@ def did_you_mean(key: str, choices: list[str]) -> str:
     return f"unknown key (allowed here: {shown})" if choices else "unknown key"
 
 
-def _literal_words(e: dict) -> str:
+def _literal_words(e: Any) -> str:
     expected = e.get("ctx", {}).get("expected", "")
     return f"must be {expected}" if expected else "is not one of the accepted values"
 
 
-def reason(e: dict, root: type[BaseModel]) -> str:
+def reason(e: Any, root: type[BaseModel]) -> str:
     """One pydantic error in a planner's words."""
     kind = e["type"]
     loc = tuple(e["loc"])

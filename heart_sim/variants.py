@@ -3,8 +3,8 @@
 A child file names its parent with ``extends:`` (a built-in scenario's name, or a path
 relative to the child's folder, or an absolute path) and overrides only what changes.
 Mappings merge key by key; a distribution (a mapping with ``dist:``) and lists replace,
-except ``add_shifts:`` inside a program, which appends to the parent's shifts. A validation error is attributed to the most derived
-file that sets the offending key.
+except ``add_shifts:`` inside a program, which appends to the parent's shifts. A
+validation error is attributed to the most derived file that sets the offending key.
 """
 
 from __future__ import annotations
