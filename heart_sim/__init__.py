@@ -1,7 +1,7 @@
 """heart-sim: discrete-event simulation of crisis-response capacity (Durham HEART).
 
-The public API (see ``heart_sim.api``): ``load``, ``simulate``, ``compare``, ``sweep``,
-``metric_catalog``, ``Results`` (``.summary``, ``.replications``, ``.by_hour``,
+The public API (see ``heart_sim.api``): ``load``, ``vary``, ``simulate``, ``compare``,
+``sweep``, ``metric_catalog``, ``Results`` (``.summary``, ``.replications``, ``.by_hour``,
 ``.quantiles``, ``.calls``, ``.save``, ``Results.load``) and ``Comparison``
 (``.differences``, ``.costs``, ``.save``).
 
@@ -13,6 +13,7 @@ results -> reports and plots.
     base:       version errors vocab fileio simpy_compat
     catalog:    catalog
     input:      schedules days distributions problems variants scenario profiles
+    paths:      keypaths scenario_view
     draws:      streams arrivals routing
     engine:     staffing records model
     measure:    costs metrics
@@ -27,7 +28,7 @@ results -> reports and plots.
     package:    __init__
 """
 
-from .api import compare, load, simulate, sweep
+from .api import compare, load, simulate, sweep, vary
 from .catalog import metric_catalog
 from .errors import HeartSimError, ScenarioError
 from .results import Comparison, Results
@@ -46,4 +47,5 @@ __all__ = [
     "metric_catalog",
     "simulate",
     "sweep",
+    "vary",
 ]

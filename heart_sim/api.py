@@ -20,7 +20,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from . import study
+from . import keypaths, study
 from .results import Comparison, Results
 from .scenario import (
     Scenario,
@@ -42,6 +42,13 @@ def load(source: ScenarioLike) -> Scenario:
     if isinstance(source, Mapping):
         return scenario_from_dict(dict(source))
     return load_scenario(source)
+
+
+def vary(scenario: ScenarioLike, changes: Mapping[str, Any], name: str | None = None) -> Scenario:
+    """A validated variant: ``hs.vary(base, {"programs.crt.shifts[0].units": 3})``, with the
+    key paths of the YAML (and of ``heart-sim sweep --vary``); it gets a name of its own
+    (``name``, or one made from the changes) so it can be compared with ``base``."""
+    return keypaths.vary(load(scenario), dict(changes), name)
 
 
 def _sources(source: ScenarioLike) -> dict[str, str]:

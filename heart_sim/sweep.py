@@ -8,7 +8,8 @@ with the same seed, checkpointed like any run so a stopped sweep resumes where i
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -19,9 +20,9 @@ from .catalog import shown_in
 from .errors import HeartSimError, NotResultsError
 from .fileio import atomic_write
 from .folders import read_manifest
+from .keypaths import KeyPathError, parse_path, set_path
 from .metrics import summarise
 from .scenario import Scenario, scenario_from_dict
-from .variants import set_path
 
 MAX_POINTS = 10_000
 
@@ -43,19 +44,40 @@ def _typed(values: list[Decimal]) -> list[int | float]:
     return [float(v) for v in values]
 
 
-def parse_vary(spec: str) -> tuple[str, list[int | float]]:
-    """'path=a:b[:step]' or 'path=v1,v2,...' -> (path, values)."""
+_NUM = r"\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*"
+_RANGE = re.compile(f"{_NUM}:{_NUM}(:{_NUM})?")
+_WORDS = {"true": True, "false": False, "null": None}
+
+
+def _item(text: str) -> Any:
+    """One listed value: a number, true/false/null, or text (``pilot``, ``17:00``)."""
+    t = text.strip()
+    try:
+        return _typed([Decimal(t)])[0]
+    except InvalidOperation:
+        return _WORDS.get(t.lower(), t)
+
+
+def parse_vary(spec: str) -> tuple[str, list[Any]]:
+    """'path=a:b[:step]' (numbers) or 'path=v1,v2,...' (numbers or words) -> (path, values).
+    The path is a scenario key path as in the YAML (see ``keypaths``)."""
     if "=" not in spec:
-        raise SweepError(f"--vary {spec!r}: expected PATH=VALUES, e.g. crt.units=1:6")
+        raise SweepError(
+            f"--vary {spec!r}: expected PATH=VALUES, e.g. crt.units=1:6 or "
+            "programs.crt.area=pilot,city"
+        )
     path, _, rhs = spec.partition("=")
     path = path.strip()
     if not path:
         raise SweepError(f"--vary {spec!r}: empty key path")
     try:
-        if ":" in rhs:
+        clock = parse_path(path)[-1] in ("start", "end")  # 17:00 is a time there, not a range
+    except KeyPathError as err:
+        raise SweepError(f"--vary {err}") from None
+    values: list[Any]
+    try:
+        if _RANGE.fullmatch(rhs) and not clock:
             parts = [_number(p) for p in rhs.split(":")]
-            if len(parts) not in (2, 3):
-                raise SweepError("a range is START:STOP or START:STOP:STEP")
             start, stop = parts[0], parts[1]
             step = parts[2] if len(parts) == 3 else Decimal(1)
             if step <= 0 or stop < start:
@@ -63,17 +85,20 @@ def parse_vary(spec: str) -> tuple[str, list[int | float]]:
             n = int((stop - start) / step) + 1
             if n > MAX_POINTS:
                 raise SweepError(f"{n} values; at most {MAX_POINTS}")
-            values = [start + i * step for i in range(n)]
+            values = _typed([start + i * step for i in range(n)])
         else:
-            values = [_number(p) for p in rhs.split(",") if p.strip()]
+            items = [p for p in rhs.split(",") if p.strip()]
+            values = [_item(p) for p in items]
+            if values and all(type(v) in (int, float) for v in values):
+                values = _typed([Decimal(p.strip()) for p in items])
     except SweepError as err:
         raise SweepError(f"--vary {spec!r}: {err}") from None
     if not values:
         raise SweepError(f"--vary {spec!r}: no values")
-    return path, _typed(values)
+    return path, values
 
 
-def grid(varies: list[tuple[str, list[int | float]]]) -> list[dict[str, int | float]]:
+def grid(varies: list[tuple[str, list[Any]]]) -> list[dict[str, Any]]:
     paths = [p for p, _ in varies]
     if len(set(paths)) != len(paths):
         raise SweepError("each key path may be varied once")
@@ -88,8 +113,8 @@ def point_scenario(base: dict[str, Any], point: dict[str, Any], source: str) -> 
     for path, value in point.items():
         try:
             data = set_path(data, path, value)
-        except (KeyError, IndexError, ValueError) as err:
-            raise SweepError(f"--vary {path}: {err}") from None
+        except KeyPathError as err:
+            raise SweepError(f"--vary {err}") from None
     label = ", ".join(f"{k}={v}" for k, v in point.items())
     return scenario_from_dict(data, source=f"{source} with {label}")
 
@@ -100,6 +125,7 @@ class SweepResult:
     params: list[str]
     table: pd.DataFrame  # one row per grid point: params, then metric, metric_ci_low/high
     ran: int  # grid points simulated in this call (the rest were resumed from disk)
+    notes: list[str] = field(default_factory=list)
 
 
 def tidy_row(point: dict[str, Any], replications: pd.DataFrame) -> dict[str, Any]:
@@ -113,8 +139,8 @@ def tidy_row(point: dict[str, Any], replications: pd.DataFrame) -> dict[str, Any
     return row
 
 
-def sweep_folder(out: Path, name: str) -> Path:
-    return Path(out) / f"sweep_{name}"
+def sweep_stem(name: str) -> str:
+    return f"sweep_{name}"
 
 
 def write_table(folder: Path, table: pd.DataFrame) -> None:

@@ -16,7 +16,6 @@ from typing import Any
 
 from .errors import ScenarioError
 from .problems import not_a_mapping
-from .vocab import PROGRAMS
 
 MAX_DEPTH = 16
 
@@ -121,41 +120,3 @@ def _child(node: Any, part: Any) -> Any:
         return node[part]
     except (KeyError, IndexError, TypeError):
         return None
-
-
-# --- overrides by key path (sweeps, tests) ---------------------------------------------
-
-PROGRAM_UNITS = {p.value for p in PROGRAMS}
-
-
-def set_path(data: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
-    """A copy of ``data`` with ``path`` set. ``<program>.units`` sets every shift's units;
-    other paths are dotted keys into the scenario (``programs.crt.patience_min``,
-    ``demand.multiplier``, ``programs.ccd.shifts.0.units``)."""
-    out = copy.deepcopy(data)
-    parts = path.split(".")
-    if len(parts) == 2 and parts[0] in PROGRAM_UNITS and parts[1] == "units":
-        shifts = out.get("programs", {}).get(parts[0], {}).get("shifts")
-        if not shifts:
-            raise KeyError(f"{path}: program {parts[0]} has no shifts to set units on")
-        for shift in shifts:
-            shift["units"] = value
-        return out
-    node: Any = out
-    for i, part in enumerate(parts[:-1]):
-        if isinstance(node, list):
-            node = node[int(part)]
-        elif isinstance(node, dict):
-            if part not in node:
-                raise KeyError(f"{path}: no key {'.'.join(parts[: i + 1])!r} in the scenario")
-            node = node[part]
-        else:
-            raise KeyError(f"{path}: {'.'.join(parts[:i])!r} is not a mapping")
-    last = parts[-1]
-    if isinstance(node, list):
-        node[int(last)] = value
-    elif isinstance(node, dict):
-        node[last] = value
-    else:
-        raise KeyError(f"{path}: cannot set a key inside a value")
-    return out

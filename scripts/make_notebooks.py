@@ -5,6 +5,8 @@ python scripts/make_notebooks.py
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 from pathlib import Path
 
 import nbformat
@@ -64,10 +66,10 @@ NOTEBOOKS = {
         "import tempfile\n\nimport pandas as pd\n\nimport heart_sim as hs\nfrom heart_sim import "
         'plots\n\nbase = hs.load("durham_2022")',
         "MD ## Demand growth with 2022 staffing",
+        "MD A variant is made with `hs.vary`, which takes the key paths of the scenario YAML "
+        "(the same as `heart-sim sweep --vary`) and validates the result like a scenario file.",
         "rows = []\nfor m in (1.0, 1.25, 1.5, 2.0):\n"
-        '    sc = base.model_copy(update={"name": f"demand_x{m}",\n'
-        '                                 "demand": base.demand.model_copy('
-        'update={"multiplier": m})})\n'
+        '    sc = hs.vary(base, {"demand.multiplier": m}, name=f"demand_x{m}")\n'
         '    s = hs.simulate(sc, reps=3, seed=1).summary.set_index("metric")\n'
         '    rows.append({"demand.multiplier": m,\n'
         '                 **{f"{k}{suf}": s.loc[k, col] for k in ("diversion_rate", '
@@ -97,6 +99,8 @@ def main() -> None:
             new_markdown_cell(c.removeprefix("MD ")) if c.startswith("MD ") else new_code_cell(c)
             for c in cells
         ]
+        for i, cell in enumerate(nb.cells):  # stable ids, so a rerun changes only what changed
+            cell["id"] = f"{name.split('_')[0]}-{i:02d}"
         nb.metadata["kernelspec"] = {
             "name": "python3",
             "display_name": "Python 3",
@@ -104,6 +108,9 @@ def main() -> None:
         }
         nbformat.write(nb, folder / name)
         print("wrote", folder / name)
+    ruff = shutil.which("ruff")
+    if ruff:  # the notebooks' code follows the project's style (checked by tests/test_lint.py)
+        subprocess.run([ruff, "format", "-q", str(folder)], check=True)
 
 
 if __name__ == "__main__":

@@ -6,7 +6,6 @@ import pandas as pd
 import pytest
 from builders import baseline_dict
 
-from heart_sim.errors import ResultsExistError
 from heart_sim.study import sweep as run_sweep
 from heart_sim.sweep import SweepError, grid, parse_vary
 
@@ -15,7 +14,11 @@ def test_parse_vary() -> None:
     assert parse_vary("crt.units=1:4") == ("crt.units", [1, 2, 3, 4])
     assert parse_vary("demand.multiplier=1:1.5:0.25") == ("demand.multiplier", [1, 1.25, 1.5])
     assert parse_vary("ccd.units=1,2,3") == ("ccd.units", [1, 2, 3])
-    for bad in ("crt.units", "crt.units=a:b", "crt.units=5:1", "x=1:2:0", "=1,2", "x="):
+    assert parse_vary("programs.crt.area=pilot,city") == ("programs.crt.area", ["pilot", "city"])
+    assert parse_vary("programs.crt.shifts[0].end=17:00,19:00")[1] == ["17:00", "19:00"]
+    assert parse_vary("crt.end=21:00")[1] == ["21:00"]  # a time, not the range 21..0
+    assert parse_vary("crt.patience_min=10,null")[1] == [10, None]
+    for bad in ("crt.units", "crt.units=5:1", "x=1:2:0", "=1,2", "x=", "a..b=1"):
         with pytest.raises(SweepError):
             parse_vary(bad)
     assert len(grid([("a", [1, 2]), ("b", [1, 2, 3])])) == 6
@@ -59,12 +62,22 @@ def test_a_stopped_sweep_resumes_with_identical_results(tmp_path) -> None:
     pd.testing.assert_frame_equal(full, resumed.table, check_exact=True)
 
 
-def test_other_arguments_need_force(tmp_path) -> None:
-    run_sweep(_base(), "d.yaml", VARIES, tmp_path, reps=2, seed=1)
-    with pytest.raises(ResultsExistError):
-        run_sweep(_base(), "d.yaml", VARIES, tmp_path, reps=2, seed=2)
-    res = run_sweep(_base(), "d.yaml", VARIES, tmp_path, reps=2, seed=2, force=True)
-    assert res.ran == 3
+def test_each_grid_gets_its_own_folder(tmp_path) -> None:
+    a = run_sweep(_base(), "d.yaml", VARIES, tmp_path, reps=2, seed=1)
+    b = run_sweep(_base(), "d.yaml", [("crt.units", [1, 2])], tmp_path, reps=2, seed=1)
+    assert a.folder != b.folder and (a.folder / "sweep.csv").exists()
+    assert (tmp_path / "sweep_durham_2022").resolve() == b.folder
+    c = run_sweep(_base(), "d.yaml", VARIES, tmp_path, reps=2, seed=1)
+    assert c.folder == a.folder and c.ran == 3  # the same grid again: the same folder
+
+
+def test_full_paths_and_categorical_values(tmp_path) -> None:
+    varies = [("programs.crt.area", ["pilot", "city"]), ("programs.crt.shifts[0].units", [1, 2])]
+    t = run_sweep(_base(), "d.yaml", varies, tmp_path, reps=2, seed=1).table
+    assert list(t["programs.crt.area"]) == ["pilot", "pilot", "city", "city"]
+    by = t.set_index(["programs.crt.area", "programs.crt.shifts[0].units"])
+    # A city-wide CRT answers more calls than a pilot-area one, with the same teams.
+    assert by.loc[("city", 2), "crt_served_share"] > by.loc[("pilot", 2), "crt_served_share"]
 
 
 def test_bad_vary_path_is_a_clear_error(tmp_path) -> None:

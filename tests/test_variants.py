@@ -7,7 +7,7 @@ import pytest
 from heart_sim.errors import ScenarioError
 from heart_sim.scenario import builtin_scenarios, load_scenario
 from heart_sim.study import run
-from heart_sim.variants import deep_merge, set_path
+from heart_sim.variants import deep_merge
 
 
 def test_deep_merge_replaces_lists_and_merges_mappings() -> None:
@@ -90,20 +90,6 @@ def test_cycles_and_missing_parents_are_refused_and_parents_may_be_anywhere(tmp_
     _write(tmp_path, "base.yaml", "extends: durham_2022\nname: base\n")
     up = _write(sub, "up.yaml", "extends: ../base.yaml\n")
     assert load_scenario(up).name == "up"
-
-
-def test_set_path_units_and_keys() -> None:
-    data = {"programs": {"crt": {"shifts": [{"units": 1}, {"units": 2}]}}, "demand": {"x": 1}}
-    out = set_path(data, "crt.units", 5)
-    assert [s["units"] for s in out["programs"]["crt"]["shifts"]] == [5, 5]
-    assert set_path(data, "demand.x", 3)["demand"]["x"] == 3
-    assert set_path(data, "programs.crt.shifts.1.units", 7)["programs"]["crt"]["shifts"][1] == {
-        "units": 7
-    }
-    with pytest.raises(KeyError, match="no key 'demand.nope'"):
-        set_path(data, "demand.nope.y", 1)
-    with pytest.raises(KeyError, match="no shifts"):
-        set_path(data, "cor.units", 1)
 
 
 @pytest.mark.parametrize("name", sorted(builtin_scenarios()))
