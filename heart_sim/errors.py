@@ -43,5 +43,11 @@ class RunTooLargeError(HeartSimError):
     """A run bigger than the safety limit, asked for without --force."""
 
 
+class Interrupted(HeartSimError, KeyboardInterrupt):
+    """Ctrl-C during a study: says what was saved (still a KeyboardInterrupt for callers)."""
+
+    exit_code = 130
+
+
 class StudyError(HeartSimError):
     """A study that cannot be run as asked (e.g. two scenarios with the same name)."""

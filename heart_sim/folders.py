@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -21,6 +22,7 @@ import yaml
 
 from .errors import NotResultsError, ResultsExistError, ResultsWriteError
 from .fileio import FolderLock, describe_os_error
+from .keypaths import flatten, key_changes, short
 from .scenario import Scenario, scenario_hash
 from .version import __version__
 
@@ -94,39 +96,12 @@ _NAMES = {
 }
 
 
-def _flat(data: Any, prefix: str = "") -> dict[str, Any]:
-    if isinstance(data, dict):
-        out: dict[str, Any] = {}
-        for k, v in data.items():
-            out |= _flat(v, f"{prefix}.{k}" if prefix else str(k))
-        return out
-    if isinstance(data, list) and data and all(isinstance(x, dict) for x in data):
-        out = {}
-        for i, v in enumerate(data):
-            out |= _flat(v, f"{prefix}[{i}]")
-        return out
-    return {prefix: data}
-
-
-def _short(value: Any) -> str:
-    text = json.dumps(value) if not isinstance(value, str) else value
-    return text if len(text) <= 40 else text[:37] + "..."
-
-
-def scenario_key_changes(old: dict, new: dict, most: int = 4) -> list[str]:
-    """'programs.crt.patience_min 30 -> 20' for keys that differ between two scenarios."""
-    a, b = _flat(old), _flat(new)
-    keys = [k for k in dict.fromkeys([*a, *b]) if a.get(k, "<unset>") != b.get(k, "<unset>")]
-    shown = [f"{k} {_short(a.get(k, '<unset>'))} -> {_short(b.get(k, '<unset>'))}" for k in keys]
-    return shown[:most] + ([f"{len(keys) - most} more"] if len(keys) > most else [])
-
-
 def describe_changes(
     old: dict, new: dict, folder: Path | None = None, scenarios: Mapping[str, Scenario] = {}
 ) -> list[str]:
     """Which inputs differ between the manifest on disk and the one wanted, in words; with
     the scenarios about to be written (by name), which of their keys changed."""
-    a, b = _flat(old), _flat(new)
+    a, b = flatten(old), flatten(new)
     out = []
     for key in dict.fromkeys([*b, *a]):
         if a.get(key) == b.get(key):
@@ -146,7 +121,7 @@ def describe_changes(
             if not any(x.startswith("scenario content") for x in out):
                 out.append(f"{what} changed")
         else:
-            out.append(f"{what} {_short(a.get(key))} -> {_short(b.get(key))}")
+            out.append(f"{what} {short(a.get(key))} -> {short(b.get(key))}")
     return out
 
 
@@ -158,8 +133,70 @@ def _key_detail(folder: Path, scenario: Scenario) -> str:
         return ""
     if not isinstance(old, dict):
         return ""
-    keys = scenario_key_changes(old, scenario.model_dump(mode="json"))
+    keys = key_changes(old, scenario.model_dump(mode="json"))
     return f": {', '.join(keys)}" if keys else ""
+
+
+# --- one folder per set of inputs, and a link to the latest -------------------------------
+
+_TEXT_ONLY = ("source_files", "source_sha256")  # comments and layout: no number depends on them
+
+
+def _inputs(manifest: Any) -> Any:
+    """What the numbers depend on: the manifest without the scenario files' text."""
+    if isinstance(manifest, dict):
+        return {k: _inputs(v) for k, v in manifest.items() if k not in _TEXT_ONLY}
+    if isinstance(manifest, list):
+        return [_inputs(v) for v in manifest]
+    return manifest
+
+
+def input_key(manifest: dict) -> str:
+    """8 hex digits naming a set of inputs (scenario content, seed, reps, version...)."""
+    text = json.dumps(_inputs(manifest), sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()[:8]
+
+
+def keyed_folder(out: Path, stem: str, manifest: dict) -> Path:
+    """``out/<stem>-<input key>``: each set of inputs gets a folder of its own, so editing a
+    scenario and running it again never needs --force and never replaces other results."""
+    return Path(out) / f"{stem}-{input_key(manifest)}"
+
+
+def latest_link(out: Path, stem: str) -> Path:
+    return Path(out) / stem
+
+
+def point_latest(out: Path, stem: str, folder: Path) -> str | None:
+    """Make ``out/<stem>`` a link to ``folder`` (the newest results), atomically. Returns
+    a note when that cannot be done (a real folder of that name is in the way, or the file
+    system has no links)."""
+    link = latest_link(out, stem)
+    if link.exists() and not link.is_symlink():
+        return (
+            f"{link} is a folder (from an earlier heart-sim), not a link, so it was left as "
+            f"it is; the new results are in {folder}"
+        )
+    tmp = link.with_name(f".{link.name}.latest-{os.getpid()}")
+    try:
+        tmp.unlink(missing_ok=True)
+        os.symlink(folder.name, tmp, target_is_directory=True)
+        os.replace(tmp, link)
+    except OSError as err:
+        tmp.unlink(missing_ok=True)
+        return f"{link}: could not point it at the newest results ({err.strerror}); see {folder}"
+    return None
+
+
+def changes_from_latest(
+    out: Path, stem: str, wanted: dict, scenarios: Mapping[str, Scenario] = {}
+) -> list[str]:
+    """How the inputs differ from those of the results ``out/<stem>`` points to now."""
+    link = latest_link(out, stem)
+    old = read_manifest(link) if link.is_dir() else None
+    if not old or _inputs(old) == _inputs(wanted):
+        return []
+    return describe_changes(old, wanted, link.resolve(), scenarios)
 
 
 # --- claiming a folder ---------------------------------------------------------------------
@@ -173,8 +210,8 @@ def check_can_write(
     if force:
         return
     old = read_manifest(folder)
-    if old is None or old == wanted:
-        return
+    if old is None or old == wanted or (old and _inputs(old) == _inputs(wanted)):
+        return  # the same inputs (the scenario files' comments may differ): same numbers
     if old == {}:
         raise ResultsExistError(
             f"{folder}: holds a manifest.json that cannot be read; choose another --out or "

@@ -29,9 +29,12 @@ from .errors import NotResultsError, StudyError
 from .fileio import atomic_write, atomic_write_bytes
 from .folders import (
     MANIFEST,
+    changes_from_latest,
     claim,
     comparison_manifest,
     folder_kind,
+    keyed_folder,
+    point_latest,
     read_manifest,
     require_files,
     run_manifest,
@@ -66,6 +69,7 @@ class Results:
     sources: dict[str, str] = field(default_factory=dict)
     folder: Path | None = None  # where the results were written, if they were
     resumed: int = 0  # replications taken from checkpoints rather than simulated
+    notes: list[str] = field(default_factory=list)  # what a reader should know of the run
 
     @cached_property
     def summary(self) -> pd.DataFrame:
@@ -75,7 +79,8 @@ class Results:
         return run_manifest(self.scenario, self.seed, self.reps, self.sources)
 
     def save(self, out: Path | str, force: bool = False) -> Path:
-        """Write the files ``heart-sim run`` writes to ``out/<scenario name>/``."""
+        """Write the files ``heart-sim run`` writes to ``out/<name>-<input key>/`` and point
+        ``out/<name>`` at them (see ``run_folder``)."""
         return write_results(self, Path(out), force=force)
 
     @classmethod
@@ -92,6 +97,7 @@ class Comparison:
     base: Results
     alts: list[Results]
     folder: Path | None = None  # where the comparison was written, if it was
+    notes: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         require_distinct_names([r.scenario.name for r in (self.base, *self.alts)])
@@ -208,11 +214,25 @@ def _file_set(
         raise
 
 
-def write_results(result: Results, out: Path, force: bool = False) -> Path:
-    """Write a run's files to ``out/<scenario name>/`` and return that folder."""
-    folder = Path(out) / result.scenario.name
+def run_folder(out: Path, scenario: Scenario, manifest: dict) -> Path:
+    """``out/<name>-<input key>``: one folder per set of inputs (``out/<name>`` is a link
+    to the newest)."""
+    return keyed_folder(Path(out), scenario.name, manifest)
+
+
+def write_results(result: Results, out: Path, force: bool = False, exact: bool = False) -> Path:
+    """Write a run's files to its own folder under ``out`` (``exact``: to ``out/<name>``,
+    as inside a comparison) and return that folder. Notes in ``result.notes`` say how the
+    inputs differ from the results ``out/<name>`` pointed to before."""
+    name = result.scenario.name
     wanted = result.manifest()
-    with claim(folder, wanted, force, {result.scenario.name: result.scenario}), writing(folder):
+    folder = Path(out) / name if exact else run_folder(Path(out), result.scenario, wanted)
+    scenarios = {name: result.scenario}
+    if not exact:
+        changes = changes_from_latest(Path(out), name, wanted, scenarios)
+        if changes:
+            result.notes.append(f"inputs differ from the previous results: {'; '.join(changes)}")
+    with claim(folder, wanted, force, scenarios), writing(folder):
         summary = result.summary
         with _file_set(folder) as (put, _):
             put("summary.csv", _csv(summary))
@@ -225,16 +245,24 @@ def write_results(result: Results, out: Path, force: bool = False) -> Path:
                 put("calls.csv", _csv(result.calls))
             scenario = result.scenario.model_dump(mode="json")
             put("scenario.yaml", yaml.safe_dump(scenario, sort_keys=False))
-            for name, text in result.sources.items():
-                put(f"sources/{name}", text)
+            for file_name, text in result.sources.items():
+                put(f"sources/{file_name}", text)
             put("report.md", markdown_report(result.scenario, result.seed, result.reps, summary))
             put(MANIFEST, json.dumps(wanted, indent=2) + "\n")
     result.folder = folder
+    if not exact:
+        note = point_latest(Path(out), name, folder)
+        result.notes += [note] if note else []
     return folder
 
 
-def comparison_folder(out: Path, base: str, alternatives: list[str]) -> Path:
-    return Path(out) / f"compare_{base}__{'__'.join(alternatives)}"[:150]
+def comparison_stem(base: str, alternatives: list[str]) -> str:
+    return f"compare_{base}__{'__'.join(alternatives)}"[:140]
+
+
+def comparison_folder(out: Path, base: str, alternatives: list[str], manifest: dict) -> Path:
+    """``out/compare_<base>__<alternatives>-<input key>`` (the stem links to the newest)."""
+    return keyed_folder(Path(out), comparison_stem(base, alternatives), manifest)
 
 
 def _workbook(comp: Comparison) -> Callable[[Path], None]:
@@ -265,13 +293,17 @@ def _workbook(comp: Comparison) -> Callable[[Path], None]:
 def write_comparison(comp: Comparison, out: Path, force: bool = False) -> Path:
     """Write comparison.csv / .md / .xlsx and each scenario's own results under ``out``."""
     results = (comp.base, *comp.alts)
-    folder = comparison_folder(out, comp.base.scenario.name, [a.scenario.name for a in comp.alts])
+    stem = comparison_stem(comp.base.scenario.name, [a.scenario.name for a in comp.alts])
     wanted = comp.manifest()
+    folder = keyed_folder(Path(out), stem, wanted)
     scenarios = {r.scenario.name: r.scenario for r in results}
+    changes = changes_from_latest(Path(out), stem, wanted, scenarios)
+    if changes:
+        comp.notes.append(f"inputs differ from the previous comparison: {'; '.join(changes)}")
     with claim(folder, wanted, force, scenarios), writing(folder):
         (folder / MANIFEST).unlink(missing_ok=True)
         for result in results:
-            write_results(result, folder, force=force)
+            write_results(result, folder, force=force, exact=True)
         with _file_set(folder) as (put, put_bytes):
             put("comparison.csv", _csv(comp.differences))
             put("costs.csv", _csv(comp.costs))
@@ -279,6 +311,8 @@ def write_comparison(comp: Comparison, out: Path, force: bool = False) -> Path:
             put_bytes("comparison.xlsx", _workbook(comp))
             put(MANIFEST, json.dumps(wanted, indent=2) + "\n")
     comp.folder = folder
+    note = point_latest(Path(out), stem, folder)
+    comp.notes += [note] if note else []
     return folder
 
 

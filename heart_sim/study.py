@@ -24,21 +24,31 @@ import pandas as pd
 
 from .aggregate import Aggregator
 from .checkpoint import Checkpoints
-from .errors import ResultsWriteError, RunTooLargeError, StudyError
+from .errors import Interrupted, ResultsWriteError, RunTooLargeError, StudyError
 from .execute import outputs
 from .fileio import atomic_write, describe_os_error
-from .folders import MANIFEST, claim, comparison_manifest, run_manifest, sweep_manifest, writing
+from .folders import (
+    MANIFEST,
+    claim,
+    comparison_manifest,
+    keyed_folder,
+    point_latest,
+    run_manifest,
+    sweep_manifest,
+    writing,
+)
 from .replication import RepOutput, Task
 from .results import (
     Comparison,
     Results,
     comparison_folder,
     require_distinct_names,
+    run_folder,
     write_comparison,
     write_results,
 )
 from .scenario import Scenario, scenario_from_dict
-from .sweep import SweepResult, grid, point_scenario, sweep_folder, tidy_row, write_table
+from .sweep import SweepResult, grid, point_scenario, sweep_stem, tidy_row, write_table
 
 Progress = Callable[[str, int, int], None]  # (label, done, total)
 
@@ -117,18 +127,24 @@ def _execute(
         for r in sorted(have):
             fold(j, r, ckpt.load(r))  # type: ignore[union-attr]
         tasks += [Task(j, job.scenario, job.seed, r) for r in range(reps) if r not in have]
-    for task, out in outputs(tasks, workers, keep_calls, dask):
-        ckpt = jobs[task.job].checkpoints
-        if ckpt is not None:
-            try:
-                ckpt.save(task.replication, out)
-            except OSError as err:
-                saved = sum(done)
-                raise ResultsWriteError(
-                    f"{describe_os_error(err, ckpt.folder)}; {saved} of {reps * len(jobs)} "
-                    "replications are saved; fix that and re-run the same command to resume"
-                ) from None
-        fold(task.job, task.replication, out)
+    total = reps * len(jobs)
+    try:
+        for task, out in outputs(tasks, workers, keep_calls, dask):
+            ckpt = jobs[task.job].checkpoints
+            if ckpt is not None:
+                try:
+                    ckpt.save(task.replication, out)
+                except OSError as err:
+                    raise ResultsWriteError(
+                        f"{describe_os_error(err, ckpt.folder)}; {sum(done)} of {total} "
+                        "replications are saved; fix that and re-run the same command to resume"
+                    ) from None
+            fold(task.job, task.replication, out)
+    except KeyboardInterrupt:
+        if any(j.checkpoints is not None for j in jobs):
+            saved = f"{sum(done)} of {total} replications saved"
+            raise Interrupted(f"interrupted: {saved}; re-run the same command to resume") from None
+        raise Interrupted(f"interrupted after {sum(done)} of {total} replications") from None
     return [r for r in finished if r is not None]
 
 
@@ -173,8 +189,9 @@ def run(
         result = _execute([_Job(sc, seed)], reps, jobs, dask, keep_calls, progress)[0]
         result.sources = sources
         return result
-    folder = Path(out) / sc.name
-    with claim(folder, run_manifest(sc, seed, reps, sources), force, {sc.name: sc}):
+    wanted = run_manifest(sc, seed, reps, sources)
+    folder = run_folder(Path(out), sc, wanted)
+    with claim(folder, wanted, force, {sc.name: sc}):
         ckpt = None if keep_calls else Checkpoints(folder, sc, seed)
         result = _execute([_Job(sc, seed, ckpt)], reps, jobs, dask, keep_calls, progress)[0]
         result.sources = sources
@@ -220,8 +237,10 @@ def compare(
 
     if out is None:
         return comparison(_execute([_Job(*p) for p in plan], reps, jobs, dask, False, progress))
-    folder = comparison_folder(Path(out), scenarios[0].name, [sc.name for sc in scenarios[1:]])
     wanted = comparison_manifest(list(zip(scenarios, srcs)), seed, reps)
+    folder = comparison_folder(
+        Path(out), scenarios[0].name, [s.name for s in scenarios[1:]], wanted
+    )
     with claim(folder, wanted, force, {sc.name: sc for sc in scenarios}):
         job_list = [_Job(sc, s, Checkpoints(folder / sc.name, sc, s)) for sc, s in plan]
         comp = comparison(_execute(job_list, reps, jobs, dask, False, progress))
@@ -247,16 +266,19 @@ def sweep(
     progress: Progress | None = None,
 ) -> SweepResult:
     """Run every point of a grid over key paths with the same seed and write sweep.csv
-    (one row per point) to ``out/sweep_<name>/``. Points are checkpointed like any run, so
-    a stopped sweep resumes; ``progress("grid points", done, total)``."""
+    (one row per point) to ``out/sweep_<name>-<input key>/`` (each grid its own folder;
+    ``out/sweep_<name>`` links to the newest). Points are checkpointed like any run, so a
+    stopped sweep resumes; ``progress("grid points", done, total)``."""
     points = grid(varies)
     scenarios = [point_scenario(base, p, source) for p in points]  # validate all up front
     base_sc = scenario_from_dict(base, source=source)
     seed = base_sc.seed if seed is None else seed
     if not force:
         check_run_size(scenarios, reps)
-    folder = sweep_folder(Path(out), base_sc.name)
-    with claim(folder, sweep_manifest(base_sc, varies, seed, reps), force):
+    manifest = sweep_manifest(base_sc, varies, seed, reps)
+    stem = sweep_stem(base_sc.name)
+    folder = keyed_folder(Path(out), stem, manifest)
+    with claim(folder, manifest, force):
         with writing(folder):
             (folder / MANIFEST).unlink(missing_ok=True)  # stale until the new one is written
             (folder / "sweep.csv").unlink(missing_ok=True)
@@ -276,9 +298,9 @@ def sweep(
 
         results = _execute(jobs_list, reps, jobs, dask, on_done=point_done)
         table = pd.DataFrame([tidy_row(p, r.replications) for p, r in zip(points, results)])
-        manifest = sweep_manifest(base_sc, varies, seed, reps)
         with writing(folder, "; every grid point is saved: re-run the same command to finish"):
             write_table(folder, table)
             atomic_write(folder / MANIFEST, json.dumps(manifest, indent=2) + "\n")
         Checkpoints(folder, base_sc, seed).clear()
-    return SweepResult(folder, [p for p, _ in varies], table, todo)
+    note = point_latest(Path(out), stem, folder)
+    return SweepResult(folder, [p for p, _ in varies], table, todo, [note] if note else [])

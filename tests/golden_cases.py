@@ -25,7 +25,7 @@ def run_case(out: Path) -> dict[str, Path]:
     res = hs.simulate("durham_2022", reps=REPS, seed=SEED, out=out / "run")
     files = {f"durham_2022/{n}": res.folder / n for n in RUN_FILES}
     comp = hs.compare(*COMPARED, reps=REPS, seed=SEED, out=out / "compare")
-    name = comp.folder.name
+    name = "compare_" + "__".join(COMPARED)  # the folder's stem (its input key aside)
     files |= {f"{name}/{n}": comp.folder / n for n in COMPARE_FILES}
     for scenario in COMPARED:
         files |= {f"{name}/{scenario}/{n}": comp.folder / scenario / n for n in RUN_FILES}

@@ -68,17 +68,23 @@ def test_run_writes_every_file_and_prints_headlines(tmp_path) -> None:
     assert len((folder / "replications.csv").read_text().splitlines()) == 4
 
 
-def test_rerun_with_other_inputs_needs_force(tmp_path) -> None:
+def test_edit_and_rerun_needs_no_force_and_keeps_both_results(tmp_path) -> None:
     scen = _short_scenario(tmp_path)
-    out = str(tmp_path / "o")
-    assert runner.invoke(app, ["run", scen, "-r", "2", "-s", "1", "-o", out]).exit_code == 0
-    # Same inputs: allowed (results are identical anyway).
-    assert runner.invoke(app, ["run", scen, "-r", "2", "-s", "1", "-o", out]).exit_code == 0
-    res = runner.invoke(app, ["run", scen, "-r", "2", "-s", "2", "-o", out])
-    assert res.exit_code == 2 and "--force" in res.output
-    assert (
-        runner.invoke(app, ["run", scen, "-r", "2", "-s", "2", "-o", out, "--force"]).exit_code == 0
-    )
+    out = tmp_path / "o"
+    first = runner.invoke(app, ["run", scen, "-r", "2", "-s", "1", "-o", str(out)])
+    assert first.exit_code == 0, first.output
+    a = (out / "short").resolve()
+    # Same inputs: the same folder, written again (the numbers are identical anyway).
+    assert runner.invoke(app, ["run", scen, "-r", "2", "-s", "1", "-o", str(out)]).exit_code == 0
+    assert (out / "short").resolve() == a
+    res = runner.invoke(app, ["run", scen, "-r", "2", "-s", "2", "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    assert "note: inputs differ from the previous results: seed 1 -> 2" in res.output
+    b = (out / "short").resolve()
+    assert b != a and b.name.startswith("short-") and (out / "short").is_symlink()
+    assert json.loads((a / "manifest.json").read_text())["seed"] == 1  # kept
+    assert json.loads((b / "manifest.json").read_text())["seed"] == 2
+    assert f"results written to {out / b.name}" in res.output
 
 
 def test_validate_good_and_bad(tmp_path) -> None:

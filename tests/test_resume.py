@@ -40,23 +40,24 @@ def reference(scenario_file, tmp_path_factory) -> Path:
 def test_killed_run_resumes_to_identical_results(sig, scenario_file, reference, tmp_path) -> None:
     args = ("run", str(scenario_file), "--reps", REPS, "--seed", "5", "--out", str(tmp_path), "-q")
     proc = cli_process(*args)
-    ckpt = tmp_path / "resume" / ".checkpoints"
+    pattern = "resume-*/.checkpoints/*/rep_*.zip"  # the run's own folder, before any link
     deadline = time.monotonic() + 120
-    while len(list(ckpt.glob("*/rep_*.zip"))) < 2:
+    while len(list(tmp_path.glob(pattern))) < 2:
         assert proc.poll() is None, "the run finished before it could be interrupted"
         assert time.monotonic() < deadline
         time.sleep(0.02)
     proc.send_signal(sig)
     assert proc.wait(timeout=60) != 0
-    done_before = len(list(ckpt.glob("*/rep_*.zip")))
+    done_before = len(list(tmp_path.glob(pattern)))
     assert 2 <= done_before < int(REPS)
-    assert not (tmp_path / "resume" / "summary.csv").exists()  # no partial results
+    assert not list(tmp_path.glob("resume*/summary.csv"))  # no partial results
+    assert not (tmp_path / "resume").exists()  # and no link to them
 
     rerun = cli_process(*args)
     assert rerun.wait(timeout=300) == 0, rerun.stderr.read()
     for name in FILES:
         assert (tmp_path / "resume" / name).read_bytes() == (reference / name).read_bytes(), name
-    assert not ckpt.exists()  # checkpoints are removed once results are written
+    assert not list(tmp_path.glob("resume-*/.checkpoints"))  # removed once results are written
 
 
 def test_atomic_write_leaves_the_old_file_when_the_writer_dies(tmp_path, monkeypatch) -> None:

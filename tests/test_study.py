@@ -31,7 +31,8 @@ from heart_sim.errors import (
     StudyError,
 )
 from heart_sim.fileio import LOCK_NAME, FolderLock
-from heart_sim.results import Comparison
+from heart_sim.folders import run_manifest
+from heart_sim.results import Comparison, run_folder
 
 runner = CliRunner()
 FILES = ("summary.csv", "replications.csv", "by_hour.csv", "quantiles.csv", "summary.json")
@@ -72,13 +73,16 @@ def test_a_scenario_changed_in_python_is_validated_before_it_runs() -> None:
 def test_api_and_cli_write_the_same_files(tmp_path) -> None:
     scen = _scenario_file(tmp_path)
     res = hs.simulate(scen, reps=2, seed=3, out=tmp_path / "api")
-    assert res.folder == tmp_path / "api" / "short"
+    assert res.folder == (tmp_path / "api" / "short").resolve()
     cli = runner.invoke(app, ["run", str(scen), "-r", "2", "-s", "3", "-o", str(tmp_path / "c")])
     assert cli.exit_code == 0, cli.output
     for name in (*FILES, "manifest.json", "report.md"):
         assert (res.folder / name).read_bytes() == (tmp_path / "c" / "short" / name).read_bytes()
     assert not list((tmp_path / "c" / "short").glob(".checkpoints")), "checkpoints left"
     assert not (res.folder / LOCK_NAME).exists(), "lock left behind"
+    # A Scenario object (no source files) and its file give the same inputs: one folder.
+    again = hs.simulate(hs.load(scen), reps=2, seed=3, out=tmp_path / "api")
+    assert again.folder == res.folder and again.notes == []
 
 
 def test_the_run_size_limit_applies_to_the_api_too() -> None:
@@ -86,20 +90,32 @@ def test_the_run_size_limit_applies_to_the_api_too() -> None:
         hs.simulate(short_baseline(weeks=520), reps=1000)
 
 
-# --- refusals say which input changed -------------------------------------------------------
+# --- other inputs: a folder of their own, and a note that names what changed ----------------
 
 
-def test_a_refusal_names_the_changed_seed_and_reps(tmp_path) -> None:
+def test_the_note_names_the_changed_seed_and_reps(tmp_path) -> None:
     sc = short_baseline(weeks=1)
-    study.run(sc, reps=2, seed=1, out=tmp_path)
-    with pytest.raises(ResultsExistError) as err:
-        study.run(sc, reps=3, seed=2, out=tmp_path)
-    msg = str(err.value)
-    assert "seed 1 -> 2" in msg and "reps 2 -> 3" in msg and "--force" in msg
-    study.run(sc, reps=2, seed=1, out=tmp_path)  # the same inputs again: allowed
+    first = study.run(sc, reps=2, seed=1, out=tmp_path)
+    second = study.run(sc, reps=3, seed=2, out=tmp_path)
+    assert second.folder != first.folder and first.folder.is_dir()
+    assert second.notes == ["inputs differ from the previous results: seed 1 -> 2; reps 2 -> 3"]
+    assert (tmp_path / "durham_2022").resolve() == second.folder
+    again = study.run(sc, reps=2, seed=1, out=tmp_path)  # back to the first inputs
+    assert again.folder == first.folder and (tmp_path / "durham_2022").resolve() == first.folder
 
 
-def test_a_refusal_names_the_scenario_keys_that_changed(tmp_path) -> None:
+def test_a_folder_holding_other_inputs_is_still_not_overwritten(tmp_path) -> None:
+    """Only by hand can a keyed folder hold other inputs; it is refused, naming them."""
+    sc = short_baseline(weeks=1)
+    res = study.run(sc, reps=2, seed=1, out=tmp_path)
+    manifest = json.loads((res.folder / "manifest.json").read_text())
+    (res.folder / "manifest.json").write_text(json.dumps(manifest | {"seed": 9}))
+    with pytest.raises(ResultsExistError, match="seed 9 -> 1.*--force"):
+        study.run(sc, reps=2, seed=1, out=tmp_path)
+    study.run(sc, reps=2, seed=1, out=tmp_path, force=True)
+
+
+def test_the_note_names_the_scenario_keys_that_changed(tmp_path) -> None:
     scen = _scenario_file(tmp_path)
     out = str(tmp_path / "o")
     assert runner.invoke(app, ["run", str(scen), "-r", "2", "-o", out, "-q"]).exit_code == 0
@@ -107,20 +123,19 @@ def test_a_refusal_names_the_scenario_keys_that_changed(tmp_path) -> None:
     data["programs"]["crt"]["patience_min"] = 20
     scen.write_text(yaml.safe_dump(data))
     res = runner.invoke(app, ["run", str(scen), "-r", "2", "-o", out, "-q"])
-    assert res.exit_code == 2
+    assert res.exit_code == 0, res.output
     assert "scenario content changed: programs.crt.patience_min 30.0 -> 20" in res.output
 
 
-def test_a_comparison_refusal_names_the_scenario_that_changed(tmp_path) -> None:
+def test_a_comparison_note_names_the_scenario_that_changed(tmp_path) -> None:
     base = short_baseline(weeks=1)
     alt = base.model_copy(update={"name": "alt"})
     study.compare(base, [alt], reps=2, seed=1, out=tmp_path)
-    alt2 = base.model_copy(
-        update={"name": "alt", "demand": base.demand.model_copy(update={"multiplier": 1.2})}
-    )
-    with pytest.raises(ResultsExistError, match="scenario content of alt changed") as err:
-        study.compare(base, [alt2], reps=2, seed=1, out=tmp_path)
-    assert "demand.multiplier 1.0 -> 1.2" in str(err.value)
+    alt2 = hs.vary(base, {"demand.multiplier": 1.2}, name="alt")
+    comp = study.compare(base, [alt2], reps=2, seed=1, out=tmp_path)
+    assert len(comp.notes) == 1
+    assert "scenario content of alt changed: demand.multiplier 1.0 -> 1.2" in comp.notes[0]
+    assert (tmp_path / "compare_durham_2022__alt").resolve() == comp.folder
 
 
 # --- one writer per folder --------------------------------------------------------------
@@ -130,13 +145,12 @@ def test_a_second_concurrent_writer_is_refused(tmp_path) -> None:
     scen = _scenario_file(tmp_path, weeks=52, name="busy")
     out = str(tmp_path / "o")
     first = cli_process("run", str(scen), "--reps", "16", "--seed", "1", "--out", out, "-q")
-    ckpt = tmp_path / "o" / "busy" / ".checkpoints"
     deadline = time.monotonic() + 120
-    while not list(ckpt.glob("*/rep_*.zip")):
+    while not list((tmp_path / "o").glob("busy-*/.checkpoints/*/rep_*.zip")):
         assert first.poll() is None, first.stderr.read()
         assert time.monotonic() < deadline
         time.sleep(0.02)
-    second = cli_process("run", str(scen), "--reps", "16", "--seed", "2", "--out", out, "-q")
+    second = cli_process("run", str(scen), "--reps", "16", "--seed", "1", "--out", out, "-q")
     assert second.wait(timeout=120) == 2
     err = second.stderr.read()
     assert f"another heart-sim run is writing here (pid {first.pid}" in err
@@ -146,7 +160,8 @@ def test_a_second_concurrent_writer_is_refused(tmp_path) -> None:
 
 
 def test_a_lock_held_by_a_live_process_refuses_and_a_dead_ones_is_taken_over(tmp_path) -> None:
-    folder = tmp_path / "durham_2022"
+    sc = short_baseline(weeks=1)
+    folder = run_folder(tmp_path, sc, run_manifest(sc, sc.seed, 1, {}))
     folder.mkdir()
     live = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
     try:
@@ -154,12 +169,13 @@ def test_a_lock_held_by_a_live_process_refuses_and_a_dead_ones_is_taken_over(tmp
         info = {"pid": live.pid, "started": start, "since": "2026-12-01 10:00:00"}
         (folder / LOCK_NAME).write_text(json.dumps(info))
         with pytest.raises(FolderLockedError, match=f"pid {live.pid}"):
-            study.run(short_baseline(weeks=1), reps=1, out=tmp_path)
+            study.run(sc, reps=1, out=tmp_path)
     finally:
         live.kill()
         live.wait()
     # The same lock file, its process gone: taken over, the run goes ahead, lock removed.
-    res = study.run(short_baseline(weeks=1), reps=1, out=tmp_path)
+    res = study.run(sc, reps=1, out=tmp_path)
+    assert res.folder == folder
     assert (res.folder / "summary.csv").exists() and not (folder / LOCK_NAME).exists()
 
 
@@ -197,7 +213,7 @@ def test_a_full_disk_while_checkpointing_is_one_line_and_the_rerun_resumes(
     msg = str(err.value)
     assert "no space left on the device" in msg and "2 of 4 replications are saved" in msg
     assert "\n" not in msg and "rep_000002.zip" in msg
-    folder = tmp_path / "o" / "durham_2022"
+    (folder,) = (tmp_path / "o").glob("durham_2022-*")
     assert not (folder / "summary.csv").exists() and not (folder / "manifest.json").exists()
     assert not (folder / LOCK_NAME).exists()
 
@@ -227,8 +243,9 @@ def test_a_full_disk_while_writing_results_leaves_no_half_set(tmp_path, monkeypa
     assert res.exit_code == 2, res.output
     assert res.output.startswith("error: ") and "Traceback" not in res.output
     assert "all 4 replications are saved in checkpoints" in res.output
-    folder = tmp_path / "o" / "durham_2022"
+    (folder,) = (tmp_path / "o").glob("durham_2022-*")
     assert sorted(p.name for p in folder.iterdir()) == [".checkpoints"]  # no half set
+    assert not (tmp_path / "o" / "durham_2022").exists()  # no link to a half set
 
     monkeypatch.setattr(results, "atomic_write", real)
     with pytest.raises(ResultsWriteError):
