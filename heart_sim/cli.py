@@ -1,18 +1,25 @@
 """Command line: thin wiring from arguments to the library, errors to exit codes.
 
-The library raises its own exceptions (``HeartSimError``); here they become one-line
-messages on stderr and exit code 2, never a traceback.
+Each command maps its arguments to one library call and prints what it returns. The
+library raises its own exceptions (``HeartSimError``); here they become one-line messages
+on stderr and exit code 2 (130 after Ctrl-C, saying what was saved), never a traceback.
+Result tables are drawn on a terminal, plain text when piped, and JSON or CSV with
+``--format``; progress bars go to stderr and only on a terminal.
 """
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
+import pandas as pd
 import typer
+from rich import box
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, TaskID, TextColumn, TimeRemainingColumn
 from rich.progress import Progress as RichProgress
@@ -21,42 +28,64 @@ from rich.table import Table
 from . import api
 from .catalog import metric_catalog, shown_in
 from .errors import HeartSimError
-from .formatting import COST_INTERVALS, fmt_num, fmt_record, headline_rows
+from .formatting import COST_INTERVALS, fmt_ci, fmt_num, fmt_record
 from .htmlreport import write_html_report
 from .plots import save, sweep_figures, write_plots
 from .results import Comparison, Results
 from .scenario import builtin_scenarios, load_scenario
+from .scenario_view import parent_differences, resolved_yaml, staffing_by_hour, write_starter
 from .study import Progress
-from .sweep import parse_vary
+from .sweep import SweepResult, parse_vary
 from .version import __version__
 from .vocab import FIELD_TEAMS
 
 DEFAULT_SCENARIO = "durham_2022"
 MAX_REPS = 100_000
 
+
+class Format(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
 # Options shared by run, compare and sweep.
 SeedOpt = Annotated[
-    int | None, typer.Option("--seed", "-s", min=0, help="Seed (default: the scenario's).")
+    int | None,
+    typer.Option("--seed", "-s", min=0, metavar="SEED", help="Seed (default: the scenario's)."),
 ]
-OutOpt = Annotated[Path, typer.Option("--out", "-o", help="Results folder.")]
-JobsOpt = Annotated[int, typer.Option("--jobs", "-j", min=1, help="Worker processes.")]
+OutOpt = Annotated[
+    Path, typer.Option("--out", "-o", metavar="DIR", help="Parent folder of the results.")
+]
+JobsOpt = Annotated[int, typer.Option("--jobs", "-j", min=1, metavar="J", help="Worker processes.")]
 DaskOpt = Annotated[
     str | None,
     typer.Option(
         "--dask",
         envvar="HEART_SIM_DASK",
-        help="Dask scheduler address (tcp://host:8786), or 'local' for a LocalCluster.",
+        metavar="ADDRESS",
+        help="Dask scheduler (tcp://host:8786), or 'local' for a LocalCluster.",
     ),
 ]
 ForceOpt = Annotated[
-    bool, typer.Option("--force", help="Replace results from other inputs; lift size limits.")
+    bool,
+    typer.Option("--force", help="Run beyond the size limit; rewrite results of other inputs."),
 ]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")]
 ReportOpt = Annotated[bool, typer.Option("--report", help="Also write plots/ and report.html.")]
-ScenarioArg = Annotated[str, typer.Argument(help="Scenario YAML file or built-in name.")]
-ResultsDirArg = Annotated[Path, typer.Argument(help="A results folder (run, compare or sweep).")]
+FormatOpt = Annotated[
+    Format,
+    typer.Option("--format", "-f", help="Result tables as a table, JSON or CSV (on stdout)."),
+]
+ScenarioArg = Annotated[
+    str, typer.Argument(metavar="SCENARIO", help="Scenario YAML file or built-in name.")
+]
+ResultsDirArg = Annotated[
+    Path, typer.Argument(metavar="RESULTS_DIR", help="A results folder (run, compare or sweep).")
+]
 PairedRepsOpt = Annotated[
-    int, typer.Option("--reps", "-r", min=2, max=MAX_REPS, help="Replications (paired).")
+    int,
+    typer.Option("--reps", "-r", min=2, max=MAX_REPS, metavar="N", help="Replications (>= 2)."),
 ]
 
 
@@ -66,9 +95,10 @@ app = typer.Typer(
     no_args_is_help=False,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,
 )
-# Wide plain output when piped to a file or a log, the terminal's width otherwise.
-out_console = Console(width=None if sys.stdout.isatty() else 160)
+TERMINAL = sys.stdout.isatty()
+out_console = Console(width=None if TERMINAL else 200, highlight=False)
 err_console = Console(stderr=True)
 
 
@@ -80,7 +110,7 @@ def _fail(err: HeartSimError) -> None:
 
 @contextmanager
 def _user_errors() -> Iterator[None]:
-    """Turn the library's errors into one line each on stderr and exit code 2."""
+    """Turn the library's errors into one line each on stderr and their exit code."""
     try:
         yield
     except HeartSimError as err:
@@ -102,12 +132,14 @@ def main(
     """heart-sim: simulate crisis-response capacity and report waits, diversion, utilization."""
 
 
+# --- output ------------------------------------------------------------------------------
+
+
 class _Bars:
     """A progress callback drawing one rich bar per label; a no-op when quiet or piped."""
 
-    def __init__(self, progress: RichProgress | None, unit: str):
+    def __init__(self, progress: RichProgress | None):
         self.progress = progress
-        self.unit = unit
         self.tasks: dict[str, TaskID] = {}
 
     def __call__(self, label: str, done: int, total: int) -> None:
@@ -121,7 +153,7 @@ class _Bars:
 @contextmanager
 def _progress(quiet: bool, unit: str = "replications") -> Iterator[Progress]:
     if quiet or not err_console.is_terminal:
-        yield _Bars(None, unit)
+        yield _Bars(None)
         return
     columns = (
         TextColumn("[bold]{task.description}"),
@@ -131,37 +163,82 @@ def _progress(quiet: bool, unit: str = "replications") -> Iterator[Progress]:
         TimeRemainingColumn(),
     )
     with RichProgress(*columns, console=err_console, transient=True) as progress:
-        yield _Bars(progress, unit)
+        yield _Bars(progress)
 
 
-def _print_summary(result: Results, folder: Path) -> None:
-    table = Table(title=f"{result.scenario.name}: {result.reps} replications, seed {result.seed}")
-    table.add_column("metric")
-    table.add_column("mean [95% CI]", justify="right")
-    for metric, value in headline_rows(result.summary):
-        table.add_row(metric, value)
-    out_console.print(table)
-    idx = result.summary.set_index("metric")
-    for prog in FIELD_TEAMS:
-        cells = []
-        for q in (50, 90, 95):
-            key = f"{prog}_response_time_p{q}"
-            if key in idx.index and idx.loc[key, "mean"] == idx.loc[key, "mean"]:
-                cells.append(f"p{q} {idx.loc[key, 'mean']:.1f}")
-        if cells:
-            out_console.print(f"{prog.label.upper()} response time (min): " + ", ".join(cells))
+def _say(text: str) -> None:
+    """A line for people: stdout for tables, stderr when stdout carries JSON or CSV."""
+    out_console.print(text, markup=False, soft_wrap=True)
+
+
+def _table(title: str, columns: list[str], rows: list[list[str]], left: int = 1) -> None:
+    """A titled table: box-drawn on a terminal, plain aligned text when piped."""
+    if TERMINAL:
+        table = Table(title=title, box=box.HEAVY_HEAD)
+    else:
+        _say(title)
+        table = Table(box=None, pad_edge=False, show_edge=False)
+    for i, col in enumerate(columns):
+        table.add_column(col, justify="left" if i < left else "right")
+    for row in rows:
+        table.add_row(*row)
+    out_console.print(table, markup=False)
+
+
+def _data(frame: pd.DataFrame, fmt: Format) -> None:
+    """A table as JSON records or CSV on stdout."""
+    if fmt is Format.csv:
+        sys.stdout.write(frame.to_csv(index=False, float_format="%.10g"))
+    else:
+        records = json.loads(frame.to_json(orient="records", double_precision=15))
+        sys.stdout.write(json.dumps(records, indent=2) + "\n")
+
+
+def _notes(items: list[str], fmt: Format) -> None:
+    for note in items:
+        (_say if fmt is Format.table else _err)(f"note: {note}")
+
+
+def _err(text: str) -> None:
+    typer.echo(text, err=True)
+
+
+# --- running -----------------------------------------------------------------------------
+
+
+def _print_summary(result: Results, fmt: Format) -> None:
+    summary = result.summary
+    headline = [m for m in shown_in("headline") if m in set(summary["metric"])]
+    if fmt is not Format.table:
+        _data(summary.set_index("metric").loc[headline].reset_index(), fmt)
+    else:
+        idx = summary.set_index("metric")
+        title = f"{result.scenario.name}: {result.reps} replications, seed {result.seed}"
+        rows = [[m, fmt_ci(idx.loc[m])] for m in headline]
+        _table(title, ["metric", "mean [95% CI]"], rows)
+        for prog in FIELD_TEAMS:
+            cells = []
+            for q in (50, 90, 95):
+                key = f"{prog}_response_time_p{q}"
+                if key in idx.index and idx.loc[key, "mean"] == idx.loc[key, "mean"]:
+                    cells.append(f"p{q} {idx.loc[key, 'mean']:.1f}")
+            if cells:
+                _say(f"{prog.label.upper()} response time (min): " + ", ".join(cells))
+    say = _say if fmt is Format.table else _err
     if result.resumed:
-        out_console.print(f"{result.resumed} replications resumed from checkpoints")
-    out_console.print(f"results written to {folder}")
+        say(f"{result.resumed} replications resumed from checkpoints")
+    _notes(result.notes, fmt)
+    say(f"results written to {result.folder}")
 
 
 @app.command("run")
 def run_cmd(
     scenario: Annotated[
-        str, typer.Argument(help="Scenario YAML file or built-in name.")
+        str, typer.Argument(metavar="SCENARIO", help="Scenario YAML file or built-in name.")
     ] = DEFAULT_SCENARIO,
     reps: Annotated[
-        int, typer.Option("--reps", "-r", min=1, max=MAX_REPS, help="Replications.")
+        int,
+        typer.Option("--reps", "-r", min=1, max=MAX_REPS, metavar="N", help="Replications."),
     ] = 10,
     seed: SeedOpt = None,
     out: OutOpt = Path("results"),
@@ -170,29 +247,35 @@ def run_cmd(
     force: ForceOpt = False,
     quiet: QuietOpt = False,
     report: ReportOpt = False,
+    fmt: FormatOpt = Format.table,
 ) -> None:
-    """Run a scenario and write summary.csv/json, by_hour.csv, replications.csv, report.md.
+    """Run a scenario and write its results (summary, replications, by hour, report.md).
 
-    Finished replications are checkpointed: rerun the same command after an interruption and
+    Each set of inputs gets its own folder, DIR/<name>-<key>/, and DIR/<name> points to
+    the newest, so an edited scenario can be run again without --force. Finished
+    replications are checkpointed: after an interruption, run the same command again and
     it continues where it stopped, with the same results as an uninterrupted run.
 
+    \b
     Example: heart-sim run scenarios/durham_2022.yaml --reps 20 --seed 1 --out results
     """
     with _user_errors(), _progress(quiet) as bars:
         result = api.simulate(
             scenario, reps, seed, jobs, progress=bars, dask=dask, out=out, force=force
         )
-    assert result.folder is not None
-    if report:
-        with _user_errors():
-            _write_report(result.folder)
-    _print_summary(result, result.folder)
+        if report and result.folder is not None:
+            _write_report(result.folder, fmt)
+    _print_summary(result, fmt)
 
 
 @app.command("compare")
 def compare_cmd(
-    base: Annotated[str, typer.Argument(help="Base scenario (file or built-in name).")],
-    alternatives: Annotated[list[str], typer.Argument(help="One or more alternative scenarios.")],
+    base: Annotated[
+        str, typer.Argument(metavar="BASE", help="Base scenario (file or built-in name).")
+    ],
+    alternatives: Annotated[
+        list[str], typer.Argument(metavar="ALT...", help="One or more alternative scenarios.")
+    ],
     reps: PairedRepsOpt = 10,
     seed: SeedOpt = None,
     out: OutOpt = Path("results"),
@@ -201,10 +284,12 @@ def compare_cmd(
     force: ForceOpt = False,
     quiet: QuietOpt = False,
     report: ReportOpt = False,
+    fmt: FormatOpt = Format.table,
 ) -> None:
-    """Compare alternatives with a base under common random numbers: paired differences with
-    95% CIs, costs, and marginal cost per extra diverted call (csv, md, xlsx).
+    """Compare alternatives with a base under common random numbers: paired differences
+    with 95% CIs, costs, and the marginal cost per extra diverted call (csv, md, xlsx).
 
+    \b
     Example: heart-sim compare durham_2022 weekend_cor citywide --reps 20
     """
     with _user_errors(), _progress(quiet) as bars:
@@ -219,18 +304,19 @@ def compare_cmd(
             force=force,
             progress=bars,
         )
-    assert comp.folder is not None
-    if report:
-        with _user_errors():
-            _write_report(comp.folder)
-    _print_comparison(comp, comp.folder)
+        if report and comp.folder is not None:
+            _write_report(comp.folder, fmt)
+    _print_comparison(comp, fmt)
 
 
-def _print_comparison(comp: Comparison, folder: Path) -> None:
-    costs = Table(
-        title=f"costs per year vs {comp.base.scenario.name} ({comp.base.reps} paired reps)"
-    )
-    for col in (
+def _print_comparison(comp: Comparison, fmt: Format) -> None:
+    if fmt is not Format.table:
+        _data(comp.costs.merge(comp.differences, on="scenario", how="left"), fmt)
+        _notes(comp.notes, fmt)
+        _err(f"comparison written to {comp.folder}")
+        return
+    title = f"costs per year vs {comp.base.scenario.name} ({comp.base.reps} paired reps)"
+    columns = [
         "scenario",
         "annual cost",
         "diverted/yr",
@@ -239,10 +325,9 @@ def _print_comparison(comp: Comparison, folder: Path) -> None:
         "extra diverted/yr [95% CI]",
         "$ per extra diverted [95% CI]",
         "police h freed/yr",
-    ):
-        costs.add_column(col, justify="left" if col == "scenario" else "right")
-    for r in comp.costs.to_dict("records"):
-        costs.add_row(
+    ]
+    rows = [
+        [
             str(r["scenario"]),
             fmt_num(r.get("cost_total_annual"), money=True),
             fmt_num(r.get("diverted_per_year")),
@@ -251,22 +336,28 @@ def _print_comparison(comp: Comparison, folder: Path) -> None:
             fmt_record(r, *COST_INTERVALS[0]),
             fmt_record(r, *COST_INTERVALS[1], money=True),
             fmt_num(r.get("police_hours_freed")),
-        )
-    out_console.print(costs)
+        ]
+        for r in comp.costs.to_dict("records")
+    ]
+    _table(title, columns, rows)
     for alt, d in comp.differences.groupby("scenario", sort=False):
-        diffs = Table(title=f"{alt} - {comp.base.scenario.name}: paired differences, 95% CI")
-        for col in ("metric", "base", str(alt), "difference [95% CI]", ""):
-            diffs.add_column(col, justify="left" if col in ("metric", "") else "right")
-        for r in d.to_dict("records"):
-            diffs.add_row(
-                r["metric"],
+        rows = [
+            [
+                str(r["metric"]),
                 fmt_num(r["base_mean"]),
                 fmt_num(r["alt_mean"]),
                 fmt_record(r, "diff_mean", "diff_ci_low", "diff_ci_high"),
-                r["significance"],
-            )
-        out_console.print(diffs)
-    out_console.print(f"comparison written to {folder}")
+                str(r["significance"]),
+            ]
+            for r in d.to_dict("records")
+        ]
+        _table(
+            f"{alt} - {comp.base.scenario.name}: paired differences, 95% CI",
+            ["metric", "base", str(alt), "difference [95% CI]", ""],
+            rows,
+        )
+    _notes(comp.notes, fmt)
+    _say(f"comparison written to {comp.folder}")
 
 
 @app.command("sweep")
@@ -274,7 +365,13 @@ def sweep_cmd(
     scenario: ScenarioArg,
     vary: Annotated[
         list[str],
-        typer.Option("--vary", "-v", help="KEY.PATH=A:B[:STEP] or KEY.PATH=V1,V2 (repeatable)."),
+        typer.Option(
+            "--vary",
+            "-v",
+            metavar="PATH=VALUES",
+            help="A key path as in the YAML and its values: START:STOP[:STEP] or V1,V2 "
+            "(numbers or words); repeat for a grid.",
+        ),
     ],
     reps: PairedRepsOpt = 10,
     seed: SeedOpt = None,
@@ -283,11 +380,16 @@ def sweep_cmd(
     dask: DaskOpt = None,
     force: ForceOpt = False,
     quiet: QuietOpt = False,
+    fmt: FormatOpt = Format.table,
 ) -> None:
-    """Run a grid of variants (any numeric key path; crt.units sets every CRT shift), write
-    one tidy table and a plot per metric. Rerun with the same arguments to resume.
+    """Run a grid of variants and write sweep.csv (one row per point, the headline metrics
+    with 95% CIs) and a plot per swept metric. Key paths are those of the scenario YAML
+    (programs.crt.patience_min, programs.crt.shifts[0].units); crt.units sets the units
+    of every CRT shift, and crt.patience_min is short for programs.crt.patience_min.
+    Each grid gets its own folder; run the same command again to resume.
 
-    Example: heart-sim sweep durham_2022 --vary crt.units=1:6 --vary ccd.units=1,2,3 --reps 10
+    \b
+    Example: heart-sim sweep durham_2022 --vary crt.units=1:4 --vary programs.crt.area=pilot,city
     """
     with _user_errors(), _progress(quiet, unit="grid points") as bars:
         grid = [parse_vary(v) for v in vary]
@@ -296,108 +398,199 @@ def sweep_cmd(
         )
         for stem, fig in sweep_figures(result.table, result.params).items():
             save(fig, result.folder / stem)
-    table = Table(title=f"sweep over {', '.join(result.params)} ({reps} reps per point)")
-    shown = [m for m in shown_in("sweep_table") if m in result.table]
-    for col in [*result.params, *shown]:
-        table.add_column(col, justify="right")
-    for r in result.table.to_dict("records"):
-        table.add_row(
-            *[str(r[p]) for p in result.params],
-            *[fmt_record(r, m, f"{m}_ci_low", f"{m}_ci_high") for m in shown],
-        )
-    out_console.print(table)
+    _print_sweep(result, reps, fmt)
+
+
+def _print_sweep(result: SweepResult, reps: int, fmt: Format) -> None:
     resumed = len(result.table) - result.ran
-    out_console.print(
-        f"{result.ran} grid points run, {resumed} resumed from disk; written to {result.folder}"
-    )
+    done = f"{result.ran} grid points run, {resumed} resumed from disk; written to {result.folder}"
+    if fmt is not Format.table:
+        _data(result.table, fmt)
+        _notes(result.notes, fmt)
+        _err(done)
+        return
+    shown = [m for m in shown_in("sweep_table") if m in result.table]
+    rows = [
+        [str(r[p]) for p in result.params]
+        + [fmt_record(r, m, f"{m}_ci_low", f"{m}_ci_high") for m in shown]
+        for r in result.table.to_dict("records")
+    ]
+    title = f"sweep over {', '.join(result.params)} ({reps} reps per point)"
+    _table(title, [*result.params, *shown], rows, left=len(result.params))
+    _notes(result.notes, fmt)
+    _say(done)
 
 
-def _write_report(folder: Path) -> None:
+def _write_report(folder: Path, fmt: Format) -> None:
     write_plots(folder)
-    out_console.print(f"report written to {write_html_report(folder)}")
+    path = write_html_report(folder)
+    (_say if fmt is Format.table else _err)(f"report written to {path}")
+
+
+# --- results folders ---------------------------------------------------------------------
 
 
 @app.command("plot")
-def plot_cmd(
-    results_dir: ResultsDirArg,
-) -> None:
+def plot_cmd(results_dir: ResultsDirArg) -> None:
     """Write the figures of a results folder to RESULTS_DIR/plots/ as PNG and SVG.
 
+    \b
     Example: heart-sim plot results/durham_2022
     """
     with _user_errors():
         written = write_plots(results_dir)
-    out_console.print(f"{len(written)} files written to {results_dir / 'plots'}")
+    _say(f"{len(written)} files written to {results_dir / 'plots'}")
 
 
 @app.command("report")
-def report_cmd(
-    results_dir: ResultsDirArg,
-) -> None:
+def report_cmd(results_dir: ResultsDirArg) -> None:
     """Write RESULTS_DIR/report.html: one self-contained page with the scenario, its
     assumptions and sources, headline numbers with CIs, figures and tables.
 
+    \b
     Example: heart-sim report results/durham_2022
     """
     with _user_errors():
         target = write_html_report(results_dir)
-    out_console.print(f"report written to {target}")
+    _say(f"report written to {target}")
+
+
+# --- scenarios ---------------------------------------------------------------------------
 
 
 @app.command("validate")
 def validate_cmd(
-    scenario: ScenarioArg,
+    scenarios: Annotated[
+        list[str],
+        typer.Argument(metavar="SCENARIO...", help="Scenario YAML files or built-in names."),
+    ],
 ) -> None:
-    """Check a scenario file and explain what is wrong with it.
+    """Check scenario files and explain what is wrong with each (exit 2 if any is invalid).
 
-    Example: heart-sim validate scenarios/durham_2022.yaml
+    \b
+    Example: heart-sim validate scenarios/*.yaml
+    """
+    failed = False
+    for name in scenarios:
+        try:
+            sc = load_scenario(name)
+        except HeartSimError as err:
+            failed = True
+            for line in str(err).splitlines():
+                _err(f"error: {line}")
+            continue
+        per_week = sc.demand.calls_per_week * sc.demand.multiplier
+        _say(
+            f"{name}: valid scenario '{sc.name}' ({per_week:g} calls/week, "
+            f"{len(sc.call_types)} call types, {sc.horizon_weeks} weeks)"
+        )
+    if failed:
+        raise typer.Exit(2)
+
+
+def _units(x: float) -> str:
+    return "." if x == 0 else f"{x:g}"
+
+
+@app.command("show")
+def show_cmd(
+    scenario: ScenarioArg,
+    diff: Annotated[
+        bool, typer.Option("--diff", help="Only the keys that differ from the parent.")
+    ] = False,
+) -> None:
+    """Print a scenario as it will run: the resolved YAML (after extends:, every default
+    filled in) and each program's units on duty by day and hour; with --diff, the keys
+    this file changes from the scenario it extends.
+
+    \b
+    Example: heart-sim show weekend_cor --diff
     """
     with _user_errors():
         sc = load_scenario(scenario)
-    per_week = sc.demand.calls_per_week * sc.demand.multiplier
-    out_console.print(
-        f"{scenario}: valid scenario '{sc.name}' ({per_week:g}"
-        f" calls/week, {len(sc.call_types)} call types, {sc.horizon_weeks} weeks)",
-        markup=False,
-        highlight=False,
-        soft_wrap=True,
+        changes = parent_differences(scenario) if diff else []
+        staffing = staffing_by_hour(sc)
+    if diff:
+        if not changes:
+            _say(f"{scenario}: extends nothing, or changes nothing from its parent")
+        _table(
+            f"{sc.name}: keys that differ from its parent",
+            ["key", "parent", sc.name],
+            [list(c) for c in changes],
+        )
+        return
+    _say(f"# {sc.name}" + (f": {sc.title}" if sc.title else "") + " (resolved)")
+    sys.stdout.write(resolved_yaml(sc))
+    rows = [
+        [prog, day, *(_units(x) for x in staffing.loc[(prog, day)])]
+        for prog, day in staffing.index.tolist()
+    ]
+    _table(
+        "units on duty by hour (mean over the hour; . = none)",
+        ["program", "day", *(f"{h:02d}" for h in range(24))],
+        rows,
+        left=2,
     )
+
+
+@app.command("init")
+def init_cmd(
+    new: Annotated[
+        Path, typer.Argument(metavar="NEW.yaml", help="The scenario file to write (NAME.yaml).")
+    ],
+    base: Annotated[
+        str, typer.Option("--from", metavar="SCENARIO", help="The scenario it extends.")
+    ] = DEFAULT_SCENARIO,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing file.")] = False,
+) -> None:
+    """Write an editable scenario that extends another, with the keys planners change
+    most shown (commented) at the parent's values.
+
+    \b
+    Example: heart-sim init more_crt.yaml --from durham_2022
+    """
+    with _user_errors():
+        path = write_starter(new, base, force=force)
+    _say(f"{path} written: it extends {base}; edit it, then heart-sim show {path} --diff")
 
 
 @app.command("scenarios")
 def scenarios_cmd() -> None:
     """List the built-in scenarios.
 
+    \b
     Example: heart-sim scenarios
     """
-    table = Table(title="built-in scenarios")
-    table.add_column("name")
-    table.add_column("description")
+    rows = []
     for name, path in builtin_scenarios().items():
         try:
-            desc = load_scenario(path).description.strip().split(". ")[0]
+            sc = load_scenario(path)
+            desc = sc.title or sc.description.strip().split(". ")[0]
         except HeartSimError as err:
             desc = f"INVALID: {str(err).splitlines()[0]}"
-        table.add_row(name, desc)
-    out_console.print(table)
+        rows.append([name, desc])
+    _table("built-in scenarios", ["name", "description"], rows, left=2)
 
 
 @app.command("metrics")
-def metrics_cmd() -> None:
+def metrics_cmd(fmt: FormatOpt = Format.table) -> None:
     """List every metric heart-sim reports: name, label, unit and what it measures.
 
-    Example: heart-sim metrics
+    \b
+    Example: heart-sim metrics --format csv
     """
-    table = Table(title="metrics (summary.csv, replications.csv)")
-    for col in ("metric", "label", "unit", "better", "description"):
-        table.add_column(col)
+    catalog = metric_catalog()
+    if fmt is not Format.table:
+        _data(catalog.reset_index(), fmt)
+        return
     better = {True: "higher", False: "lower", None: ""}
-    for name, row in metric_catalog().iterrows():
-        table.add_row(
-            str(name),
-            row["label"],
-            row["unit"],
-            better[row["higher_is_better"]],
-            row["description"],
-        )
-    out_console.print(table)
+    rows: list[list[Any]] = [
+        [str(name), row["label"], row["unit"], better[row["higher_is_better"]], row["description"]]
+        for name, row in catalog.iterrows()
+    ]
+    _table(
+        "metrics (summary.csv, replications.csv)",
+        ["metric", "label", "unit", "better", "description"],
+        rows,
+        left=5,
+    )

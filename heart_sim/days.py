@@ -47,6 +47,17 @@ def _token(token: Any) -> list[str]:
     raise ValueError(f"{token!r} is not a day: use {ACCEPTED}")
 
 
+def days_text(days: list[str]) -> str:
+    """The shortest way to write canonical days: a group, a range (mon-fri) or a list."""
+    for name, group in GROUPS.items():
+        if list(days) == list(group):
+            return name
+    idx = [DAY_NAMES.index(d) for d in days]
+    if len(idx) > 2 and all((b - a) % 7 == 1 for a, b in zip(idx, idx[1:])):
+        return f"{days[0]}-{days[-1]}"
+    return "[" + ", ".join(days) + "]"
+
+
 def parse_days(value: Any) -> list[str]:
     """Canonical three-letter day names (mon..sun) in the order given."""
     if isinstance(value, str):

@@ -439,6 +439,11 @@ def resolve_path(name_or_path: str | Path) -> Path:
     )
 
 
+def load_layers_of(path: Path) -> list[tuple[Path, dict[str, Any]]]:
+    """The file and each file it extends, most derived first, as read."""
+    return load_layers(path, read_yaml, builtin_scenarios())
+
+
 def load_scenario_dict(name_or_path: str | Path) -> tuple[Path, dict[str, Any], Callable]:
     """The merged mapping of a scenario file and its ``extends:`` chain, unvalidated, with
     the function that attributes a key path to the file that set it."""

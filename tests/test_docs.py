@@ -44,3 +44,19 @@ def test_option_is_documented(name: str, option: str) -> None:
 def test_the_list_is_not_empty() -> None:
     assert {"run", "compare", "sweep", "metrics", "validate"} <= set(COMMANDS)
     assert "--reps" in _options(GROUP.commands["run"])
+
+
+def test_docs_sources_md_is_current() -> None:
+    """docs/sources.md (cited by the baseline scenario) lists what the scenarios say."""
+    import importlib.util
+
+    root = Path(__file__).resolve().parent.parent
+    spec = importlib.util.spec_from_file_location(
+        "sources_doc", root / "scripts" / "sources_doc.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert (root / "docs" / "sources.md").read_text() == module.render(), (
+        "docs/sources.md is stale: python scripts/sources_doc.py"
+    )
