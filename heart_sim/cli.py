@@ -403,7 +403,10 @@ def sweep_cmd(
 
 def _print_sweep(result: SweepResult, reps: int, fmt: Format) -> None:
     resumed = len(result.table) - result.ran
-    done = f"{result.ran} grid points run, {resumed} resumed from disk; written to {result.folder}"
+    done = f"{result.ran} grid points run, {resumed} resumed from disk"
+    if result.resumed:
+        done += f" ({result.resumed} replications from checkpoints)"
+    done += f"; written to {result.folder}"
     if fmt is not Format.table:
         _data(result.table, fmt)
         _notes(result.notes, fmt)

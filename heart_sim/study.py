@@ -303,4 +303,6 @@ def sweep(
             atomic_write(folder / MANIFEST, json.dumps(manifest, indent=2) + "\n")
         Checkpoints(folder, base_sc, seed).clear()
     note = point_latest(Path(out), stem, folder)
-    return SweepResult(folder, [p for p, _ in varies], table, todo, [note] if note else [])
+    resumed = sum(r.resumed for r in results)
+    notes = [note] if note else []
+    return SweepResult(folder, [p for p, _ in varies], table, todo, notes, resumed)

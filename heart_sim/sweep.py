@@ -126,6 +126,7 @@ class SweepResult:
     table: pd.DataFrame  # one row per grid point: params, then metric, metric_ci_low/high
     ran: int  # grid points simulated in this call (the rest were resumed from disk)
     notes: list[str] = field(default_factory=list)
+    resumed: int = 0  # replications taken from checkpoints (whole points and partial ones)
 
 
 def tidy_row(point: dict[str, Any], replications: pd.DataFrame) -> dict[str, Any]:

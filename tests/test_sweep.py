@@ -58,7 +58,7 @@ def test_a_stopped_sweep_resumes_with_identical_results(tmp_path) -> None:
             _base(), "d.yaml", VARIES, tmp_path / "b", reps=2, seed=4, progress=stop_after_two
         )
     resumed = run_sweep(_base(), "d.yaml", VARIES, tmp_path / "b", reps=2, seed=4)
-    assert resumed.ran == 1  # two points came from disk
+    assert resumed.ran == 1 and resumed.resumed == 4  # two points (4 replications) from disk
     pd.testing.assert_frame_equal(full, resumed.table, check_exact=True)
 
 
