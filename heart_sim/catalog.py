@@ -13,7 +13,7 @@ adding a program or an outcome adds its metrics here without another list to edi
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import Literal
 
@@ -50,6 +50,12 @@ class Metric:
     higher_is_better: bool | None  # None: neither (a volume, a count of work)
     program: Program | None = None
     time: bool = False  # a per-call time reported with percentiles
+    kind: Literal["run", "comparison"] = "run"  # summary.csv, or a comparison's costs.csv
+    short: str = ""  # a column header where the label is too long
+
+    @property
+    def header(self) -> str:
+        return self.short or self.label
 
     @property
     def unit_text(self) -> str:
@@ -383,7 +389,66 @@ def _declare() -> Iterator[Metric]:
     )
 
 
-CATALOG: dict[str, Metric] = {m.name: m for m in _declare()}
+def _comparison() -> Iterator[Metric]:
+    """The columns of a comparison's costs.csv that are not run metrics."""
+    yield Metric(
+        "extra_cost",
+        "Extra annual cost",
+        "$/year",
+        "money",
+        "annual cost of the alternative minus the base's",
+        False,
+        kind="comparison",
+        short="extra cost",
+    )
+    yield Metric(
+        "extra_diverted",
+        "Extra diverted calls",
+        "calls/year",
+        "rate",
+        "diverted calls per year of the alternative minus the base's (paired)",
+        True,
+        kind="comparison",
+        short="extra diverted/yr",
+    )
+    yield Metric(
+        "marginal_cost_per_extra_diverted",
+        "Marginal cost per extra diverted call",
+        "$",
+        "money",
+        "extra cost / extra diverted calls (ratio of mean paired differences, bootstrap interval)",
+        False,
+        kind="comparison",
+        short="$ per extra diverted",
+    )
+    yield Metric(
+        "police_hours_freed",
+        "Police hours freed",
+        "h/year",
+        "hours",
+        "officer hours per year on fallback calls, base minus alternative",
+        True,
+        kind="comparison",
+        short="police h freed/yr",
+    )
+
+
+_SHORT = {
+    "cost_total_annual": "annual cost",
+    "diverted_per_year": "diverted/yr",
+    "cost_per_diverted_call": "$/diverted",
+}
+CATALOG: dict[str, Metric] = {
+    m.name: replace(m, short=_SHORT.get(m.name, m.short)) for m in (*_declare(), *_comparison())
+}
+
+# By-hour quantities (by_hour.csv, the heatmaps): column stem -> (label, unit text).
+BY_HOUR = {
+    "arrivals": ("eligible calls", "calls per week in the hour"),
+    "fallbacks": ("calls sent to police/EMS", "calls per week sent to police/EMS in the hour"),
+    "staffed_units": ("units on duty", "units on duty (mean over the hour)"),
+    "utilization": ("busy share of staffed time", "busy / staffed unit-time (white: not staffed)"),
+}
 
 # Where each metric is shown, in the order it is shown there.
 VIEWS: dict[str, tuple[str, ...]] = {
@@ -437,6 +502,16 @@ VIEWS: dict[str, tuple[str, ...]] = {
         "crt_utilization",
         "cost_per_diverted_call",
     ),
+    # a comparison's cost table, in column order
+    "costs": (
+        "cost_total_annual",
+        "diverted_per_year",
+        "cost_per_diverted_call",
+        "extra_cost",
+        "extra_diverted",
+        "marginal_cost_per_extra_diverted",
+        "police_hours_freed",
+    ),
 }
 for _view, _names in VIEWS.items():  # a view may only show declared metrics
     _unknown = [n for n in _names if n not in CATALOG]
@@ -470,6 +545,7 @@ def _frame() -> pd.DataFrame:
             "description": m.description,
             "higher_is_better": m.higher_is_better,
             "program": m.program.value if m.program else None,
+            "kind": m.kind,
             **{view: m.name in names for view, names in VIEWS.items()},
         }
         for m in CATALOG.values()
@@ -479,5 +555,6 @@ def _frame() -> pd.DataFrame:
 
 def metric_catalog() -> pd.DataFrame:
     """The catalog as a DataFrame indexed by metric name: label, unit, format, description,
-    higher_is_better, program, and one boolean column per view."""
+    higher_is_better, program, kind (``run``: in summary.csv; ``comparison``: in a
+    comparison's costs.csv), and one boolean column per view."""
     return _frame().copy()

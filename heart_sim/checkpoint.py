@@ -17,11 +17,15 @@ from pathlib import Path
 
 import numpy as np
 
-from .fileio import atomic_write_bytes
+from .fileio import CHECKPOINTS, atomic_write_bytes
 from .replication import RepOutput
 from .scenario import Scenario, scenario_hash
 
-FOLDER = ".checkpoints"
+FOLDER = CHECKPOINTS
+
+
+class CheckpointError(Exception):
+    """A checkpoint file that cannot be read back (the replication is simulated again)."""
 
 
 class Checkpoints:
@@ -50,14 +54,22 @@ class Checkpoints:
         atomic_write_bytes(self._path(replication), write)
 
     def load(self, replication: int) -> RepOutput:
+        """A saved replication; CheckpointError if the file cannot be read back whole."""
         groups: dict[str, dict[str, np.ndarray]] = {"by_hour": {}, "quantiles": {}}
-        with zipfile.ZipFile(self._path(replication)) as z:
-            kpis = json.loads(z.read("kpis.json"))
-            for name in z.namelist():
-                if name.endswith(".npy"):
-                    group, key = name[:-4].split("/", 1)
-                    groups[group][key] = np.load(io.BytesIO(z.read(name)), allow_pickle=False)
+        try:
+            with zipfile.ZipFile(self._path(replication)) as z:
+                kpis = json.loads(z.read("kpis.json"))
+                for name in z.namelist():
+                    if name.endswith(".npy"):
+                        group, key = name[:-4].split("/", 1)
+                        data = io.BytesIO(z.read(name))
+                        groups[group][key] = np.load(data, allow_pickle=False)
+        except (zipfile.BadZipFile, KeyError, ValueError, OSError, EOFError) as err:
+            raise CheckpointError(f"{self._path(replication)}: {err}") from None
         return RepOutput(kpis=kpis, by_hour=groups["by_hour"], quantiles=groups["quantiles"])
+
+    def discard(self, replication: int) -> None:
+        self._path(replication).unlink(missing_ok=True)
 
     def clear(self) -> None:
         """Remove every checkpoint under the results folder: once its results are written,

@@ -26,9 +26,9 @@ from rich.progress import Progress as RichProgress
 from rich.table import Table
 
 from . import api
-from .catalog import metric_catalog, shown_in
+from .catalog import metric, metric_catalog, shown_in
 from .errors import HeartSimError
-from .formatting import COST_INTERVALS, fmt_ci, fmt_num, fmt_record
+from .formatting import cost_table, fmt_ci, fmt_num, fmt_record
 from .htmlreport import write_html_report
 from .plots import save, sweep_figures, write_plots
 from .results import Comparison, Results
@@ -223,7 +223,9 @@ def _print_summary(result: Results, fmt: Format) -> None:
                 if key in idx.index and idx.loc[key, "mean"] == idx.loc[key, "mean"]:
                     cells.append(f"p{q} {idx.loc[key, 'mean']:.1f}")
             if cells:
-                _say(f"{prog.label.upper()} response time (min): " + ", ".join(cells))
+                m = metric(f"{prog}_response_time")
+                title = m.label.removesuffix(" (mean)").replace(prog.label, prog.label.upper())
+                _say(f"{title} ({m.unit}): " + ", ".join(cells))
     say = _say if fmt is Format.table else _err
     if result.resumed:
         say(f"{result.resumed} replications resumed from checkpoints")
@@ -316,30 +318,7 @@ def _print_comparison(comp: Comparison, fmt: Format) -> None:
         _err(f"comparison written to {comp.folder}")
         return
     title = f"costs per year vs {comp.base.scenario.name} ({comp.base.reps} paired reps)"
-    columns = [
-        "scenario",
-        "annual cost",
-        "diverted/yr",
-        "$/diverted",
-        "extra cost",
-        "extra diverted/yr [95% CI]",
-        "$ per extra diverted [95% CI]",
-        "police h freed/yr",
-    ]
-    rows = [
-        [
-            str(r["scenario"]),
-            fmt_num(r.get("cost_total_annual"), money=True),
-            fmt_num(r.get("diverted_per_year")),
-            fmt_num(r.get("cost_per_diverted_call"), money=True),
-            fmt_num(r.get("extra_cost"), money=True),
-            fmt_record(r, *COST_INTERVALS[0]),
-            fmt_record(r, *COST_INTERVALS[1], money=True),
-            fmt_num(r.get("police_hours_freed")),
-        ]
-        for r in comp.costs.to_dict("records")
-    ]
-    _table(title, columns, rows)
+    _table(title, *cost_table(comp.costs))
     for alt, d in comp.differences.groupby("scenario", sort=False):
         rows = [
             [

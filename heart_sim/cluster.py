@@ -36,7 +36,7 @@ def _client(address: str, workers: int) -> tuple[Any, Any]:
         return Client(cluster), cluster
     try:
         return Client(address, timeout=CONNECT_TIMEOUT_S), None
-    except OSError as err:
+    except (OSError, ValueError, TypeError) as err:  # unreachable, or not an address
         raise HeartSimError(f"cannot reach the Dask scheduler at {address}: {err}") from None
 
 

@@ -6,6 +6,7 @@ aggregator folds them in replication order, so the backend never changes a numbe
 
 from __future__ import annotations
 
+import signal
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 
@@ -17,14 +18,23 @@ def _serial(tasks: list[Task], keep_calls: bool) -> Iterator[tuple[Task, RepOutp
         yield task, run_task(task, keep_calls)
 
 
+def _ignore_interrupts() -> None:
+    """Workers leave Ctrl-C to the parent, which stops them (no traceback per worker)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def _process_pool(
     tasks: list[Task], keep_calls: bool, jobs: int
 ) -> Iterator[tuple[Task, RepOutput]]:
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
+    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_ignore_interrupts)
+    try:
         futures = {pool.submit(run_task, t, keep_calls): t for t in tasks}
         for fut in as_completed(futures):
             task = futures.pop(fut)  # drop the future so its result can be freed
             yield task, fut.result()
+    finally:
+        # A consumer that stops early (an error, Ctrl-C) does not wait for the queue.
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def outputs(

@@ -1,10 +1,10 @@
 """Files that are never half-written, and folders that only one run writes at a time.
 
-``atomic_write`` / ``atomic_write_bytes``: a temporary file beside the target, flushed,
-then renamed over it, so a reader (or a run killed at any moment) sees the old file or
-the new one, never half of one. ``FolderLock``: an exclusive claim on a results folder,
-recorded in a small file with the holder's pid and start time; a claim left by a process
-that no longer runs is detected and taken over. ``describe_os_error`` turns an
+``atomic_write`` / ``atomic_write_bytes``: a temporary file beside the target, flushed to
+disk, then renamed over it, so a reader (or a run killed at any moment) sees the old file or
+the new one, never half of one. ``FolderLock``: an exclusive claim on a results folder (an
+operating-system file lock, released when its holder ends however it ends), naming the
+holder's pid in a refusal. ``describe_os_error`` turns an
 ``OSError`` into one line naming the path and the cause.
 """
 
@@ -15,6 +15,7 @@ import json
 import os
 import socket
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -61,6 +62,8 @@ def atomic_write_bytes(path: Path, writer: Callable[[Path], object]) -> None:
     os.chmod(tmp, FILE_MODE)
     try:
         writer(Path(tmp))
+        with open(tmp, "rb+") as f:  # on disk before the rename, as atomic_write does
+            os.fsync(f.fileno())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -90,13 +93,13 @@ def describe_os_error(err: OSError, fallback: Path | str) -> str:
 def make_folder(folder: Path) -> None:
     """Create a results folder (and its parents), or say in one line why it cannot be."""
     folder = Path(folder)
-    for parent in (folder, *folder.parents):
-        if parent.exists() and not parent.is_dir():
-            raise ResultsWriteError(
-                f"{parent}: cannot write results there: it is a file, not a folder "
-                "(choose another --out)"
-            )
     try:
+        for parent in (folder, *folder.parents):
+            if parent.exists() and not parent.is_dir():
+                raise ResultsWriteError(
+                    f"{parent}: cannot write results there: it is a file, not a folder "
+                    "(choose another --out)"
+                )
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as err:
         raise ResultsWriteError(describe_os_error(err, folder)) from None
@@ -104,44 +107,44 @@ def make_folder(folder: Path) -> None:
 
 # --- one writer per results folder -------------------------------------------------------
 
-LOCK_NAME = ".heart-sim.lock"
-_HELD: dict[Path, int] = {}  # folders this process holds, with how many claims on each
+try:
+    import fcntl
+except ImportError:  # Windows: msvcrt's byte-range lock, also released when the process ends
+    fcntl = None  # type: ignore[assignment]
+    import msvcrt
 
 
-def _start_time(pid: int) -> str | None:
-    """The process's start time in clock ticks since boot (Linux), to tell a live holder
-    from a new process that reuses a dead holder's pid; None where /proc is not there."""
+def _try_lock(fd: int) -> bool:
+    """Take an exclusive lock on an open file without waiting; False if another has it."""
     try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return None
-    return stat.rpartition(")")[2].split()[19]
-
-
-def _alive(pid: int, started: str | None) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
+        if fcntl is not None:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        else:  # pragma: no cover - Windows
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+    except (BlockingIOError, PermissionError):
         return False
-    except PermissionError:
-        pass  # it exists, under another user
-    now = _start_time(pid)
-    return started is None or now is None or now == started
+    return True
+
+
+LOCK_NAME = ".heart-sim.lock"
+CHECKPOINTS = ".checkpoints"  # where a results folder keeps finished replications
+_HELD: dict[Path, tuple[int, int]] = {}  # folder -> (open lock file, claims on it)
+_HELD_GUARD = threading.Lock()
 
 
 class FolderLock:
     """An exclusive claim on a folder by this process (re-entrant within the process).
 
-    The claim is a file ``.heart-sim.lock`` holding the pid, its start time, the host and
-    when the claim was taken. A second process asking for the same folder is refused with
-    a message naming the holder; a claim whose process has ended (killed, crashed) is
-    taken over. Claims on another host cannot be checked and are honoured.
+    The claim is an exclusive ``flock`` on ``.heart-sim.lock`` in the folder, so the
+    operating system releases it when the holder ends, however it ends (killed, crashed):
+    there is no stale claim to detect, and no window in which two processes both hold it.
+    The file records the holder's pid, host and start, to name it in a refusal; it stays
+    in the folder (deleting it would let a third process lock a different file).
     """
 
     def __init__(self, folder: Path):
         self.folder = Path(folder)
         self.path = self.folder / LOCK_NAME
-        self._key = self.folder.resolve()
 
     def __enter__(self) -> FolderLock:
         self.acquire()
@@ -155,64 +158,67 @@ class FolderLock:
     ) -> None:
         self.release()
 
-    def holder(self) -> dict | None:
-        """What the lock file says about its holder, or None if there is none."""
+    def holder(self) -> dict:
+        """What the lock file says about its (last) holder."""
         try:
-            data = json.loads(self.path.read_text())
-        except FileNotFoundError:
-            return None
+            data = json.loads(self.path.read_text() or "{}")
         except (OSError, ValueError):
             return {}
         return data if isinstance(data, dict) else {}
 
     def acquire(self) -> None:
-        if self._key in _HELD:
-            _HELD[self._key] += 1
-            return
         make_folder(self.folder)
-        me = {
-            "pid": os.getpid(),
-            "started": _start_time(os.getpid()),
-            "host": socket.gethostname(),
-            "since": time.strftime("%Y-%m-%d %H:%M:%S"),
-        }
-        for _ in range(5):
+        key = self.folder.resolve()
+        with _HELD_GUARD:
+            if key in _HELD:
+                fd, n = _HELD[key]
+                _HELD[key] = (fd, n + 1)
+                return
             try:
-                fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, FILE_MODE)
-            except FileExistsError:
-                self._refuse_or_clear()
-                continue
+                fd = os.open(self.path, os.O_CREAT | os.O_RDWR, FILE_MODE)
             except OSError as err:
                 raise ResultsWriteError(describe_os_error(err, self.path)) from None
-            with os.fdopen(fd, "w") as f:
-                json.dump(me, f)
-            _HELD[self._key] = 1
-            return
-        raise FolderLockedError(f"{self.folder}: could not take the lock {self.path}")
-
-    def _refuse_or_clear(self) -> None:
-        """Refuse if a live process holds the folder; remove a claim left by a dead one."""
-        info = self.holder()
-        if info is None:
-            return  # released meanwhile: try again
-        pid = info.get("pid")
-        same_host = info.get("host") in (None, socket.gethostname())
-        if isinstance(pid, int) and (not same_host or _alive(pid, info.get("started"))):
-            where = "" if same_host else f" on {info.get('host')}"
-            raise FolderLockedError(
-                f"{self.folder}: another heart-sim run is writing here (pid {pid}{where}, "
-                f"since {info.get('since', '?')}); wait for it to finish or choose another "
-                f"--out (if no such run exists, delete {self.path})"
-            )
-        self.path.unlink(missing_ok=True)  # stale: its process has ended
+            if not _try_lock(fd):
+                os.close(fd)
+                info = self.holder()
+                raise FolderLockedError(
+                    f"{self.folder}: another heart-sim run is writing here (pid "
+                    f"{info.get('pid', '?')} on {info.get('host', '?')}, since "
+                    f"{info.get('since', '?')}); wait for it to finish or choose another --out"
+                ) from None
+            me = {
+                "pid": os.getpid(),
+                "host": socket.gethostname(),
+                "since": time.strftime("%Y-%m-%d %H:%M:%S"),
+            }
+            try:
+                os.ftruncate(fd, 0)
+                os.write(fd, json.dumps(me).encode())
+            except OSError as err:
+                os.close(fd)  # closing releases the lock
+                raise ResultsWriteError(describe_os_error(err, self.path)) from None
+            _HELD[key] = (fd, 1)
 
     def release(self) -> None:
-        count = _HELD.get(self._key, 0)
-        if count > 1:
-            _HELD[self._key] = count - 1
-            return
-        if count == 1:
-            del _HELD[self._key]
-            info = self.holder()
-            if info and info.get("pid") == os.getpid():
-                self.path.unlink(missing_ok=True)
+        key = self.folder.resolve()
+        with _HELD_GUARD:
+            if key not in _HELD:
+                return
+            fd, n = _HELD[key]
+            if n > 1:
+                _HELD[key] = (fd, n - 1)
+                return
+            del _HELD[key]
+            os.close(fd)  # releases the flock
+
+
+def is_locked(folder: Path) -> bool:
+    """Whether some process holds the folder's lock (for tests and diagnostics)."""
+    path = Path(folder) / LOCK_NAME
+    if not path.exists():
+        return False
+    fd = os.open(path, os.O_RDWR)
+    try:
+        return not _try_lock(fd)
+    finally:
+        os.close(fd)

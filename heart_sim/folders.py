@@ -117,6 +117,13 @@ def describe_changes(
             if where is not None and isinstance(name, str) and name in scenarios:
                 detail = _key_detail(where, scenarios[name])
             out.append(f"{what} changed{detail}")
+        elif leaf == "varies" and isinstance(a.get(key), list) and isinstance(b.get(key), list):
+            va = {p: v for p, v in a[key] if isinstance(p, str)}
+            vb = {p: v for p, v in b[key] if isinstance(p, str)}
+            for path in dict.fromkeys([*vb, *va]):
+                if va.get(path) != vb.get(path):
+                    old, new = va.get(path, "not varied"), vb.get(path, "not varied")
+                    out.append(f"--vary {path} {short(old)} -> {short(new)}")
         elif leaf in ("source_sha256", "source_files"):
             if not any(x.startswith("scenario content") for x in out):
                 out.append(f"{what} changed")

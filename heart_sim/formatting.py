@@ -6,7 +6,7 @@ from typing import Any
 
 import pandas as pd
 
-from .catalog import shown_in
+from .catalog import metric, shown_in
 
 # Columns of the comparison's cost table that carry an interval: (mean, low, high).
 COST_INTERVALS = (
@@ -47,6 +47,28 @@ def fmt_ci(row: pd.Series | None, digits: int = 3) -> str:
     if row is None:
         return "n/a"
     return fmt_interval(row["mean"], row["ci_low"], row["ci_high"], digits)
+
+
+def cost_table(costs: pd.DataFrame, long: bool = False) -> tuple[list[str], list[list[str]]]:
+    """A comparison's cost table for people: headers from the catalog (short column
+    headers, or ``long`` labels with units) and one formatted row per scenario."""
+    intervals = {key: (lo, hi) for key, lo, hi in COST_INTERVALS}
+    headers = ["scenario"]
+    for name in shown_in("costs"):
+        m = metric(name)
+        head = f"{m.label} ({m.unit})" if long else m.header
+        headers.append(head + (" [95% CI]" if name in intervals else ""))
+    rows = []
+    for r in costs.to_dict("records"):
+        row = [str(r["scenario"])]
+        for name in shown_in("costs"):
+            money = metric(name).format == "money"
+            if name in intervals:
+                row.append(fmt_record(r, name, *intervals[name], money=money))
+            else:
+                row.append(fmt_num(r.get(name), money=money))
+        rows.append(row)
+    return headers, rows
 
 
 def headline_rows(summary: pd.DataFrame) -> list[tuple[str, str]]:

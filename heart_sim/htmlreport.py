@@ -17,7 +17,7 @@ import pandas as pd
 
 from .catalog import metric_catalog
 from .fileio import atomic_write
-from .folders import folder_kind
+from .folders import folder_kind, writing
 from .formatting import headline_rows
 from .plots import comparison_figures, plt, run_figures, sweep_figures
 from .results import read_comparison, read_results
@@ -187,5 +187,7 @@ def write_html_report(folder: Path) -> Path:
     folder = Path(folder)
     page = {"comparison": comparison_html, "sweep": sweep_html, "run": run_html}
     target = folder / "report.html"
-    atomic_write(target, page[folder_kind(folder)](folder))
+    text = page[folder_kind(folder)](folder)
+    with writing(folder):
+        atomic_write(target, text)
     return target

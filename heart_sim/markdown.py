@@ -8,7 +8,7 @@ from __future__ import annotations
 import pandas as pd
 
 from .catalog import PERCENTILES, TIME_METRICS
-from .formatting import COST_INTERVALS, fmt_ci, fmt_interval, fmt_num, fmt_record, headline_rows
+from .formatting import cost_table, fmt_ci, fmt_interval, fmt_num, headline_rows
 from .scenario import Scenario
 from .version import __version__
 from .vocab import PROGRAMS
@@ -82,19 +82,11 @@ def comparison_markdown(
         "",
         "## Costs and diverted calls (per year)",
         "",
-        "| scenario | annual cost | diverted / year | cost per diverted call | extra cost "
-        "| extra diverted / year [95% CI] | marginal cost per extra diverted call [95% CI] "
-        "| police hours freed / year [95% CI] |",
-        "|---|---|---|---|---|---|---|---|",
     ]
-    for r in costs.to_dict("records"):
-        lines.append(
-            f"| {r['scenario']} | {fmt_num(r.get('cost_total_annual'))} | "
-            f"{fmt_num(r.get('diverted_per_year'))} | {fmt_num(r.get('cost_per_diverted_call'))} | "
-            f"{fmt_num(r.get('extra_cost'))} | "
-            + " | ".join(fmt_record(r, key, lo, hi) for key, lo, hi in COST_INTERVALS)
-            + " |"
-        )
+    headers, rows = cost_table(costs, long=True)
+    lines.append("| " + " | ".join(headers) + " |")
+    lines.append("|" + "---|" * len(headers))
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
     lines += ["", "## Paired differences", ""]
     for name, d in differences.groupby("scenario", sort=False):
         lines += [

@@ -14,9 +14,9 @@ import pandas as pd
 from cycler import cycler
 from matplotlib.ticker import MaxNLocator
 
-from .catalog import CATALOG, metric, shown_in
+from .catalog import BY_HOUR, CATALOG, metric, shown_in
 from .fileio import atomic_write_bytes
-from .folders import folder_kind
+from .folders import folder_kind, writing
 from .results import Comparison, Results, read_comparison, read_results
 from .schedules import DAY_NAMES
 from .sweep import read_sweep
@@ -49,15 +49,18 @@ def label(name: str) -> tuple[str, str]:
 def save(fig: plt.Figure, path: Path, formats: tuple[str, ...] = ("png",)) -> list[Path]:
     """Save a figure atomically in each format and close it."""
     written = []
-    for fmt in formats:
-        target = Path(path).with_suffix(f".{fmt}")
+    try:
+        for fmt in formats:
+            target = Path(path).with_suffix(f".{fmt}")
 
-        def write(tmp: Path, fmt: str = fmt) -> None:
-            fig.savefig(tmp, format=fmt, bbox_inches="tight")
+            def write(tmp: Path, fmt: str = fmt) -> None:
+                fig.savefig(tmp, format=fmt, bbox_inches="tight")
 
-        atomic_write_bytes(target, write)
-        written.append(target)
-    plt.close(fig)
+            with writing(target.parent):  # a full disk or a read-only folder: one line
+                atomic_write_bytes(target, write)
+            written.append(target)
+    finally:
+        plt.close(fig)
     return written
 
 
@@ -152,8 +155,8 @@ def heatmap_figure(
 def demand_heatmap(by_hour: pd.DataFrame) -> plt.Figure:
     return heatmap_figure(
         by_hour,
-        [("arrivals", "eligible calls")],
-        "calls per week in the hour",
+        [("arrivals", BY_HOUR["arrivals"][0])],
+        BY_HOUR["arrivals"][1],
         "Demand by hour of week",
     )
 
@@ -162,7 +165,7 @@ def staffing_heatmap(by_hour: pd.DataFrame) -> plt.Figure:
     return heatmap_figure(
         by_hour,
         [(f"{p}_staffed_units", p.label) for p in PROGRAMS],
-        "units on duty (mean over the hour)",
+        BY_HOUR["staffed_units"][1],
         "Staffed units by hour of week",
     )
 
@@ -171,7 +174,7 @@ def utilization_heatmap(by_hour: pd.DataFrame) -> plt.Figure:
     return heatmap_figure(
         by_hour,
         [(f"{p}_utilization", p.label) for p in PROGRAMS],
-        "busy / staffed unit-time (white: not staffed)",
+        BY_HOUR["utilization"][1],
         "Utilization by hour of week",
         vmax=1.0,
     )
@@ -181,7 +184,7 @@ def unmet_heatmap(by_hour: pd.DataFrame) -> plt.Figure:
     return heatmap_figure(
         by_hour,
         [(o.key, o.label.removeprefix("police/EMS: ")) for o in FALLBACKS],
-        "calls per week sent to police/EMS in the hour",
+        BY_HOUR["fallbacks"][1],
         "Unmet demand by hour of week (fallback reason)",
     )
 
@@ -263,7 +266,7 @@ def outcome_figure(summaries: dict[str, pd.DataFrame]) -> plt.Figure:
             )
             left += np.asarray(shares[k])
         ax.set_xlim(0, 1)
-        ax.set_xlabel("share of eligible calls")
+        ax.set_xlabel(metric("diversion_rate").unit_text)
         ax.invert_yaxis()
         ax.set_title("Where calls end")
         fig.legend(ncol=2, fontsize=8, loc="outside lower center", frameon=False)
@@ -337,8 +340,9 @@ def cost_figure(summaries: dict[str, pd.DataFrame]) -> plt.Figure:
                 xytext=(6, 4),
                 fontsize=8,
             )
-        ax.set_xlabel("diverted calls per year (no police)")
-        ax.set_ylabel("annual cost ($ million)")
+        x_m, y_m = metric("diverted_per_year"), metric("cost_total_annual")
+        ax.set_xlabel(x_m.axis_label)
+        ax.set_ylabel(f"{y_m.label} (million {y_m.unit_text})")
         ax.set_title("Cost against calls diverted (95% CI bars)")
         fig.tight_layout()
     return fig

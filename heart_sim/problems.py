@@ -147,8 +147,9 @@ def reason(e: Any, root: type[BaseModel]) -> str:
         )
     if kind == "string_pattern_mismatch" and loc[-1:] == ("name",):
         return (
-            f"{_shown(got)} cannot be a name: use 1-80 letters, digits, '_', '.' or '-' (no "
-            "spaces; it names the results folder); put free text in title:"
+            f"{_shown(got)} cannot be a name: use 1-80 letters, digits, '_', '.' or '-', "
+            "starting with a letter, digit or '_' (no spaces: it names the results folder); "
+            "put free text in title:"
         )
     msg = msg.replace("Input should be", "must be").replace("Value should have", "needs")
     msg = msg.replace("List should have", "the list needs")

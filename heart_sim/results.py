@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import math
+import shutil
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -26,7 +27,7 @@ import yaml
 from .catalog import PERCENTILES, TIME_METRICS, metric_catalog, shown_in
 from .compare import cost_row, paired_differences
 from .errors import NotResultsError, StudyError
-from .fileio import atomic_write, atomic_write_bytes
+from .fileio import CHECKPOINTS, LOCK_NAME, atomic_write, atomic_write_bytes
 from .folders import (
     MANIFEST,
     changes_from_latest,
@@ -183,19 +184,25 @@ def summary_json(summary: pd.DataFrame) -> dict:
 
 
 Put = Callable[[str, str], None]
+PutBytes = Callable[[str, Callable[[Path], object]], None]
 
 
 @contextmanager
-def _file_set(
-    folder: Path,
-) -> Iterator[tuple[Put, Callable[[str, Callable[[Path], object]], None]]]:
+def _file_set(folder: Path, keep: tuple[str, ...] = ()) -> Iterator[tuple[Put, PutBytes]]:
     """Write a folder's files as one set: the old manifest goes first (the folder stops
-    claiming to hold whole results), the new one is written last by the caller; if any
-    write fails, the files this set wrote are removed again."""
+    claiming to hold whole results), then every other earlier file (calls.csv, sources/,
+    plots/ of a forced rewrite must not pass for the new run's); the new manifest is
+    written last by the caller; if any write fails, the files this set wrote are removed
+    again. Checkpoints, the lock and the entries named in ``keep`` stay."""
     folder.mkdir(parents=True, exist_ok=True)
     (folder / MANIFEST).unlink(missing_ok=True)
-    for stale in folder.glob(".*.tmp*"):  # left by a write that was killed
-        stale.unlink(missing_ok=True)
+    for old in folder.iterdir():
+        if old.name in (*keep, CHECKPOINTS, LOCK_NAME):
+            continue
+        if old.is_dir() and not old.is_symlink():
+            shutil.rmtree(old)
+        else:
+            old.unlink(missing_ok=True)
     written: list[Path] = []
 
     def put(name: str, text: str) -> None:
@@ -304,7 +311,7 @@ def write_comparison(comp: Comparison, out: Path, force: bool = False) -> Path:
         (folder / MANIFEST).unlink(missing_ok=True)
         for result in results:
             write_results(result, folder, force=force, exact=True)
-        with _file_set(folder) as (put, put_bytes):
+        with _file_set(folder, keep=tuple(scenarios)) as (put, put_bytes):
             put("comparison.csv", _csv(comp.differences))
             put("costs.csv", _csv(comp.costs))
             put("comparison.md", comp.markdown())

@@ -261,7 +261,9 @@ class Costs(Frozen):
 
 
 class Scenario(Frozen):
-    name: str = Field(pattern=r"^[A-Za-z0-9_.-]{1,80}$", description="used as the results folder")
+    name: str = Field(
+        pattern=r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,79}$", description="names the results folder"
+    )
     title: str = Field("", max_length=200, description="free-text title for display")
     description: str = ""
     seed: int = Field(2022, ge=0, le=2**63 - 1, description="default seed for replications")

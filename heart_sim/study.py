@@ -23,7 +23,7 @@ from typing import Any
 import pandas as pd
 
 from .aggregate import Aggregator
-from .checkpoint import Checkpoints
+from .checkpoint import CheckpointError, Checkpoints
 from .errors import Interrupted, ResultsWriteError, RunTooLargeError, StudyError
 from .execute import outputs
 from .fileio import atomic_write, describe_os_error
@@ -33,6 +33,7 @@ from .folders import (
     comparison_manifest,
     keyed_folder,
     point_latest,
+    read_manifest,
     run_manifest,
     sweep_manifest,
     writing,
@@ -105,9 +106,10 @@ def _execute(
     done = [0] * len(jobs)
     finished: list[Results | None] = [None] * len(jobs)
 
-    def fold(j: int, replication: int, out: RepOutput) -> None:
+    def fold(j: int, replication: int, out: RepOutput, saved: bool = False) -> None:
         aggs[j].add(replication, out)
         done[j] += 1
+        resumed[j] += saved
         job = jobs[j]
         if progress:
             progress(job.scenario.name, done[j], reps)
@@ -122,10 +124,16 @@ def _execute(
     resumed = [0] * len(jobs)
     for j, job in enumerate(jobs):
         ckpt = job.checkpoints
-        have = set(ckpt.done(reps)) if ckpt is not None else set()
-        resumed[j] = len(have)
-        for r in sorted(have):
-            fold(j, r, ckpt.load(r))  # type: ignore[union-attr]
+        have: set[int] = set()
+        for r in ckpt.done(reps) if ckpt is not None else ():
+            assert ckpt is not None
+            try:
+                out = ckpt.load(r)
+            except CheckpointError:  # cut short (a power loss): simulate that one again
+                ckpt.discard(r)
+                continue
+            have.add(r)
+            fold(j, r, out, saved=True)
         tasks += [Task(j, job.scenario, job.seed, r) for r in range(reps) if r not in have]
     total = reps * len(jobs)
     try:
@@ -148,11 +156,13 @@ def _execute(
     return [r for r in finished if r is not None]
 
 
-def _write(save: Callable[[], Path], reps: int, jobs: int) -> Path:
-    """Write results; if the system refuses, say that the replications are kept."""
+def _write(save: Callable[[], Path], reps: int, jobs: int, checkpointed: bool = True) -> Path:
+    """Write results; if the system refuses, say whether the replications are kept."""
     try:
         return save()
     except ResultsWriteError as err:
+        if not checkpointed:
+            raise
         raise ResultsWriteError(
             f"{err}; all {reps * jobs} replications are saved in checkpoints: fix that and "
             "re-run the same command to write the results without simulating again"
@@ -195,7 +205,8 @@ def run(
         ckpt = None if keep_calls else Checkpoints(folder, sc, seed)
         result = _execute([_Job(sc, seed, ckpt)], reps, jobs, dask, keep_calls, progress)[0]
         result.sources = sources
-        result.folder = _write(lambda: write_results(result, Path(out), force=force), reps, 1)
+        save = lambda: write_results(result, Path(out), force=force)  # noqa: E731
+        result.folder = _write(save, reps, 1, checkpointed=ckpt is not None)
         if ckpt is not None:
             ckpt.clear()
     return result
@@ -220,6 +231,8 @@ def compare(
     ``independent=True`` gives each alternative its own seed instead: only for showing how
     much common random numbers narrow the intervals. With ``out``, writes the comparison
     folder (each scenario's results, comparison.csv/.md/.xlsx, costs.csv) under it."""
+    if not alts:
+        raise StudyError("a comparison needs at least one alternative besides the base")
     scenarios = [validated(sc) for sc in (base, *alts)]
     require_distinct_names([sc.name for sc in scenarios])
     srcs = list(sources) if sources is not None else [{} for _ in scenarios]
@@ -279,6 +292,11 @@ def sweep(
     stem = sweep_stem(base_sc.name)
     folder = keyed_folder(Path(out), stem, manifest)
     with claim(folder, manifest, force):
+        if read_manifest(folder) == manifest and (folder / "sweep.csv").is_file():
+            # Finished before with these very inputs: nothing to simulate again.
+            table = pd.read_csv(folder / "sweep.csv")
+            note = point_latest(Path(out), stem, folder)
+            return SweepResult(folder, [p for p, _ in varies], table, 0, [note] if note else [])
         with writing(folder):
             (folder / MANIFEST).unlink(missing_ok=True)  # stale until the new one is written
             (folder / "sweep.csv").unlink(missing_ok=True)

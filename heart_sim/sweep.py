@@ -102,6 +102,18 @@ def grid(varies: list[tuple[str, list[Any]]]) -> list[dict[str, Any]]:
     paths = [p for p, _ in varies]
     if len(set(paths)) != len(paths):
         raise SweepError("each key path may be varied once")
+    for path, values in varies:
+        first = parse_path(path)[0]
+        if first in ("seed", "name"):
+            why = {
+                "seed": "every point runs with the sweep's seed (common random numbers); "
+                "use --seed",
+                "name": "every point keeps the scenario's name",
+            }[str(first)]
+            raise SweepError(f"--vary {path}: cannot be swept: {why}")
+        twice = [v for i, v in enumerate(values) if v in values[:i]]
+        if twice:
+            raise SweepError(f"--vary {path}: {twice[0]!r} is listed twice")
     points = [dict(zip(paths, combo)) for combo in itertools.product(*(v for _, v in varies))]
     if len(points) > MAX_POINTS:
         raise SweepError(f"the grid has {len(points)} points; at most {MAX_POINTS}")

@@ -10,8 +10,9 @@ from builders import short_baseline
 from typer.testing import CliRunner
 
 import heart_sim as hs
-from heart_sim.catalog import UNITS, VIEWS
+from heart_sim.catalog import BY_HOUR, CATALOG, UNITS, VIEWS
 from heart_sim.cli import app
+from heart_sim.formatting import COST_INTERVALS
 
 PACKAGE = Path(__file__).resolve().parent.parent / "heart_sim"
 
@@ -26,8 +27,15 @@ def test_every_metric_in_summary_csv_has_a_label_and_a_unit(tmp_path) -> None:
     for name in written:
         row = catalog.loc[name]
         assert row["label"].strip() and row["unit"] in UNITS and row["description"].strip(), name
-    # ...and the catalog declares nothing a run does not write.
-    assert sorted(set(catalog.index) - set(written)) == []
+    # ...and declares no run metric that a run does not write.
+    runs = catalog[catalog["kind"] == "run"]
+    assert sorted(set(runs.index) - set(written)) == []
+    base = short_baseline(weeks=1)
+    comp = hs.compare(base, hs.vary(base, {"crt.units": 3}), reps=2, out=tmp_path / "c")
+    columns = set(pd.read_csv(comp.folder / "costs.csv").columns)
+    bounds = {c for _, lo, hi in COST_INTERVALS for c in (lo, hi)}
+    assert bounds <= columns
+    assert sorted(columns - {"scenario"} - bounds - set(catalog.index)) == []
 
 
 def test_views_and_directions() -> None:
@@ -51,7 +59,9 @@ def _string_constants(path: Path) -> set[str]:
 
 def test_no_other_module_declares_a_metric_label_or_unit() -> None:
     catalog = hs.metric_catalog()
-    declared = set(catalog["label"]) | set(UNITS.values()) - {"calls", "$"}
+    shorts = {m.short for m in CATALOG.values() if m.short}
+    by_hour = {text for pair in BY_HOUR.values() for text in pair}
+    declared = set(catalog["label"]) | set(UNITS.values()) - {"calls", "$"} | shorts | by_hour
     # vocab.py names the outcomes themselves, which the catalog's outcome metrics reuse.
     for path in sorted(PACKAGE.glob("*.py")):
         if path.name in ("catalog.py", "vocab.py"):

@@ -120,4 +120,4 @@ def test_comparison_files_and_workbook(tmp_path) -> None:
     sheets = pd.read_excel(folder / "comparison.xlsx", sheet_name=None)
     assert {"costs", "differences", "summary durham_2022", "summary alt"} <= set(sheets)
     assert len(sheets["costs"]) == 2
-    assert "marginal cost per extra diverted call" in (folder / "comparison.md").read_text()
+    assert "Marginal cost per extra diverted call ($)" in (folder / "comparison.md").read_text()

@@ -133,6 +133,7 @@ def test_bad_input_is_one_line_naming_file_key_and_fix(tmp_path, label, body, ke
             "extends: durham_2022\nname: my run\n",
             "name: 'my run' cannot be a name: use 1-80 letters, digits",
         ),
+        ("name that climbs out", "extends: durham_2022\nname: ..\n", "'..' cannot be a name"),
         (
             "missing parent",
             "extends: ../nowhere.yaml\nname: x\n",
@@ -157,6 +158,8 @@ def test_files_that_are_not_scenarios(tmp_path, label, text, words) -> None:
         ("crt.units=5:1", "a range needs STOP >= START"),
         ("crt.units", "expected PATH=VALUES"),
         ("programs.crt.area=pilot,moon", "must be 'pilot' or 'city'"),
+        ("seed=1,2", "cannot be swept: every point runs with the sweep's seed"),
+        ("crt.units=1,1", "1 is listed twice"),
     ],
 )
 def test_bad_sweeps_say_why(tmp_path, vary, words) -> None:

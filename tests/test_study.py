@@ -30,7 +30,7 @@ from heart_sim.errors import (
     ScenarioError,
     StudyError,
 )
-from heart_sim.fileio import LOCK_NAME, FolderLock
+from heart_sim.fileio import LOCK_NAME, FolderLock, is_locked
 from heart_sim.folders import run_manifest
 from heart_sim.results import Comparison, run_folder
 
@@ -79,7 +79,7 @@ def test_api_and_cli_write_the_same_files(tmp_path) -> None:
     for name in (*FILES, "manifest.json", "report.md"):
         assert (res.folder / name).read_bytes() == (tmp_path / "c" / "short" / name).read_bytes()
     assert not list((tmp_path / "c" / "short").glob(".checkpoints")), "checkpoints left"
-    assert not (res.folder / LOCK_NAME).exists(), "lock left behind"
+    assert not is_locked(res.folder), "lock still held"
     # A Scenario object (no source files) and its file give the same inputs: one folder.
     again = hs.simulate(hs.load(scen), reps=2, seed=3, out=tmp_path / "api")
     assert again.folder == res.folder and again.notes == []
@@ -159,32 +159,54 @@ def test_a_second_concurrent_writer_is_refused(tmp_path) -> None:
     assert json.loads((tmp_path / "o" / "busy" / "manifest.json").read_text())["seed"] == 1
 
 
-def test_a_lock_held_by_a_live_process_refuses_and_a_dead_ones_is_taken_over(tmp_path) -> None:
+HOLD = """
+import sys, time
+from heart_sim.fileio import FolderLock
+from heart_sim.errors import FolderLockedError
+try:
+    FolderLock(sys.argv[1]).acquire()
+except FolderLockedError:
+    print("refused", flush=True)
+else:
+    print("got", flush=True)
+    sys.stdin.read() if sys.argv[2] == "stdin" else time.sleep(float(sys.argv[2]))
+"""
+
+
+def test_a_lock_held_by_another_process_refuses_and_frees_when_it_dies(tmp_path) -> None:
     sc = short_baseline(weeks=1)
     folder = run_folder(tmp_path, sc, run_manifest(sc, sc.seed, 1, {}))
-    folder.mkdir()
-    live = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD, str(folder), "60"], stdout=subprocess.PIPE, text=True
+    )
     try:
-        start = Path(f"/proc/{live.pid}/stat").read_text().rpartition(")")[2].split()[19]
-        info = {"pid": live.pid, "started": start, "since": "2026-12-01 10:00:00"}
-        (folder / LOCK_NAME).write_text(json.dumps(info))
-        with pytest.raises(FolderLockedError, match=f"pid {live.pid}"):
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "got"
+        with pytest.raises(FolderLockedError, match=f"pid {holder.pid} on "):
             study.run(sc, reps=1, out=tmp_path)
+        assert is_locked(folder)
     finally:
-        live.kill()
-        live.wait()
-    # The same lock file, its process gone: taken over, the run goes ahead, lock removed.
+        holder.kill()  # SIGKILL: no clean-up runs, the system drops the lock
+        holder.wait()
+    assert not is_locked(folder)
     res = study.run(sc, reps=1, out=tmp_path)
-    assert res.folder == folder
-    assert (res.folder / "summary.csv").exists() and not (folder / LOCK_NAME).exists()
+    assert res.folder == folder and (res.folder / "summary.csv").exists()
 
 
-def test_a_reused_pid_does_not_keep_a_stale_lock(tmp_path) -> None:
-    """A lock naming a live pid whose start time differs belongs to a dead process."""
-    (tmp_path / LOCK_NAME).write_text(json.dumps({"pid": os.getppid(), "started": "1"}))
-    with FolderLock(tmp_path):
+def test_processes_racing_for_one_folder_never_both_get_it(tmp_path) -> None:
+    """Six processes start at once; the one that gets the lock holds it until all have
+    answered (its stdin closes), so a late starter cannot slip in after it."""
+    args = [sys.executable, "-c", HOLD, str(tmp_path), "stdin"]
+    racers = [
+        subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        for _ in range(6)
+    ]
+    said = sorted(p.stdout.readline().strip() for p in racers if p.stdout)
+    for p in racers:
+        p.communicate(timeout=60)
+    assert said == ["got"] + ["refused"] * 5, said
+    with FolderLock(tmp_path), FolderLock(tmp_path):  # re-entrant within a process
         assert json.loads((tmp_path / LOCK_NAME).read_text())["pid"] == os.getpid()
-    assert not (tmp_path / LOCK_NAME).exists()
+    assert not is_locked(tmp_path)
 
 
 # --- faults of writing: one line, nothing lost, the re-run resumes ---------------------------
@@ -215,7 +237,7 @@ def test_a_full_disk_while_checkpointing_is_one_line_and_the_rerun_resumes(
     assert "\n" not in msg and "rep_000002.zip" in msg
     (folder,) = (tmp_path / "o").glob("durham_2022-*")
     assert not (folder / "summary.csv").exists() and not (folder / "manifest.json").exists()
-    assert not (folder / LOCK_NAME).exists()
+    assert not is_locked(folder)
 
     monkeypatch.setattr(Checkpoints, "save", real_save)  # space again
     res = study.run(short_baseline(weeks=2), reps=4, seed=9, out=tmp_path / "o")
@@ -244,7 +266,7 @@ def test_a_full_disk_while_writing_results_leaves_no_half_set(tmp_path, monkeypa
     assert res.output.startswith("error: ") and "Traceback" not in res.output
     assert "all 4 replications are saved in checkpoints" in res.output
     (folder,) = (tmp_path / "o").glob("durham_2022-*")
-    assert sorted(p.name for p in folder.iterdir()) == [".checkpoints"]  # no half set
+    assert sorted(p.name for p in folder.iterdir()) == [".checkpoints", LOCK_NAME]  # no half set
     assert not (tmp_path / "o" / "durham_2022").exists()  # no link to a half set
 
     monkeypatch.setattr(results, "atomic_write", real)
@@ -337,3 +359,83 @@ def test_a_stopped_comparison_resumes_to_identical_results(tmp_path, monkeypatch
     a = pd.read_csv(full.folder / "comparison.csv")
     b = pd.read_csv(again.folder / "comparison.csv")
     pd.testing.assert_frame_equal(a, b, check_exact=True)
+
+
+# --- found by review: each of these once gave a traceback or a wrong answer ------------------
+
+
+def test_an_out_name_too_long_for_the_file_system_is_one_line(tmp_path) -> None:
+    res = runner.invoke(app, ["run", "durham_2022", "-r", "1", "-o", str(tmp_path / ("x" * 300))])
+    assert res.exit_code == 2 and "the name is too long" in res.output, res.output
+    assert res.exception is None or isinstance(res.exception, SystemExit)
+
+
+def test_a_write_error_with_per_call_records_does_not_claim_checkpoints(
+    tmp_path, monkeypatch
+) -> None:
+    import heart_sim.results as results
+
+    real = results.atomic_write
+
+    def full(path, text):
+        if Path(path).name == "summary.csv":
+            raise OSError(errno.ENOSPC, "No space left on device", str(path))
+        real(path, text)
+
+    monkeypatch.setattr(results, "atomic_write", full)
+    with pytest.raises(ResultsWriteError) as err:
+        hs.simulate(short_baseline(weeks=1), reps=2, out=tmp_path, keep_calls=True)
+    assert "no space left" in str(err.value) and "checkpoints" not in str(err.value)
+
+
+def test_a_forced_rewrite_leaves_no_file_of_the_earlier_run(tmp_path) -> None:
+    sc = short_baseline(weeks=1)
+    first = hs.simulate(sc, reps=1, seed=1, out=tmp_path, keep_calls=True)
+    assert (first.folder / "calls.csv").exists()
+    (first.folder / "plots").mkdir()
+    (first.folder / "plots" / "old.png").write_bytes(b"old")
+    again = hs.simulate(sc, reps=1, seed=1, out=tmp_path, force=True)
+    assert again.folder == first.folder
+    assert not (again.folder / "calls.csv").exists() and not (again.folder / "plots").exists()
+    assert hs.Results.load(again.folder).calls is None
+
+
+def test_a_plot_the_disk_cannot_take_is_one_line(tmp_path, monkeypatch) -> None:
+    import heart_sim.plots as plots
+
+    folder = hs.simulate(short_baseline(weeks=1), reps=2, out=tmp_path).folder
+
+    def full(path, writer):
+        raise OSError(errno.ENOSPC, "No space left on device", str(path))
+
+    monkeypatch.setattr(plots, "atomic_write_bytes", full)
+    res = runner.invoke(app, ["plot", str(folder)])
+    assert res.exit_code == 2 and "cannot write: no space left on the device" in res.output
+    assert res.exception is None or isinstance(res.exception, SystemExit)
+
+
+def test_a_checkpoint_cut_short_is_simulated_again(tmp_path) -> None:
+    sc = short_baseline(weeks=2)
+    ref = study.run(sc, reps=3, seed=4, out=tmp_path / "ref").folder
+    out = tmp_path / "o"
+    folder = run_folder(out, sc, run_manifest(sc, 4, 3, {}))
+    ckpt = Checkpoints(folder, sc, 4)
+    from heart_sim.replication import run_replication
+
+    ckpt.save(0, run_replication(sc, 4, 0))
+    ckpt._path(1).write_bytes(b"")  # a power loss mid-write
+    res = study.run(sc, reps=3, seed=4, out=out)
+    assert res.resumed == 1
+    for name in FILES:
+        assert (res.folder / name).read_bytes() == (ref / name).read_bytes(), name
+
+
+def test_a_dask_address_that_is_not_one_is_the_librarys_error() -> None:
+    pytest.importorskip("dask.distributed")
+    with pytest.raises(HeartSimError, match="cannot reach the Dask scheduler at not an address"):
+        study.run(short_baseline(weeks=1), reps=1, dask="not an address")
+
+
+def test_a_comparison_needs_an_alternative() -> None:
+    with pytest.raises(StudyError, match="at least one alternative"):
+        hs.compare("durham_2022", reps=2)

@@ -68,7 +68,7 @@ def test_each_grid_gets_its_own_folder(tmp_path) -> None:
     assert a.folder != b.folder and (a.folder / "sweep.csv").exists()
     assert (tmp_path / "sweep_durham_2022").resolve() == b.folder
     c = run_sweep(_base(), "d.yaml", VARIES, tmp_path, reps=2, seed=1)
-    assert c.folder == a.folder and c.ran == 3  # the same grid again: the same folder
+    assert c.folder == a.folder and c.ran == 0  # the same grid again: read back, not rerun
 
 
 def test_full_paths_and_categorical_values(tmp_path) -> None:
