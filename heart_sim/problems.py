@@ -132,7 +132,7 @@ def reason(e: Any, root: type[BaseModel]) -> str:
     if kind == "missing":
         return MISSING
     if kind == "extra_forbidden":
-        return did_you_mean(str(loc[-1]), known_keys(root, _clean_loc(loc[:-1])))
+        return did_you_mean(str(loc[-1]), known_keys(root, _clean_loc(root, loc[:-1], tags=True)))
     if kind in _TYPE_WORDS:
         return f"{_TYPE_WORDS[kind]}, got {describe(got)} ({_shown(got)})"
     if kind == "literal_error":
@@ -163,20 +163,25 @@ def _shown(value: Any) -> str:
     return text[:60] + ("..." if len(text) > 60 else "")
 
 
-def _clean_loc(loc: tuple[Any, ...]) -> tuple[Any, ...]:
-    """Drop the union-branch names pydantic puts in key paths (``list[str]``, ``str``)."""
-    return tuple(p for p in loc if not (isinstance(p, str) and _BRANCH.match(p)))
-
-
-def display_loc(root: type[BaseModel], loc: tuple[Any, ...]) -> tuple[Any, ...]:
-    """The key path as the scenario file has it: without distribution tags."""
+def _clean_loc(root: type[BaseModel], loc: tuple[Any, ...], tags: bool) -> tuple[Any, ...]:
+    """The key path without what pydantic adds to it: union-branch names (``list[str]``,
+    ``str``) that are not keys at that place, and (unless ``tags``) distribution tags, so
+    that it reads as the scenario file has it. A call type named ``str`` stays a key."""
     tp: Any = root
     out = []
     for part in loc:
-        tp, what = _step(tp, part)
-        if what != "tag":
+        new_tp, what = _step(tp, part)
+        if what == "unknown" and isinstance(part, str) and _BRANCH.match(part):
+            continue  # a branch name: the type stays where it was
+        tp = new_tp
+        if what != "tag" or tags:
             out.append(part)
     return tuple(out)
+
+
+def display_loc(root: type[BaseModel], loc: tuple[Any, ...]) -> tuple[Any, ...]:
+    """The key path as the scenario file has it."""
+    return _clean_loc(root, loc, tags=False)
 
 
 def problems(err: ValidationError, root: type[BaseModel]) -> list[tuple[tuple[Any, ...], str]]:
@@ -184,7 +189,7 @@ def problems(err: ValidationError, root: type[BaseModel]) -> list[tuple[tuple[An
     problem seen through several union branches) removed."""
     out: list[tuple[tuple[Any, ...], str]] = []
     for e in err.errors():
-        loc = display_loc(root, _clean_loc(tuple(e["loc"])))
+        loc = display_loc(root, tuple(e["loc"]))
         item = (loc, reason(e, root))
         if item not in out:
             out.append(item)

@@ -263,3 +263,15 @@ def test_format_json_and_csv_give_data_on_stdout(tmp_path) -> None:
     assert rows[0]["metric"] == "calls_per_week" and rows[0]["ci_low"] <= rows[0]["mean"]
     csv = runner.invoke(app, ["metrics", "--format", "csv"])
     assert csv.exit_code == 0 and csv.output.startswith("metric,label,unit")
+
+
+def test_a_key_named_like_a_python_type_stays_in_the_path(tmp_path) -> None:
+    """pydantic puts union-branch names (str, list[str]) in its paths; they are dropped,
+    but a real key of that name (a call type called 'str') is kept."""
+    data = load_scenario("durham_2022").model_dump(mode="json")
+    data["call_types"]["str"] = data["call_types"].pop("mental_health")
+    data["call_types"]["str"]["share"] = "x"
+    f = tmp_path / "types.yaml"
+    f.write_text(yaml.safe_dump(data))
+    res = runner.invoke(app, ["validate", str(f)])
+    assert f"{f}: call_types.str.share: expected a number, got text ('x')" in res.output
