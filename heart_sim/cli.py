@@ -69,7 +69,9 @@ DaskOpt = Annotated[
 ]
 ForceOpt = Annotated[
     bool,
-    typer.Option("--force", help="Run beyond the size limit; rewrite results of other inputs."),
+    typer.Option(
+        "--force", help="Run beyond the size limit; rewrite a folder found holding other inputs."
+    ),
 ]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")]
 ReportOpt = Annotated[bool, typer.Option("--report", help="Also write plots/ and report.html.")]
@@ -335,6 +337,9 @@ def _print_comparison(comp: Comparison, fmt: Format) -> None:
             ["metric", "base", str(alt), "difference [95% CI]", ""],
             rows,
         )
+    resumed = sum(r.resumed for r in (comp.base, *comp.alts))
+    if resumed:
+        _say(f"{resumed} replications resumed from checkpoints")
     _notes(comp.notes, fmt)
     _say(f"comparison written to {comp.folder}")
 
@@ -495,6 +500,7 @@ def show_cmd(
     if diff:
         if not changes:
             _say(f"{scenario}: extends nothing, or changes nothing from its parent")
+            return
         _table(
             f"{sc.name}: keys that differ from its parent",
             ["key", "parent", sc.name],

@@ -11,6 +11,7 @@ paths serve ``heart-sim sweep --vary`` and ``hs.vary``.
 from __future__ import annotations
 
 import copy
+import hashlib
 import json
 import re
 from typing import Any
@@ -103,10 +104,15 @@ def set_path(data: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
     return out
 
 
+def _short_form(parts: tuple[str | int, ...]) -> tuple[str | int, ...]:
+    """programs.crt.x -> crt.x, for names."""
+    return parts[1:] if parts[:1] == ("programs",) else parts
+
+
 def vary(scenario: Scenario, changes: dict[str, Any], name: str | None = None) -> Scenario:
     """A validated variant of ``scenario`` with each key path set (``{"crt.units": 3}``).
 
-    It gets its own ``name`` (given, or made from the changes: ``durham_2022__units_3``)
+    It gets its own ``name`` (given, or made from the changes: ``durham_2022__crt.units_3``)
     so that it can be compared with its parent; it is validated like a scenario file."""
     data = scenario.model_dump(mode="json")
     for path, value in changes.items():
@@ -114,8 +120,14 @@ def vary(scenario: Scenario, changes: dict[str, Any], name: str | None = None) -
     if name is not None:
         data["name"] = name
     elif "name" not in changes:
-        label = "__".join(f"{parse_path(p)[-1]}_{v}" for p, v in changes.items())
-        data["name"] = re.sub(r"[^A-Za-z0-9_.-]", "_", f"{scenario.name}__{label}")[:80]
+        label = "__".join(
+            f"{_show(_short_form(expand(parse_path(p))))}_{v}" for p, v in changes.items()
+        )
+        made = re.sub(r"[^A-Za-z0-9_.-]", "_", f"{scenario.name}__{label}")
+        if len(made) > 80:  # keep names distinct when they would be cut
+            digest = hashlib.sha256(made.encode()).hexdigest()[:8]
+            made = f"{made[:70]}__{digest}"
+        data["name"] = made
     shown = ", ".join(f"{p}={v!r}" for p, v in changes.items())
     return scenario_from_dict(data, source=f"{scenario.name} with {shown}")
 

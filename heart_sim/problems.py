@@ -189,7 +189,11 @@ def problems(err: ValidationError, root: type[BaseModel]) -> list[tuple[tuple[An
     problem seen through several union branches) removed."""
     out: list[tuple[tuple[Any, ...], str]] = []
     for e in err.errors():
-        loc = display_loc(root, tuple(e["loc"]))
+        raw = tuple(e["loc"])
+        if e["type"] == "extra_forbidden":  # the last part is the offending key itself
+            loc = (*display_loc(root, raw[:-1]), raw[-1])
+        else:
+            loc = display_loc(root, raw)
         item = (loc, reason(e, root))
         if item not in out:
             out.append(item)

@@ -288,10 +288,11 @@ def _workbook(comp: Comparison) -> Callable[[Path], None]:
         with pd.ExcelWriter(tmp, engine="openpyxl") as xw:
             comp.costs.to_excel(xw, sheet_name="costs", index=False)
             labelled(comp.differences).to_excel(xw, sheet_name="differences", index=False)
-            for r in (comp.base, *comp.alts):
-                labelled(r.summary).to_excel(
-                    xw, sheet_name=f"summary {r.scenario.name}"[:31], index=False
-                )
+            for i, r in enumerate((comp.base, *comp.alts)):
+                # Excel cuts sheet names at 31 characters: number them so none collide.
+                sheet = f"summary {r.scenario.name}"
+                sheet = sheet if len(sheet) <= 31 else f"summary {i} {r.scenario.name}"[:31]
+                labelled(r.summary).to_excel(xw, sheet_name=sheet, index=False)
             catalog.to_excel(xw, sheet_name="metrics")
 
     return write

@@ -9,13 +9,21 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 import numpy as np
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from .days import parse_days
 from .distributions import Distribution, Fixed
@@ -39,8 +47,24 @@ MAX_FILE_CHARS = 1_000_000
 _HHMM = re.compile(r"^(\d{1,2}):(\d{2})$")
 
 
+def _is_number(annotation: Any) -> bool:
+    """Whether a field holds a number (int or float, perhaps optional or constrained)."""
+    if annotation in (int, float):
+        return True
+    return any(_is_number(a) for a in get_args(annotation))
+
+
 class Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_bool_for_numbers(cls, v: Any, info: ValidationInfo) -> Any:
+        """true/false is not a number: without this, pydantic reads true as 1."""
+        field = cls.model_fields.get(info.field_name or "")
+        if isinstance(v, bool) and field is not None and _is_number(field.annotation):
+            raise ValueError(f"expected a number, got {str(v).lower()}")
+        return v
 
 
 def _minutes(text: str) -> int:
@@ -376,22 +400,48 @@ def scenario_from_dict(
 
 
 class _Loader(yaml.SafeLoader):
-    """The safe loader without YAML 1.1 base-60 integers, so ``end: 17:00`` stays a time
-    string instead of becoming the integer 1020."""
+    """The safe loader without YAML 1.1's surprises: base-60 integers (``end: 17:00``
+    stays a time, not 1020), octal (``010`` is 10), yes/no/on/off as booleans (only
+    true/false are), and a key given twice in one mapping is an error, not a silent
+    overwrite of the first."""
+
+    def construct_mapping(self, node: Any, deep: bool = False) -> dict:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if isinstance(key, Hashable) and key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"the key {key!r} is given twice", key_node.start_mark
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
 
 
+_REPLACED = ("tag:yaml.org,2002:int", "tag:yaml.org,2002:bool")
 _Loader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:int"]
+    first: [(tag, rx) for tag, rx in resolvers if tag not in _REPLACED]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 _Loader.add_implicit_resolver(
     "tag:yaml.org,2002:int",
-    re.compile(
-        r"""^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+)$""",
-        re.X,
-    ),
+    re.compile(r"^(?:[-+]?0b[0-1_]+|[-+]?(?:0|[0-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+)$", re.X),
     list("-+0123456789"),
 )
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+
+
+def _construct_int(loader: Any, node: Any) -> int:
+    """Integers as people write them: 010 is ten (not octal eight); 0x10, 0b11, 1_000."""
+    text = str(loader.construct_scalar(node)).replace("_", "")
+    sign, digits = (text[0], text[1:]) if text[:1] in "+-" else ("", text)
+    if digits[:2].lower() in ("0x", "0b"):
+        return int(sign + digits, 0)
+    return int(sign + digits, 10)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
 
 
 def read_yaml(path: Path) -> Any:
@@ -430,7 +480,7 @@ def builtin_scenarios() -> dict[str, Path]:
 def resolve_path(name_or_path: str | Path) -> Path:
     """A path to a file, or the name of a built-in scenario."""
     p = Path(name_or_path)
-    if p.exists() or p.suffix in (".yaml", ".yml"):
+    if p.is_file() or p.suffix in (".yaml", ".yml"):
         return p
     builtin = builtin_scenarios()
     if str(name_or_path) in builtin:
@@ -454,6 +504,8 @@ def load_scenario_dict(name_or_path: str | Path) -> tuple[Path, dict[str, Any], 
     merged = merge_layers(layers)
 
     def attribute(loc: tuple) -> str:
+        if tuple(loc[:1]) == ("name",) and "name" not in layers[0][1]:
+            return str(path)  # no name: given, so the file's own name is used
         for layer_path, data in layers:
             if has_key_path(data, loc, merged):
                 return str(layer_path)

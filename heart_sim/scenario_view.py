@@ -67,6 +67,12 @@ def parent_differences(name_or_path: str | Path) -> list[tuple[str, str, str]]:
     return [(k, short(a.get(k, "<unset>")), short(b.get(k, "<unset>"))) for k in keys]
 
 
+def _y(value: object) -> str:
+    """A value as YAML writes it (null, quoted text where plain text would be misread)."""
+    text = yaml.safe_dump(value, default_flow_style=True, width=10_000).strip()
+    return text.removesuffix("...").strip()
+
+
 def starter_yaml(new: Path, parent: str | Path = "durham_2022") -> str:
     """The text of an editable scenario ``new`` that extends ``parent`` (a built-in name
     or a file), with the keys planners change most, commented, at the parent's values."""
@@ -85,26 +91,26 @@ def starter_yaml(new: Path, parent: str | Path = "durham_2022") -> str:
         f"# `heart-sim show {Path(new).name} --diff` what this file changes.",
         "# Cite a source for every number you change, or mark it ASSUMPTION with the range.",
         f"extends: {ref}",
-        f"name: {name}",
-        f"title: {name.replace('_', ' ')}",
+        f"name: {_y(name)}",
+        f"title: {_y(name.replace('_', ' '))}",
         "description: >-",
         f"  What changes from {base.name}, and why.",
         "",
         "# The keys changed most often, at the parent's values; uncomment to change them.",
         "# A program's shifts replace the parent's; add_shifts: adds to them instead.",
         "# Days: mon..sun, ranges such as mon-fri or fri-sun, daily, weekdays, weekends.",
-        f"# horizon_weeks: {d['horizon_weeks']}",
+        f"# horizon_weeks: {_y(d['horizon_weeks'])}",
         "# demand:",
-        f"#   calls_per_week: {d['demand']['calls_per_week']}",
-        f"#   multiplier: {d['demand']['multiplier']}",
+        f"#   calls_per_week: {_y(d['demand']['calls_per_week'])}",
+        f"#   multiplier: {_y(d['demand']['multiplier'])}",
         "# programs:",
     ]
     for p in PROGRAMS:
         prog = d["programs"][p.value]
         lines.append(f"#   {p.value}:  # {p.full_name}")
-        lines.append(f"#     area: {prog['area']}")
+        lines.append(f"#     area: {_y(prog['area'])}")
         if "patience_min" in prog:
-            lines.append(f"#     patience_min: {prog['patience_min']}")
+            lines.append(f"#     patience_min: {_y(prog['patience_min'])}")
         lines.append("#     shifts:" + ("" if prog["shifts"] else " []"))
         for s in prog["shifts"]:
             lines.append(
@@ -122,6 +128,8 @@ def write_starter(new: Path, parent: str | Path = "durham_2022", force: bool = F
         raise ScenarioError(str(new), [("", "a scenario file name ends in .yaml or .yml")])
     if new.exists() and not force:
         raise ScenarioError(str(new), [("", "the file exists; choose another name or --force")])
+    if resolve_path(parent).resolve() == new.resolve():
+        raise ScenarioError(str(new), [("extends", "a scenario cannot extend itself")])
     text = starter_yaml(new, parent)
     layers = [(new, yaml.safe_load(text)), *load_layers_of(resolve_path(parent))]
     scenario_from_dict(merge_layers(layers), source=str(new))  # e.g. a name with spaces

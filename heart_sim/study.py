@@ -78,8 +78,8 @@ def check_run_size(scenarios: Sequence[Scenario], reps: int) -> None:
 def validated(scenario: Scenario) -> Scenario:
     """The scenario, checked again: one built or changed in Python (``model_copy``) has
     skipped validation, and the runner simulates only valid scenarios."""
-    scenario_from_dict(scenario.model_dump(), source=f"scenario {scenario.name!r}")
-    return scenario
+    data = scenario.model_dump(warnings=False)  # a model_copy may hold unchecked values
+    return scenario_from_dict(data, source=f"scenario {scenario.name!r}")
 
 
 @dataclass
@@ -283,8 +283,9 @@ def sweep(
     ``out/sweep_<name>`` links to the newest). Points are checkpointed like any run, so a
     stopped sweep resumes; ``progress("grid points", done, total)``."""
     points = grid(varies)
-    scenarios = [point_scenario(base, p, source) for p in points]  # validate all up front
     base_sc = scenario_from_dict(base, source=source)
+    full = base_sc.model_dump(mode="json")  # every key present, as hs.vary sees it
+    scenarios = [point_scenario(full, p, source) for p in points]  # validate all up front
     seed = base_sc.seed if seed is None else seed
     if not force:
         check_run_size(scenarios, reps)

@@ -20,7 +20,7 @@ from .catalog import shown_in
 from .errors import HeartSimError, NotResultsError
 from .fileio import atomic_write
 from .folders import read_manifest
-from .keypaths import KeyPathError, parse_path, set_path
+from .keypaths import KeyPathError, expand, parse_path, set_path
 from .metrics import summarise
 from .scenario import Scenario, scenario_from_dict
 
@@ -31,11 +31,19 @@ class SweepError(HeartSimError):
     """A --vary option that cannot be understood or applied."""
 
 
+LARGEST = Decimal("1e12")  # no scenario number is larger; also keeps Decimal arithmetic cheap
+
+
 def _number(text: str) -> Decimal:
     try:
-        return Decimal(text.strip())
+        d = Decimal(text.strip())
     except InvalidOperation:
-        raise SweepError(f"{text!r} is not a number") from None
+        raise SweepError(f"{text.strip()[:40]!r} is not a number") from None
+    except ArithmeticError:  # decimal.Overflow: an exponent beyond any use
+        raise SweepError(f"{text.strip()[:40]!r} is not a finite number below 1e+12") from None
+    if not d.is_finite() or d.adjusted() >= 12:  # compared without arithmetic (no overflow)
+        raise SweepError(f"{text.strip()[:40]!r} is not a finite number below {LARGEST:.0e}")
+    return d
 
 
 def _typed(values: list[Decimal]) -> list[int | float]:
@@ -53,9 +61,12 @@ def _item(text: str) -> Any:
     """One listed value: a number, true/false/null, or text (``pilot``, ``17:00``)."""
     t = text.strip()
     try:
-        return _typed([Decimal(t)])[0]
+        Decimal(t)
     except InvalidOperation:
         return _WORDS.get(t.lower(), t)
+    except ArithmeticError:
+        pass  # a number too large: _number says so
+    return _typed([_number(t)])[0]  # a number: finite and of a sensible size
 
 
 def parse_vary(spec: str) -> tuple[str, list[Any]]:
@@ -90,7 +101,7 @@ def parse_vary(spec: str) -> tuple[str, list[Any]]:
             items = [p for p in rhs.split(",") if p.strip()]
             values = [_item(p) for p in items]
             if values and all(type(v) in (int, float) for v in values):
-                values = _typed([Decimal(p.strip()) for p in items])
+                values = _typed([_number(p) for p in items])
     except SweepError as err:
         raise SweepError(f"--vary {spec!r}: {err}") from None
     if not values:
@@ -98,10 +109,28 @@ def parse_vary(spec: str) -> tuple[str, list[Any]]:
     return path, values
 
 
+def _reach(path: str) -> tuple[Any, ...]:
+    """What a key path sets, written one way: the shorthands expanded, ``<program>.units``
+    as every shift's units (``*`` matching any shift)."""
+    parts = expand(parse_path(path))
+    if len(parts) == 3 and parts[0] == "programs" and parts[2] == "units":
+        return ("programs", parts[1], "shifts", "*", "units")
+    return parts
+
+
+def _overlap(a: tuple[Any, ...], b: tuple[Any, ...]) -> bool:
+    n = min(len(a), len(b))
+    return all(x == y or "*" in (x, y) for x, y in zip(a[:n], b[:n]))
+
+
 def grid(varies: list[tuple[str, list[Any]]]) -> list[dict[str, Any]]:
     paths = [p for p, _ in varies]
-    if len(set(paths)) != len(paths):
-        raise SweepError("each key path may be varied once")
+    for i, a in enumerate(paths):
+        for b in paths[:i]:
+            if _overlap(_reach(a), _reach(b)):
+                raise SweepError(
+                    f"--vary {b} and --vary {a} set the same key: each key may be varied once"
+                )
     for path, values in varies:
         first = parse_path(path)[0]
         if first in ("seed", "name"):

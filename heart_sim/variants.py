@@ -24,7 +24,8 @@ def deep_merge(parent: Any, child: Any) -> Any:
     """Child over parent: mappings merge recursively, everything else is replaced. A
     mapping with a ``dist:`` key (a distribution) replaces the parent's whole, so a child
     can switch ``lognormal`` to ``fixed`` without inheriting ``mean`` and ``sd``."""
-    if not (isinstance(parent, dict) and isinstance(child, dict)) or "dist" in child:
+    is_distribution = isinstance(child, dict) and isinstance(child.get("dist"), str)
+    if not (isinstance(parent, dict) and isinstance(child, dict)) or is_distribution:
         return copy.deepcopy(child)
     out = copy.deepcopy(parent)
     for key, value in child.items():

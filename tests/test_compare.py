@@ -121,3 +121,14 @@ def test_comparison_files_and_workbook(tmp_path) -> None:
     assert {"costs", "differences", "summary durham_2022", "summary alt"} <= set(sheets)
     assert len(sheets["costs"]) == 2
     assert "Marginal cost per extra diverted call ($)" in (folder / "comparison.md").read_text()
+
+
+def test_workbook_sheets_of_long_similar_names_do_not_collide(tmp_path) -> None:
+    import heart_sim as hs
+
+    base = short_baseline(weeks=1)
+    alts = [hs.vary(base, {"crt.patience_min": m}) for m in (10, 20)]
+    comp = hs.compare(base, *alts, reps=2, out=tmp_path)
+    sheets = pd.read_excel(comp.folder / "comparison.xlsx", sheet_name=None)
+    summaries = [s for s in sheets if s.startswith("summary")]
+    assert len(summaries) == 3 and len(set(summaries)) == 3

@@ -82,7 +82,9 @@ def test_unknown_paths_say_what_is_there(path, words) -> None:
 def test_vary_gives_a_validated_variant_with_its_own_name() -> None:
     base = short_baseline(weeks=1)
     more = hs.vary(base, {"programs.crt.shifts[0].units": 3})
-    assert more.programs.crt.shifts[0].units == 3 and more.name == "durham_2022__units_3"
+    assert (
+        more.programs.crt.shifts[0].units == 3 and more.name == "durham_2022__crt.shifts_0_.units_3"
+    )
     assert base.programs.crt.shifts[0].units == 2  # the base is untouched
     named = hs.vary(base, {"crt.area": "city"}, name="citywide_crt")
     assert named.name == "citywide_crt" and named.programs.crt.area == "city"
@@ -92,3 +94,26 @@ def test_vary_gives_a_validated_variant_with_its_own_name() -> None:
         hs.vary(base, {"demand.multiplier": -1})
     with pytest.raises(KeyPathError, match="did you mean 'multiplier'"):
         hs.vary(base, {"demand.multiplyer": 2})
+
+
+def test_default_variant_names_do_not_collide() -> None:
+    base = short_baseline(weeks=1)
+    names = {
+        hs.vary(base, {path: 3}).name
+        for path in ("crt.units", "cor.units", "programs.crt.shifts[0].units")
+    }
+    assert len(names) == 3
+    long = {"demand.multiplier": 1.25, "programs.crt.patience_min": 12, "crt.area": "city"}
+    a = hs.vary(base, long)
+    b = hs.vary(base, {**long, "crt.area": "pilot"})
+    assert a.name != b.name and len(a.name) <= 80
+
+
+def test_a_model_copy_is_run_as_validated() -> None:
+    base = short_baseline(weeks=1)
+    loose = base.model_copy(
+        update={"name": "loose", "demand": base.demand.model_copy(update={"multiplier": "2"})}
+    )
+    res = hs.simulate(loose, reps=1, seed=1)  # "2" validates to 2.0, and 2.0 is what runs
+    assert res.scenario.demand.multiplier == 2.0
+    assert res.replications["calls_per_week"].iloc[0] > 1.5 * 590

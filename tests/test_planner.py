@@ -14,6 +14,7 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
+import heart_sim as hs
 from heart_sim.cli import app
 from heart_sim.scenario import load_scenario
 
@@ -24,7 +25,11 @@ INTERNALS = ("Input should", "NoneType", "list[str]", "^[A-Za-z", "Traceback", "
 def child(tmp_path: Path, body: str, name: str = "whatif") -> Path:
     """A scenario file that extends the baseline with ``body`` (YAML) added."""
     f = tmp_path / f"{name}.yaml"
-    f.write_text(f"extends: durham_2022\nname: {name}\nhorizon_weeks: 1\n" + textwrap.dedent(body))
+    text = textwrap.dedent(body)
+    head = f"extends: durham_2022\nname: {name}\n" + (
+        "" if "horizon_weeks" in text else "horizon_weeks: 1\n"
+    )
+    f.write_text(head + text)
     return f
 
 
@@ -105,6 +110,25 @@ BAD = [
         crt_days("daily").replace('"17:00"', '"25:00"'),
         "programs.crt.shifts[0].end",
         "outside 00:00-24:00",
+    ),
+    (
+        "off is not 0",
+        "programs:\n  crt:\n    patience_min: off\n",
+        "programs.crt.patience_min",
+        "expected a number, got text ('off')",
+    ),
+    (
+        "true is not 1",
+        crt_days("daily").replace("units: 2", "units: true"),
+        "programs.crt.shifts[0].units",
+        "expected a number, got true",
+    ),
+    ("yes is not 1", "horizon_weeks: yes\n", "horizon_weeks", "expected a whole number, got text"),
+    (
+        "a key named like a type",
+        "programs:\n  crt:\n    list: 3\n",
+        "programs.crt.list",
+        "unknown key",
     ),
 ]
 
@@ -275,3 +299,79 @@ def test_a_key_named_like_a_python_type_stays_in_the_path(tmp_path) -> None:
     f.write_text(yaml.safe_dump(data))
     res = runner.invoke(app, ["validate", str(f)])
     assert f"{f}: call_types.str.share: expected a number, got text ('x')" in res.output
+
+
+def test_a_key_given_twice_is_an_error_not_a_silent_overwrite(tmp_path) -> None:
+    f = tmp_path / "dup.yaml"
+    f.write_text(
+        "extends: durham_2022\nname: dup\nprograms:\n  crt:\n    area: city\n"
+        "  cor:\n    area: city\n  crt:\n    patience_min: 5\n"
+    )
+    res = runner.invoke(app, ["validate", str(f)])
+    assert res.exit_code == 2
+    assert f"error: {f}: line 8: not valid YAML: the key 'crt' is given twice" in res.output
+
+
+@pytest.mark.parametrize(
+    "varies, words",
+    [
+        (["crt.patience_min=1,100", "programs.crt.patience_min=5,6"], "set the same key"),
+        (["crt.units=1,2", "programs.crt.shifts[0].units=1,2"], "set the same key"),
+        (["programs.crt.shifts[0].units=1,2", "programs.crt.shifts.0.units=3"], "same key"),
+        (["crt.patience_min=inf,10"], "is not a finite number"),
+        (["crt.units=1e99999999"], "is not a finite number"),
+        (["crt.units=1:1e99999999:1e99999990"], "is not a finite number"),
+    ],
+)
+def test_sweeps_that_would_mislead_or_hang_are_refused(tmp_path, varies, words) -> None:
+    args = ["sweep", "durham_2022", "-r", "2", "-o", str(tmp_path / "o")]
+    res = runner.invoke(app, [*args, *(x for v in varies for x in ("--vary", v))])
+    assert res.exit_code == 2 and words in res.output, res.output
+    assert res.exception is None or isinstance(res.exception, SystemExit)
+
+
+def test_a_sweep_reaches_keys_the_file_leaves_to_defaults(tmp_path) -> None:
+    from builders import mmc_dict
+
+    f = tmp_path / "mmc.yaml"  # no wrap_up_time: its default is {dist: fixed, value: 0}
+    f.write_text(yaml.safe_dump(mmc_dict(2, 0.5, weeks=1)))
+    vary = "programs.crt.wrap_up_time.value=5,10"
+    res = runner.invoke(app, ["sweep", str(f), "--vary", vary, "-r", "2", "-o", str(tmp_path)])
+    assert res.exit_code == 0, res.output
+    assert hs.vary(hs.load(f), {vary.split("=")[0]: 5}).programs.crt.wrap_up_time.value == 5
+
+
+def test_init_quotes_what_yaml_would_misread_and_refuses_to_extend_itself(tmp_path) -> None:
+    for stem in ("2025", "yes", "null", "0x10"):
+        new = tmp_path / f"{stem}.yaml"
+        assert runner.invoke(app, ["init", str(new)]).exit_code == 0
+        assert load_scenario(new).name == stem
+    parent = child(tmp_path, "programs:\n  crt:\n    patience_min: null\n", name="nopatience")
+    new = tmp_path / "from_parent.yaml"
+    assert runner.invoke(app, ["init", str(new), "--from", str(parent)]).exit_code == 0
+    assert "#     patience_min: null" in new.read_text()
+    res = runner.invoke(app, ["init", str(new), "--from", str(new), "--force"])
+    assert res.exit_code == 2 and "cannot extend itself" in res.output
+
+
+def test_a_file_without_name_is_named_after_itself_and_blamed_for_it(tmp_path) -> None:
+    f = tmp_path / "my what-if.yaml"
+    f.write_text("extends: durham_2022\n")
+    res = runner.invoke(app, ["validate", str(f)])
+    assert f"error: {f}: name: 'my what-if' cannot be a name" in res.output, res.output
+
+
+def test_a_call_type_named_dist_merges_like_any_key(tmp_path) -> None:
+    f = child(
+        tmp_path,
+        "call_types:\n  dist: {share: 0, pilot_area_share: 0.5, "
+        "ccd_decision: {resolve: 1}, direct: crt}\n",
+    )
+    assert len(load_scenario(f).call_types) == 4
+
+
+def test_a_folder_named_like_a_scenario_does_not_hide_it(tmp_path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "durham_2022").mkdir()  # e.g. the link a run leaves in results/
+    res = runner.invoke(app, ["show", "durham_2022", "--diff"])
+    assert res.exit_code == 0, res.output
