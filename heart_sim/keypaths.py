@@ -79,11 +79,12 @@ def set_path(data: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
     for i, part in enumerate(parts):
         here = parts[:i]
         last = i == len(parts) - 1
+        if isinstance(node, dict) and isinstance(part, int) and str(part) in node:
+            part = str(part)  # a key made of digits (a call type "911"), not a list index
         if isinstance(node, list):
             if not isinstance(part, int) or not 0 <= part < len(node):
-                raise KeyPathError(
-                    f"{path}: {_show(here)} is a list of {len(node)} (use [0]..[{len(node) - 1}])"
-                )
+                which = f"use [0]..[{len(node) - 1}]" if node else "it is empty"
+                raise KeyPathError(f"{path}: {_show(here)} is a list of {len(node)} ({which})")
         elif isinstance(node, dict):
             if part not in node:
                 allowed = known_keys(Scenario, here)

@@ -29,6 +29,7 @@ from .execute import outputs
 from .fileio import atomic_write, describe_os_error
 from .folders import (
     MANIFEST,
+    changes_from_latest,
     claim,
     comparison_manifest,
     keyed_folder,
@@ -292,12 +293,16 @@ def sweep(
     manifest = sweep_manifest(base_sc, varies, seed, reps)
     stem = sweep_stem(base_sc.name)
     folder = keyed_folder(Path(out), stem, manifest)
+    changes = changes_from_latest(Path(out), stem, manifest)
+    notes = [f"inputs differ from the previous sweep: {'; '.join(changes)}"] if changes else []
     with claim(folder, manifest, force):
         if read_manifest(folder) == manifest and (folder / "sweep.csv").is_file():
             # Finished before with these very inputs: nothing to simulate again.
             table = pd.read_csv(folder / "sweep.csv")
             note = point_latest(Path(out), stem, folder)
-            return SweepResult(folder, [p for p, _ in varies], table, 0, [note] if note else [])
+            return SweepResult(
+                folder, [p for p, _ in varies], table, 0, notes + ([note] if note else [])
+            )
         with writing(folder):
             (folder / MANIFEST).unlink(missing_ok=True)  # stale until the new one is written
             (folder / "sweep.csv").unlink(missing_ok=True)
@@ -323,5 +328,5 @@ def sweep(
         Checkpoints(folder, base_sc, seed).clear()
     note = point_latest(Path(out), stem, folder)
     resumed = sum(r.resumed for r in results)
-    notes = [note] if note else []
+    notes += [note] if note else []
     return SweepResult(folder, [p for p, _ in varies], table, todo, notes, resumed)

@@ -117,3 +117,14 @@ def test_a_model_copy_is_run_as_validated() -> None:
     res = hs.simulate(loose, reps=1, seed=1)  # "2" validates to 2.0, and 2.0 is what runs
     assert res.scenario.demand.multiplier == 2.0
     assert res.replications["calls_per_week"].iloc[0] > 1.5 * 590
+
+
+def test_keys_made_of_digits_are_keys_and_empty_lists_say_so() -> None:
+    data = {**DATA, "call_types": {"911": DATA["call_types"]["mental_health"]}}
+    assert set_path(data, "call_types.911.share", 1.0)["call_types"]["911"]["share"] == 1.0
+    empty = {
+        **DATA,
+        "programs": {**DATA["programs"], "cor": {**DATA["programs"]["cor"], "shifts": []}},
+    }
+    with pytest.raises(KeyPathError, match=r"programs.cor.shifts is a list of 0 \(it is empty\)"):
+        set_path(empty, "programs.cor.shifts[0].units", 1)

@@ -83,3 +83,11 @@ def test_full_paths_and_categorical_values(tmp_path) -> None:
 def test_bad_vary_path_is_a_clear_error(tmp_path) -> None:
     with pytest.raises(SweepError, match="--vary demand.nope"):
         run_sweep(_base(), "d.yaml", [("demand.nope.x", [1])], tmp_path, reps=2)
+
+
+def test_a_new_grid_says_how_it_differs_from_the_previous_sweep(tmp_path) -> None:
+    run_sweep(_base(), "d.yaml", VARIES, tmp_path, reps=2, seed=1)
+    b = run_sweep(_base(), "d.yaml", [("crt.units", [1, 2])], tmp_path, reps=2, seed=1)
+    assert b.notes == [
+        "inputs differ from the previous sweep: --vary crt.units [1, 2, 3] -> [1, 2]"
+    ]
