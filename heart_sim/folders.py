@@ -206,6 +206,27 @@ def changes_from_latest(
     return describe_changes(old, wanted, link.resolve(), scenarios)
 
 
+@contextmanager
+def published(
+    out: Path,
+    stem: str,
+    wanted: dict,
+    notes: list[str],
+    what: str,
+    scenarios: Mapping[str, Scenario] = {},
+) -> Iterator[Path]:
+    """The folder of these inputs (``keyed_folder``) for the caller to write; a note in
+    ``notes`` says how the inputs differ from the ``what`` ``out/<stem>`` shows now, and
+    once the body has finished without error ``out/<stem>`` points at the new folder."""
+    changes = changes_from_latest(out, stem, wanted, scenarios)
+    if changes:
+        notes.append(f"inputs differ from the previous {what}: {'; '.join(changes)}")
+    folder = keyed_folder(out, stem, wanted)
+    yield folder
+    note = point_latest(out, stem, folder)
+    notes += [note] if note else []
+
+
 # --- claiming a folder ---------------------------------------------------------------------
 
 
@@ -217,7 +238,7 @@ def check_can_write(
     if force:
         return
     old = read_manifest(folder)
-    if old is None or old == wanted or (old and _inputs(old) == _inputs(wanted)):
+    if old is None or (old and _inputs(old) == _inputs(wanted)):
         return  # the same inputs (the scenario files' comments may differ): same numbers
     if old == {}:
         raise ResultsExistError(

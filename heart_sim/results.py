@@ -30,12 +30,11 @@ from .errors import NotResultsError, StudyError
 from .fileio import CHECKPOINTS, LOCK_NAME, atomic_write, atomic_write_bytes
 from .folders import (
     MANIFEST,
-    changes_from_latest,
     claim,
     comparison_manifest,
     folder_kind,
     keyed_folder,
-    point_latest,
+    published,
     read_manifest,
     require_files,
     run_manifest,
@@ -233,13 +232,18 @@ def write_results(result: Results, out: Path, force: bool = False, exact: bool =
     inputs differ from the results ``out/<name>`` pointed to before."""
     name = result.scenario.name
     wanted = result.manifest()
-    folder = Path(out) / name if exact else run_folder(Path(out), result.scenario, wanted)
-    scenarios = {name: result.scenario}
-    if not exact:
-        changes = changes_from_latest(Path(out), name, wanted, scenarios)
-        if changes:
-            result.notes.append(f"inputs differ from the previous results: {'; '.join(changes)}")
-    with claim(folder, wanted, force, scenarios), writing(folder):
+    if exact:
+        _write_run(result, Path(out) / name, wanted, force)
+    else:
+        scenarios = {name: result.scenario}
+        with published(Path(out), name, wanted, result.notes, "results", scenarios) as folder:
+            _write_run(result, folder, wanted, force)
+    assert result.folder is not None
+    return result.folder
+
+
+def _write_run(result: Results, folder: Path, wanted: dict, force: bool) -> None:
+    with claim(folder, wanted, force, {result.scenario.name: result.scenario}), writing(folder):
         summary = result.summary
         with _file_set(folder) as (put, _):
             put("summary.csv", _csv(summary))
@@ -257,10 +261,6 @@ def write_results(result: Results, out: Path, force: bool = False, exact: bool =
             put("report.md", markdown_report(result.scenario, result.seed, result.reps, summary))
             put(MANIFEST, json.dumps(wanted, indent=2) + "\n")
     result.folder = folder
-    if not exact:
-        note = point_latest(Path(out), name, folder)
-        result.notes += [note] if note else []
-    return folder
 
 
 def comparison_stem(base: str, alternatives: list[str]) -> str:
@@ -303,24 +303,19 @@ def write_comparison(comp: Comparison, out: Path, force: bool = False) -> Path:
     results = (comp.base, *comp.alts)
     stem = comparison_stem(comp.base.scenario.name, [a.scenario.name for a in comp.alts])
     wanted = comp.manifest()
-    folder = keyed_folder(Path(out), stem, wanted)
     scenarios = {r.scenario.name: r.scenario for r in results}
-    changes = changes_from_latest(Path(out), stem, wanted, scenarios)
-    if changes:
-        comp.notes.append(f"inputs differ from the previous comparison: {'; '.join(changes)}")
-    with claim(folder, wanted, force, scenarios), writing(folder):
-        (folder / MANIFEST).unlink(missing_ok=True)
-        for result in results:
-            write_results(result, folder, force=force, exact=True)
-        with _file_set(folder, keep=tuple(scenarios)) as (put, put_bytes):
-            put("comparison.csv", _csv(comp.differences))
-            put("costs.csv", _csv(comp.costs))
-            put("comparison.md", comp.markdown())
-            put_bytes("comparison.xlsx", _workbook(comp))
-            put(MANIFEST, json.dumps(wanted, indent=2) + "\n")
-    comp.folder = folder
-    note = point_latest(Path(out), stem, folder)
-    comp.notes += [note] if note else []
+    with published(Path(out), stem, wanted, comp.notes, "comparison", scenarios) as folder:
+        with claim(folder, wanted, force, scenarios), writing(folder):
+            (folder / MANIFEST).unlink(missing_ok=True)
+            for result in results:
+                write_results(result, folder, force=force, exact=True)
+            with _file_set(folder, keep=tuple(scenarios)) as (put, put_bytes):
+                put("comparison.csv", _csv(comp.differences))
+                put("costs.csv", _csv(comp.costs))
+                put("comparison.md", comp.markdown())
+                put_bytes("comparison.xlsx", _workbook(comp))
+                put(MANIFEST, json.dumps(wanted, indent=2) + "\n")
+        comp.folder = folder
     return folder
 
 

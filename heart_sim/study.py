@@ -15,7 +15,7 @@ depend on how the work was spread, nor on interruptions and resumes.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,11 +29,9 @@ from .execute import outputs
 from .fileio import atomic_write, describe_os_error
 from .folders import (
     MANIFEST,
-    changes_from_latest,
     claim,
     comparison_manifest,
-    keyed_folder,
-    point_latest,
+    published,
     read_manifest,
     run_manifest,
     sweep_manifest,
@@ -90,6 +88,20 @@ class _Job:
     checkpoints: Checkpoints | None = None
 
 
+def _saved(ckpt: Checkpoints | None, reps: int) -> Iterator[tuple[int, RepOutput]]:
+    """The replications already saved; one cut short (a power loss) is dropped, so that it
+    is simulated again."""
+    if ckpt is None:
+        return
+    for r in ckpt.done(reps):
+        try:
+            out = ckpt.load(r)
+        except CheckpointError:
+            ckpt.discard(r)
+            continue
+        yield r, out
+
+
 def _execute(
     jobs: list[_Job],
     reps: int,
@@ -124,15 +136,8 @@ def _execute(
     tasks: list[Task] = []
     resumed = [0] * len(jobs)
     for j, job in enumerate(jobs):
-        ckpt = job.checkpoints
         have: set[int] = set()
-        for r in ckpt.done(reps) if ckpt is not None else ():
-            assert ckpt is not None
-            try:
-                out = ckpt.load(r)
-            except CheckpointError:  # cut short (a power loss): simulate that one again
-                ckpt.discard(r)
-                continue
+        for r, out in _saved(job.checkpoints, reps):
             have.add(r)
             fold(j, r, out, saved=True)
         tasks += [Task(j, job.scenario, job.seed, r) for r in range(reps) if r not in have]
@@ -262,7 +267,6 @@ def compare(
         for job in job_list:
             assert job.checkpoints is not None
             job.checkpoints.clear()
-    comp.folder = folder
     return comp
 
 
@@ -291,18 +295,16 @@ def sweep(
     if not force:
         check_run_size(scenarios, reps)
     manifest = sweep_manifest(base_sc, varies, seed, reps)
+    params = [p for p, _ in varies]
+    notes: list[str] = []
     stem = sweep_stem(base_sc.name)
-    folder = keyed_folder(Path(out), stem, manifest)
-    changes = changes_from_latest(Path(out), stem, manifest)
-    notes = [f"inputs differ from the previous sweep: {'; '.join(changes)}"] if changes else []
-    with claim(folder, manifest, force):
+    with (
+        published(Path(out), stem, manifest, notes, "sweep") as folder,
+        claim(folder, manifest, force),
+    ):
         if read_manifest(folder) == manifest and (folder / "sweep.csv").is_file():
             # Finished before with these very inputs: nothing to simulate again.
-            table = pd.read_csv(folder / "sweep.csv")
-            note = point_latest(Path(out), stem, folder)
-            return SweepResult(
-                folder, [p for p, _ in varies], table, 0, notes + ([note] if note else [])
-            )
+            return SweepResult(folder, params, pd.read_csv(folder / "sweep.csv"), 0, notes)
         with writing(folder):
             (folder / MANIFEST).unlink(missing_ok=True)  # stale until the new one is written
             (folder / "sweep.csv").unlink(missing_ok=True)
@@ -326,7 +328,4 @@ def sweep(
             write_table(folder, table)
             atomic_write(folder / MANIFEST, json.dumps(manifest, indent=2) + "\n")
         Checkpoints(folder, base_sc, seed).clear()
-    note = point_latest(Path(out), stem, folder)
-    resumed = sum(r.resumed for r in results)
-    notes += [note] if note else []
-    return SweepResult(folder, [p for p, _ in varies], table, todo, notes, resumed)
+    return SweepResult(folder, params, table, todo, notes, sum(r.resumed for r in results))
