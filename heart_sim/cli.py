@@ -104,9 +104,14 @@ out_console = Console(width=None if TERMINAL else 200, highlight=False)
 err_console = Console(stderr=True)
 
 
-def _fail(err: HeartSimError) -> None:
+def _print_error(err: HeartSimError) -> None:
+    """One line per problem on stderr, each starting 'error: '."""
     for line in str(err).splitlines():
         typer.echo(f"error: {line}", err=True)
+
+
+def _fail(err: HeartSimError) -> None:
+    _print_error(err)
     raise typer.Exit(err.exit_code)
 
 
@@ -196,9 +201,19 @@ def _data(frame: pd.DataFrame, fmt: Format) -> None:
         sys.stdout.write(json.dumps(records, indent=2) + "\n")
 
 
-def _notes(items: list[str], fmt: Format) -> None:
-    for note in items:
-        (_say if fmt is Format.table else _err)(f"note: {note}")
+def _tell(fmt: Format, text: str) -> None:
+    """A message for people: beside the table on stdout, or on stderr when stdout carries
+    JSON or CSV."""
+    (_say if fmt is Format.table else _err)(text)
+
+
+def _closing(fmt: Format, resumed: int, notes: list[str], done: str) -> None:
+    """What follows every result: replications resumed, notes, where it was written."""
+    if resumed:
+        _tell(fmt, f"{resumed} replications resumed from checkpoints")
+    for note in notes:
+        _tell(fmt, f"note: {note}")
+    _tell(fmt, done)
 
 
 def _err(text: str) -> None:
@@ -228,11 +243,7 @@ def _print_summary(result: Results, fmt: Format) -> None:
                 m = metric(f"{prog}_response_time")
                 title = m.label.removesuffix(" (mean)").replace(prog.label, prog.label.upper())
                 _say(f"{title} ({m.unit}): " + ", ".join(cells))
-    say = _say if fmt is Format.table else _err
-    if result.resumed:
-        say(f"{result.resumed} replications resumed from checkpoints")
-    _notes(result.notes, fmt)
-    say(f"results written to {result.folder}")
+    _closing(fmt, result.resumed, result.notes, f"results written to {result.folder}")
 
 
 @app.command("run")
@@ -314,10 +325,11 @@ def compare_cmd(
 
 
 def _print_comparison(comp: Comparison, fmt: Format) -> None:
+    resumed = sum(r.resumed for r in (comp.base, *comp.alts))
+    done = f"comparison written to {comp.folder}"
     if fmt is not Format.table:
         _data(comp.costs.merge(comp.differences, on="scenario", how="left"), fmt)
-        _notes(comp.notes, fmt)
-        _err(f"comparison written to {comp.folder}")
+        _closing(fmt, resumed, comp.notes, done)
         return
     title = f"costs per year vs {comp.base.scenario.name} ({comp.base.reps} paired reps)"
     _table(title, *cost_table(comp.costs))
@@ -337,11 +349,7 @@ def _print_comparison(comp: Comparison, fmt: Format) -> None:
             ["metric", "base", str(alt), "difference [95% CI]", ""],
             rows,
         )
-    resumed = sum(r.resumed for r in (comp.base, *comp.alts))
-    if resumed:
-        _say(f"{resumed} replications resumed from checkpoints")
-    _notes(comp.notes, fmt)
-    _say(f"comparison written to {comp.folder}")
+    _closing(fmt, resumed, comp.notes, done)
 
 
 @app.command("sweep")
@@ -393,8 +401,7 @@ def _print_sweep(result: SweepResult, reps: int, fmt: Format) -> None:
     done += f"; written to {result.folder}"
     if fmt is not Format.table:
         _data(result.table, fmt)
-        _notes(result.notes, fmt)
-        _err(done)
+        _closing(fmt, 0, result.notes, done)  # the replications resumed are in ``done``
         return
     shown = [m for m in shown_in("sweep_table") if m in result.table]
     rows = [
@@ -404,14 +411,13 @@ def _print_sweep(result: SweepResult, reps: int, fmt: Format) -> None:
     ]
     title = f"sweep over {', '.join(result.params)} ({reps} reps per point)"
     _table(title, [*result.params, *shown], rows, left=len(result.params))
-    _notes(result.notes, fmt)
-    _say(done)
+    _closing(fmt, 0, result.notes, done)
 
 
 def _write_report(folder: Path, fmt: Format) -> None:
     write_plots(folder)
     path = write_html_report(folder)
-    (_say if fmt is Format.table else _err)(f"report written to {path}")
+    _tell(fmt, f"report written to {path}")
 
 
 # --- results folders ---------------------------------------------------------------------
@@ -463,8 +469,7 @@ def validate_cmd(
             sc = load_scenario(name)
         except HeartSimError as err:
             failed = True
-            for line in str(err).splitlines():
-                _err(f"error: {line}")
+            _print_error(err)
             continue
         per_week = sc.demand.calls_per_week * sc.demand.multiplier
         _say(
