@@ -156,9 +156,16 @@ def short(value: Any) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
-def key_changes(old: dict, new: dict, most: int = 4) -> list[str]:
-    """'programs.crt.patience_min 30 -> 20' for keys that differ between two mappings."""
+def differences(old: dict, new: dict) -> list[tuple[str, str, str]]:
+    """(key path, old value, new value), shortened, for every key that differs between two
+    mappings; a key only one of them has is ``<unset>`` in the other."""
     a, b = flatten(old), flatten(new)
     keys = [k for k in dict.fromkeys([*a, *b]) if a.get(k, "<unset>") != b.get(k, "<unset>")]
-    shown = [f"{k} {short(a.get(k, '<unset>'))} -> {short(b.get(k, '<unset>'))}" for k in keys]
-    return shown[:most] + ([f"{len(keys) - most} more"] if len(keys) > most else [])
+    return [(k, short(a.get(k, "<unset>")), short(b.get(k, "<unset>"))) for k in keys]
+
+
+def key_changes(old: dict, new: dict, most: int = 4) -> list[str]:
+    """'programs.crt.patience_min 30 -> 20' for keys that differ between two mappings."""
+    diffs = differences(old, new)
+    shown = [f"{k} {a} -> {b}" for k, a, b in diffs]
+    return shown[:most] + ([f"{len(diffs) - most} more"] if len(diffs) > most else [])

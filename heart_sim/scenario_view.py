@@ -17,7 +17,7 @@ import yaml
 from .days import days_text
 from .errors import ScenarioError
 from .fileio import atomic_write
-from .keypaths import flatten, short
+from .keypaths import differences
 from .scenario import (
     Scenario,
     builtin_scenarios,
@@ -62,9 +62,7 @@ def parent_differences(name_or_path: str | Path) -> list[tuple[str, str, str]]:
     child = load_scenario(path).model_dump(mode="json")
     parent_data = merge_layers(layers[1:])
     parent = scenario_from_dict(parent_data, source=str(layers[1][0])).model_dump(mode="json")
-    a, b = flatten(parent), flatten(child)
-    keys = [k for k in dict.fromkeys([*a, *b]) if a.get(k, "<unset>") != b.get(k, "<unset>")]
-    return [(k, short(a.get(k, "<unset>")), short(b.get(k, "<unset>"))) for k in keys]
+    return differences(parent, child)
 
 
 def _y(value: object) -> str:
