@@ -28,7 +28,7 @@ from rich.table import Table
 from . import api
 from .catalog import metric, metric_catalog, shown_in
 from .errors import HeartSimError
-from .formatting import cost_table, fmt_ci, fmt_num, fmt_record
+from .formatting import cost_table, csv_text, fmt_ci, fmt_num, fmt_record
 from .htmlreport import write_html_report
 from .plots import save, sweep_figures, write_plots
 from .results import Comparison, Results
@@ -195,7 +195,7 @@ def _table(title: str, columns: list[str], rows: list[list[str]], left: int = 1)
 def _data(frame: pd.DataFrame, fmt: Format) -> None:
     """A table as JSON records or CSV on stdout."""
     if fmt is Format.csv:
-        sys.stdout.write(frame.to_csv(index=False, float_format="%.10g"))
+        sys.stdout.write(csv_text(frame))
     else:
         records = json.loads(frame.to_json(orient="records", double_precision=15))
         sys.stdout.write(json.dumps(records, indent=2) + "\n")

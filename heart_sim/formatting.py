@@ -8,6 +8,14 @@ import pandas as pd
 
 from .catalog import metric, shown_in
 
+FLOAT_FORMAT = "%.10g"  # CSV files: 10 significant digits (replications.csv keeps all)
+
+
+def csv_text(df: pd.DataFrame) -> str:
+    """A table as the CSV text every results file uses."""
+    return df.to_csv(index=False, float_format=FLOAT_FORMAT)
+
+
 # Columns of the comparison's cost table that carry an interval: (mean, low, high).
 COST_INTERVALS = (
     ("extra_diverted", "extra_diverted_ci_low", "extra_diverted_ci_high"),

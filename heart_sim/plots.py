@@ -242,12 +242,8 @@ def outcome_figure(summaries: dict[str, pd.DataFrame]) -> plt.Figure:
     import numpy as np
 
     names = list(summaries)
-    shares = {
-        o.key: [
-            float(s.set_index("metric").loc[f"{o.key}_share", "mean"]) for s in summaries.values()
-        ]
-        for o in ENDINGS
-    }
+    means = [s.set_index("metric")["mean"] for s in summaries.values()]
+    shares = {o.key: [float(m[f"{o.key}_share"]) for m in means] for o in ENDINGS}
     with plt.rc_context(STYLE | {"axes.grid": False}):
         fig, ax = plt.subplots(figsize=(8.5, 2.2 + 0.55 * len(names)), layout="constrained")
         left = np.zeros(len(names))

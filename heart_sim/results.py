@@ -40,11 +40,11 @@ from .folders import (
     run_manifest,
     writing,
 )
+from .formatting import csv_text
 from .markdown import comparison_markdown, markdown_report
 from .metrics import summarise
 from .scenario import Scenario, scenario_from_dict
 
-FLOAT_FORMAT = "%.10g"
 RUN_FILES = ("scenario.yaml", "replications.csv", "by_hour.csv", "quantiles.csv")
 
 
@@ -150,10 +150,6 @@ def require_distinct_names(names: list[str]) -> None:
 # --- writing -------------------------------------------------------------------------------
 
 
-def _csv(df: pd.DataFrame) -> str:
-    return df.to_csv(index=False, float_format=FLOAT_FORMAT)
-
-
 def _clean(x: float) -> float | None:
     return None if isinstance(x, float) and math.isnan(x) else x
 
@@ -246,14 +242,14 @@ def _write_run(result: Results, folder: Path, wanted: dict, force: bool) -> None
     with claim(folder, wanted, force, {result.scenario.name: result.scenario}), writing(folder):
         summary = result.summary
         with _file_set(folder) as (put, _):
-            put("summary.csv", _csv(summary))
+            put("summary.csv", csv_text(summary))
             put("summary.json", json.dumps(summary_json(summary), indent=2) + "\n")
             # Replications at full precision: summary statistics recomputed from them match.
             put("replications.csv", result.replications.to_csv(index=False))
-            put("by_hour.csv", _csv(result.by_hour))
-            put("quantiles.csv", _csv(result.quantiles))
+            put("by_hour.csv", csv_text(result.by_hour))
+            put("quantiles.csv", csv_text(result.quantiles))
             if result.calls is not None:
-                put("calls.csv", _csv(result.calls))
+                put("calls.csv", csv_text(result.calls))
             scenario = result.scenario.model_dump(mode="json")
             put("scenario.yaml", yaml.safe_dump(scenario, sort_keys=False))
             for file_name, text in result.sources.items():
@@ -310,8 +306,8 @@ def write_comparison(comp: Comparison, out: Path, force: bool = False) -> Path:
             for result in results:
                 write_results(result, folder, force=force, exact=True)
             with _file_set(folder, keep=tuple(scenarios)) as (put, put_bytes):
-                put("comparison.csv", _csv(comp.differences))
-                put("costs.csv", _csv(comp.costs))
+                put("comparison.csv", csv_text(comp.differences))
+                put("costs.csv", csv_text(comp.costs))
                 put("comparison.md", comp.markdown())
                 put_bytes("comparison.xlsx", _workbook(comp))
                 put(MANIFEST, json.dumps(wanted, indent=2) + "\n")

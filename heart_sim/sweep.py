@@ -20,6 +20,7 @@ from .catalog import shown_in
 from .errors import HeartSimError, NotResultsError
 from .fileio import atomic_write
 from .folders import read_manifest
+from .formatting import csv_text
 from .keypaths import KeyPathError, expand, parse_path, set_path
 from .metrics import summarise
 from .scenario import Scenario, scenario_from_dict
@@ -186,7 +187,7 @@ def sweep_stem(name: str) -> str:
 
 
 def write_table(folder: Path, table: pd.DataFrame) -> None:
-    atomic_write(folder / "sweep.csv", table.to_csv(index=False, float_format="%.10g"))
+    atomic_write(folder / "sweep.csv", csv_text(table))
 
 
 def read_sweep(folder: Path) -> tuple[dict, pd.DataFrame, list[str]]:
