@@ -246,18 +246,24 @@ def test_a_full_disk_while_checkpointing_is_one_line_and_the_rerun_resumes(
         assert (folder / name).read_bytes() == (ref / name).read_bytes(), name
 
 
-def test_a_full_disk_while_writing_results_leaves_no_half_set(tmp_path, monkeypatch) -> None:
-    ref = _reference(tmp_path)
+def _disk_full_at(monkeypatch, file_name: str):
+    """Make writing results fail with ENOSPC at ``file_name``; returns the undo."""
     import heart_sim.results as results
 
     real = results.atomic_write
 
-    def full_at_summary_json(path, text):
-        if Path(path).name == "summary.json":
+    def full(path, text):
+        if Path(path).name == file_name:
             raise OSError(errno.ENOSPC, "No space left on device", str(path))
         real(path, text)
 
-    monkeypatch.setattr(results, "atomic_write", full_at_summary_json)
+    monkeypatch.setattr(results, "atomic_write", full)
+    return lambda: monkeypatch.setattr(results, "atomic_write", real)
+
+
+def test_a_full_disk_while_writing_results_leaves_no_half_set(tmp_path, monkeypatch) -> None:
+    ref = _reference(tmp_path)
+    space_again = _disk_full_at(monkeypatch, "summary.json")
     res = runner.invoke(
         app, ["run", "durham_2022", "-r", "4", "-s", "9", "-o", str(tmp_path / "o"), "-q"]
     )
@@ -269,11 +275,9 @@ def test_a_full_disk_while_writing_results_leaves_no_half_set(tmp_path, monkeypa
     assert sorted(p.name for p in folder.iterdir()) == [".checkpoints", LOCK_NAME]  # no half set
     assert not (tmp_path / "o" / "durham_2022").exists()  # no link to a half set
 
-    monkeypatch.setattr(results, "atomic_write", real)
     with pytest.raises(ResultsWriteError):
-        monkeypatch.setattr(results, "atomic_write", full_at_summary_json)
         study.run(short_baseline(weeks=2), reps=4, seed=9, out=tmp_path / "p")
-    monkeypatch.setattr(results, "atomic_write", real)
+    space_again()
     again = study.run(short_baseline(weeks=2), reps=4, seed=9, out=tmp_path / "p")
     assert again.resumed == 4  # nothing simulated twice
     for name in FILES:
@@ -373,16 +377,7 @@ def test_an_out_name_too_long_for_the_file_system_is_one_line(tmp_path) -> None:
 def test_a_write_error_with_per_call_records_does_not_claim_checkpoints(
     tmp_path, monkeypatch
 ) -> None:
-    import heart_sim.results as results
-
-    real = results.atomic_write
-
-    def full(path, text):
-        if Path(path).name == "summary.csv":
-            raise OSError(errno.ENOSPC, "No space left on device", str(path))
-        real(path, text)
-
-    monkeypatch.setattr(results, "atomic_write", full)
+    _disk_full_at(monkeypatch, "summary.csv")
     with pytest.raises(ResultsWriteError) as err:
         hs.simulate(short_baseline(weeks=1), reps=2, out=tmp_path, keep_calls=True)
     assert "no space left" in str(err.value) and "checkpoints" not in str(err.value)
