@@ -14,7 +14,7 @@ results -> reports and plots.
     catalog:    catalog
     input:      schedules days distributions problems variants scenario profiles
     paths:      keypaths scenario_view
-    draws:      streams arrivals routing
+    draws:      streams dates arrivals rosters routing
     engine:     staffing records model
     measure:    costs metrics
     statistics: compare

@@ -10,7 +10,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .metrics import RunningMoments, quantile_table, summarise_by_hour
+from .dates import Calendar
+from .metrics import RunningMoments, quantile_table, summarise_by_hour, summarise_by_month
 from .replication import RepOutput
 from .results import Results
 from .scenario import Scenario
@@ -26,6 +27,7 @@ class Aggregator:
         self.kpis: list[dict[str, float]] = []
         self.by_hour: dict[str, np.ndarray] = {}
         self.quantiles: dict[str, RunningMoments] = {}
+        self.by_month: dict[str, RunningMoments] = {}
         self.calls: list[pd.DataFrame] = []
 
     def add(self, replication: int, out: RepOutput) -> None:
@@ -43,6 +45,8 @@ class Aggregator:
                 self.by_hour[key] = np.array(values, dtype=float)
         for key, values in out.quantiles.items():
             self.quantiles.setdefault(key, RunningMoments(values.shape)).add(values)
+        for key, values in out.by_month.items():
+            self.by_month.setdefault(key, RunningMoments(values.shape)).add(values)
         if out.calls is not None:
             self.calls.append(out.calls.assign(replication=len(self.kpis) - 1))
 
@@ -58,4 +62,9 @@ class Aggregator:
             by_hour=summarise_by_hour({k: v / n for k, v in self.by_hour.items()}),
             quantiles=quantile_table(self.quantiles),
             calls=pd.concat(self.calls, ignore_index=True) if self.calls else None,
+            by_month=(
+                summarise_by_month(self.by_month, Calendar.of(scenario).months())
+                if self.by_month
+                else None
+            ),
         )

@@ -19,7 +19,7 @@ from typing import Literal
 
 import pandas as pd
 
-from .vocab import ENDINGS, FIELD_TEAMS, PROGRAMS, Outcome, Program
+from .vocab import ENDINGS, FALLBACKS, FIELD_TEAMS, PROGRAMS, Outcome, Program
 
 Format = Literal["count", "rate", "share", "minutes", "hours", "money", "number"]
 
@@ -183,6 +183,15 @@ def _declare() -> Iterator[Metric]:
         True,
     )
     yield Metric(
+        "heart_responses",
+        "HEART responses",
+        "calls",
+        "count",
+        "calls a HEART program handled (CCD by phone, CRT or CoR in person), as the HEART "
+        "dashboard counts responses",
+        True,
+    )
+    yield Metric(
         "heart_response_rate",
         "HEART response rate",
         "share",
@@ -307,11 +316,31 @@ def _declare() -> Iterator[Metric]:
     )
     for p in PROGRAMS:
         yield Metric(
-            f"{p}_staffed_hours",
-            f"{p.label} staffed unit-hours",
+            f"{p}_scheduled_hours",
+            f"{p.label} scheduled unit-hours",
             "h",
             "hours",
-            f"{p.label} unit-hours on shift over the measured period",
+            f"{p.label} unit-hours the shifts call for over the measured period, before "
+            "vacancies and absences (holidays and phases applied)",
+            None,
+            p,
+        )
+        yield Metric(
+            f"{p}_staffed_hours",
+            f"{p.label} present unit-hours",
+            "h",
+            "hours",
+            f"{p.label} unit-hours units were on shift over the measured period (scheduled, "
+            "less vacancies and absences)",
+            None,
+            p,
+        )
+        yield Metric(
+            f"{p}_available_hours",
+            f"{p.label} available unit-hours",
+            "h",
+            "hours",
+            f"{p.label} present unit-hours less time away from calls (breaks, police duty)",
             None,
             p,
         )
@@ -329,7 +358,17 @@ def _declare() -> Iterator[Metric]:
             f"{p.label} utilization",
             "ratio",
             "share",
-            f"busy {p.label} unit-time on shift / staffed unit-time",
+            f"busy {p.label} unit-time on shift / available unit-time",
+            None,
+            p,
+        )
+        yield Metric(
+            f"{p}_utilization_scheduled",
+            f"{p.label} utilization of scheduled time",
+            "ratio",
+            "share",
+            f"busy {p.label} unit-time on shift / scheduled unit-time (vacancies, absences "
+            "and time away count as idle)",
             None,
             p,
         )
@@ -449,6 +488,24 @@ BY_HOUR = {
     "staffed_units": ("units on duty", "units on duty (mean over the hour)"),
     "utilization": ("busy share of staffed time", "busy / staffed unit-time (white: not staffed)"),
 }
+
+# By-month quantities (by_month.csv, the monthly figure): run metrics counted per calendar
+# month of the measured window (counts and hours per month, not per year).
+BY_MONTH = (
+    "calls_total",
+    "heart_responses",
+    "ccd_resolved",
+    "crt_served",
+    "cor_served",
+    "diversion_rate",
+    "heart_response_rate",
+    *(o.key for o in FALLBACKS),
+    "crt_response_time",
+    "crt_response_time_p90",
+    "cor_response_time",
+    "cor_response_time_p90",
+    *(f"{p}_{h}_hours" for p in PROGRAMS for h in ("scheduled", "staffed", "available")),
+)
 
 # Where each metric is shown, in the order it is shown there.
 VIEWS: dict[str, tuple[str, ...]] = {

@@ -45,7 +45,12 @@ class Checkpoints:
         def write(tmp: Path) -> None:
             with zipfile.ZipFile(tmp, "w") as z:
                 z.writestr("kpis.json", json.dumps(out.kpis))
-                for group, arrays in (("by_hour", out.by_hour), ("quantiles", out.quantiles)):
+                groups = (
+                    ("by_hour", out.by_hour),
+                    ("quantiles", out.quantiles),
+                    ("by_month", out.by_month),
+                )
+                for group, arrays in groups:
                     for key, arr in arrays.items():
                         buf = io.BytesIO()
                         np.save(buf, np.asarray(arr), allow_pickle=False)
@@ -55,7 +60,7 @@ class Checkpoints:
 
     def load(self, replication: int) -> RepOutput:
         """A saved replication; CheckpointError if the file cannot be read back whole."""
-        groups: dict[str, dict[str, np.ndarray]] = {"by_hour": {}, "quantiles": {}}
+        groups: dict[str, dict[str, np.ndarray]] = {"by_hour": {}, "quantiles": {}, "by_month": {}}
         try:
             with zipfile.ZipFile(self._path(replication)) as z:
                 kpis = json.loads(z.read("kpis.json"))
@@ -66,7 +71,12 @@ class Checkpoints:
                         groups[group][key] = np.load(data, allow_pickle=False)
         except (zipfile.BadZipFile, KeyError, ValueError, OSError, EOFError) as err:
             raise CheckpointError(f"{self._path(replication)}: {err}") from None
-        return RepOutput(kpis=kpis, by_hour=groups["by_hour"], quantiles=groups["quantiles"])
+        return RepOutput(
+            kpis=kpis,
+            by_hour=groups["by_hour"],
+            quantiles=groups["quantiles"],
+            by_month=groups["by_month"],
+        )
 
     def discard(self, replication: int) -> None:
         self._path(replication).unlink(missing_ok=True)

@@ -2,7 +2,11 @@
 
 A program's annual cost = (staffed unit-hours x relief factor + overtime unit-hours x
 overtime multiplier) x the loaded hourly cost of one unit's people, scaled to 52 weeks,
-plus its fixed annual costs. Police time is the calls that fell back x hours per call.
+plus its fixed annual costs. Staffed hours are the hours units were there (after vacancies
+and absences); with ``relief_factor: from_absence`` the relief factor is 1 / (1 - absence
+probability), so the people paid for their leave are the ones the model found missing and
+cost and availability cannot contradict each other. Police time is the calls that fell
+back x hours per call.
 """
 
 from __future__ import annotations
@@ -34,12 +38,13 @@ def cost_kpis(k: dict[str, float], scenario: Scenario) -> dict[str, float]:
     for p in PROGRAMS:
         cfg = scenario.program(p)
         rate = unit_hourly_cost(scenario, p)
-        paid = k[f"{p}_staffed_hours"] * c.relief_factor + (
+        paid = k[f"{p}_staffed_hours"] * scenario.relief(p) + (
             k[f"{p}_overtime_hours"] * c.overtime_multiplier
         )
         fixed = cfg.cost.fixed_annual if cfg.cost else 0.0
         # A program with no shifts costs nothing, fixed costs included: it does not exist.
-        cost = paid * rate * per_year + (fixed if cfg.shifts else 0.0)
+        exists = any(sc.program(p).shifts for _, sc in scenario.phase_list())
+        cost = paid * rate * per_year + (fixed if exists else 0.0)
         out[f"{p}_cost_annual"] = cost
         total += cost
     out["cost_total_annual"] = total

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .catalog import PERCENTILES, TIME_METRICS
+from .catalog import BY_MONTH, PERCENTILES, TIME_METRICS
 from .costs import cost_kpis
 from .records import RepRecords
 from .scenario import Scenario
@@ -83,6 +83,7 @@ def replication_kpis(
         k[f"{key}_share"] = v / n if n else math.nan
     k["diversion_rate"] = (counts["ccd_resolved"] + counts["crt_served"]) / n if n else math.nan
     heart = counts["ccd_resolved"] + counts["crt_served"] + counts["cor_served"]
+    k["heart_responses"] = heart
     k["heart_response_rate"] = heart / n if n else math.nan
 
     samples = time_samples(rec) if samples is None else samples
@@ -124,14 +125,21 @@ def replication_kpis(
     k["cn_followup_within_target"] = float(within[judged].mean()) if judged.any() else math.nan
     k["ccd_followups"] = int(((c.fu_created >= rec.t0) & (c.fu_created < rec.t1)).sum())
 
-    # Staffing: busy on-shift unit-minutes over staffed unit-minutes; overtime separately.
+    # Staffing: scheduled, present (staffed) and available unit-hours; busy on-shift time
+    # over available time (and, labelled as such, over scheduled time); overtime apart.
     window_min = rec.t1 - rec.t0
     for p in PROGRAMS:
         m = rec.meters[p]
         staffed = sum(m.staffed)
+        available = staffed - sum(m.away)
+        scheduled = float(rec.scheduled[p].sum())
+        busy = sum(m.busy)
+        k[f"{p}_scheduled_hours"] = scheduled / MIN_PER_HOUR
         k[f"{p}_staffed_hours"] = staffed / MIN_PER_HOUR
+        k[f"{p}_available_hours"] = available / MIN_PER_HOUR
         k[f"{p}_overtime_hours"] = sum(m.overtime) / MIN_PER_HOUR
-        k[f"{p}_utilization"] = sum(m.busy) / staffed if staffed else math.nan
+        k[f"{p}_utilization"] = busy / available if available > 0 else math.nan
+        k[f"{p}_utilization_scheduled"] = busy / scheduled if scheduled > 0 else math.nan
         k[f"{p}_queue_len"] = sum(m.queue) / window_min
     k.update(cost_kpis(k, scenario))
     return k
@@ -149,10 +157,81 @@ def replication_by_hour(rec: RepRecords) -> dict[str, np.ndarray]:
         out[o.key] = np.bincount(hour[outcome == o], minlength=HOURS_PER_WEEK) / weeks
     for p in PROGRAMS:
         m = rec.meters[p]
+        # t = 0 is a Monday 00:00, so an hour's index from t = 0 modulo 168 is its hour
+        # of the week.
+        how = (m.h0 + np.arange(len(m.staffed))) % HOURS_PER_WEEK
         per_hour_min = weeks * MIN_PER_HOUR
-        out[f"{p}_staffed_units"] = np.asarray(m.staffed) / per_hour_min
-        out[f"{p}_busy_units"] = np.asarray(m.busy) / per_hour_min
+
+        def fold(values, how=how, per_hour_min=per_hour_min) -> np.ndarray:
+            folded = np.bincount(how, weights=np.asarray(values), minlength=HOURS_PER_WEEK)
+            return folded / per_hour_min
+
+        out[f"{p}_staffed_units"] = fold(m.staffed)
+        out[f"{p}_busy_units"] = fold(m.busy)
     return out
+
+
+def replication_by_month(rec: RepRecords) -> dict[str, np.ndarray]:
+    """Run metrics per calendar month of the measured window (one value per month, the
+    names of ``catalog.BY_MONTH``); empty for a run without start_date."""
+    cal = rec.calendar
+    if not cal.dated:
+        return {}
+    months = cal.months()
+    edges = np.array([m.t_from for m in months] + [months[-1].t_to])
+    c = rec.calls
+    window = (c.t_arrive >= rec.t0) & (c.t_arrive < rec.t1)
+    month = np.searchsorted(edges, c.t_arrive[window], side="right") - 1
+    outcome = c.outcome[window]
+    n_m = len(months)
+
+    def count(mask: np.ndarray) -> np.ndarray:
+        return np.bincount(month[mask], minlength=n_m).astype(float)
+
+    out: dict[str, np.ndarray] = {"calls_total": count(np.ones(month.size, bool))}
+    for o in (Outcome.CCD_RESOLVED, Outcome.CRT_SERVED, Outcome.COR_SERVED, *FALLBACKS):
+        out[o.key] = count(outcome == o)
+    out["heart_responses"] = out["ccd_resolved"] + out["crt_served"] + out["cor_served"]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        calls = np.where(out["calls_total"] > 0, out["calls_total"], np.nan)
+        out["diversion_rate"] = (out["ccd_resolved"] + out["crt_served"]) / calls
+        out["heart_response_rate"] = out["heart_responses"] / calls
+    for p in FIELD_TEAMS:
+        served = (c.dispatched_to[window] == p.dispatch_code) & ~np.isnan(c.t_unit_start[window])
+        times = c.response_time[window]
+        mean = np.full(n_m, np.nan)
+        p90 = np.full(n_m, np.nan)
+        for j in range(n_m):
+            v = times[served & (month == j)]
+            if v.size:
+                mean[j], p90[j] = v.mean(), np.percentile(v, 90)
+        out[f"{p}_response_time"] = mean
+        out[f"{p}_response_time_p90"] = p90
+    # Hours: the meters hold unit-minutes per hour from t0; months start on the hour.
+    hour_edges = ((edges - rec.t0) // MIN_PER_HOUR).astype(np.int64)
+    for p in PROGRAMS:
+        m = rec.meters[p]
+        series = {
+            "scheduled": np.asarray(rec.scheduled[p]),
+            "staffed": np.asarray(m.staffed),
+            "available": np.asarray(m.staffed) - np.asarray(m.away),
+        }
+        for name, per_hour in series.items():
+            cum = np.concatenate(([0.0], np.cumsum(per_hour)))
+            out[f"{p}_{name}_hours"] = np.diff(cum[hour_edges]) / MIN_PER_HOUR
+    return {k: out[k] for k in BY_MONTH}
+
+
+def summarise_by_month(moments: dict[str, RunningMoments], months: list) -> pd.DataFrame:
+    """One row per calendar month: days in the window, then each quantity's mean over
+    replications and its 95% t-interval (``<name>``, ``<name>_ci_low``, ``<name>_ci_high``)."""
+    df = pd.DataFrame({"month": [m.label for m in months], "days": [m.days for m in months]})
+    for key in BY_MONTH:
+        if key not in moments:
+            continue
+        mean, lo, hi = moments[key].interval()
+        df[key], df[f"{key}_ci_low"], df[f"{key}_ci_high"] = mean, lo, hi
+    return df
 
 
 def t_interval(values: np.ndarray, level: float = 0.95) -> tuple[float, float, float, float]:

@@ -14,6 +14,11 @@
    may refer the person to Care Navigation.
 5. Follow-up work that carries over closed hours: ``_refer_to_cn`` -> ``_cn_followup``, and
    ``_ccd_followup`` (waits behind live calls).
+6. Time away: ``_time_away`` (a break, a CoR officer pulled for police work) takes a unit
+   as a job would, but the unit is counted away, not busy.
+
+A call follows the rules of the phase in force when it arrived (its type, routing, times);
+staffing follows the phase of the day each shift starts (``rosters``).
 
 Steps with several stages are SimPy processes (a phone assessment, follow-ups). Single
 waits are events with a callback: an arrival, a wait for a team, a team's job (which frees
@@ -34,12 +39,14 @@ from types import SimpleNamespace
 import numpy as np
 import simpy
 
-from .arrivals import arrival_times
+from .arrivals import calendar_arrival_times
+from .dates import Calendar
 from .records import CallRecords, RepRecords, logged_fields
+from .rosters import Away, roster, unit_minutes_by_hour
 from .routing import ccd_decision, pick_call_types, serves_area
-from .scenario import FieldTeam, Scenario
+from .scenario import FieldTeam, Programs, Scenario
 from .simpy_compat import drop_pending_events
-from .staffing import FOLLOWUP, LIVE, PoolMeter, StaffedPool, Unit
+from .staffing import AWAY, AWAY_NOW, FOLLOWUP, LIVE, PoolMeter, StaffedPool, Unit
 from .streams import stream
 from .vocab import FIELD_TEAMS, PROGRAMS, SERVED_BY, Outcome, Program
 
@@ -58,33 +65,36 @@ class Draws:
     field_time: dict[str, list[tuple[float, float]]]  # program -> (travel, busy) per call
 
     @classmethod
-    def draw(cls, scenario: Scenario, seed: int, rep: int, n: int) -> Draws:
-        p = scenario.programs
+    def draw(cls, phases: list[Scenario], phase: np.ndarray, seed: int, rep: int, n: int) -> Draws:
+        """Each call's draws, with times from the distributions of its arrival's phase. Every
+        phase samples the same streams, so phases (and scenarios) share their randomness."""
 
         def u(source: str) -> list[float]:
             return stream(seed, rep, source).random(n).tolist()
 
-        def d(source: str, dist) -> np.ndarray:
-            return dist.sample(stream(seed, rep, source), n)
+        def d(source: str, dist_of) -> np.ndarray:
+            samples = [dist_of(sc).sample(stream(seed, rep, source), n) for sc in phases]
+            if len(samples) == 1:
+                return samples[0]
+            return np.stack(samples)[phase, np.arange(n)]
 
         field_time: dict[str, list[tuple[float, float]]] = {}
         for name in FIELD_TEAMS:
-            team = scenario.field_team(name)
-            travel = d(f"{name}_travel_time", team.travel_time)
+            travel = d(f"{name}_travel_time", lambda sc, p=name: sc.field_team(p).travel_time)
             busy = (
                 travel
-                + d(f"{name}_on_scene_time", team.on_scene_time)
-                + d(f"{name}_wrap_up_time", team.wrap_up_time)
+                + d(f"{name}_on_scene_time", lambda sc, p=name: sc.field_team(p).on_scene_time)
+                + d(f"{name}_wrap_up_time", lambda sc, p=name: sc.field_team(p).wrap_up_time)
             )
             field_time[name] = list(zip(travel.tolist(), busy.tolist()))
         return cls(
             u_transfer=u("ccd_transfer"),
             u_decision=u("ccd_decision"),
-            ccd_phone=d("ccd_phone_time", p.ccd.phone_time).tolist(),
+            ccd_phone=d("ccd_phone_time", lambda sc: sc.programs.ccd.phone_time).tolist(),
             u_followup=u("ccd_followup"),
-            followup_time=d("ccd_followup_time", p.ccd.followup_time).tolist(),
+            followup_time=d("ccd_followup_time", lambda sc: sc.programs.ccd.followup_time).tolist(),
             u_cn=u("cn_referral"),
-            cn_contact=d("cn_contact_time", p.cn.contact_time).tolist(),
+            cn_contact=d("cn_contact_time", lambda sc: sc.programs.cn.contact_time).tolist(),
             field_time=field_time,
         )
 
@@ -95,31 +105,45 @@ class HeartModel:
     def __init__(self, scenario: Scenario, seed: int, replication: int):
         self.scenario = scenario
         self.replication = replication
-        self.env = simpy.Environment()
-        t_end = scenario.end_min
-        rates = scenario.demand.hour_of_week_rates()
-        times = arrival_times(rates, t_end, stream(seed, replication, "arrivals"))
+        cal = self.calendar = Calendar.of(scenario)
+        self.env = simpy.Environment(initial_time=cal.begin)
+        times = calendar_arrival_times(
+            scenario,
+            cal,
+            stream(seed, replication, "arrivals"),
+            stream(seed, replication, "demand_days"),
+        )
         n = len(times)
-        types = list(scenario.call_types.values())
-        type_index = pick_call_types(stream(seed, replication, "call_type").random(n), types)
-        pilot_share = np.array([t.pilot_area_share for t in types])
-        in_pilot = stream(seed, replication, "area").random(n) < pilot_share[type_index]
+        phases = [sc for _, sc in scenario.phase_list()]
+        phase = cal.phase_of(times) if len(phases) > 1 else np.zeros(n, dtype=np.int64)
+        u_type = stream(seed, replication, "call_type").random(n)
+        u_area = stream(seed, replication, "area").random(n)
+        type_index = np.zeros(n, dtype=np.int16)
+        in_pilot = np.zeros(n, dtype=bool)
+        for j, sc in enumerate(phases):  # each call by the call types of its phase
+            mine = phase == j
+            types = list(sc.call_types.values())
+            type_index[mine] = pick_call_types(u_type[mine], types)
+            pilot_share = np.array([t.pilot_area_share for t in types])
+            in_pilot[mine] = u_area[mine] < pilot_share[type_index[mine]]
         self.attributes = (times, type_index, in_pilot)
-        self.draws = Draws.draw(scenario, seed, replication, n)
-        self.call_types = [types[k] for k in type_index.tolist()]
+        self.draws = Draws.draw(phases, phase, seed, replication, n)
+        phase_types = [list(sc.call_types.values()) for sc in phases]
+        self.call_types = [phase_types[j][k] for j, k in zip(phase.tolist(), type_index.tolist())]
+        self.cfg: list[Programs] = [phases[j].programs for j in phase.tolist()]
         self.in_pilot = in_pilot.tolist()
         self.t_arrive = times.tolist()
         self.log = SimpleNamespace(**{name: [init] * n for name, _, init in logged_fields()})
-        self.meters: dict[str, PoolMeter] = {
-            p: PoolMeter(scenario.start_min, t_end) for p in PROGRAMS
-        }
-        self.pools = {
-            p: StaffedPool(self.env, scenario.program(p).schedule(), self.meters[p], t_end)
-            for p in PROGRAMS
-        }
-        self.teams: dict[str, tuple[FieldTeam, StaffedPool]] = {
-            p: (scenario.field_team(p), self.pools[p]) for p in FIELD_TEAMS
-        }
+        t0, t1 = scenario.start_min, scenario.end_min
+        self.meters: dict[str, PoolMeter] = {p: PoolMeter(t0, t1, cal.begin) for p in PROGRAMS}
+        self.scheduled: dict[str, np.ndarray] = {}
+        self.pools: dict[str, StaffedPool] = {}
+        for p in PROGRAMS:
+            r = roster(scenario, cal, p, seed, replication)
+            self.scheduled[p] = unit_minutes_by_hour(r.scheduled, t0, t1)
+            self.pools[p] = StaffedPool(self.env, r.present, self.meters[p])
+            for away in r.away:
+                self.env.process(self._time_away(self.pools[p], away))
         self.ccd, self.cn = self.pools[Program.CCD], self.pools[Program.CN]
         self.dispatch_code: dict[str, int] = {p: p.dispatch_code for p in FIELD_TEAMS}
         self.served_by: dict[str, Outcome] = {p: o for p, o in SERVED_BY.items()}
@@ -134,7 +158,15 @@ class HeartModel:
         logged = {name: np.asarray(getattr(self.log, name), t) for name, t, _ in logged_fields()}
         calls = CallRecords(*self.attributes, **logged)
         self._tear_down()
-        return RepRecords(self.replication, self.scenario.start_min, end, calls, self.meters)
+        return RepRecords(
+            self.replication,
+            self.scenario.start_min,
+            end,
+            calls,
+            self.meters,
+            self.scheduled,
+            self.calendar,
+        )
 
     def _tear_down(self) -> None:
         """Drop pending events and queues. Events left at the horizon point back at the
@@ -168,7 +200,7 @@ class HeartModel:
         if (
             ccd.staffed
             and self.draws.u_transfer[i] < ctype.ccd_transfer
-            and serves_area(self.scenario.programs.ccd.area, self.in_pilot[i])
+            and serves_area(self.cfg[i].ccd.area, self.in_pilot[i])
         ):
             self.env.process(self._ccd_assessment(i))
         else:
@@ -178,7 +210,7 @@ class HeartModel:
         """A clinician answers (if one is free in time), talks, and decides."""
         env, log, draws = self.env, self.log, self.draws
         ctype = self.call_types[i]
-        cfg = self.scenario.programs.ccd
+        cfg = self.cfg[i].ccd
         ccd = self.ccd
         clinician = ccd.try_acquire()
         if clinician is None:
@@ -207,7 +239,8 @@ class HeartModel:
     def _dispatch(self, i: int, program: str) -> None:
         """911 asks CRT or CoR for a team; police/EMS if none can come."""
         log = self.log
-        team, pool = self.teams[program]
+        team: FieldTeam = getattr(self.cfg[i], program)
+        pool = self.pools[program]
         if not pool.staffed:
             log.outcome[i] = Outcome.FALLBACK_OUT_OF_HOURS
         elif not serves_area(team.area, self.in_pilot[i]):
@@ -245,9 +278,8 @@ class HeartModel:
         done.callbacks.append(lambda _ev: self._job_done(i, program, unit))
 
     def _job_done(self, i: int, program: str, unit: Unit) -> None:
-        team, pool = self.teams[program]
-        pool.release(unit)
-        if self.draws.u_cn[i] < team.cn_referral_prob:
+        self.pools[program].release(unit)
+        if self.draws.u_cn[i] < getattr(self.cfg[i], program).cn_referral_prob:
             self._refer_to_cn(i)
 
     # -- follow-up work ------------------------------------------------------------------
@@ -256,7 +288,7 @@ class HeartModel:
         """At most one CN referral per call, and only inside CN's area."""
         log = self.log
         if log.cn_referred[i] != log.cn_referred[i] and serves_area(
-            self.scenario.programs.cn.area, self.in_pilot[i]
+            self.cfg[i].cn.area, self.in_pilot[i]
         ):
             log.cn_referred[i] = self.env.now
             self.env.process(self._cn_followup(i))
@@ -277,6 +309,25 @@ class HeartModel:
         self.log.fu_start[i] = env.now
         yield env.timeout(self.draws.followup_time[i])
         ccd.release(clinician)
+
+    # -- time away from calls ------------------------------------------------------------
+
+    def _time_away(self, pool: StaffedPool, away: Away):
+        """A break or police duty: from its due time the unit goes when free and no live
+        call waits; from the latest start, as soon as it finishes its job; not after its
+        shift has ended."""
+        env = self.env
+        yield env.timeout(max(0.0, away.due - env.now))
+        unit = None
+        if away.latest > away.due:
+            unit = yield pool.request(AWAY, min(away.latest, away.until) - env.now)
+        if unit is None and env.now < away.until:
+            unit = yield pool.request(AWAY_NOW, away.until - env.now)
+        if unit is None:
+            return
+        pool.go_away(unit)
+        yield env.timeout(away.duration)
+        pool.release(unit)
 
 
 def simulate(scenario: Scenario, seed: int, replication: int) -> RepRecords:

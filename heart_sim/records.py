@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .dates import Calendar
 from .staffing import PoolMeter
 from .vocab import FIELD_TEAMS, NOT_DISPATCHED, Outcome
 
@@ -60,7 +61,9 @@ class RepRecords:
     t0: float  # start of the measured window (end of warm-up), minutes
     t1: float  # end of the run, minutes
     calls: CallRecords
-    meters: dict[str, PoolMeter]
+    meters: dict[str, PoolMeter]  # present, busy, away... unit-minutes per hour from t0
+    scheduled: dict[str, np.ndarray]  # scheduled unit-minutes per hour from t0
+    calendar: Calendar
 
 
 OUTCOME_NAMES = {int(o): o.key for o in Outcome}  # -1: "in_system"
@@ -69,10 +72,15 @@ OUTCOME_NAMES = {int(o): o.key for o in Outcome}  # -1: "in_system"
 def calls_frame(rec: RepRecords, call_type_names: list[str]) -> pd.DataFrame:
     """Per-call records of one replication as a DataFrame (times in minutes)."""
     c = rec.calls
+    dated = {}
+    if rec.calendar.dated:  # the arrival's date and time, as well as minutes
+        origin = pd.Timestamp(rec.calendar.origin)
+        dated["arrival_time"] = origin + pd.to_timedelta(c.t_arrive, unit="min")
     return pd.DataFrame(
         {
             "call": np.arange(len(c.t_arrive)),
             "t_arrive_min": c.t_arrive,
+            **dated,
             "measured": (c.t_arrive >= rec.t0) & (c.t_arrive < rec.t1),
             "call_type": pd.Categorical.from_codes(
                 c.call_type, categories=pd.Index(call_type_names)

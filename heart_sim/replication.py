@@ -8,12 +8,18 @@ however many replications run, unless per-call records are asked for.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from .metrics import replication_by_hour, replication_kpis, replication_quantiles, time_samples
+from .metrics import (
+    replication_by_hour,
+    replication_by_month,
+    replication_kpis,
+    replication_quantiles,
+    time_samples,
+)
 from .model import simulate
 from .records import calls_frame
 from .scenario import Scenario
@@ -27,6 +33,7 @@ class RepOutput:
     by_hour: dict[str, np.ndarray]
     quantiles: dict[str, np.ndarray]
     calls: pd.DataFrame | None = None
+    by_month: dict[str, np.ndarray] = field(default_factory=dict)  # dated runs only
 
 
 @dataclass(frozen=True)
@@ -50,6 +57,7 @@ def run_replication(
         by_hour=replication_by_hour(rec),
         quantiles=replication_quantiles(samples),
         calls=calls_frame(rec, list(scenario.call_types)) if keep_calls else None,
+        by_month=replication_by_month(rec),
     )
 
 

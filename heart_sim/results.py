@@ -55,7 +55,8 @@ class Results:
     ``replications``: one row per replication, every metric. ``summary``: one row per
     metric, mean and 95% CI (computed once, on first use). ``by_hour``: 168 rows, per-week
     means by hour of week. ``quantiles``: each time's quantile function with CIs (for
-    CDFs). ``calls``: per-call records, only when asked for. ``sources``: the scenario
+    CDFs). ``calls``: per-call records, only when asked for. ``by_month``: one row per
+    calendar month with 95% CIs (runs with a start_date). ``sources``: the scenario
     file(s) as written, comments included, for the report.
     """
 
@@ -70,6 +71,7 @@ class Results:
     folder: Path | None = None  # where the results were written, if they were
     resumed: int = 0  # replications taken from checkpoints rather than simulated
     notes: list[str] = field(default_factory=list)  # what a reader should know of the run
+    by_month: pd.DataFrame | None = None
 
     @cached_property
     def summary(self) -> pd.DataFrame:
@@ -248,6 +250,8 @@ def _write_run(result: Results, folder: Path, wanted: dict, force: bool) -> None
             put("replications.csv", result.replications.to_csv(index=False))
             put("by_hour.csv", csv_text(result.by_hour))
             put("quantiles.csv", csv_text(result.quantiles))
+            if result.by_month is not None:
+                put("by_month.csv", csv_text(result.by_month))
             if result.calls is not None:
                 put("calls.csv", csv_text(result.calls))
             scenario = result.scenario.model_dump(mode="json")
@@ -329,6 +333,7 @@ def read_results(folder: Path) -> Results:
         yaml.safe_load((folder / "scenario.yaml").read_text()), source=str(folder / "scenario.yaml")
     )
     calls = folder / "calls.csv"
+    by_month = folder / "by_month.csv"
     src = folder / "sources"
     return Results(
         scenario=scenario,
@@ -338,6 +343,7 @@ def read_results(folder: Path) -> Results:
         by_hour=pd.read_csv(folder / "by_hour.csv"),
         quantiles=pd.read_csv(folder / "quantiles.csv"),
         calls=pd.read_csv(calls) if calls.exists() else None,
+        by_month=pd.read_csv(by_month, dtype={"month": str}) if by_month.exists() else None,
         sources={p.name: p.read_text() for p in sorted(src.glob("*"))} if src.is_dir() else {},
         folder=folder,
     )

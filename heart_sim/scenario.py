@@ -7,18 +7,22 @@ Nothing here runs the simulation; the model reads a Scenario and never changes i
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import re
 from collections.abc import Callable, Hashable
 from pathlib import Path
 from typing import Annotated, Any, Literal, get_args
 
+import holidays as holidays_lib
 import numpy as np
 import yaml
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
+    PrivateAttr,
     ValidationError,
     ValidationInfo,
     field_validator,
@@ -37,12 +41,13 @@ from .schedules import (
     WeeklySchedule,
     build_weekly,
 )
-from .variants import has_key_path, load_layers, merge_layers
+from .variants import deep_merge, has_key_path, load_layers, merge_layers
 from .vocab import PROGRAMS, FieldTeamKey, Program
 
 Prob = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
 NonNeg = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 SUM_TOL = 1e-6
+UNNAMED_MONDAY = dt.date(2001, 1, 1)  # a Monday: runs without start_date begin on one
 MAX_FILE_CHARS = 1_000_000
 _HHMM = re.compile(r"^(\d{1,2}):(\d{2})$")
 
@@ -119,6 +124,121 @@ class Shift(Frozen):
         )
 
 
+def _iso_date(v: Any) -> Any:
+    """A calendar date as YAML writes it (2023-10-23) or as ISO text; not a date and time,
+    not a number (pydantic would read 20231023 as seconds since 1970)."""
+    if isinstance(v, dt.datetime):
+        raise ValueError(f"expected a date (YYYY-MM-DD), got a date and time ({v})")
+    if isinstance(v, dt.date):
+        return v
+    if isinstance(v, str):
+        try:
+            return dt.date.fromisoformat(v.strip())
+        except ValueError:
+            pass
+    raise ValueError(f"expected a date as YYYY-MM-DD, got {v!r}")
+
+
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
+
+
+class Holidays(Frozen):
+    """Public holidays from the ``holidays`` package, plus the city's own changes."""
+
+    country: str = Field(description="ISO country code for the holidays package, e.g. US")
+    subdivision: str | None = Field(None, description="state or province code, e.g. NC")
+    add: list[IsoDate] = Field(default_factory=list, description="extra holiday dates")
+    remove: list[IsoDate] = Field(
+        default_factory=list, description="dates the package lists that are worked as usual"
+    )
+
+    @model_validator(mode="after")
+    def _known(self) -> Holidays:
+        supported = holidays_lib.list_supported_countries()
+        if self.country not in supported:
+            close = [c for c in supported if c.lower() == self.country.lower()]
+            hint = f"; did you mean {close[0]!r}?" if close else " (codes such as US, GB, CA)"
+            raise ValueError(f"country {self.country!r} is not known to holidays{hint}")
+        subdivisions = list(supported[self.country])
+        if self.subdivision is not None and self.subdivision not in subdivisions:
+            shown = ", ".join(subdivisions[:20]) + (", ..." if len(subdivisions) > 20 else "")
+            raise ValueError(
+                f"subdivision {self.subdivision!r} is not one of {self.country}'s: {shown}"
+            )
+        return self
+
+    def dates(self, first: dt.date, last: dt.date) -> frozenset[dt.date]:
+        """Holidays between first and last (inclusive)."""
+        years = list(range(first.year, last.year + 1))
+        found = holidays_lib.country_holidays(self.country, subdiv=self.subdivision, years=years)
+        days = (set(found) | set(self.add)) - set(self.remove)
+        return frozenset(d for d in days if first <= d <= last)
+
+
+class Break(Frozen):
+    """A meal or rest break every unit takes once per shift, within a window of the shift.
+    A crew's breaks are staggered over the window (the k-th of n units is due k/n of the
+    way through it); a unit takes its break when it is free and no live call waits, and
+    from the latest start on as soon as it finishes its job (never in the middle of one)."""
+
+    duration_min: Annotated[float, Field(gt=0, le=480, allow_inf_nan=False)] = Field(
+        description="length of the break, minutes"
+    )
+    earliest_min: NonNeg = Field(description="earliest start, minutes after the shift starts")
+    latest_min: NonNeg = Field(description="latest start, minutes after the shift starts")
+
+    @model_validator(mode="after")
+    def _window(self) -> Break:
+        if self.latest_min < self.earliest_min:
+            raise ValueError(
+                f"latest_min {self.latest_min:g} is before earliest_min {self.earliest_min:g}"
+            )
+        return self
+
+
+class FilledPosts(Frozen):
+    """Posts filled out of posts funded (e.g. 19 of 27)."""
+
+    filled: int = Field(ge=0, le=100_000)
+    funded: int = Field(gt=0, le=100_000)
+
+    @model_validator(mode="after")
+    def _at_most(self) -> FilledPosts:
+        if self.filled > self.funded:
+            raise ValueError(f"filled {self.filled} is more than funded {self.funded}")
+        return self
+
+    @property
+    def share(self) -> float:
+        return self.filled / self.funded
+
+
+class Availability(Frozen):
+    """Scheduled units that are not there: vacancies, absences, breaks, police duties."""
+
+    absence_prob: Annotated[float, Field(ge=0, lt=1, allow_inf_nan=False)] = Field(
+        0.0, description="chance a scheduled unit-shift is missing (leave, sickness, training)"
+    )
+    filled_posts: Annotated[float, Field(gt=0, le=1, allow_inf_nan=False)] | FilledPosts = Field(
+        1.0,
+        description="share of posts filled (0-1], or {filled: N, funded: M}; vacant posts "
+        "leave that share of unit-shifts unstaffed, spread evenly over the days",
+    )
+    breaks: list[Break] = Field(default_factory=list, description="breaks every unit takes")
+    pulled_to_police_per_shift: NonNeg = Field(
+        0.0, description="CoR only: times per unit-shift the officer is taken for police work"
+    )
+    pulled_duration: Distribution = Field(
+        default_factory=lambda: Fixed(value=60),
+        description="how long the pair is away when the officer is pulled, minutes",
+    )
+
+    @property
+    def filled_share(self) -> float:
+        f = self.filled_posts
+        return f.share if isinstance(f, FilledPosts) else float(f)
+
+
 class ProgramCost(Frozen):
     """What one unit of a program costs: people per unit by role, plus fixed annual costs."""
 
@@ -134,9 +254,30 @@ class _Program(Frozen):
     area: Literal["pilot", "city"] = Field(
         "pilot", description="serves calls inside the pilot area only, or the whole city"
     )
+    on_holidays: Literal["open", "closed", "weekend"] = Field(
+        "open",
+        description="on a public holiday: work as usual (open), stay closed, or work the "
+        "Sunday shifts (weekend); needs start_date and holidays:",
+    )
+    availability: Availability = Field(
+        default_factory=Availability, description="scheduled units that are not there"
+    )
 
     def schedule(self) -> WeeklySchedule:
         return build_weekly(s.spec() for s in self.shifts)
+
+    @model_validator(mode="after")
+    def _breaks_fit(self) -> _Program:
+        for i, b in enumerate(self.availability.breaks):
+            for s in self.shifts:
+                length = s.spec().length_min
+                if b.latest_min + b.duration_min > length:
+                    raise ValueError(
+                        f"availability.breaks[{i}]: a break starting {b.latest_min:g} min "
+                        f"into the {s.start}-{s.end} shift would run past its end "
+                        f"({length} min): the latest start plus the duration must fit"
+                    )
+        return self
 
 
 class CCD(_Program):
@@ -232,6 +373,21 @@ class Demand(Frozen):
     hourly_weights: list[NonNeg] | None = Field(None, min_length=24, max_length=24)
     daily_weights: list[NonNeg] | None = Field(None, min_length=7, max_length=7)
     hour_of_week_weights: list[NonNeg] | None = Field(None, min_length=168, max_length=168)
+    monthly_weights: list[NonNeg] | None = Field(
+        None,
+        min_length=12,
+        max_length=12,
+        description="relative volume Jan..Dec, scaled so a year keeps calls_per_week on "
+        "average; needs start_date",
+    )
+    annual_growth: Annotated[float, Field(gt=-1, le=10, allow_inf_nan=False)] = Field(
+        0.0, description="compound growth per year from start_date (0.05 = +5% a year)"
+    )
+    overdispersion: Annotated[float, Field(ge=0, le=5, allow_inf_nan=False)] = Field(
+        0.0,
+        description="coefficient of variation of a random day-level rate multiplier "
+        "(gamma, mean 1); 0 = plain Poisson",
+    )
 
     @model_validator(mode="after")
     def _one_shape(self) -> Demand:
@@ -239,11 +395,19 @@ class Demand(Frozen):
             self.hourly_weights is not None or self.daily_weights is not None
         ):
             raise ValueError("give hour_of_week_weights or hourly/daily weights, not both")
-        for name in ("hourly_weights", "daily_weights", "hour_of_week_weights"):
+        for name in ("hourly_weights", "daily_weights", "hour_of_week_weights", "monthly_weights"):
             w = getattr(self, name)
             if w is not None and sum(w) <= 0:
                 raise ValueError(f"{name} sum to zero")
         return self
+
+    def month_factors(self) -> np.ndarray:
+        """Rate multiplier for each month Jan..Dec, averaging 1 over a 365-day year."""
+        if self.monthly_weights is None:
+            return np.ones(12)
+        w = np.asarray(self.monthly_weights, float)
+        days = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], float)
+        return w * days.sum() / (w * days).sum()
 
     def hour_of_week_rates(self) -> np.ndarray:
         """Expected calls in each of the 168 hours of the week (Monday 00:00 first)."""
@@ -271,8 +435,12 @@ class Costs(Frozen):
         1.0, description="multiplier for benefits and overhead on salary"
     )
     paid_hours_per_fte: Annotated[float, Field(gt=0, le=8784, allow_inf_nan=False)] = 2080.0
-    relief_factor: Annotated[float, Field(ge=1, le=5, allow_inf_nan=False)] = Field(
-        1.0, description="paid hours per staffed hour (leave, training)"
+    relief_factor: (
+        Annotated[float, Field(ge=1, le=5, allow_inf_nan=False)] | Literal["from_absence"]
+    ) = Field(
+        1.0,
+        description="paid hours per staffed hour (leave, training), or from_absence: "
+        "1 / (1 - availability.absence_prob) per program",
     )
     overtime_multiplier: Annotated[float, Field(ge=1, le=5, allow_inf_nan=False)] = 1.5
     police_hours_per_call: NonNeg = Field(
@@ -282,6 +450,40 @@ class Costs(Frozen):
     def hourly(self, role: str) -> float:
         """Loaded cost of one paid hour of a role."""
         return self.roles[role].annual_salary * self.loading / self.paid_hours_per_fte
+
+
+PHASE_KEYS = ("demand", "call_types", "programs")
+
+
+class Phase(Frozen):
+    """From a date on, the scenario with some keys changed (merged as ``extends:`` merges)."""
+
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", populate_by_name=True, serialize_by_alias=True
+    )
+
+    start: IsoDate = Field(alias="from", description="first day of the phase, YYYY-MM-DD")
+    changes: dict[str, Any] = Field(
+        description=f"keys of the scenario that change from then on: {', '.join(PHASE_KEYS)}"
+    )
+
+    @field_validator("changes")
+    @classmethod
+    def _keys(cls, v: dict[str, Any]) -> dict[str, Any]:
+        other = [k for k in v if k not in PHASE_KEYS]
+        if other:
+            raise ValueError(
+                f"a phase may change {', '.join(PHASE_KEYS)}; not {', '.join(map(str, other))} "
+                "(those hold for the whole run)"
+            )
+        programs = v.get("programs")
+        if isinstance(programs, dict):
+            for name, cfg in programs.items():
+                if isinstance(cfg, dict) and "cost" in cfg:
+                    raise ValueError(
+                        f"programs.{name}.cost: costs hold for the whole run, not per phase"
+                    )
+        return v
 
 
 class Scenario(Frozen):
@@ -297,6 +499,16 @@ class Scenario(Frozen):
     call_types: dict[str, CallType] = Field(min_length=1)
     programs: Programs = Field(default_factory=Programs)
     costs: Costs | None = Field(None, description="cost rates; none = costs not reported")
+    start_date: IsoDate | None = Field(
+        None,
+        description="first measured day (any weekday; the warm-up runs just before it); "
+        "none = an unnamed week starting on a Monday",
+    )
+    holidays: Holidays | None = Field(None, description="public holidays (needs start_date)")
+    phases: list[Phase] = Field(
+        default_factory=list, description="staged changes by date (needs start_date)"
+    )
+    _phase_list: list[tuple[dt.date, Scenario]] = PrivateAttr(default_factory=list)
 
     @field_validator("call_types")
     @classmethod
@@ -319,7 +531,22 @@ class Scenario(Frozen):
                 raise ValueError(
                     f"programs.{p}.cost.staff_per_unit: role(s) {unknown} not in costs.roles"
                 )
+            relief = self.costs.relief_factor
+            absence = self.program(p).availability.absence_prob
+            if absence > 0 and relief != 1 and relief != "from_absence":
+                raise ValueError(
+                    f"costs.relief_factor {relief} and programs.{p}.availability.absence_prob "
+                    f"{absence} both count leave: give relief_factor: from_absence (paid "
+                    "hours = present hours / (1 - absence_prob)) or drop one of them"
+                )
         return self
+
+    def relief(self, p: Program | str) -> float:
+        """Paid hours per present unit-hour of a program (see Costs.relief_factor)."""
+        assert self.costs is not None
+        if self.costs.relief_factor == "from_absence":
+            return 1 / (1 - self.program(p).availability.absence_prob)
+        return float(self.costs.relief_factor)
 
     def program(self, p: Program | str) -> _Program:
         """A program's configuration by its key (``"crt"`` or ``Program.CRT``)."""
@@ -331,18 +558,95 @@ class Scenario(Frozen):
         assert isinstance(team, FieldTeam), p
         return team
 
+    @model_validator(mode="after")
+    def _calendar(self) -> Scenario:
+        if self.start_date is None:
+            for what, given in (
+                ("holidays:", self.holidays is not None),
+                ("phases:", bool(self.phases)),
+                ("demand.monthly_weights", self.demand.monthly_weights is not None),
+            ):
+                if given:
+                    raise ValueError(
+                        f"{what} needs start_date: (the first measured day, YYYY-MM-DD)"
+                    )
+        self._check_programs(self)
+        previous = None
+        for i, phase in enumerate(self.phases):
+            if previous is not None and phase.start <= previous:
+                raise ValueError(f"phases[{i}]: from {phase.start} is not after {previous}")
+            previous = phase.start
+        self._phase_list = [(ph.start, self._phase_scenario(i)) for i, ph in enumerate(self.phases)]
+        return self
+
+    def _check_programs(self, sc: Scenario, where: str = "") -> None:
+        for p in PROGRAMS:
+            cfg = sc.program(p)
+            if cfg.on_holidays != "open" and sc.holidays is None:
+                raise ValueError(
+                    f"{where}programs.{p}.on_holidays: {cfg.on_holidays} needs a holidays: "
+                    "block (country:, subdivision:)"
+                )
+            if p != Program.COR and cfg.availability.pulled_to_police_per_shift > 0:
+                raise ValueError(
+                    f"{where}programs.{p}.availability.pulled_to_police_per_shift: only CoR "
+                    "has a police officer to be pulled away"
+                )
+
+    def _phase_scenario(self, i: int) -> Scenario:
+        """The scenario in force from phase i on: this one with phases 0..i merged in."""
+        base = self.model_dump(mode="json", exclude={"phases"})
+        for phase in self.phases[: i + 1]:
+            base = deep_merge(base, phase.changes)
+        where = f"phases[{i}].changes."
+        try:
+            sc = Scenario.model_validate(base)
+        except ValidationError as err:
+            loc, why = problems(err, Scenario)[0]
+            raise ValueError(f"{where}{_key_path(loc)}: {why}") from None
+        if list(sc.call_types) != list(self.call_types):
+            raise ValueError(
+                f"{where}call_types: a phase may change the call types' numbers, not add, "
+                f"remove or reorder them ({', '.join(self.call_types)})"
+            )
+        return sc
+
+    def phase_list(self) -> list[tuple[dt.date, Scenario]]:
+        """(first day, scenario in force) for the start and each phase, in date order."""
+        return [(self.first_day_or_monday, self), *self._phase_list]
+
+    @property
+    def first_day_or_monday(self) -> dt.date:
+        """The first measured day; without start_date an unnamed Monday (2001-01-01)."""
+        return self.start_date or UNNAMED_MONDAY
+
+    @property
+    def begin_min(self) -> float:
+        """When the warm-up starts, minutes since the Monday 00:00 of its week (t = 0)."""
+        return float(self.first_day_or_monday.weekday() * 24 * MIN_PER_HOUR)
+
+    @property
+    def origin(self) -> dt.date:
+        """The date of t = 0: the Monday of the week the warm-up starts in."""
+        return self.first_day_or_monday - dt.timedelta(
+            days=7 * self.warmup_weeks + self.first_day_or_monday.weekday()
+        )
+
     @property
     def start_min(self) -> float:
-        return float(self.warmup_weeks * 7 * 24 * MIN_PER_HOUR)
+        """Start of the measured window (end of warm-up), minutes since t = 0."""
+        return self.begin_min + float(self.warmup_weeks * 7 * 24 * MIN_PER_HOUR)
 
     @property
     def end_min(self) -> float:
-        return float((self.warmup_weeks + self.horizon_weeks) * 7 * 24 * MIN_PER_HOUR)
+        return self.start_min + float(self.horizon_weeks * 7 * 24 * MIN_PER_HOUR)
 
     def expected_calls(self) -> float:
         """Expected arrivals over warm-up and horizon (for sizing and run limits)."""
         weeks = self.warmup_weeks + self.horizon_weeks
-        return float(self.demand.hour_of_week_rates().sum() * weeks)
+        weekly = max(sc.demand.hour_of_week_rates().sum() for _, sc in self.phase_list())
+        growth = max(1.0, (1 + self.demand.annual_growth) ** (self.horizon_weeks / 52))
+        return float(weekly * weeks * growth * max(self.demand.month_factors()))
 
 
 # --- loading ---------------------------------------------------------------------------

@@ -8,29 +8,39 @@ at that moment brings fresh units. Continuing crews are kept busy first: a dispa
 the crews whose shift goes on, so only the busy units beyond them run into overtime (the
 longest-running jobs). Staffing changes are URGENT events: at the instant a shift ends no
 new job starts, and at the instant one begins its units are on duty before anything else.
+
+Time away (a break, a CoR officer pulled for police work) is a request like a job's: a
+unit takes it when free (``AWAY`` waits behind live calls; ``AWAY_NOW`` goes ahead of them)
+and ``go_away`` marks the unit, so the meter counts it as away, not busy. A unit away when
+its crew's shift ends just goes off (no overtime).
 """
 
 from __future__ import annotations
 
 import heapq
+from collections.abc import Iterable
 from itertools import count, islice
 
 import simpy
 
-from .schedules import HOURS_PER_WEEK, MIN_PER_HOUR, WeeklySchedule
+from .schedules import MIN_PER_HOUR
 from .simpy_compat import urgent_timeout
 
+AWAY_NOW = -1  # a break at its latest start, police duty: ahead of live calls
 LIVE = 0  # live calls go first
-FOLLOWUP = 1  # follow-up work waits for a unit no live call needs
+AWAY = 1  # a break in its window: when no live call needs the unit
+FOLLOWUP = 2  # follow-up work waits for a unit no live call needs
 
 
 class Unit:
     """A busy unit, handed to the job it serves and back to the pool when it is done."""
 
-    __slots__ = ("overtime",)
+    __slots__ = ("overtime", "away", "gone")
 
     def __init__(self) -> None:
         self.overtime = False
+        self.away = False  # on a break or police duty
+        self.gone = False  # its shift ended while away: nothing left to count
 
 
 class Request(simpy.Event):
@@ -45,21 +55,27 @@ class Request(simpy.Event):
 
 
 class PoolMeter:
-    """Time integrals over the measured window [t0, t1), by hour of week (unit-minutes)."""
+    """Time integrals over the measured window [t0, t1), in unit-minutes per hour of the
+    window (index 0 = the hour starting at t0; t0 is on the hour)."""
 
-    __slots__ = ("t0", "t1", "last", "staffed", "busy", "overtime", "queue")
+    __slots__ = ("t0", "t1", "h0", "last", "staffed", "busy", "overtime", "queue", "away")
 
-    def __init__(self, t0: float, t1: float):
+    def __init__(self, t0: float, t1: float, begin: float = 0.0):
         self.t0, self.t1 = t0, t1
-        self.last = 0.0
-        self.staffed = [0.0] * HOURS_PER_WEEK
-        self.busy = [0.0] * HOURS_PER_WEEK  # busy units that are on shift
-        self.overtime = [0.0] * HOURS_PER_WEEK  # busy units past their shift's end
-        self.queue = [0.0] * HOURS_PER_WEEK  # jobs waiting
+        self.h0 = int(t0 // MIN_PER_HOUR)
+        n = int(-(-(t1 - t0) // MIN_PER_HOUR))
+        self.last = begin
+        self.staffed = [0.0] * n  # units on duty (present)
+        self.busy = [0.0] * n  # units on duty busy with a job
+        self.overtime = [0.0] * n  # busy units past their shift's end
+        self.queue = [0.0] * n  # jobs waiting
+        self.away = [0.0] * n  # units on duty away from calls (breaks, police duty)
 
-    def advance(self, now: float, staffed: int, on: int, over: int, queue: int) -> None:
+    def advance(
+        self, now: float, staffed: int, on: int, over: int, queue: int, away: int = 0
+    ) -> None:
         """Credit the levels that held since the last change up to ``now``: units on duty,
-        busy units on duty, busy units on overtime, jobs waiting."""
+        busy units on duty, busy units on overtime, jobs waiting, units away."""
         last = self.last
         if now == last:
             return
@@ -73,7 +89,7 @@ class PoolMeter:
             stop: float = (hour + 1) * MIN_PER_HOUR
             if stop > b:
                 stop = b
-            h = hour % HOURS_PER_WEEK
+            h = hour - self.h0
             dt = stop - a
             if staffed:
                 self.staffed[h] += staffed * dt
@@ -83,16 +99,23 @@ class PoolMeter:
                 self.overtime[h] += over * dt
             if queue:
                 self.queue[h] += queue * dt
+            if away:
+                self.away[h] += away * dt
             if stop >= b:
                 return
             a = stop
 
 
 class StaffedPool:
-    """Units on duty per a weekly schedule, serving a priority queue of requests."""
+    """Units on duty per a list of staffing changes, serving a priority queue of requests.
+    ``changes``: (time, units on duty from then, units whose shift ends then), in order
+    (``rosters.staffing_changes``)."""
 
     def __init__(
-        self, env: simpy.Environment, schedule: WeeklySchedule, meter: PoolMeter, t_end: float
+        self,
+        env: simpy.Environment,
+        changes: Iterable[tuple[float, int, int]],
+        meter: PoolMeter,
     ):
         self.env = env
         self.meter = meter
@@ -100,13 +123,14 @@ class StaffedPool:
         self.busy = 0  # busy units on duty
         self.overtime = 0  # busy units whose shift has ended
         self.waiting = 0
+        self.away = 0  # units on duty away from calls (counted in busy)
         self._busy_units: dict[Unit, None] = {}  # on-duty busy units, oldest job first
         # Two queues so that closing touches only live calls: follow-up work that carries
         # over (``persistent``) can pile up without slowing every shift end.
         self._live: list[tuple[int, int, Request]] = []
         self._kept: list[tuple[int, int, Request]] = []
         self._seq = count()
-        self._changes = iter(schedule.changes(t_end))
+        self._changes = iter(changes)
         self._schedule_next_change()
 
     # -- the public protocol -------------------------------------------------------------
@@ -138,14 +162,24 @@ class StaffedPool:
                 timer.callbacks.append(lambda _ev: self._give_up(req))
         return req
 
+    def go_away(self, unit: Unit) -> None:
+        """The unit just taken is away from calls (a break, police duty), not working one."""
+        self.touch()
+        unit.away = True
+        self.away += 1
+
     def release(self, unit: Unit) -> None:
         """A unit finished its job: it goes off if its shift has ended, else takes the next."""
+        if unit.gone:
+            return
         self.touch()
         if unit.overtime:
             self.overtime -= 1
             return
         del self._busy_units[unit]
         self.busy -= 1
+        if unit.away:
+            self.away -= 1
         self._serve_queue()
 
     def close_queues(self) -> None:
@@ -158,7 +192,10 @@ class StaffedPool:
 
     def touch(self) -> None:
         """Credit the current levels to the meter before any of them changes."""
-        self.meter.advance(self.env.now, self.staffed, self.busy, self.overtime, self.waiting)
+        away = self.away
+        self.meter.advance(
+            self.env.now, self.staffed, self.busy - away, self.overtime, self.waiting, away
+        )
 
     def _take(self) -> Unit:
         self.touch()
@@ -199,11 +236,21 @@ class StaffedPool:
         continuing = self.staffed - ending
         to_overtime = self.busy - continuing
         if to_overtime > 0:  # busy units of ending crews finish on overtime
-            for unit in list(islice(self._busy_units, to_overtime)):
-                unit.overtime = True
+            if self.away:  # units away go off first, and without overtime
+                engaged = [u for u in self._busy_units if u.away]
+                engaged += [u for u in self._busy_units if not u.away]
+                leaving = engaged[:to_overtime]
+            else:
+                leaving = list(islice(self._busy_units, to_overtime))
+            for unit in leaving:
                 del self._busy_units[unit]
+                if unit.away:
+                    unit.gone = True
+                    self.away -= 1
+                else:
+                    unit.overtime = True
+                    self.overtime += 1
             self.busy -= to_overtime
-            self.overtime += to_overtime
         self.staffed = units
         if units == 0:
             # Program closes: live calls still waiting fall back; follow-up work carries over.

@@ -75,7 +75,7 @@ def test_overtime_is_recorded_and_kept_out_of_utilization() -> None:
     k = replication_kpis(rec, sc)
     assert k["crt_overtime_hours"] > 5  # long jobs run past 17:00
     assert 0 < k["crt_utilization"] <= 1
-    over = np.asarray(rec.meters["crt"].overtime).reshape(7, 24)
+    over = np.asarray(rec.meters["crt"].overtime).reshape(-1, 7, 24).sum(axis=0)
     assert over[:, 17:20].sum() > 0 and over[:, 9:17].sum() == 0
     # Calls waiting at 17:00 fell back; none waited overnight.
     assert k["fallback_no_unit"] > 0

@@ -145,6 +145,6 @@ def test_overnight_program_staffing_in_the_model() -> None:
     sc = scenario_from_dict(data)
     rec = simulate(sc, 1, 0)
     assert sum(rec.meters["crt"].staffed) == 2 * 8 * 60 * 7 * 2
-    by_hour = np.asarray(rec.meters["crt"].staffed).reshape(7, 24) / (2 * 60)
+    by_hour = np.asarray(rec.meters["crt"].staffed).reshape(-1, 7, 24).sum(axis=0) / (2 * 60)
     assert (by_hour[:, 22:] == 2).all() and (by_hour[:, :6] == 2).all()
     assert (by_hour[:, 6:22] == 0).all()

@@ -23,7 +23,8 @@ def make_pool(
 ) -> tuple[StaffedPool, PoolMeter]:
     """A pool following ``shifts``, measured over the first ``days`` days."""
     meter = PoolMeter(0, days * MIN_PER_DAY)
-    return StaffedPool(env, build_weekly(shifts), meter, days * MIN_PER_DAY), meter
+    changes = build_weekly(shifts).changes(days * MIN_PER_DAY)
+    return StaffedPool(env, changes, meter), meter
 
 
 def counters(pool: StaffedPool) -> str:
