@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from . import keypaths, study
+from .plots import write_monthly
 from .results import Comparison, Results
 from .scenario import (
     Scenario,
@@ -68,8 +69,9 @@ def simulate(
 ) -> Results:
     """Run replications; ``keep_calls=True`` adds per-call records (``Results.calls``);
     ``jobs`` uses local processes, ``dask`` a Dask scheduler address (or "local");
-    ``out`` also writes the results folder, as ``heart-sim run`` does."""
-    return study.run(
+    ``out`` also writes the results folder, as ``heart-sim run`` does (with the monthly
+    figure, plots/monthly.png, for a run with a start_date)."""
+    result = study.run(
         load(scenario),
         reps,
         seed,
@@ -81,6 +83,9 @@ def simulate(
         keep_calls=keep_calls,
         progress=progress,
     )
+    if out is not None:
+        write_monthly(result)
+    return result
 
 
 def compare(

@@ -27,8 +27,14 @@ def unit_hourly_cost(scenario: Scenario, program: str) -> float:
     return sum(n * scenario.costs.hourly(role) for role, n in cost.staff_per_unit.items())
 
 
-def cost_kpis(k: dict[str, float], scenario: Scenario) -> dict[str, float]:
-    """Annual cost per program and in total, cost per diverted call, police time."""
+def cost_kpis(
+    k: dict[str, float],
+    scenario: Scenario,
+    staffed_by_phase: dict[str, list[float]] | None = None,
+) -> dict[str, float]:
+    """Annual cost per program and in total, cost per diverted call, police time.
+    ``staffed_by_phase``: each program's staffed unit-hours in each phase, for a relief
+    factor derived from absences that change from phase to phase."""
     if scenario.costs is None:
         return {}
     c = scenario.costs
@@ -38,9 +44,11 @@ def cost_kpis(k: dict[str, float], scenario: Scenario) -> dict[str, float]:
     for p in PROGRAMS:
         cfg = scenario.program(p)
         rate = unit_hourly_cost(scenario, p)
-        paid = k[f"{p}_staffed_hours"] * scenario.relief(p) + (
-            k[f"{p}_overtime_hours"] * c.overtime_multiplier
-        )
+        phases = [sc for _, sc in scenario.phase_list()]
+        by_phase = (staffed_by_phase or {}).get(p, [k[f"{p}_staffed_hours"]])
+        assert len(by_phase) == len(phases), "staffed hours for each phase"
+        present = sum(h * sc.relief(p) for h, sc in zip(by_phase, phases))
+        paid = present + k[f"{p}_overtime_hours"] * c.overtime_multiplier
         fixed = cfg.cost.fixed_annual if cfg.cost else 0.0
         # A program with no shifts costs nothing, fixed costs included: it does not exist.
         exists = any(sc.program(p).shifts for _, sc in scenario.phase_list())

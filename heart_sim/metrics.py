@@ -141,8 +141,21 @@ def replication_kpis(
         k[f"{p}_utilization"] = busy / available if available > 0 else math.nan
         k[f"{p}_utilization_scheduled"] = busy / scheduled if scheduled > 0 else math.nan
         k[f"{p}_queue_len"] = sum(m.queue) / window_min
-    k.update(cost_kpis(k, scenario))
+    k.update(cost_kpis(k, scenario, _staffed_by_phase(rec)))
     return k
+
+
+def _staffed_by_phase(rec: RepRecords) -> dict[str, list[float]]:
+    """Each program's staffed unit-hours in each phase of the measured window."""
+    cal = rec.calendar
+    starts = [max(t, rec.t0) for t in cal.phase_starts] + [rec.t1]
+    out: dict[str, list[float]] = {}
+    for p in PROGRAMS:
+        m = rec.meters[p]
+        cum = np.concatenate(([0.0], np.cumsum(m.staffed)))
+        idx = [int(min(max((t - rec.t0) // MIN_PER_HOUR, 0), len(m.staffed))) for t in starts]
+        out[p] = [float(cum[b] - cum[a]) / MIN_PER_HOUR for a, b in zip(idx, idx[1:])]
+    return out
 
 
 def replication_by_hour(rec: RepRecords) -> dict[str, np.ndarray]:

@@ -15,6 +15,7 @@ from cycler import cycler
 from matplotlib.ticker import MaxNLocator
 
 from .catalog import BY_HOUR, CATALOG, metric, shown_in
+from .dates import Calendar
 from .fileio import atomic_write_bytes
 from .folders import folder_kind, writing
 from .results import Comparison, Results, read_comparison, read_results
@@ -344,6 +345,65 @@ def cost_figure(summaries: dict[str, pd.DataFrame]) -> plt.Figure:
     return fig
 
 
+def monthly_figure(by_month: pd.DataFrame, marks: list[tuple[Any, str]]) -> plt.Figure:
+    """HEART responses per calendar month by program, and the share of calls reached, with
+    95% CI bands; holidays (ticks) and phase starts (dashed lines) marked. Months with
+    fewer than 28 days in the measured window are left out (their counts are partial)."""
+    full = by_month[by_month["days"] >= 28]
+    x = pd.to_datetime(full["month"] + "-15")
+    with plt.rc_context(STYLE):
+        fig, (top, bottom) = plt.subplots(2, 1, figsize=(8, 6.5), sharex=True)
+        keys = ("heart_responses", "ccd_resolved", "crt_served", "cor_served")
+        for i, key in enumerate(keys):
+            title, _ = label(key)
+            top.plot(x, full[key], linestyle=LINESTYLES[i % 4], marker=MARKERS[i], label=title)
+            top.fill_between(x, full[f"{key}_ci_low"], full[f"{key}_ci_high"], alpha=0.2)
+        top.set_ylabel("calls per month")
+        top.set_title("HEART responses per month (mean, 95% CI band)")
+        top.legend(fontsize=8, ncol=2)
+        top.set_ylim(bottom=0)
+        for i, key in enumerate(("heart_response_rate", "diversion_rate")):
+            title, unit = label(key)
+            bottom.plot(x, full[key], linestyle=LINESTYLES[i], marker=MARKERS[i], label=title)
+            bottom.fill_between(x, full[f"{key}_ci_low"], full[f"{key}_ci_high"], alpha=0.2)
+        bottom.set_ylabel("share of eligible calls")
+        bottom.set_ylim(0, 1)
+        bottom.set_title("Share of eligible calls reached")
+        holidays = [pd.Timestamp(d) for d, kind in marks if kind == "holiday"]
+        if holidays:
+            bottom.plot(
+                holidays, [0.02] * len(holidays), "|", color="0.3", markersize=10, label="holiday"
+            )
+        for n, (d, _) in enumerate(m for m in marks if m[1] == "phase"):
+            for ax in (top, bottom):
+                ax.axvline(
+                    pd.Timestamp(d),
+                    color="0.3",
+                    linestyle="--",
+                    linewidth=1,
+                    label="phase starts" if n == 0 and ax is bottom else None,
+                )
+        bottom.legend(fontsize=8, ncol=2)
+        fig.autofmt_xdate()
+        fig.tight_layout()
+    return fig
+
+
+def monthly_of(result: Results) -> plt.Figure | None:
+    """The monthly figure of a dated run (None without start_date)."""
+    if result.by_month is None:
+        return None
+    return monthly_figure(result.by_month, Calendar.of(result.scenario).marks())
+
+
+def write_monthly(result: Results) -> list[Path]:
+    """``plots/monthly.png`` of a dated run written to its folder (nothing otherwise)."""
+    fig = monthly_of(result)
+    if fig is None or result.folder is None:
+        return []
+    return save(fig, Path(result.folder) / "plots" / "monthly")
+
+
 # --- whole results folders -------------------------------------------------------------
 
 
@@ -356,7 +416,7 @@ def run_figures(result: Results) -> dict[str, plt.Figure]:
         "unmet_demand_heatmap": unmet_heatmap(result.by_hour),
         "response_cdf": response_cdf_figure(result.quantiles, targets_of(result.scenario)),
         "outcomes": outcome_figure({result.scenario.name: result.summary}),
-    }
+    } | ({"monthly": fig} if (fig := monthly_of(result)) is not None else {})
 
 
 def comparison_figures(comp: Comparison) -> dict[str, plt.Figure]:
