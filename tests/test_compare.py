@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from builders import mmc_dict, short_baseline
+from builders import baseline_dict, mmc_dict, short_baseline
 
 from heart_sim.compare import paired_differences, ratio_of_means_ci
 from heart_sim.costs import unit_hourly_cost
@@ -70,7 +70,12 @@ def test_costs_match_hand_computed_staffed_hours_times_rates() -> None:
 
 
 def test_common_random_numbers_narrow_the_interval() -> None:
-    base = short_baseline(weeks=4)
+    # Plain Poisson demand: with day-to-day overdispersion the 2-team response time swings
+    # with each day's load far more than the 3-team one, so even perfectly shared days
+    # cancel less of the difference (measured: 0.79 x instead of 0.37 x the independent
+    # width). The sharing itself is tested in test_determinism and test_calendar.
+    demand = {**baseline_dict()["demand"], "overdispersion": 0}
+    base = short_baseline(weeks=4, demand=demand)
     alt = base.model_copy(
         update={
             "name": "more_crt",

@@ -387,11 +387,12 @@ def test_a_forced_rewrite_leaves_no_file_of_the_earlier_run(tmp_path) -> None:
     sc = short_baseline(weeks=1)
     first = hs.simulate(sc, reps=1, seed=1, out=tmp_path, keep_calls=True)
     assert (first.folder / "calls.csv").exists()
-    (first.folder / "plots").mkdir()
+    (first.folder / "plots").mkdir(exist_ok=True)  # a dated run writes plots/monthly.png
     (first.folder / "plots" / "old.png").write_bytes(b"old")
     again = hs.simulate(sc, reps=1, seed=1, out=tmp_path, force=True)
     assert again.folder == first.folder
-    assert not (again.folder / "calls.csv").exists() and not (again.folder / "plots").exists()
+    assert not (again.folder / "calls.csv").exists()
+    assert sorted(p.name for p in (again.folder / "plots").iterdir()) == ["monthly.png"]
     assert hs.Results.load(again.folder).calls is None
 
 
