@@ -525,7 +525,7 @@ class Scenario(Frozen):
             if cost is None:
                 continue
             if self.costs is None:
-                raise ValueError(f"programs.{p}.cost needs a costs: block with the role rates")
+                raise ValueError(f"programs.{p}.cost: needs a costs: block with the role rates")
             unknown = sorted(set(cost.staff_per_unit) - set(self.costs.roles))
             if unknown:
                 raise ValueError(
@@ -535,7 +535,7 @@ class Scenario(Frozen):
             absence = self.program(p).availability.absence_prob
             if absence > 0 and relief != 1 and relief != "from_absence":
                 raise ValueError(
-                    f"costs.relief_factor {relief} and programs.{p}.availability.absence_prob "
+                    f"costs.relief_factor: {relief} and programs.{p}.availability.absence_prob "
                     f"{absence} both count leave: give relief_factor: from_absence (paid "
                     "hours = present hours / (1 - absence_prob)) or drop one of them"
                 )
@@ -568,7 +568,8 @@ class Scenario(Frozen):
             ):
                 if given:
                     raise ValueError(
-                        f"{what} needs start_date: (the first measured day, YYYY-MM-DD)"
+                        f"{what.rstrip(':')}: needs start_date: (the first measured day, "
+                        "YYYY-MM-DD)"
                     )
         self._check_programs(self)
         previous = None
@@ -598,15 +599,16 @@ class Scenario(Frozen):
         base = self.model_dump(mode="json", exclude={"phases"})
         for phase in self.phases[: i + 1]:
             base = deep_merge(base, phase.changes)
-        where = f"phases[{i}].changes."
+        where = f"phases[{i}].changes"
         try:
             sc = Scenario.model_validate(base)
         except ValidationError as err:
             loc, why = problems(err, Scenario)[0]
-            raise ValueError(f"{where}{_key_path(loc)}: {why}") from None
+            inner = _key_path(loc)
+            raise ValueError(f"{where}{'.' + inner if inner else ''}: {why}") from None
         if list(sc.call_types) != list(self.call_types):
             raise ValueError(
-                f"{where}call_types: a phase may change the call types' numbers, not add, "
+                f"{where}.call_types: a phase may change the call types' numbers, not add, "
                 f"remove or reorder them ({', '.join(self.call_types)})"
             )
         return sc
@@ -672,11 +674,26 @@ def _key_path(loc: tuple[Any, ...]) -> str:
     return out
 
 
+_PATH_FIRST = re.compile(r"^((?:[A-Za-z_]\w*|\[\d+\])(?:\.[A-Za-z_]\w*|\[\d+\])*): (.+)$", re.S)
+
+
+def _path_parts(path: str) -> tuple[Any, ...]:
+    """'programs.crt.shifts[0].units' -> ('programs', 'crt', 'shifts', 0, 'units')."""
+    parts: list[Any] = []
+    for token in re.findall(r"[A-Za-z_]\w*|\[\d+\]", path):
+        parts.append(int(token[1:-1]) if token.startswith("[") else token)
+    return tuple(parts)
+
+
 def _problems(
     err: ValidationError, attribute: Callable[[tuple], str]
 ) -> list[tuple[str, str, str]]:
     out = []
     for loc, why in problems(err, Scenario):
+        # A check across keys (a model validator) names its key path first: use it.
+        m = _PATH_FIRST.match(why)
+        if m:
+            loc, why = (*loc, *_path_parts(m.group(1))), m.group(2)
         # A missing key is the fault of the file that wrote the mapping lacking it.
         owner = loc[:-1] if why == MISSING else loc
         out.append((attribute(owner), _key_path(loc), why))
