@@ -189,33 +189,36 @@ def _absent(
 
 
 def _away(
-    crews: list[Crew], scenario: Scenario, program: Program, seed: int, rep: int
+    crews: list[Crew],
+    phases: list[Scenario],
+    phase: list[int],
+    program: Program,
+    seed: int,
+    rep: int,
 ) -> list[Away]:
-    """Breaks and police pulls of the units present, in order of due time."""
-    avail = scenario.program(program).availability
+    """Breaks and police pulls of the units present, each crew by the availability of its
+    day's phase; the pulls of all crews come from one pass over one pair of streams, so
+    no two phases repeat each other's draws."""
     out: list[Away] = []
-    for b in avail.breaks:
-        for c in crews:
+    for c, j in zip(crews, phase):
+        for b in phases[j].program(program).availability.breaks:
             span = b.latest_min - b.earliest_min
             for k in range(c.present):
                 due = c.start + b.earliest_min + k * span / c.present
                 out.append(Away(due, c.start + b.latest_min, c.end, b.duration_min, "break"))
-    rate = avail.pulled_to_police_per_shift
-    if rate > 0:
+    rates = [phases[j].program(program).availability.pulled_to_police_per_shift for j in phase]
+    if any(r > 0 for r in rates):
         rng = stream(seed, rep, f"pulled/{program}")
-        counts = rng.poisson(rate, size=sum(c.present for c in crews))
-        total = int(counts.sum())
-        u = rng.random(total)
-        durations = avail.pulled_duration.sample(stream(seed, rep, f"pulled_time/{program}"), total)
-        j = 0
-        unit = 0
-        for c in crews:
+        durations = stream(seed, rep, f"pulled_time/{program}")
+        for c, j, rate in zip(crews, phase, rates):
             for _ in range(c.present):
-                for _ in range(int(counts[unit])):
-                    t = c.start + u[j] * (c.end - c.start)
-                    out.append(Away(t, t, c.end, float(durations[j]), "police"))
-                    j += 1
-                unit += 1
+                n = int(rng.poisson(rate)) if rate > 0 else 0
+                if not n:
+                    continue
+                times = c.start + rng.random(n) * (c.end - c.start)
+                avail = phases[j].program(program).availability
+                for t, d in zip(times, avail.pulled_duration.sample(durations, n)):
+                    out.append(Away(float(t), float(t), c.end, float(d), "police"))
     out.sort(key=lambda a: (a.due, a.kind))
     return out
 
@@ -238,10 +241,7 @@ def roster(
         present = _absent(group, filled, avail.absence_prob, days, seed, replication, program.value)
         for c, n in zip(group, present):
             c.present = n
-    away: list[Away] = []
-    for j, idx in by_phase.items():
-        away += _away([cs[i] for i in idx], phases[j], program, seed, replication)
-    away.sort(key=lambda a: (a.due, a.kind))
+    away = _away(cs, phases, [cal.phase_of_day(c.day) for c in cs], program, seed, replication)
     return Roster(
         crews=cs,
         scheduled=staffing_changes(cs, cal.begin, cal.end, present=False),

@@ -464,7 +464,8 @@ class Phase(Frozen):
 
     start: IsoDate = Field(alias="from", description="first day of the phase, YYYY-MM-DD")
     changes: dict[str, Any] = Field(
-        description=f"keys of the scenario that change from then on: {', '.join(PHASE_KEYS)}"
+        description=f"keys of the scenario that change from then on: {', '.join(PHASE_KEYS)} "
+        "(not demand.monthly_weights, annual_growth or overdispersion, nor costs)"
     )
 
     @field_validator("changes")
@@ -475,6 +476,14 @@ class Phase(Frozen):
             raise ValueError(
                 f"a phase may change {', '.join(PHASE_KEYS)}; not {', '.join(map(str, other))} "
                 "(those hold for the whole run)"
+            )
+        demand = v.get("demand")
+        whole_run = ("monthly_weights", "annual_growth", "overdispersion")
+        if isinstance(demand, dict) and any(k in demand for k in whole_run):
+            given = ", ".join(f"demand.{k}" for k in whole_run if k in demand)
+            raise ValueError(
+                f"{given}: seasons, growth and day-to-day variation hold for the whole run; "
+                "a phase may change calls_per_week, multiplier and the weekly weights"
             )
         programs = v.get("programs")
         if isinstance(programs, dict):

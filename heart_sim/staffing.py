@@ -124,6 +124,7 @@ class StaffedPool:
         self.overtime = 0  # busy units whose shift has ended
         self.waiting = 0
         self.away = 0  # units on duty away from calls (counted in busy)
+        self.waiting_away = 0  # of the waiting requests, time away (not jobs: not metered)
         self._busy_units: dict[Unit, None] = {}  # on-duty busy units, oldest job first
         # Two queues so that closing touches only live calls: follow-up work that carries
         # over (``persistent``) can pile up without slowing every shift end.
@@ -155,6 +156,8 @@ class StaffedPool:
         else:
             self.touch()
             self.waiting += 1
+            if priority in (AWAY, AWAY_NOW):
+                self.waiting_away += 1
             queue = self._kept if persistent else self._live
             heapq.heappush(queue, (priority, next(self._seq), req))
             if patience is not None:
@@ -194,7 +197,12 @@ class StaffedPool:
         """Credit the current levels to the meter before any of them changes."""
         away = self.away
         self.meter.advance(
-            self.env.now, self.staffed, self.busy - away, self.overtime, self.waiting, away
+            self.env.now,
+            self.staffed,
+            self.busy - away,
+            self.overtime,
+            self.waiting - self.waiting_away,
+            away,
         )
 
     def _take(self) -> Unit:
@@ -213,13 +221,18 @@ class StaffedPool:
             if req.triggered:  # gave up earlier; lazily removed
                 continue
             self.touch()
-            self.waiting -= 1
+            self._dequeued(req)
             req.succeed(self._take())
+
+    def _dequeued(self, req: Request) -> None:
+        self.waiting -= 1
+        if req.priority in (AWAY, AWAY_NOW):
+            self.waiting_away -= 1
 
     def _give_up(self, req: Request) -> None:
         if not req.triggered:
             self.touch()
-            self.waiting -= 1
+            self._dequeued(req)
             req.succeed(None)
 
     def _schedule_next_change(self) -> None:
@@ -256,7 +269,7 @@ class StaffedPool:
             # Program closes: live calls still waiting fall back; follow-up work carries over.
             for _, _, req in self._live:
                 if not req.triggered:
-                    self.waiting -= 1
+                    self._dequeued(req)
                     req.succeed(None)
             self._live = []
         else:
