@@ -497,6 +497,7 @@ BY_MONTH = (
     "ccd_resolved",
     "crt_served",
     "cor_served",
+    "ccd_assessed",
     "diversion_rate",
     "heart_response_rate",
     *(o.key for o in FALLBACKS),

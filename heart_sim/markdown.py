@@ -68,6 +68,12 @@ def markdown_report(s: Scenario, seed: int, reps: int, summary: pd.DataFrame) ->
     return "\n".join(lines)
 
 
+def table(headers: list[str], rows: list[list[str]]) -> str:
+    """A Markdown table."""
+    lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
+    return "\n".join(lines + ["| " + " | ".join(row) + " |" for row in rows])
+
+
 def comparison_markdown(
     base: str, seed: int, reps: int, costs: pd.DataFrame, differences: pd.DataFrame
 ) -> str:
@@ -83,10 +89,7 @@ def comparison_markdown(
         "## Costs and diverted calls (per year)",
         "",
     ]
-    headers, rows = cost_table(costs, long=True)
-    lines.append("| " + " | ".join(headers) + " |")
-    lines.append("|" + "---|" * len(headers))
-    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    lines.append(table(*cost_table(costs, long=True)))
     lines += ["", "## Paired differences", ""]
     for name, d in differences.groupby("scenario", sort=False):
         lines += [

@@ -205,6 +205,7 @@ def replication_by_month(rec: RepRecords) -> dict[str, np.ndarray]:
     for o in (Outcome.CCD_RESOLVED, Outcome.CRT_SERVED, Outcome.COR_SERVED, *FALLBACKS):
         out[o.key] = count(outcome == o)
     out["heart_responses"] = out["ccd_resolved"] + out["crt_served"] + out["cor_served"]
+    out["ccd_assessed"] = count(c.ccd_answered[window])
     with np.errstate(invalid="ignore", divide="ignore"):
         calls = np.where(out["calls_total"] > 0, out["calls_total"], np.nan)
         out["diversion_rate"] = (out["ccd_resolved"] + out["crt_served"]) / calls
