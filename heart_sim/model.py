@@ -129,8 +129,16 @@ class HeartModel:
         self.attributes = (times, type_index, in_pilot)
         self.draws = Draws.draw(phases, phase, seed, replication, n)
         phase_types = [list(sc.call_types.values()) for sc in phases]
-        self.call_types = [phase_types[j][k] for j, k in zip(phase.tolist(), type_index.tolist())]
-        self.cfg: list[Programs] = [phases[j].programs for j in phase.tolist()]
+        if len(phases) == 1:
+            self.call_types = [phase_types[0][k] for k in type_index.tolist()]
+        else:
+            idx = zip(phase.tolist(), type_index.tolist())
+            self.call_types = [phase_types[j][k] for j, k in idx]
+        self.cfg: list[Programs] = (
+            [phases[j].programs for j in phase.tolist()]
+            if len(phases) > 1
+            else [scenario.programs] * n
+        )
         self.in_pilot = in_pilot.tolist()
         self.t_arrive = times.tolist()
         self.log = SimpleNamespace(**{name: [init] * n for name, _, init in logged_fields()})

@@ -70,18 +70,22 @@ class Roster:
 
 def crews(scenario: Scenario, cal: Calendar, program: Program) -> list[Crew]:
     """The scheduled crews that touch the run, in order of start."""
-    phases = [sc for _, sc in scenario.phase_list()]
+    phases = [sc.program(program) for _, sc in scenario.phase_list()]
+    specs = [[(i, s.spec()) for i, s in enumerate(cfg.shifts)] for cfg in phases]
+    if not any(specs):
+        return []
+    days = range(cal.first_day - 1, cal.last_day + 1)
+    phase_of = cal.phase_of(np.array(days, dtype=float) * MIN_PER_DAY).tolist()
     out: list[Crew] = []
-    for day in range(cal.first_day - 1, cal.last_day + 1):
-        cfg = phases[cal.phase_of_day(day)].program(program)
+    for day, j in zip(days, phase_of):
+        cfg = phases[j]
         weekday = day % 7
         if cal.holidays and cal.is_holiday(day):
             if cfg.on_holidays == "closed":
                 continue
             if cfg.on_holidays == "weekend":
                 weekday = SUNDAY
-        for i, shift in enumerate(cfg.shifts):
-            spec = shift.spec()
+        for i, spec in specs[j]:
             if weekday not in spec.days or spec.units == 0:
                 continue
             start = float(day * MIN_PER_DAY + spec.start_min)
@@ -230,9 +234,10 @@ def roster(
     cs = crews(scenario, cal, program)
     phases = [sc for _, sc in scenario.phase_list()]
     # Availability is a property of the phase a crew's day falls in.
+    phase_of = cal.phase_of(np.array([c.day for c in cs], dtype=float) * MIN_PER_DAY).tolist()
     by_phase: dict[int, list[int]] = {}
-    for i, c in enumerate(cs):
-        by_phase.setdefault(cal.phase_of_day(c.day), []).append(i)
+    for i, j in enumerate(phase_of):
+        by_phase.setdefault(j, []).append(i)
     for j, idx in by_phase.items():
         avail = phases[j].program(program).availability
         group = [cs[i] for i in idx]
@@ -241,7 +246,7 @@ def roster(
         present = _absent(group, filled, avail.absence_prob, days, seed, replication, program.value)
         for c, n in zip(group, present):
             c.present = n
-    away = _away(cs, phases, [cal.phase_of_day(c.day) for c in cs], program, seed, replication)
+    away = _away(cs, phases, phase_of, program, seed, replication)
     return Roster(
         crews=cs,
         scheduled=staffing_changes(cs, cal.begin, cal.end, present=False),

@@ -195,9 +195,12 @@ class StaffedPool:
 
     def touch(self) -> None:
         """Credit the current levels to the meter before any of them changes."""
+        now = self.env.now
+        if now == self.meter.last:  # nothing has elapsed since the last credit
+            return
         away = self.away
         self.meter.advance(
-            self.env.now,
+            now,
             self.staffed,
             self.busy - away,
             self.overtime,
