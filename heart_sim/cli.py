@@ -472,9 +472,11 @@ def validate_cmd(
             _print_error(err)
             continue
         per_week = sc.demand.calls_per_week * sc.demand.multiplier
+        start = f" from {sc.start_date}" if sc.start_date else ""
+        phases = f", {len(sc.phases)} phase(s)" if sc.phases else ""
         _say(
             f"{name}: valid scenario '{sc.name}' ({per_week:g} calls/week, "
-            f"{len(sc.call_types)} call types, {sc.horizon_weeks} weeks)"
+            f"{len(sc.call_types)} call types, {sc.horizon_weeks} weeks{start}{phases})"
         )
     if failed:
         raise typer.Exit(2)

@@ -5,6 +5,8 @@ Plain functions of the tables they show, so any layer that has the tables can re
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 
 from .catalog import PERCENTILES, TIME_METRICS
@@ -23,8 +25,9 @@ def markdown_report(s: Scenario, seed: int, reps: int, summary: pd.DataFrame) ->
         s.description.strip(),
         "",
         f"- replications: {reps}, seed: {seed}, heart-sim {__version__}",
-        f"- measured: {s.horizon_weeks} weeks after a {s.warmup_weeks}-week warm-up "
-        "(the warm-up is simulated and discarded)",
+        f"- measured: {s.horizon_weeks} weeks{_dates(s)} after a {s.warmup_weeks}-week "
+        "warm-up (the warm-up is simulated and discarded)",
+        *_calendar_lines(s),
         "- values: mean over replications with a 95% t-interval in brackets",
         "",
         "## Headline",
@@ -51,21 +54,66 @@ def markdown_report(s: Scenario, seed: int, reps: int, summary: pd.DataFrame) ->
         "",
         "## Staffing",
         "",
-        "| program | staffed h | overtime h | utilization |",
-        "|---|---|---|---|",
+        "Unit-hours scheduled (the shifts), present (less vacancies and absences) and "
+        "available (less breaks and police duty); utilization = busy / available (and, "
+        "second, busy / scheduled).",
+        "",
+        "| program | scheduled h | present h | available h | overtime h | utilization | "
+        "of scheduled |",
+        "|---|---|---|---|---|---|---|",
     ]
     for p in PROGRAMS:
-        lines.append(
-            f"| {p} | {fmt_ci(idx.loc[f'{p}_staffed_hours'], 6)} | "
-            f"{fmt_ci(idx.loc[f'{p}_overtime_hours'])} | {fmt_ci(idx.loc[f'{p}_utilization'])} |"
-        )
+        cells = [
+            fmt_ci(idx.loc[f"{p}_{k}_hours"], 6) for k in ("scheduled", "staffed", "available")
+        ]
+        cells += [fmt_ci(idx.loc[f"{p}_overtime_hours"]), fmt_ci(idx.loc[f"{p}_utilization"])]
+        cells.append(fmt_ci(idx.loc[f"{p}_utilization_scheduled"]))
+        lines.append(f"| {p} | " + " | ".join(cells) + " |")
+    monthly = ", by_month.csv (one row per calendar month)" if s.start_date else ""
     lines += [
         "",
-        "Files: summary.csv, summary.json, replications.csv, by_hour.csv, "
+        f"Files: summary.csv, summary.json, replications.csv, by_hour.csv{monthly}, "
         "scenario.yaml (the resolved scenario), manifest.json.",
         "",
     ]
     return "\n".join(lines)
+
+
+def _dates(s: Scenario) -> str:
+    """' (2022-10-03 to 2023-10-01)' for a dated run, '' otherwise."""
+    if s.start_date is None:
+        return ""
+    last = s.start_date + dt.timedelta(weeks=s.horizon_weeks, days=-1)
+    return f" ({s.start_date} to {last})"
+
+
+def _calendar_lines(s: Scenario) -> list[str]:
+    """Holidays and phases, as the run used them."""
+    out = []
+    if s.holidays is not None:
+        where = s.holidays.country + (
+            f"-{s.holidays.subdivision}" if s.holidays.subdivision else ""
+        )
+        rule = ", ".join(f"{p} {s.program(p).on_holidays}" for p in PROGRAMS)
+        out.append(f"- holidays: {where} (holidays package); at the start, on holidays: {rule}")
+    for ph in s.phases:
+        changed = ", ".join(sorted(_leaves(ph.changes)))
+        out.append(f"- phase from {ph.start}: changes {changed}")
+    return out
+
+
+def _leaves(d: dict, prefix: str = "") -> set[str]:
+    """The top two levels of keys a phase changes ('programs.crt', 'demand')."""
+    if prefix.count(".") >= 1 or not isinstance(d, dict):
+        return {prefix}
+    out: set[str] = set()
+    for k, v in d.items():
+        out |= (
+            _leaves(v, f"{prefix}.{k}" if prefix else k)
+            if isinstance(v, dict)
+            else {f"{prefix}.{k}" if prefix else k}
+        )
+    return out
 
 
 def table(headers: list[str], rows: list[list[str]]) -> str:
