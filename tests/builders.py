@@ -76,3 +76,19 @@ def mmc_dict(
             }
         },
     }
+
+
+def scenario_error(data: dict, change) -> str:
+    """The message of the ScenarioError that ``change`` (a function editing the dict) makes
+    of a valid scenario ``data``; fails if the data were invalid before the change."""
+    import copy
+
+    import pytest
+
+    from heart_sim.errors import ScenarioError
+
+    scenario_from_dict(copy.deepcopy(data))  # the base is valid: the change makes the error
+    change(data)
+    with pytest.raises(ScenarioError) as err:
+        scenario_from_dict(data)
+    return str(err.value)

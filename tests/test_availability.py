@@ -12,12 +12,11 @@ import math
 
 import numpy as np
 import pytest
-from builders import mmc_dict
+from builders import mmc_dict, scenario_error
 from scipy import stats
 from theory import erlang_c, mmc_mean_wait
 
 from heart_sim.dates import Calendar
-from heart_sim.errors import ScenarioError
 from heart_sim.metrics import replication_kpis, t_interval
 from heart_sim.model import simulate
 from heart_sim.rosters import roster
@@ -421,12 +420,7 @@ AVAILABILITY_ERRORS = {
 @pytest.mark.parametrize("case", list(AVAILABILITY_ERRORS))
 def test_bad_availability_input_names_the_key_path(case: str) -> None:
     change, fragments = AVAILABILITY_ERRORS[case]
-    d = _costed()
-    scenario_from_dict(copy.deepcopy(d))  # the base is valid: the change makes the error
-    change(d)
-    with pytest.raises(ScenarioError) as err:
-        scenario_from_dict(d)
-    message = str(err.value)
+    message = scenario_error(_costed(), change)
     for fragment in fragments:
         assert fragment in message, (fragment, message)
     assert ".:" not in message, message  # no garbled key path
