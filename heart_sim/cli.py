@@ -503,7 +503,8 @@ def show_cmd(
     with _user_errors():
         sc = load_scenario(scenario)
         changes = parent_differences(scenario) if diff else []
-        staffing = staffing_by_hour(sc)
+        phases = sc.phase_list()
+        staffing = [(start, staffing_by_hour(phase)) for start, phase in phases]
     if diff:
         if not changes:
             _say(f"{scenario}: extends nothing, or changes nothing from its parent")
@@ -516,16 +517,18 @@ def show_cmd(
         return
     _say(f"# {sc.name}" + (f": {sc.title}" if sc.title else "") + " (resolved)")
     sys.stdout.write(resolved_yaml(sc))
-    rows = [
-        [prog, day, *(_units(x) for x in staffing.loc[(prog, day)])]
-        for prog, day in staffing.index.tolist()
-    ]
-    _table(
-        "units on duty by hour (mean over the hour; . = none)",
-        ["program", "day", *(f"{h:02d}" for h in range(24))],
-        rows,
-        left=2,
-    )
+    for start, table in staffing:
+        rows = [
+            [prog, day, *(_units(x) for x in table.loc[(prog, day)])]
+            for prog, day in table.index.tolist()
+        ]
+        when = f"; from {start}" if len(staffing) > 1 else ""
+        _table(
+            f"units on duty by hour as scheduled (mean over the hour; . = none{when})",
+            ["program", "day", *(f"{h:02d}" for h in range(24))],
+            rows,
+            left=2,
+        )
 
 
 @app.command("init")

@@ -10,6 +10,7 @@ import datetime as dt
 import pandas as pd
 
 from .catalog import PERCENTILES, TIME_METRICS
+from .dates import Calendar
 from .formatting import cost_table, fmt_ci, fmt_interval, fmt_num, headline_rows
 from .scenario import Scenario
 from .version import __version__
@@ -96,6 +97,9 @@ def _calendar_lines(s: Scenario) -> list[str]:
         )
         rule = ", ".join(f"{p} {s.program(p).on_holidays}" for p in PROGRAMS)
         out.append(f"- holidays: {where} (holidays package); at the start, on holidays: {rule}")
+        cal = Calendar.of(s)
+        days = [str(d) for d, kind in cal.marks() if kind == "holiday"]
+        out.append(f"- the {len(days)} holidays in the measured window: {', '.join(days)}")
     for ph in s.phases:
         changed = ", ".join(sorted(_leaves(ph.changes)))
         out.append(f"- phase from {ph.start}: changes {changed}")
