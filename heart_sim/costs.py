@@ -12,6 +12,7 @@ back x hours per call.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 from .scenario import Scenario
 from .vocab import FALLBACKS, PROGRAMS
@@ -27,32 +28,44 @@ def unit_hourly_cost(scenario: Scenario, program: str) -> float:
     return sum(n * scenario.costs.hourly(role) for role, n in cost.staff_per_unit.items())
 
 
+@dataclass(frozen=True)
+class PhaseHours:
+    """A program's staffed and overtime unit-hours in one phase, and the share of the
+    measured window the phase covers."""
+
+    staffed: float
+    overtime: float
+    share: float
+
+
 def cost_kpis(
     k: dict[str, float],
     scenario: Scenario,
-    staffed_by_phase: dict[str, list[float]] | None = None,
+    by_phase: dict[str, list[PhaseHours]] | None = None,
 ) -> dict[str, float]:
     """Annual cost per program and in total, cost per diverted call, police time.
-    ``staffed_by_phase``: each program's staffed unit-hours in each phase, for a relief
-    factor derived from absences that change from phase to phase."""
+    ``by_phase``: each program's hours in each phase, so that people per unit, fixed costs
+    and a relief factor derived from absences may change from phase to phase; without it
+    (one phase) the run's totals are used."""
     if scenario.costs is None:
         return {}
     c = scenario.costs
     per_year = WEEKS_PER_YEAR / scenario.horizon_weeks
+    phases = [sc for _, sc in scenario.phase_list()]
     out: dict[str, float] = {}
     total = 0.0
     for p in PROGRAMS:
-        cfg = scenario.program(p)
-        rate = unit_hourly_cost(scenario, p)
-        phases = [sc for _, sc in scenario.phase_list()]
-        by_phase = (staffed_by_phase or {}).get(p, [k[f"{p}_staffed_hours"]])
-        assert len(by_phase) == len(phases), "staffed hours for each phase"
-        present = sum(h * sc.relief(p) for h, sc in zip(by_phase, phases))
-        paid = present + k[f"{p}_overtime_hours"] * c.overtime_multiplier
-        fixed = cfg.cost.fixed_annual if cfg.cost else 0.0
-        # A program with no shifts costs nothing, fixed costs included: it does not exist.
-        exists = any(sc.program(p).shifts for _, sc in scenario.phase_list())
-        cost = paid * rate * per_year + (fixed if exists else 0.0)
+        hours = (by_phase or {}).get(p) or [
+            PhaseHours(k[f"{p}_staffed_hours"], k[f"{p}_overtime_hours"], 1.0)
+        ]
+        assert len(hours) == len(phases), "hours for each phase"
+        cost = 0.0
+        for h, sc in zip(hours, phases):
+            cfg = sc.program(p)
+            paid = h.staffed * sc.relief(p) + h.overtime * c.overtime_multiplier
+            # A program with no shifts costs nothing, fixed costs included: it does not exist.
+            fixed = cfg.cost.fixed_annual if cfg.cost and cfg.shifts else 0.0
+            cost += paid * unit_hourly_cost(sc, p) * per_year + fixed * h.share
         out[f"{p}_cost_annual"] = cost
         total += cost
     out["cost_total_annual"] = total

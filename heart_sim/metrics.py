@@ -14,7 +14,7 @@ import pandas as pd
 from scipy import stats
 
 from .catalog import BY_MONTH, PERCENTILES, TIME_METRICS
-from .costs import cost_kpis
+from .costs import PhaseHours, cost_kpis
 from .records import RepRecords
 from .scenario import Scenario
 from .schedules import DAY_NAMES, HOURS_PER_WEEK, MIN_PER_HOUR, MIN_PER_WEEK
@@ -141,20 +141,32 @@ def replication_kpis(
         k[f"{p}_utilization"] = busy / available if available > 0 else math.nan
         k[f"{p}_utilization_scheduled"] = busy / scheduled if scheduled > 0 else math.nan
         k[f"{p}_queue_len"] = sum(m.queue) / window_min
-    k.update(cost_kpis(k, scenario, _staffed_by_phase(rec)))
+    if len(rec.calendar.phase_starts) > 1:
+        k.update(cost_kpis(k, scenario, _hours_by_phase(rec)))
+    else:
+        k.update(cost_kpis(k, scenario))
     return k
 
 
-def _staffed_by_phase(rec: RepRecords) -> dict[str, list[float]]:
-    """Each program's staffed unit-hours in each phase of the measured window."""
+def _hours_by_phase(rec: RepRecords) -> dict[str, list[PhaseHours]]:
+    """Each program's staffed and overtime unit-hours in each phase of the measured
+    window, with the share of the window each phase covers."""
     cal = rec.calendar
-    starts = [max(t, rec.t0) for t in cal.phase_starts] + [rec.t1]
-    out: dict[str, list[float]] = {}
+    starts = [min(max(t, rec.t0), rec.t1) for t in cal.phase_starts] + [rec.t1]
+    shares = [(b - a) / (rec.t1 - rec.t0) for a, b in zip(starts, starts[1:])]
+    out: dict[str, list[PhaseHours]] = {}
     for p in PROGRAMS:
         m = rec.meters[p]
-        cum = np.concatenate(([0.0], np.cumsum(m.staffed)))
-        idx = [int(min(max((t - rec.t0) // MIN_PER_HOUR, 0), len(m.staffed))) for t in starts]
-        out[p] = [float(cum[b] - cum[a]) / MIN_PER_HOUR for a, b in zip(idx, idx[1:])]
+        idx = [int((t - rec.t0) // MIN_PER_HOUR) for t in starts]  # phases start on the hour
+
+        def per_phase(per_hour: list[float], idx: list[int] = idx) -> list[float]:
+            cum = np.concatenate(([0.0], np.cumsum(per_hour)))
+            return [float(cum[b] - cum[a]) / MIN_PER_HOUR for a, b in zip(idx, idx[1:])]
+
+        out[p] = [
+            PhaseHours(s, o, share)
+            for s, o, share in zip(per_phase(m.staffed), per_phase(m.overtime), shares)
+        ]
     return out
 
 

@@ -327,10 +327,11 @@ class HeartModel:
         env = self.env
         yield env.timeout(max(0.0, away.due - env.now))
         unit = None
-        if away.latest > away.due:
-            unit = yield pool.request(AWAY, min(away.latest, away.until) - env.now)
+        if min(away.latest, away.until) > env.now:
+            patience = min(away.latest, away.until) - env.now
+            unit = yield pool.request(AWAY, patience, until=away.until)
         if unit is None and env.now < away.until:
-            unit = yield pool.request(AWAY_NOW, away.until - env.now)
+            unit = yield pool.request(AWAY_NOW, away.until - env.now, until=away.until)
         if unit is None:
             return
         pool.go_away(unit)

@@ -348,8 +348,9 @@ def cost_figure(summaries: dict[str, pd.DataFrame]) -> plt.Figure:
 def monthly_figure(by_month: pd.DataFrame, marks: list[tuple[Any, str]]) -> plt.Figure:
     """HEART responses per calendar month by program, and the share of calls reached, with
     95% CI bands; holidays (ticks) and phase starts (dashed lines) marked. Months with
-    fewer than 28 days in the measured window are left out (their counts are partial)."""
-    full = by_month[by_month["days"] >= 28]
+    only part of their days in the measured window are left out (their counts are partial)."""
+    length = pd.to_datetime(by_month["month"] + "-01").dt.days_in_month
+    full = by_month[by_month["days"] >= length]
     x = pd.to_datetime(full["month"] + "-15")
     with plt.rc_context(STYLE):
         fig, (top, bottom) = plt.subplots(2, 1, figsize=(8, 6.5), sharex=True)

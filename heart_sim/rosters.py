@@ -144,15 +144,24 @@ def staffing_changes(
     return out
 
 
+GOLDEN = (5**0.5 - 1) / 2  # spreads the lines' offsets evenly over [0, 1)
+
+
 def _fill(crews: list[Crew], share: float, first_day: int) -> list[int]:
-    """Units filled per crew: floor(u f), plus one on an evenly spread frac(u f) of days."""
+    """Units filled per crew: floor(u f), plus one on an evenly spread frac(u f) of days.
+    Each shift line starts its pattern at its own offset, so the lines' extra units do
+    not all fall on the same days."""
     out = []
     for c in crews:
         exact = c.units * share
         base = int(np.floor(exact + 1e-9))
         r = exact - base
         d = c.day - first_day
-        extra = int(np.floor((d + 1) * r + 1e-9) - np.floor(d * r + 1e-9)) if r > 1e-9 else 0
+        phase = (c.line[0] * GOLDEN) % 1.0
+        if r > 1e-9:
+            extra = int(np.floor((d + 1) * r + phase + 1e-9) - np.floor(d * r + phase + 1e-9))
+        else:
+            extra = 0
         out.append(min(c.units, base + extra))
     return out
 
@@ -246,7 +255,12 @@ def roster(
         present = _absent(group, filled, avail.absence_prob, days, seed, replication, program.value)
         for c, n in zip(group, present):
             c.present = n
-    away = _away(cs, phases, phase_of, program, seed, replication)
+    # Time away whose window closed before the run began did not happen in it.
+    away = [
+        a
+        for a in _away(cs, phases, phase_of, program, seed, replication)
+        if a.latest >= cal.begin and a.until > cal.begin
+    ]
     return Roster(
         crews=cs,
         scheduled=staffing_changes(cs, cal.begin, cal.end, present=False),

@@ -48,6 +48,7 @@ Prob = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
 NonNeg = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 SUM_TOL = 1e-6
 UNNAMED_MONDAY = dt.date(2001, 1, 1)  # a Monday: runs without start_date begin on one
+FIRST_DATE, LAST_DATE = dt.date(1900, 1, 1), dt.date(2200, 12, 31)
 MAX_FILE_CHARS = 1_000_000
 _HHMM = re.compile(r"^(\d{1,2}):(\d{2})$")
 
@@ -465,7 +466,7 @@ class Phase(Frozen):
     start: IsoDate = Field(alias="from", description="first day of the phase, YYYY-MM-DD")
     changes: dict[str, Any] = Field(
         description=f"keys of the scenario that change from then on: {', '.join(PHASE_KEYS)} "
-        "(not demand.monthly_weights, annual_growth or overdispersion, nor costs)"
+        "(not demand.monthly_weights, annual_growth or overdispersion, nor costs:)"
     )
 
     @field_validator("changes")
@@ -485,13 +486,6 @@ class Phase(Frozen):
                 f"{given}: seasons, growth and day-to-day variation hold for the whole run; "
                 "a phase may change calls_per_week, multiplier and the weekly weights"
             )
-        programs = v.get("programs")
-        if isinstance(programs, dict):
-            for name, cfg in programs.items():
-                if isinstance(cfg, dict) and "cost" in cfg:
-                    raise ValueError(
-                        f"programs.{name}.cost: costs hold for the whole run, not per phase"
-                    )
         return v
 
 
@@ -580,11 +574,20 @@ class Scenario(Frozen):
                         f"{what.rstrip(':')}: needs start_date: (the first measured day, "
                         "YYYY-MM-DD)"
                     )
+        if self.start_date is not None and not (FIRST_DATE <= self.start_date <= LAST_DATE):
+            raise ValueError(
+                f"start_date: {self.start_date} is outside {FIRST_DATE} - {LAST_DATE}, the "
+                "years the calendar covers"
+            )
         self._check_programs(self)
-        previous = None
+        previous = self.start_date
         for i, phase in enumerate(self.phases):
             if previous is not None and phase.start <= previous:
-                raise ValueError(f"phases[{i}]: from {phase.start} is not after {previous}")
+                what = "start_date" if i == 0 else f"phases[{i - 1}]"
+                raise ValueError(
+                    f"phases[{i}].from: {phase.start} is not after {what} {previous} (a change "
+                    "from the start belongs in the scenario itself)"
+                )
             previous = phase.start
         self._phase_list = [(ph.start, self._phase_scenario(i)) for i, ph in enumerate(self.phases)]
         return self

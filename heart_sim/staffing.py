@@ -18,6 +18,7 @@ its crew's shift ends just goes off (no overtime).
 from __future__ import annotations
 
 import heapq
+import math
 from collections.abc import Iterable
 from itertools import count, islice
 
@@ -46,12 +47,15 @@ class Unit:
 class Request(simpy.Event):
     """A job waiting for a unit. Succeeds with the Unit that took it, or None (gave up)."""
 
-    __slots__ = ("priority", "persistent")
+    __slots__ = ("priority", "persistent", "until")
 
-    def __init__(self, env: simpy.Environment, priority: int, persistent: bool):
+    def __init__(
+        self, env: simpy.Environment, priority: int, persistent: bool, until: float = math.inf
+    ):
         super().__init__(env)
         self.priority = priority
         self.persistent = persistent
+        self.until = until  # time away: its crew's end, when no unit may take it any more
 
 
 class PoolMeter:
@@ -143,11 +147,16 @@ class StaffedPool:
         return None
 
     def request(
-        self, priority: int = LIVE, patience: float | None = None, persistent: bool = False
+        self,
+        priority: int = LIVE,
+        patience: float | None = None,
+        persistent: bool = False,
+        until: float = math.inf,
     ) -> Request:
         """Ask for a unit. ``patience``: longest wait before giving up (None = no limit).
-        ``persistent`` jobs stay queued when the program closes (follow-up work)."""
-        req = Request(self.env, priority, persistent)
+        ``persistent`` jobs stay queued when the program closes (follow-up work). ``until``:
+        no unit takes it from then on (time away of a crew whose shift has ended)."""
+        req = Request(self.env, priority, persistent, until)
         unit = self.try_acquire()
         if unit is not None:
             req.succeed(unit)
@@ -222,6 +231,12 @@ class StaffedPool:
             queue = live if not kept or (live and live[0] < kept[0]) else kept
             req = heapq.heappop(queue)[2]
             if req.triggered:  # gave up earlier; lazily removed
+                continue
+            if self.waiting_away and req.until <= self.env.now:
+                # Time away of a crew that has just gone off: not for the next crew.
+                self.touch()
+                self._dequeued(req)
+                req.succeed(None)
                 continue
             self.touch()
             self._dequeued(req)

@@ -434,3 +434,52 @@ def test_absences_with_a_relief_factor_derived_from_them_are_accepted() -> None:
     sc = scenario_from_dict(d)
     assert sc.relief("crt") == pytest.approx(1 / 0.88)
     assert sc.relief("cor") == 1.0
+
+
+# -- crews at the edges: the run's start and a handover (found in review) ----------------------
+
+
+@pytest.mark.parametrize("warmup", [0, 1])
+def test_breaks_of_the_overnight_crew_on_duty_when_the_run_begins(warmup: int) -> None:
+    """The crew of the night before the run is on duty at t = begin; its breaks that closed
+    before the run did not happen in it, and none makes a negative wait (this crashed)."""
+    d = crt_only([daily("20:00", "08:00", 1)], weeks=2)
+    d["warmup_weeks"] = warmup
+    d["programs"]["crt"]["availability"] = {
+        "breaks": [
+            {"duration_min": 10, "earliest_min": 30, "latest_min": 60},
+            {"duration_min": 10, "earliest_min": 90, "latest_min": 120},
+        ]
+    }
+    sc = scenario_from_dict(d)
+    rec = simulate(sc, 1, 0)
+    k = replication_kpis(rec, sc)
+    # Quiet program: every crew starting in the window takes both breaks (20 minutes); the
+    # crew of the evening before the window is on duty 00:00-08:00 of its first day, past
+    # its breaks (20:30-22:00), and takes none in the window.
+    nights = 7 * sc.horizon_weeks
+    assert k["crt_staffed_hours"] == 12 * nights
+    assert k["crt_available_hours"] == pytest.approx(12 * nights - (nights - 1) * 20 / H - 20 / H)
+
+
+def test_a_break_left_at_its_crews_end_is_not_given_to_the_next_crew() -> None:
+    """Day crew 09:00-21:00 and night crew 21:00-09:00 (one unit each), swamped: the day
+    unit is busy from its break's latest start to its shift end, so the break is dropped,
+    not taken by the fresh night unit at 21:00."""
+    d = crt_only([daily("09:00", "21:00", 1), daily("21:00", "09:00", 1)], weeks=1)
+    d["demand"] = {"calls_per_week": 3000}
+    d["programs"]["crt"]["patience_min"] = None
+    d["programs"]["crt"]["availability"] = {
+        "breaks": [{"duration_min": 30, "earliest_min": 240, "latest_min": 420}]
+    }
+    # 400-minute jobs: the job running at a break's latest start runs past the shift's end.
+    d["programs"]["crt"]["on_scene_time"] = {"dist": "fixed", "value": 400}
+    rec = simulate(scenario_from_dict(d), 1, 0)
+    away = units_by_hour(rec.meters["crt"].away) * H  # away unit-minutes by (day, hour)
+    assert away.sum() == 0, {h: v for h, v in enumerate(away.sum(axis=0)) if v}
+    # ...whereas with 100-minute jobs each break is taken once the job at its latest start
+    # ends (no live call goes ahead of it then), inside its own shift.
+    d["programs"]["crt"]["on_scene_time"] = {"dist": "fixed", "value": 100}
+    away = units_by_hour(simulate(scenario_from_dict(d), 1, 0).meters["crt"].away) * H
+    assert set(away.sum(axis=1).tolist()) == {60.0}
+    assert away[:, 21].sum() == 0 and away[:, 9].sum() == 0

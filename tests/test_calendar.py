@@ -19,7 +19,7 @@ from scipy import stats
 from heart_sim.arrivals import expected_counts
 from heart_sim.dates import Calendar
 from heart_sim.errors import ScenarioError
-from heart_sim.metrics import replication_by_month
+from heart_sim.metrics import replication_by_month, replication_kpis
 from heart_sim.model import simulate
 from heart_sim.rosters import crews, roster, staffing_changes
 from heart_sim.scenario import builtin_scenarios, load_scenario_dict, scenario_from_dict
@@ -493,11 +493,19 @@ CALENDAR_ERRORS = {
     ),
     "phases_out_of_date_order": (
         _dated(phases=[_phase({}, "2023-03-01"), _phase({}, "2023-02-01")]),
-        ["phases[1]", "from 2023-02-01 is not after 2023-03-01"],
+        ["phases[1].from", "2023-02-01 is not after phases[0] 2023-03-01"],
     ),
     "two_phases_on_one_date": (
         _dated(phases=[_phase({}, "2023-03-01"), _phase({}, "2023-03-01")]),
-        ["phases[1]", "from 2023-03-01 is not after 2023-03-01"],
+        ["phases[1].from", "2023-03-01 is not after phases[0] 2023-03-01"],
+    ),
+    "phase_before_the_start": (
+        _dated(phases=[_phase({}, "2022-01-03")]),
+        ["phases[0].from", "is not after start_date", "belongs in the scenario itself"],
+    ),
+    "start_date_out_of_range": (
+        _set(start_date="0001-01-03"),
+        ["start_date", "is outside 1900-01-01 - 2200-12-31"],
     ),
     "phase_changes_seed": (
         _dated(phases=[_phase({"seed": 3})]),
@@ -507,9 +515,9 @@ CALENDAR_ERRORS = {
         _dated(phases=[_phase({"holidays": NC})]),
         ["phases[0].changes", "not holidays"],
     ),
-    "phase_changes_a_cost": (
-        _dated(phases=[_phase({"programs": {"crt": {"cost": {"staff_per_unit": {}}}}})]),
-        ["phases[0].changes", "programs.crt.cost", "costs hold for the whole run"],
+    "phase_changes_costs": (
+        _dated(phases=[_phase({"costs": {"loading": 2}})]),
+        ["phases[0].changes", "not costs (those hold for the whole run)"],
     ),
     "phase_with_a_bad_value": (
         _dated(
@@ -580,3 +588,44 @@ def test_a_phase_may_not_change_seasons_growth_or_overdispersion(change: dict) -
     message = str(err.value)
     assert f"phases[0].changes.demand.{next(iter(change))}:" in message, message
     assert "hold for the whole run" in message
+
+
+def test_costs_follow_the_phase_in_force() -> None:
+    """People per unit, fixed costs and the relief factor derived from absences change at a
+    phase: CRT 1 unit daily 09:00-17:00 (quiet: no overtime), one clinician at $104,000
+    (= $50 an hour at 2,080 h) until 2023-03-01, then two, with $20,000 a year of fixed
+    costs and 20% absences paid for through relief_factor: from_absence."""
+    d = mmc_dict(1, 0.01, weeks=26, warmup=0)
+    d["demand"] = {"calls_per_week": 0.001}
+    d["start_date"] = "2023-01-02"
+    crt = d["programs"]["crt"]
+    crt["shifts"] = [{"days": "daily", "start": "09:00", "end": "17:00", "units": 1}]
+    crt["cost"] = {"staff_per_unit": {"clinician": 1}}
+    d["costs"] = {
+        "roles": {"clinician": {"annual_salary": 104_000}},
+        "relief_factor": "from_absence",
+    }
+    d["phases"] = [
+        _phase(
+            {
+                "programs": {
+                    "crt": {
+                        "cost": {"staff_per_unit": {"clinician": 2}, "fixed_annual": 20_000},
+                        "availability": {"absence_prob": 0.2},
+                    }
+                }
+            },
+            "2023-03-01",
+        )
+    ]
+    sc = scenario_from_dict(d)
+    rec = simulate(sc, 1, 0)
+    k = replication_kpis(rec, sc)
+    days_before = (dt.date(2023, 3, 1) - dt.date(2023, 1, 2)).days  # 58 of 182 days
+    staffed = per_day(rec.meters["crt"].staffed)
+    before, after = staffed[:days_before].sum(), staffed[days_before:].sum()
+    assert before == 8 * days_before  # no absences before the phase
+    per_year = 52 / 26
+    expected = (before * 50 + after / 0.8 * 100) * per_year + 20_000 * (182 - days_before) / 182
+    assert k["crt_cost_annual"] == pytest.approx(expected, rel=1e-12)
+    assert k["crt_overtime_hours"] == 0

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import shutil
 import subprocess
 import tempfile
 
+import pandas as pd
 import pytest
 from builders import baseline_dict
 
@@ -116,3 +118,17 @@ def test_sweep_folder_plots_and_report(tmp_path) -> None:
     stems = {p.stem for p in write_plots(res.folder, formats=("png",))}
     assert "sweep_diversion_rate" in stems and len(stems) == 6
     assert write_html_report(res.folder).read_text().count("data:image/png;base64,") == 6
+
+
+def test_the_monthly_figure_leaves_out_partial_months() -> None:
+    from heart_sim.catalog import BY_MONTH
+    from heart_sim.plots import monthly_figure
+
+    months = pd.DataFrame({"month": ["2022-10", "2022-11", "2022-12", "2023-01"]})
+    months["days"] = [29.0, 30.0, 31.0, 3.0]  # October starts on the 3rd; January is cut
+    for key in BY_MONTH:
+        for suffix in ("", "_ci_low", "_ci_high"):
+            months[key + suffix] = 1.0
+    fig = monthly_figure(months, [(dt.date(2022, 11, 24), "holiday")])
+    line = fig.axes[0].lines[0]
+    assert len(line.get_xdata()) == 2  # November and December only
