@@ -12,9 +12,9 @@ results -> reports and plots.
 
     base:       version errors vocab fileio simpy_compat
     catalog:    catalog
-    input:      schedules days distributions problems variants scenario profiles
+    input:      schedules days distributions travel problems variants scenario profiles
     paths:      keypaths scenario_view
-    draws:      streams dates arrivals rosters routing
+    draws:      streams dates zones arrivals rosters routing
     engine:     staffing records model
     measure:    costs metrics
     statistics: compare

@@ -43,12 +43,14 @@ from .arrivals import calendar_arrival_times
 from .dates import Calendar
 from .records import CallRecords, RepRecords, logged_fields
 from .rosters import Away, roster, unit_minutes_by_hour
-from .routing import ccd_decision, pick_call_types, serves_area
+from .routing import ccd_decision, pick_call_types
 from .scenario import FieldTeam, Programs, Scenario
 from .simpy_compat import drop_pending_events
 from .staffing import AWAY, AWAY_NOW, FOLLOWUP, LIVE, PoolMeter, StaffedPool, Unit
 from .streams import stream
+from .travel import SquareRootTravel
 from .vocab import FIELD_TEAMS, PROGRAMS, SERVED_BY, Outcome, Program
+from .zones import ZoneTable, draw_zones
 
 
 @dataclass
@@ -62,7 +64,9 @@ class Draws:
     followup_time: list[float]
     u_cn: list[float]
     cn_contact: list[float]
-    field_time: dict[str, list[tuple[float, float]]]  # program -> (travel, busy) per call
+    # program -> per call (travel, busy, on scene + wrap-up); where the call's phase has a
+    # square-root travel model, "travel" holds the call's random factor instead
+    field_time: dict[str, list[tuple[float, float, float]]]
 
     @classmethod
     def draw(cls, phases: list[Scenario], phase: np.ndarray, seed: int, rep: int, n: int) -> Draws:
@@ -73,20 +77,19 @@ class Draws:
             return stream(seed, rep, source).random(n).tolist()
 
         def d(source: str, dist_of) -> np.ndarray:
-            samples = [dist_of(sc).sample(stream(seed, rep, source), n) for sc in phases]
+            samples = [_sample(dist_of(sc), stream(seed, rep, source), n) for sc in phases]
             if len(samples) == 1:
                 return samples[0]
             return np.stack(samples)[phase, np.arange(n)]
 
-        field_time: dict[str, list[tuple[float, float]]] = {}
+        field_time: dict[str, list[tuple[float, float, float]]] = {}
         for name in FIELD_TEAMS:
             travel = d(f"{name}_travel_time", lambda sc, p=name: sc.field_team(p).travel_time)
-            busy = (
-                travel
-                + d(f"{name}_on_scene_time", lambda sc, p=name: sc.field_team(p).on_scene_time)
-                + d(f"{name}_wrap_up_time", lambda sc, p=name: sc.field_team(p).wrap_up_time)
-            )
-            field_time[name] = list(zip(travel.tolist(), busy.tolist()))
+            on_scene = d(f"{name}_on_scene_time", lambda sc, p=name: sc.field_team(p).on_scene_time)
+            wrap_up = d(f"{name}_wrap_up_time", lambda sc, p=name: sc.field_team(p).wrap_up_time)
+            busy = travel + on_scene + wrap_up
+            rest = on_scene + wrap_up
+            field_time[name] = list(zip(travel.tolist(), busy.tolist(), rest.tolist()))
         return cls(
             u_transfer=u("ccd_transfer"),
             u_decision=u("ccd_decision"),
@@ -97,6 +100,11 @@ class Draws:
             cn_contact=d("cn_contact_time", lambda sc: sc.programs.cn.contact_time).tolist(),
             field_time=field_time,
         )
+
+
+def _sample(dist, rng: np.random.Generator, n: int) -> np.ndarray:
+    """n draws of a distribution, or of a travel model's random factor."""
+    return dist.factors(rng, n) if isinstance(dist, SquareRootTravel) else dist.sample(rng, n)
 
 
 class HeartModel:
@@ -119,14 +127,20 @@ class HeartModel:
         u_type = stream(seed, replication, "call_type").random(n)
         u_area = stream(seed, replication, "area").random(n)
         type_index = np.zeros(n, dtype=np.int16)
-        in_pilot = np.zeros(n, dtype=bool)
+        zone = np.zeros(n, dtype=np.int16)
+        table = ZoneTable.of(scenario)
         for j, sc in enumerate(phases):  # each call by the call types of its phase
             mine = phase == j
-            types = list(sc.call_types.values())
-            type_index[mine] = pick_call_types(u_type[mine], types)
-            pilot_share = np.array([t.pilot_area_share for t in types])
-            in_pilot[mine] = u_area[mine] < pilot_share[type_index[mine]]
-        self.attributes = (times, type_index, in_pilot)
+            type_index[mine] = pick_call_types(u_type[mine], list(sc.call_types.values()))
+            zone[mine] = draw_zones(sc, table, type_index[mine], times[mine], u_area[mine])
+        in_pilot = table.pilot[zone]
+        self.attributes = (times, type_index, in_pilot, zone)
+        # Whether each program serves each call's zone, by the phase the call arrived in.
+        served = {p: np.stack([table.served(sc, p) for sc in phases]) for p in PROGRAMS}
+        self.in_area: dict[str, list[bool]] = {p: served[p][phase, zone].tolist() for p in PROGRAMS}
+        # Square miles each field program covers, by phase (for square-root travel).
+        self.region = [{p: table.area_served(sc, p) for p in FIELD_TEAMS} for sc in phases]
+        self.phase = phase.tolist()
         self.draws = Draws.draw(phases, phase, seed, replication, n)
         phase_types = [list(sc.call_types.values()) for sc in phases]
         if len(phases) == 1:
@@ -139,7 +153,6 @@ class HeartModel:
             if len(phases) > 1
             else [scenario.programs] * n
         )
-        self.in_pilot = in_pilot.tolist()
         self.t_arrive = times.tolist()
         self.log = SimpleNamespace(**{name: [init] * n for name, _, init in logged_fields()})
         t0, t1 = scenario.start_min, scenario.end_min
@@ -208,7 +221,7 @@ class HeartModel:
         if (
             ccd.staffed
             and self.draws.u_transfer[i] < ctype.ccd_transfer
-            and serves_area(self.cfg[i].ccd.area, self.in_pilot[i])
+            and self.in_area[Program.CCD][i]
         ):
             self.env.process(self._ccd_assessment(i))
         else:
@@ -251,7 +264,7 @@ class HeartModel:
         pool = self.pools[program]
         if not pool.staffed:
             log.outcome[i] = Outcome.FALLBACK_OUT_OF_HOURS
-        elif not serves_area(team.area, self.in_pilot[i]):
+        elif not self.in_area[program][i]:
             log.outcome[i] = Outcome.FALLBACK_OUT_OF_AREA
         else:
             log.dispatched_to[i] = self.dispatch_code[program]
@@ -280,7 +293,14 @@ class HeartModel:
         env, log = self.env, self.log
         log.outcome[i] = self.served_by[program]
         log.t_unit_start[i] = env.now
-        travel, busy = self.draws.field_time[program][i]
+        travel, busy, rest = self.draws.field_time[program][i]
+        model = getattr(self.cfg[i], program).travel_time
+        if isinstance(model, SquareRootTravel):  # distance to the nearest of the free units
+            pool = self.pools[program]
+            free = pool.staffed - pool.busy + 1  # this unit was free a moment ago
+            travel = model.minutes(self.region[self.phase[i]][program], free, travel)
+            busy = travel + rest
+        log.travel_time[i] = travel
         log.response_time[i] = env.now - t_request + travel
         done = env.timeout(busy)
         done.callbacks.append(lambda _ev: self._job_done(i, program, unit))
@@ -295,9 +315,7 @@ class HeartModel:
     def _refer_to_cn(self, i: int) -> None:
         """At most one CN referral per call, and only inside CN's area."""
         log = self.log
-        if log.cn_referred[i] != log.cn_referred[i] and serves_area(
-            self.cfg[i].cn.area, self.in_pilot[i]
-        ):
+        if log.cn_referred[i] != log.cn_referred[i] and self.in_area[Program.CN][i]:
             log.cn_referred[i] = self.env.now
             self.env.process(self._cn_followup(i))
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 import re
 import types
-from typing import Any, Union, get_args, get_origin
+from typing import Annotated, Any, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
@@ -35,7 +35,8 @@ _TYPE_WORDS = {
     "finite_number": "expected a finite number (not nan or inf)",
 }
 _BRANCH = re.compile(
-    r"^(list|dict|str|int|float|bool|none|function-\w+|tagged-union|nullable)(\[.*\])?$"
+    r"^(list|dict|str|int|float|bool|none|function-\w+|tagged-union|nullable|distribution|"
+    r"travel-model)(\[.*\])?$"
 )
 
 
@@ -71,7 +72,7 @@ def _members(tp: Any) -> list[Any]:
     origin = get_origin(tp)
     if origin is Union or origin is types.UnionType:
         return [m for a in get_args(tp) for m in _members(a)]
-    if origin is not None and str(origin).endswith("Annotated"):
+    if origin is Annotated:
         return _members(get_args(tp)[0])
     return [tp]
 

@@ -31,12 +31,14 @@ class CallRecords:
     t_arrive: np.ndarray
     call_type: np.ndarray
     in_pilot: np.ndarray
+    zone: np.ndarray  # index into the scenario's zones (zones.ZoneTable)
     outcome: np.ndarray = _logged(np.int8, Outcome.IN_SYSTEM.value)  # an Outcome code
     ccd_answered: np.ndarray = _logged(bool, False)
     dispatched_to: np.ndarray = _logged(np.int8, NOT_DISPATCHED)  # Program.dispatch_code
     ccd_wait: np.ndarray = _logged(float, np.nan)  # arrival -> clinician answers (or gave up)
     dispatch_wait: np.ndarray = _logged(float, np.nan)  # request -> unit assigned (or gave up)
     t_unit_start: np.ndarray = _logged(float, np.nan)  # when a field unit took the call
+    travel_time: np.ndarray = _logged(float, np.nan)  # the unit's travel to the call
     response_time: np.ndarray = _logged(float, np.nan)  # request -> arrival on scene
     cn_referred: np.ndarray = _logged(float, np.nan)  # time of CN referral
     cn_start: np.ndarray = _logged(float, np.nan)  # time CN made contact
@@ -69,7 +71,7 @@ class RepRecords:
 OUTCOME_NAMES = {int(o): o.key for o in Outcome}  # -1: "in_system"
 
 
-def calls_frame(rec: RepRecords, call_type_names: list[str]) -> pd.DataFrame:
+def calls_frame(rec: RepRecords, call_type_names: list[str], zone_names: list[str]) -> pd.DataFrame:
     """Per-call records of one replication as a DataFrame (times in minutes)."""
     c = rec.calls
     dated = {}
@@ -86,6 +88,7 @@ def calls_frame(rec: RepRecords, call_type_names: list[str]) -> pd.DataFrame:
                 c.call_type, categories=pd.Index(call_type_names)
             ),
             "in_pilot_area": c.in_pilot,
+            "zone": pd.Categorical.from_codes(c.zone, categories=pd.Index(zone_names)),
             "outcome": [OUTCOME_NAMES[int(o)] for o in c.outcome],
             "ccd_wait_min": c.ccd_wait,
             "ccd_answered": c.ccd_answered,
@@ -95,6 +98,7 @@ def calls_frame(rec: RepRecords, call_type_names: list[str]) -> pd.DataFrame:
                 default="",
             ),
             "dispatch_wait_min": c.dispatch_wait,
+            "travel_time_min": c.travel_time,
             "response_time_min": c.response_time,
             "cn_referred_min": c.cn_referred,
             "cn_contact_min": c.cn_start,

@@ -23,6 +23,7 @@ from .metrics import (
 from .model import simulate
 from .records import calls_frame
 from .scenario import Scenario
+from .zones import ZoneTable
 
 
 @dataclass
@@ -56,7 +57,11 @@ def run_replication(
         kpis=replication_kpis(rec, scenario, samples),
         by_hour=replication_by_hour(rec),
         quantiles=replication_quantiles(samples),
-        calls=calls_frame(rec, list(scenario.call_types)) if keep_calls else None,
+        calls=(
+            calls_frame(rec, list(scenario.call_types), list(ZoneTable.of(scenario).names))
+            if keep_calls
+            else None
+        ),
         by_month=replication_by_month(rec),
     )
 

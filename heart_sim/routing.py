@@ -30,8 +30,3 @@ def ccd_decision(u: float, decision: CCDDecision) -> str:
         if u < acc:
             return name
     return next(n for n in reversed(DECISIONS) if getattr(decision, n) > 0)
-
-
-def serves_area(area: str, in_pilot: bool) -> bool:
-    """A program serves a call if it is city-wide or the call is inside the pilot area."""
-    return area == "city" or in_pilot

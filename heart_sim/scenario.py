@@ -41,6 +41,7 @@ from .schedules import (
     WeeklySchedule,
     build_weekly,
 )
+from .travel import SquareRootTravel, TravelTime
 from .variants import deep_merge, has_key_path, load_layers, merge_layers
 from .vocab import PROGRAMS, FieldTeamKey, Program
 
@@ -143,6 +144,18 @@ def _iso_date(v: Any) -> Any:
 IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
 
 
+def _area(v: Any) -> Any:
+    """One clear message for a bad area, rather than one per branch of the union."""
+    if isinstance(v, str) and v not in ("pilot", "city"):
+        raise ValueError(f"must be 'pilot', 'city' or a list of zone names (got {v!r})")
+    if not isinstance(v, str | list):
+        raise ValueError(f"must be 'pilot', 'city' or a list of zone names (got {v!r})")
+    return v
+
+
+Area = Annotated[Literal["pilot", "city"] | list[str], BeforeValidator(_area)]
+
+
 class Holidays(Frozen):
     """Public holidays from the ``holidays`` package, plus the city's own changes."""
 
@@ -240,6 +253,30 @@ class Availability(Frozen):
         return f.share if isinstance(f, FilledPosts) else float(f)
 
 
+class Zone(Frozen):
+    """A named part of the city (police districts, beats): its share of the calls, its area,
+    and whether it is in the pilot area."""
+
+    share: Prob = Field(description="share of all eligible calls arising in the zone")
+    share_by_type: dict[str, Prob] = Field(
+        default_factory=dict,
+        description="share of each named call type's calls arising in the zone (overrides "
+        "share for those types)",
+    )
+    area_sq_mi: Annotated[float, Field(gt=0, le=100_000, allow_inf_nan=False)] | None = Field(
+        None, description="land area, square miles (needed by the square-root travel model)"
+    )
+    pilot: bool = Field(False, description="part of the pilot area (area: pilot)")
+    hour_of_week_weights: list[NonNeg] | None = Field(
+        None,
+        min_length=168,
+        max_length=168,
+        description="the zone's own demand shape by hour of week (Monday 00:00 first): a "
+        "call at hour h is in the zone with probability proportional to share x weight[h] / "
+        "mean weight",
+    )
+
+
 class ProgramCost(Frozen):
     """What one unit of a program costs: people per unit by role, plus fixed annual costs."""
 
@@ -252,8 +289,10 @@ class ProgramCost(Frozen):
 class _Program(Frozen):
     shifts: list[Shift] = Field(default_factory=list, description="shift patterns; may be empty")
     cost: ProgramCost | None = Field(None, description="staff and fixed costs; none = not costed")
-    area: Literal["pilot", "city"] = Field(
-        "pilot", description="serves calls inside the pilot area only, or the whole city"
+    area: Area = Field(
+        "pilot",
+        description="serves calls inside the pilot area only, the whole city, or a list of "
+        "zone names",
     )
     on_holidays: Literal["open", "closed", "weekend"] = Field(
         "open",
@@ -284,7 +323,7 @@ class _Program(Frozen):
 class CCD(_Program):
     """Crisis Call Diversion: clinicians in the 911 center assess callers by phone."""
 
-    area: Literal["pilot", "city"] = "city"
+    area: Area = "city"
     phone_time: Distribution = Field(description="assessment / de-escalation call, minutes")
     answer_patience_min: NonNeg | None = Field(
         None,
@@ -303,7 +342,10 @@ class CCD(_Program):
 class FieldTeam(_Program):
     """CRT or CoR: a team dispatched in person."""
 
-    travel_time: Distribution = Field(description="dispatch to arrival, minutes")
+    travel_time: TravelTime = Field(
+        description="dispatch to arrival, minutes: a distribution, or {model: square_root, "
+        "...} (distance by the square-root law over the zones served)"
+    )
     on_scene_time: Distribution = Field(description="time on scene, minutes")
     wrap_up_time: Distribution = Field(
         default_factory=lambda: Fixed(value=0),
@@ -358,7 +400,11 @@ class CCDDecision(Frozen):
 
 class CallType(Frozen):
     share: Prob = Field(description="share of all eligible calls")
-    pilot_area_share: Prob = Field(description="share of these calls inside the pilot area")
+    pilot_area_share: Prob | None = Field(
+        None,
+        description="share of these calls inside the pilot area (without zones:; with "
+        "zones the zones say it)",
+    )
     ccd_transfer: Prob = Field(1.0, description="share sent to CCD when a clinician is on duty")
     ccd_decision: CCDDecision
     direct: FieldTeamKey = Field(
@@ -511,6 +557,9 @@ class Scenario(Frozen):
     phases: list[Phase] = Field(
         default_factory=list, description="staged changes by date (needs start_date)"
     )
+    zones: dict[str, Zone] | None = Field(
+        None, description="named parts of the city with their share of calls and area"
+    )
     _phase_list: list[tuple[dt.date, Scenario]] = PrivateAttr(default_factory=list)
 
     @field_validator("call_types")
@@ -560,6 +609,78 @@ class Scenario(Frozen):
         team = self.program(p)
         assert isinstance(team, FieldTeam), p
         return team
+
+    @model_validator(mode="after")
+    def _zones(self) -> Scenario:
+        zones = self.zones
+        missing = [t for t, ct in self.call_types.items() if ct.pilot_area_share is None]
+        if zones is None:
+            if missing:
+                raise ValueError(
+                    f"call_types.{missing[0]}.pilot_area_share: required without zones: "
+                    "(the share of the type's calls inside the pilot area)"
+                )
+        else:
+            given = [t for t, ct in self.call_types.items() if ct.pilot_area_share is not None]
+            if given:
+                raise ValueError(
+                    f"call_types.{given[0]}.pilot_area_share: with zones: the zones give where "
+                    "calls are (share, share_by_type, pilot); drop pilot_area_share"
+                )
+            for t in self.call_types:
+                total = sum(z.share_by_type.get(t, z.share) for z in zones.values())
+                if abs(total - 1) > SUM_TOL:
+                    raise ValueError(
+                        f"zones: the shares of {t} calls over the zones sum to {total:.6g}, not 1"
+                    )
+            for name, z in zones.items():
+                unknown = sorted(set(z.share_by_type) - set(self.call_types))
+                if unknown:
+                    raise ValueError(
+                        f"zones.{name}.share_by_type: {unknown} are not call types "
+                        f"({', '.join(self.call_types)})"
+                    )
+                w = z.hour_of_week_weights
+                if w is not None and sum(w) <= 0:
+                    raise ValueError(f"zones.{name}.hour_of_week_weights: sum to zero")
+        for p in PROGRAMS:
+            cfg = self.program(p)
+            area = cfg.area
+            if isinstance(area, list):
+                if zones is None:
+                    raise ValueError(f"programs.{p}.area: a list of zones needs a zones: block")
+                unknown = [a for a in area if a not in zones]
+                if unknown or not area:
+                    raise ValueError(
+                        f"programs.{p}.area: {unknown or 'an empty list'} "
+                        f"{'is not a zone' if unknown else 'serves nothing'} (zones: "
+                        f"{', '.join(zones)}; or pilot, city)"
+                    )
+            elif area == "pilot" and zones is not None and not any(z.pilot for z in zones.values()):
+                raise ValueError(f"programs.{p}.area: pilot, but no zone has pilot: true")
+            travel = getattr(cfg, "travel_time", None)
+            if isinstance(travel, SquareRootTravel):
+                if zones is None:
+                    raise ValueError(
+                        f"programs.{p}.travel_time: the square-root model needs zones: with "
+                        "area_sq_mi"
+                    )
+                served = self.zone_names_served(p)
+                no_area = [z for z in served if zones[z].area_sq_mi is None]
+                if no_area:
+                    raise ValueError(
+                        f"programs.{p}.travel_time: the square-root model needs "
+                        f"zones.{no_area[0]}.area_sq_mi"
+                    )
+        return self
+
+    def zone_names_served(self, p: Program | str) -> list[str]:
+        """The zones a program serves (needs zones:)."""
+        assert self.zones is not None
+        area = self.program(p).area
+        if isinstance(area, list):
+            return list(area)
+        return [n for n, z in self.zones.items() if area == "city" or z.pilot]
 
     @model_validator(mode="after")
     def _calendar(self) -> Scenario:

@@ -103,7 +103,7 @@ BAD = [
         "area",
         "programs:\n  crt:\n    area: moon\n",
         "programs.crt.area",
-        "must be 'pilot' or 'city' (got 'moon')",
+        "must be 'pilot', 'city' or a list of zone names (got 'moon')",
     ),
     (
         "time",
@@ -181,7 +181,7 @@ def test_files_that_are_not_scenarios(tmp_path, label, text, words) -> None:
         ("programs.crt.shifts[4].units=1,2", "programs.crt.shifts is a list of 1"),
         ("crt.units=5:1", "a range needs STOP >= START"),
         ("crt.units", "expected PATH=VALUES"),
-        ("programs.crt.area=pilot,moon", "must be 'pilot' or 'city'"),
+        ("programs.crt.area=pilot,moon", "must be 'pilot', 'city' or a list of zone names"),
         ("seed=1,2", "cannot be swept: every point runs with the sweep's seed"),
         ("crt.units=1,1", "1 is listed twice"),
     ],

@@ -58,7 +58,12 @@ BAD = [
         "programs.crt.travel_time",
         "low <= mode <= high",
     ),
-    (("programs", "crt", "area"), "moon", "programs.crt.area", "'pilot' or 'city'"),
+    (
+        ("programs", "crt", "area"),
+        "moon",
+        "programs.crt.area",
+        "'pilot', 'city' or a list of zone names",
+    ),
     (("programs", "crt", "patience_min"), -1, "programs.crt.patience_min", "greater"),
     (("horizon_weeks",), 10**9, "horizon_weeks", "less than or equal to 520"),
     (("horizon_weeks",), 0, "horizon_weeks", "greater than or equal to 1"),
