@@ -26,19 +26,19 @@ def _set(d: dict, path: str, value) -> None:
 VARIANTS = [
     ("baseline", {}),
     ("demand 360/week (2018-19 count)", {"demand.calls_per_week": 360}),
+    ("pilot share 0.33", {"zones.pilot_beats.share": 0.33, "zones.rest_of_city.share": 0.67}),
+    ("pilot share 0.50", {"zones.pilot_beats.share": 0.50, "zones.rest_of_city.share": 0.50}),
     (
-        "pilot share 0.33",
-        {
-            f"call_types.{t}.pilot_area_share": 0.33
-            for t in ("mental_health", "quality_of_life", "higher_risk")
-        },
+        "travel 25 mph",
+        {"programs.crt.travel_time.speed_mph": 25, "programs.cor.travel_time.speed_mph": 25},
     ),
     (
-        "pilot share 0.50",
-        {
-            f"call_types.{t}.pilot_area_share": 0.50
-            for t in ("mental_health", "quality_of_life", "higher_risk")
-        },
+        "travel 45 mph",
+        {"programs.crt.travel_time.speed_mph": 45, "programs.cor.travel_time.speed_mph": 45},
+    ),
+    (
+        "travel overhead 3 min",
+        {"programs.crt.travel_time.overhead_min": 3, "programs.cor.travel_time.overhead_min": 3},
     ),
     ("CCD 1 clinician", {"programs.ccd.shifts.0.units": 1}),
     ("CCD 3 clinicians", {"programs.ccd.shifts.0.units": 3}),
