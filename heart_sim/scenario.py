@@ -656,7 +656,12 @@ class Scenario(Frozen):
                         f"{'is not a zone' if unknown else 'serves nothing'} (zones: "
                         f"{', '.join(zones)}; or pilot, city)"
                     )
-            elif area == "pilot" and zones is not None and not any(z.pilot for z in zones.values()):
+            elif (
+                area == "pilot"
+                and zones is not None
+                and cfg.shifts
+                and not any(z.pilot for z in zones.values())
+            ):
                 raise ValueError(f"programs.{p}.area: pilot, but no zone has pilot: true")
             travel = getattr(cfg, "travel_time", None)
             if isinstance(travel, SquareRootTravel):
