@@ -11,10 +11,17 @@ import numpy as np
 import pandas as pd
 
 from .dates import Calendar
-from .metrics import RunningMoments, quantile_table, summarise_by_hour, summarise_by_month
+from .metrics import (
+    RunningMoments,
+    quantile_table,
+    summarise_by_hour,
+    summarise_by_month,
+    summarise_by_zone,
+)
 from .replication import RepOutput
 from .results import Results
 from .scenario import Scenario
+from .zones import ZoneTable
 
 
 class Aggregator:
@@ -28,6 +35,7 @@ class Aggregator:
         self.by_hour: dict[str, np.ndarray] = {}
         self.quantiles: dict[str, RunningMoments] = {}
         self.by_month: dict[str, RunningMoments] = {}
+        self.by_zone: dict[str, RunningMoments] = {}
         self.calls: list[pd.DataFrame] = []
 
     def add(self, replication: int, out: RepOutput) -> None:
@@ -47,6 +55,8 @@ class Aggregator:
             self.quantiles.setdefault(key, RunningMoments(values.shape)).add(values)
         for key, values in out.by_month.items():
             self.by_month.setdefault(key, RunningMoments(values.shape)).add(values)
+        for key, values in out.by_zone.items():
+            self.by_zone.setdefault(key, RunningMoments(values.shape)).add(values)
         if out.calls is not None:
             self.calls.append(out.calls.assign(replication=len(self.kpis) - 1))
 
@@ -54,6 +64,7 @@ class Aggregator:
         if self.pending:
             raise RuntimeError(f"replications missing before {sorted(self.pending)}")
         n = len(self.kpis)
+        zones = ZoneTable.of(scenario)
         return Results(
             scenario=scenario,
             seed=seed,
@@ -62,6 +73,11 @@ class Aggregator:
             by_hour=summarise_by_hour({k: v / n for k, v in self.by_hour.items()}),
             quantiles=quantile_table(self.quantiles),
             calls=pd.concat(self.calls, ignore_index=True) if self.calls else None,
+            by_zone=(
+                summarise_by_zone(self.by_zone, list(zones.names), zones.area)
+                if self.by_zone
+                else None
+            ),
             by_month=(
                 summarise_by_month(self.by_month, Calendar.of(scenario).months())
                 if self.by_month

@@ -87,6 +87,31 @@ _TIMES = {
         "dispatch request to a Co-Response team on scene (wait + travel), calls served",
         Program.COR,
     ),
+    "crt_travel_time": (
+        "CRT travel time",
+        "min",
+        "a CRT team taking the call to arriving on scene, calls served",
+        Program.CRT,
+    ),
+    "cor_travel_time": (
+        "CoR travel time",
+        "min",
+        "a Co-Response team taking the call to arriving on scene, calls served",
+        Program.COR,
+    ),
+    "crt_call_to_arrival": (
+        "CRT call to arrival",
+        "min",
+        "the 911 call to a CRT team on scene: call-taking, any CCD wait and assessment, the "
+        "wait for a team and travel, calls served",
+        Program.CRT,
+    ),
+    "cor_call_to_arrival": (
+        "CoR call to arrival",
+        "min",
+        "the 911 call to a Co-Response team on scene (as for CRT), calls served",
+        Program.COR,
+    ),
     "crt_queue_wait": (
         "CRT wait for a team",
         "min",
@@ -506,6 +531,21 @@ BY_MONTH = (
     "cor_response_time",
     "cor_response_time_p90",
     *(f"{p}_{h}_hours" for p in PROGRAMS for h in ("scheduled", "staffed", "available")),
+)
+
+# By-zone quantities (by_zone.csv, the zone figure): run metrics counted per zone.
+BY_ZONE = (
+    "calls_total",
+    "heart_responses",
+    "heart_response_rate",
+    "diversion_rate",
+    *(o.key for o in FALLBACKS),
+    "crt_response_time",
+    "crt_response_time_p90",
+    "crt_travel_time",
+    "cor_response_time",
+    "cor_response_time_p90",
+    "cor_travel_time",
 )
 
 # Where each metric is shown, in the order it is shown there.

@@ -49,6 +49,7 @@ class Checkpoints:
                     ("by_hour", out.by_hour),
                     ("quantiles", out.quantiles),
                     ("by_month", out.by_month),
+                    ("by_zone", out.by_zone),
                 )
                 for group, arrays in groups:
                     for key, arr in arrays.items():
@@ -60,7 +61,12 @@ class Checkpoints:
 
     def load(self, replication: int) -> RepOutput:
         """A saved replication; CheckpointError if the file cannot be read back whole."""
-        groups: dict[str, dict[str, np.ndarray]] = {"by_hour": {}, "quantiles": {}, "by_month": {}}
+        groups: dict[str, dict[str, np.ndarray]] = {
+            "by_hour": {},
+            "quantiles": {},
+            "by_month": {},
+            "by_zone": {},
+        }
         try:
             with zipfile.ZipFile(self._path(replication)) as z:
                 kpis = json.loads(z.read("kpis.json"))
@@ -76,6 +82,7 @@ class Checkpoints:
             by_hour=groups["by_hour"],
             quantiles=groups["quantiles"],
             by_month=groups["by_month"],
+            by_zone=groups["by_zone"],
         )
 
     def discard(self, replication: int) -> None:

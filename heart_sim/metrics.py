@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .catalog import BY_MONTH, PERCENTILES, TIME_METRICS
+from .catalog import BY_MONTH, BY_ZONE, PERCENTILES, TIME_METRICS
 from .costs import PhaseHours, cost_kpis
 from .records import RepRecords
 from .scenario import Scenario
@@ -42,6 +42,10 @@ def time_samples(rec: RepRecords) -> dict[str, np.ndarray]:
     for p in FIELD_TEAMS:
         served = window & (c.dispatched_to == p.dispatch_code) & ~np.isnan(c.t_unit_start)
         out[f"{p}_response_time"] = c.response_time[served]
+        out[f"{p}_travel_time"] = c.travel_time[served]
+        out[f"{p}_call_to_arrival"] = (
+            c.t_unit_start[served] + c.travel_time[served] - (c.t_arrive[served])
+        )
         out[f"{p}_queue_wait"] = c.dispatch_wait[served]
     ref = (c.cn_referred >= rec.t0) & (c.cn_referred < rec.t1)
     delay = (c.cn_start[ref] - c.cn_referred[ref]) / MIN_PER_HOUR
@@ -196,6 +200,41 @@ def replication_by_hour(rec: RepRecords) -> dict[str, np.ndarray]:
     return out
 
 
+def _calls_by_group(
+    rec: RepRecords, window: np.ndarray, group: np.ndarray, n: int
+) -> dict[str, np.ndarray]:
+    """Call counts, shares reached and response and travel times of the measured calls in
+    each of n groups (months, zones); ``group`` holds the group of each measured call."""
+    c = rec.calls
+    outcome = c.outcome[window]
+
+    def count(mask: np.ndarray) -> np.ndarray:
+        return np.bincount(group[mask], minlength=n).astype(float)
+
+    out: dict[str, np.ndarray] = {"calls_total": count(np.ones(group.size, bool))}
+    for o in (Outcome.CCD_RESOLVED, Outcome.CRT_SERVED, Outcome.COR_SERVED, *FALLBACKS):
+        out[o.key] = count(outcome == o)
+    out["heart_responses"] = out["ccd_resolved"] + out["crt_served"] + out["cor_served"]
+    out["ccd_assessed"] = count(c.ccd_answered[window])
+    with np.errstate(invalid="ignore", divide="ignore"):
+        calls = np.where(out["calls_total"] > 0, out["calls_total"], np.nan)
+        out["diversion_rate"] = (out["ccd_resolved"] + out["crt_served"]) / calls
+        out["heart_response_rate"] = out["heart_responses"] / calls
+    for p in FIELD_TEAMS:
+        served = (c.dispatched_to[window] == p.dispatch_code) & ~np.isnan(c.t_unit_start[window])
+        for name, values in (("response_time", c.response_time), ("travel_time", c.travel_time)):
+            times = values[window]
+            mean = np.full(n, np.nan)
+            p90 = np.full(n, np.nan)
+            for j in range(n):
+                v = times[served & (group == j)]
+                if v.size:
+                    mean[j], p90[j] = v.mean(), np.percentile(v, 90)
+            out[f"{p}_{name}"] = mean
+            out[f"{p}_{name}_p90"] = p90
+    return out
+
+
 def replication_by_month(rec: RepRecords) -> dict[str, np.ndarray]:
     """Run metrics per calendar month of the measured window (one value per month, the
     names of ``catalog.BY_MONTH``); empty for a run without start_date."""
@@ -207,32 +246,7 @@ def replication_by_month(rec: RepRecords) -> dict[str, np.ndarray]:
     c = rec.calls
     window = (c.t_arrive >= rec.t0) & (c.t_arrive < rec.t1)
     month = np.searchsorted(edges, c.t_arrive[window], side="right") - 1
-    outcome = c.outcome[window]
-    n_m = len(months)
-
-    def count(mask: np.ndarray) -> np.ndarray:
-        return np.bincount(month[mask], minlength=n_m).astype(float)
-
-    out: dict[str, np.ndarray] = {"calls_total": count(np.ones(month.size, bool))}
-    for o in (Outcome.CCD_RESOLVED, Outcome.CRT_SERVED, Outcome.COR_SERVED, *FALLBACKS):
-        out[o.key] = count(outcome == o)
-    out["heart_responses"] = out["ccd_resolved"] + out["crt_served"] + out["cor_served"]
-    out["ccd_assessed"] = count(c.ccd_answered[window])
-    with np.errstate(invalid="ignore", divide="ignore"):
-        calls = np.where(out["calls_total"] > 0, out["calls_total"], np.nan)
-        out["diversion_rate"] = (out["ccd_resolved"] + out["crt_served"]) / calls
-        out["heart_response_rate"] = out["heart_responses"] / calls
-    for p in FIELD_TEAMS:
-        served = (c.dispatched_to[window] == p.dispatch_code) & ~np.isnan(c.t_unit_start[window])
-        times = c.response_time[window]
-        mean = np.full(n_m, np.nan)
-        p90 = np.full(n_m, np.nan)
-        for j in range(n_m):
-            v = times[served & (month == j)]
-            if v.size:
-                mean[j], p90[j] = v.mean(), np.percentile(v, 90)
-        out[f"{p}_response_time"] = mean
-        out[f"{p}_response_time_p90"] = p90
+    out = _calls_by_group(rec, window, month, len(months))
     # Hours: the meters hold unit-minutes per hour from t0; months start on the hour.
     hour_edges = ((edges - rec.t0) // MIN_PER_HOUR).astype(np.int64)
     for p in PROGRAMS:
@@ -246,6 +260,27 @@ def replication_by_month(rec: RepRecords) -> dict[str, np.ndarray]:
             cum = np.concatenate(([0.0], np.cumsum(per_hour)))
             out[f"{p}_{name}_hours"] = np.diff(cum[hour_edges]) / MIN_PER_HOUR
     return {k: out[k] for k in BY_MONTH}
+
+
+def replication_by_zone(rec: RepRecords, n_zones: int) -> dict[str, np.ndarray]:
+    """Run metrics per zone (one value per zone, the names of ``catalog.BY_ZONE``)."""
+    c = rec.calls
+    window = (c.t_arrive >= rec.t0) & (c.t_arrive < rec.t1)
+    out = _calls_by_group(rec, window, c.zone[window].astype(np.int64), n_zones)
+    return {k: out[k] for k in BY_ZONE}
+
+
+def summarise_by_zone(
+    moments: dict[str, RunningMoments], names: list[str], area: np.ndarray
+) -> pd.DataFrame:
+    """One row per zone: its area, then each quantity's mean over replications and its 95%
+    t-interval, as by_month.csv has them."""
+    df = pd.DataFrame({"zone": names, "area_sq_mi": area})
+    for key in BY_ZONE:
+        if key in moments:
+            mean, lo, hi = moments[key].interval()
+            df[key], df[f"{key}_ci_low"], df[f"{key}_ci_high"] = mean, lo, hi
+    return df
 
 
 def summarise_by_month(moments: dict[str, RunningMoments], months: list) -> pd.DataFrame:

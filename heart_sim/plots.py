@@ -390,6 +390,44 @@ def monthly_figure(by_month: pd.DataFrame, marks: list[tuple[Any, str]]) -> plt.
     return fig
 
 
+def zone_figure(by_zone: pd.DataFrame) -> plt.Figure:
+    """Per zone: the share of its calls HEART reached, and CRT's response and travel times,
+    with 95% CI bars (a zone CRT does not serve has no bar on the right)."""
+    names = by_zone["zone"].tolist()
+    x = range(len(names))
+    with plt.rc_context(STYLE):
+        fig, (left, right) = plt.subplots(1, 2, figsize=(10, 3.8))
+
+        def bars(ax, key: str, offset: float, width: float, hatch: str) -> None:
+            mean = by_zone[key].to_numpy(dtype=float)
+            err = [mean - by_zone[f"{key}_ci_low"], by_zone[f"{key}_ci_high"] - mean]
+            title, _ = label(key)
+            ax.bar(
+                [i + offset for i in x],
+                mean,
+                width,
+                yerr=err,
+                capsize=3,
+                label=title,
+                hatch=hatch,
+                edgecolor="0.2",
+            )
+
+        bars(left, "heart_response_rate", 0, 0.6, "")
+        left.set_ylim(0, 1)
+        left.set_ylabel("share of the zone's eligible calls")
+        left.set_title("Share of calls reached, by zone (95% CI)")
+        bars(right, "crt_response_time", -0.2, 0.4, "")
+        bars(right, "crt_travel_time", 0.2, 0.4, "//")
+        right.set_ylabel(label("crt_response_time")[1])
+        right.set_title("CRT response and travel time, by zone (means, 95% CI)")
+        right.legend(fontsize=8)
+        for ax in (left, right):
+            ax.set_xticks(list(x), names, rotation=20, ha="right")
+        fig.tight_layout()
+    return fig
+
+
 def monthly_of(result: Results) -> plt.Figure | None:
     """The monthly figure of a dated run (None without start_date)."""
     if result.by_month is None:
@@ -410,14 +448,19 @@ def write_monthly(result: Results) -> list[Path]:
 
 def run_figures(result: Results) -> dict[str, plt.Figure]:
     """The figures of one run, by file stem."""
-    return {
+    figs = {
         "demand_heatmap": demand_heatmap(result.by_hour),
         "staffing_heatmap": staffing_heatmap(result.by_hour),
         "utilization_heatmap": utilization_heatmap(result.by_hour),
         "unmet_demand_heatmap": unmet_heatmap(result.by_hour),
         "response_cdf": response_cdf_figure(result.quantiles, targets_of(result.scenario)),
         "outcomes": outcome_figure({result.scenario.name: result.summary}),
-    } | ({"monthly": fig} if (fig := monthly_of(result)) is not None else {})
+    }
+    if result.by_zone is not None:
+        figs["zones"] = zone_figure(result.by_zone)
+    if (fig := monthly_of(result)) is not None:
+        figs["monthly"] = fig
+    return figs
 
 
 def comparison_figures(comp: Comparison) -> dict[str, plt.Figure]:

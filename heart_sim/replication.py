@@ -16,6 +16,7 @@ import pandas as pd
 from .metrics import (
     replication_by_hour,
     replication_by_month,
+    replication_by_zone,
     replication_kpis,
     replication_quantiles,
     time_samples,
@@ -35,6 +36,7 @@ class RepOutput:
     quantiles: dict[str, np.ndarray]
     calls: pd.DataFrame | None = None
     by_month: dict[str, np.ndarray] = field(default_factory=dict)  # dated runs only
+    by_zone: dict[str, np.ndarray] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,7 @@ def run_replication(
             else None
         ),
         by_month=replication_by_month(rec),
+        by_zone=replication_by_zone(rec, len(ZoneTable.of(scenario).names)),
     )
 
 

@@ -56,7 +56,8 @@ class Results:
     metric, mean and 95% CI (computed once, on first use). ``by_hour``: 168 rows, per-week
     means by hour of week. ``quantiles``: each time's quantile function with CIs (for
     CDFs). ``calls``: per-call records, only when asked for. ``by_month``: one row per
-    calendar month with 95% CIs (runs with a start_date). ``sources``: the scenario
+    calendar month with 95% CIs (runs with a start_date). ``by_zone``: one row per zone
+    (the pilot area and the rest of the city without zones:). ``sources``: the scenario
     file(s) as written, comments included, for the report.
     """
 
@@ -72,6 +73,7 @@ class Results:
     resumed: int = 0  # replications taken from checkpoints rather than simulated
     notes: list[str] = field(default_factory=list)  # what a reader should know of the run
     by_month: pd.DataFrame | None = None
+    by_zone: pd.DataFrame | None = None
 
     @cached_property
     def summary(self) -> pd.DataFrame:
@@ -252,6 +254,8 @@ def _write_run(result: Results, folder: Path, wanted: dict, force: bool) -> None
             put("quantiles.csv", csv_text(result.quantiles))
             if result.by_month is not None:
                 put("by_month.csv", csv_text(result.by_month))
+            if result.by_zone is not None:
+                put("by_zone.csv", csv_text(result.by_zone))
             if result.calls is not None:
                 put("calls.csv", csv_text(result.calls))
             scenario = result.scenario.model_dump(mode="json")
@@ -334,6 +338,7 @@ def read_results(folder: Path) -> Results:
     )
     calls = folder / "calls.csv"
     by_month = folder / "by_month.csv"
+    by_zone = folder / "by_zone.csv"
     src = folder / "sources"
     return Results(
         scenario=scenario,
@@ -344,6 +349,7 @@ def read_results(folder: Path) -> Results:
         quantiles=pd.read_csv(folder / "quantiles.csv"),
         calls=pd.read_csv(calls) if calls.exists() else None,
         by_month=pd.read_csv(by_month, dtype={"month": str}) if by_month.exists() else None,
+        by_zone=pd.read_csv(by_zone, dtype={"zone": str}) if by_zone.exists() else None,
         sources={p.name: p.read_text() for p in sorted(src.glob("*"))} if src.is_dir() else {},
         folder=folder,
     )

@@ -364,8 +364,7 @@ def test_a_file_without_name_is_named_after_itself_and_blamed_for_it(tmp_path) -
 def test_a_call_type_named_dist_merges_like_any_key(tmp_path) -> None:
     f = child(
         tmp_path,
-        "call_types:\n  dist: {share: 0, "
-        "ccd_decision: {resolve: 1}, direct: crt}\n",
+        "call_types:\n  dist: {share: 0, ccd_decision: {resolve: 1}, direct: crt}\n",
     )
     assert len(load_scenario(f).call_types) == 4
 

@@ -52,6 +52,7 @@ def test_run_plots_are_written_as_png_and_svg(run_folder) -> None:
         "response_cdf",
         "outcomes",
         "monthly",  # the baseline has a start_date
+        "zones",
     }
     assert {p.suffix for p in written} == {".png", ".svg"}
     for p in written:
@@ -73,7 +74,7 @@ def test_assumptions_are_extracted_with_key_paths() -> None:
 
 
 def test_html_report_is_self_contained(run_folder, compare_folder) -> None:
-    for folder, n_images in ((run_folder, 7), (compare_folder, 3)):
+    for folder, n_images in ((run_folder, 8), (compare_folder, 3)):
         html = write_html_report(folder).read_text()
         assert html.count("<img") == n_images
         assert html.count("data:image/png;base64,") == n_images
@@ -101,7 +102,7 @@ def test_html_report_renders_in_headless_chromium(run_folder) -> None:
         text=True,
         timeout=120,
     ).stdout
-    assert 'data-images-ok="7/7"' in dom
+    assert 'data-images-ok="8/8"' in dom
     shot = run_folder / "report.png"
     subprocess.run(
         [CHROMIUM, *flags, "--window-size=1200,2400", f"--screenshot={shot}", report.as_uri()],
