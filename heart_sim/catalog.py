@@ -147,6 +147,7 @@ _OUTCOME_TEXT = {
     Outcome.FALLBACK_OUT_OF_AREA: "sent to police/EMS because the call was outside the area",
     Outcome.FALLBACK_NO_UNIT: "sent to police/EMS because no team came within the patience",
     Outcome.FALLBACK_REFERRED: "sent to police/EMS by the CCD clinician's decision",
+    Outcome.CALLER_HUNG_UP: "whose caller hung up while holding for a CCD clinician",
 }
 _OUTCOME_BETTER = {
     Outcome.CCD_RESOLVED: True,
@@ -260,7 +261,18 @@ def _declare() -> Iterator[Metric]:
         "CCD calls unanswered",
         "calls",
         "count",
-        "calls sent to CCD that no clinician answered in time (911 dispatched them)",
+        "calls sent to CCD that no clinician answered: 911 took them back and dispatched "
+        "them, or the caller hung up",
+        False,
+        Program.CCD,
+    )
+    yield Metric(
+        "ccd_unanswered_share",
+        "CCD share unanswered",
+        "share",
+        "share",
+        "share of the calls sent to CCD that no clinician answered (taken back by 911 or "
+        "the caller hung up)",
         False,
         Program.CCD,
     )
@@ -562,8 +574,10 @@ VIEWS: dict[str, tuple[str, ...]] = {
         "fallback_no_unit_share",
         "fallback_referred_share",
         "ccd_answer_wait",
+        "ccd_unanswered_share",
         "crt_response_time",
         "crt_response_time_p90",
+        "crt_call_to_arrival",
         "cor_response_time",
         "cn_followup_delay",
         "cn_followup_within_target",

@@ -33,6 +33,7 @@ The model records what happened and computes no statistics.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from types import SimpleNamespace
 
@@ -44,7 +45,7 @@ from .dates import Calendar
 from .records import CallRecords, RepRecords, logged_fields
 from .rosters import Away, roster, unit_minutes_by_hour
 from .routing import ccd_decision, pick_call_types
-from .scenario import FieldTeam, Programs, Scenario
+from .scenario import Programs, Scenario
 from .simpy_compat import drop_pending_events
 from .staffing import AWAY, AWAY_NOW, FOLLOWUP, LIVE, PoolMeter, StaffedPool, Unit
 from .streams import stream
@@ -67,9 +68,20 @@ class Draws:
     # program -> per call (travel, busy, on scene + wrap-up); where the call's phase has a
     # square-root travel model, "travel" holds the call's random factor instead
     field_time: dict[str, list[tuple[float, float, float]]]
+    # longest waits per call (math.inf: no limit): "ccd_hold" (911 takes the call back),
+    # "ccd_caller" (the caller hangs up), "crt" and "cor" (police/EMS are sent)
+    patience: dict[str, list[float]]
 
     @classmethod
-    def draw(cls, phases: list[Scenario], phase: np.ndarray, seed: int, rep: int, n: int) -> Draws:
+    def draw(
+        cls,
+        phases: list[Scenario],
+        phase: np.ndarray,
+        type_index: np.ndarray,
+        seed: int,
+        rep: int,
+        n: int,
+    ) -> Draws:
         """Each call's draws, with times from the distributions of its arrival's phase. Every
         phase samples the same streams, so phases (and scenarios) share their randomness."""
 
@@ -90,6 +102,38 @@ class Draws:
             busy = travel + on_scene + wrap_up
             rest = on_scene + wrap_up
             field_time[name] = list(zip(travel.tolist(), busy.tolist(), rest.tolist()))
+
+        def patience(source: str, spec_of) -> list[float]:
+            """Each call's patience by its phase and type: a number, or a draw from the
+            distribution given (one stream per source, shared by every distribution)."""
+            out = np.full(n, math.inf)
+            for j, sc in enumerate(phases):
+                for k, ct in enumerate(sc.call_types.values()):
+                    spec = spec_of(sc, ct)
+                    if spec is None:
+                        continue
+                    mine = (phase == j) & (type_index == k)
+                    if isinstance(spec, int | float):
+                        out[mine] = spec
+                    else:
+                        out[mine] = spec.sample(stream(seed, rep, source), n)[mine]
+            return out.tolist()
+
+        waits = {
+            "ccd_hold": patience("ccd_hold", lambda sc, ct: sc.programs.ccd.answer_patience_min),
+            "ccd_caller": patience(
+                "ccd_caller_patience", lambda sc, ct: sc.programs.ccd.caller_patience_min
+            ),
+        }
+        for name in FIELD_TEAMS:
+            waits[name] = patience(
+                f"{name}_patience",
+                lambda sc, ct, p=name: (
+                    ct.patience_min
+                    if ct.patience_min is not None
+                    else sc.field_team(p).patience_min
+                ),
+            )
         return cls(
             u_transfer=u("ccd_transfer"),
             u_decision=u("ccd_decision"),
@@ -99,12 +143,16 @@ class Draws:
             u_cn=u("cn_referral"),
             cn_contact=d("cn_contact_time", lambda sc: sc.programs.cn.contact_time).tolist(),
             field_time=field_time,
+            patience=waits,
         )
 
 
 def _sample(dist, rng: np.random.Generator, n: int) -> np.ndarray:
     """n draws of a distribution, or of a travel model's random factor."""
     return dist.factors(rng, n) if isinstance(dist, SquareRootTravel) else dist.sample(rng, n)
+
+
+INF = math.inf
 
 
 class HeartModel:
@@ -141,7 +189,7 @@ class HeartModel:
         # Square miles each field program covers, by phase (for square-root travel).
         self.region = [{p: table.area_served(sc, p) for p in FIELD_TEAMS} for sc in phases]
         self.phase = phase.tolist()
-        self.draws = Draws.draw(phases, phase, seed, replication, n)
+        self.draws = Draws.draw(phases, phase, type_index, seed, replication, n)
         phase_types = [list(sc.call_types.values()) for sc in phases]
         if len(phases) == 1:
             self.call_types = [phase_types[0][k] for k in type_index.tolist()]
@@ -235,10 +283,15 @@ class HeartModel:
         ccd = self.ccd
         clinician = ccd.try_acquire()
         if clinician is None:
-            clinician = yield ccd.request(LIVE, cfg.answer_patience_min)
+            hold, caller = self.draws.patience["ccd_hold"][i], self.draws.patience["ccd_caller"][i]
+            wait = min(hold, caller)
+            clinician = yield ccd.request(LIVE + ctype.priority, None if wait == INF else wait)
             log.ccd_wait[i] = env.now - self.t_arrive[i]
-            if clinician is None:  # 911 stops holding and dispatches directly
-                self._dispatch(i, ctype.direct)
+            if clinician is None:
+                if caller < hold:  # the caller hangs up
+                    log.outcome[i] = Outcome.CALLER_HUNG_UP
+                else:  # 911 stops holding and dispatches directly
+                    self._dispatch(i, ctype.direct)
                 return
         else:
             log.ccd_wait[i] = 0.0
@@ -260,7 +313,6 @@ class HeartModel:
     def _dispatch(self, i: int, program: str) -> None:
         """911 asks CRT or CoR for a team; police/EMS if none can come."""
         log = self.log
-        team: FieldTeam = getattr(self.cfg[i], program)
         pool = self.pools[program]
         if not pool.staffed:
             log.outcome[i] = Outcome.FALLBACK_OUT_OF_HOURS
@@ -272,12 +324,13 @@ class HeartModel:
             if unit is not None:
                 log.dispatch_wait[i] = 0.0
                 self._serve(i, program, self.env.now, unit)
-            elif team.patience_min == 0:
+            elif (patience := self.draws.patience[program][i]) == 0:
                 log.dispatch_wait[i] = 0.0
                 log.outcome[i] = Outcome.FALLBACK_NO_UNIT
-            else:  # the call waits for a free team, at most patience_min
+            else:  # the call waits for a free team, at most its patience
                 t_request = self.env.now
-                req = pool.request(LIVE, team.patience_min)
+                priority = LIVE + self.call_types[i].priority
+                req = pool.request(priority, None if patience == INF else patience)
                 req.callbacks.append(lambda ev: self._team_or_fallback(i, program, t_request, ev))
 
     def _team_or_fallback(self, i: int, program: str, t_request: float, req) -> None:

@@ -30,9 +30,9 @@ from pydantic import (
 )
 
 from .days import parse_days
-from .distributions import Distribution, Fixed
+from .distributions import Distribution, Fixed, _Dist
 from .errors import ScenarioError
-from .problems import MISSING, not_a_mapping, problems
+from .problems import MISSING, describe, not_a_mapping, problems
 from .schedules import (
     DAY_NAMES,
     HOURS_PER_WEEK,
@@ -154,6 +154,23 @@ def _area(v: Any) -> Any:
 
 
 Area = Annotated[Literal["pilot", "city"] | list[str], BeforeValidator(_area)]
+
+
+def _patience(v: Any) -> Any:
+    """One message for a patience that is neither a number, a distribution nor null."""
+    if (
+        v is None
+        or isinstance(v, dict | _Dist)
+        or (isinstance(v, int | float) and not isinstance(v, bool))
+    ):
+        return v
+    raise ValueError(
+        f"expected minutes (a number), a distribution ({{dist: ...}}) or null, got "
+        f"{describe(v)} ({v!r})"
+    )
+
+
+Patience = Annotated[NonNeg | Distribution | None, BeforeValidator(_patience)]
 
 
 class Holidays(Frozen):
@@ -325,10 +342,15 @@ class CCD(_Program):
 
     area: Area = "city"
     phone_time: Distribution = Field(description="assessment / de-escalation call, minutes")
-    answer_patience_min: NonNeg | None = Field(
+    answer_patience_min: Patience = Field(
         None,
-        description="longest a live call waits for a clinician before 911 dispatches "
-        "it directly; null = no limit",
+        description="longest 911 holds a live call for a clinician before taking it back "
+        "and dispatching it directly (minutes, or a distribution); null = no limit",
+    )
+    caller_patience_min: Patience = Field(
+        None,
+        description="how long a caller holds for a clinician before hanging up (minutes, or "
+        "a distribution); null = callers never hang up",
     )
     followup_prob: Prob = Field(
         0.0, description="share of CCD-resolved calls given a follow-up call"
@@ -351,10 +373,10 @@ class FieldTeam(_Program):
         default_factory=lambda: Fixed(value=0),
         description="return and documentation before the team is free again, minutes",
     )
-    patience_min: NonNeg | None = Field(
+    patience_min: Patience = Field(
         None,
-        description="longest a call waits for a free team before police/EMS are sent; "
-        "null = no limit",
+        description="longest a call waits for a free team before police/EMS are sent "
+        "(minutes, or a distribution); null = no limit; a call type may set its own",
     )
     cn_referral_prob: Prob = Field(0.0, description="share of served calls referred to CN")
     response_target_min: Annotated[float, Field(gt=0, allow_inf_nan=False)] | None = Field(
@@ -409,6 +431,18 @@ class CallType(Frozen):
     ccd_decision: CCDDecision
     direct: FieldTeamKey = Field(
         description="program 911 dispatches when CCD is closed, busy or skipped"
+    )
+    priority: int = Field(
+        0,
+        ge=0,
+        le=9,
+        description="queue priority at CCD, CRT and CoR: lower goes first (ties: first come, "
+        "first served)",
+    )
+    patience_min: Patience = Field(
+        None,
+        description="this type's longest wait for a CRT/CoR team, instead of the program's "
+        "(minutes, or a distribution); null = the program's",
     )
 
 

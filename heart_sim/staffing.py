@@ -28,9 +28,9 @@ from .schedules import MIN_PER_HOUR
 from .simpy_compat import urgent_timeout
 
 AWAY_NOW = -1  # a break at its latest start, police duty: ahead of live calls
-LIVE = 0  # live calls go first
-AWAY = 1  # a break in its window: when no live call needs the unit
-FOLLOWUP = 2  # follow-up work waits for a unit no live call needs
+LIVE = 0  # live calls go first: LIVE + the call type's priority (0-9, lower first)
+AWAY = 10  # a break in its window: when no live call needs the unit
+FOLLOWUP = 11  # follow-up work waits for a unit no live call needs
 
 
 class Unit:

@@ -74,6 +74,7 @@ class Outcome(IntEnum):
     FALLBACK_OUT_OF_AREA = 4
     FALLBACK_NO_UNIT = 5
     FALLBACK_REFERRED = 6
+    CALLER_HUNG_UP = 7
 
     @property
     def key(self) -> str:
@@ -99,6 +100,7 @@ _OUTCOME_LABELS = {
     Outcome.FALLBACK_OUT_OF_AREA: "police/EMS: out of area",
     Outcome.FALLBACK_NO_UNIT: "police/EMS: no unit available",
     Outcome.FALLBACK_REFERRED: "police/EMS: referred by clinician",
+    Outcome.CALLER_HUNG_UP: "caller hung up waiting for CCD",
 }
 # Every way a call can end, in the order metrics and files list them (IN_SYSTEM apart).
 ENDINGS: tuple[Outcome, ...] = tuple(o for o in Outcome if o is not Outcome.IN_SYSTEM)

@@ -115,7 +115,7 @@ BAD = [
         "off is not 0",
         "programs:\n  crt:\n    patience_min: off\n",
         "programs.crt.patience_min",
-        "expected a number, got text ('off')",
+        "expected minutes (a number), a distribution ({dist: ...}) or null, got text ('off')",
     ),
     (
         "true is not 1",
