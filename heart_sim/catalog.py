@@ -29,7 +29,8 @@ UNITS = {
     "calls/week": "calls per week",
     "calls/year": "calls per year",
     "share": "share of calls",
-    "ratio": "busy / staffed unit-time",
+    "ratio": "busy share of unit-time",
+    "attempts": "attempts per referral",
     "min": "minutes",
     "h": "hours",
     "h/year": "hours per year",
@@ -67,6 +68,12 @@ class Metric:
         return f"{self.label} ({self.unit_text})"
 
 
+_FALLBACK_WHY = {
+    Outcome.FALLBACK_OUT_OF_HOURS: "sent on because the program was closed",
+    Outcome.FALLBACK_OUT_OF_AREA: "sent on because they were outside the program's area",
+    Outcome.FALLBACK_NO_UNIT: "sent on because no team came within the patience",
+    Outcome.FALLBACK_REFERRED: "the CCD clinician referred to police/EMS",
+}
 # Per-call times: name -> (label, unit, description, program, higher is better).
 _TIMES = {
     "ccd_answer_wait": (
@@ -112,6 +119,15 @@ _TIMES = {
         "the 911 call to a Co-Response team on scene (as for CRT), calls served",
         Program.COR,
     ),
+    **{
+        f"{o.key}_wait": (
+            f"Wait before {o.label}",
+            "min",
+            f"the 911 call to police/EMS being sent, calls {_FALLBACK_WHY[o]}",
+            None,
+        )
+        for o in FALLBACKS
+    },
     "crt_queue_wait": (
         "CRT wait for a team",
         "min",
@@ -321,6 +337,33 @@ def _declare() -> Iterator[Metric]:
         "count",
         "referrals to Care Navigation in the measured period",
         None,
+        Program.CN,
+    )
+    yield Metric(
+        "cn_referrals_out_of_area",
+        "CN referrals outside its area",
+        "calls",
+        "count",
+        "calls referred to Care Navigation that it could not take: outside its area",
+        False,
+        Program.CN,
+    )
+    yield Metric(
+        "cn_attempts_per_referral",
+        "CN contact attempts per referral",
+        "attempts",
+        "number",
+        "contact attempts Care Navigation made per referral it tried",
+        None,
+        Program.CN,
+    )
+    yield Metric(
+        "cn_reached_share",
+        "CN share of referrals reached",
+        "share",
+        "share",
+        "share of Care Navigation referrals whose person was reached (by the end)",
+        True,
         Program.CN,
     )
     yield Metric(

@@ -50,6 +50,9 @@ def time_samples(rec: RepRecords) -> dict[str, np.ndarray]:
     ref = (c.cn_referred >= rec.t0) & (c.cn_referred < rec.t1)
     delay = (c.cn_start[ref] - c.cn_referred[ref]) / MIN_PER_HOUR
     out["cn_followup_delay"] = delay[~np.isnan(delay)]
+    for o in FALLBACKS:
+        fell = window & (c.outcome == o)
+        out[f"{o.key}_wait"] = c.t_fallback[fell] - c.t_arrive[fell]
     fu = (c.fu_created >= rec.t0) & (c.fu_created < rec.t1)
     delay = (c.fu_start[fu] - c.fu_created[fu]) / MIN_PER_HOUR
     out["ccd_followup_delay"] = delay[~np.isnan(delay)]
@@ -122,6 +125,10 @@ def replication_kpis(
     ref = (c.cn_referred >= rec.t0) & (c.cn_referred < rec.t1)
     delay = c.cn_start[ref] - c.cn_referred[ref]
     k["cn_referrals"] = int(ref.sum())
+    k["cn_referrals_out_of_area"] = int((window & c.cn_out_of_area).sum())
+    tried = ref & (c.cn_attempts > 0)
+    k["cn_attempts_per_referral"] = float(c.cn_attempts[tried].mean()) if tried.any() else math.nan
+    k["cn_reached_share"] = float((~np.isnan(c.cn_start[ref])).mean()) if ref.any() else math.nan
     k["cn_pending_at_end"] = int(np.isnan(delay).sum())
     # A referral still waiting at the end counts as a miss once its target has passed;
     # one younger than the target at the end cannot be judged and is left out.

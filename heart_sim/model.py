@@ -46,6 +46,7 @@ from .records import CallRecords, RepRecords, logged_fields
 from .rosters import Away, roster, unit_minutes_by_hour
 from .routing import ccd_decision, pick_call_types
 from .scenario import Programs, Scenario
+from .schedules import MIN_PER_HOUR
 from .simpy_compat import drop_pending_events
 from .staffing import AWAY, AWAY_NOW, FOLLOWUP, LIVE, PoolMeter, StaffedPool, Unit
 from .streams import stream
@@ -65,6 +66,8 @@ class Draws:
     followup_time: list[float]
     u_cn: list[float]
     cn_contact: list[float]
+    u_cn_attempts: list[float]
+    call_taking: list[float] | None  # 911 call-taking minutes, if the scenario has it
     # program -> per call (travel, busy, on scene + wrap-up); where the call's phase has a
     # square-root travel model, "travel" holds the call's random factor instead
     field_time: dict[str, list[tuple[float, float, float]]]
@@ -142,6 +145,12 @@ class Draws:
             followup_time=d("ccd_followup_time", lambda sc: sc.programs.ccd.followup_time).tolist(),
             u_cn=u("cn_referral"),
             cn_contact=d("cn_contact_time", lambda sc: sc.programs.cn.contact_time).tolist(),
+            u_cn_attempts=u("cn_attempts"),
+            call_taking=(
+                phases[0].call_taking_time.sample(stream(seed, rep, "call_taking"), n).tolist()
+                if phases[0].call_taking_time is not None
+                else None
+            ),
             field_time=field_time,
             patience=waits,
         )
@@ -258,7 +267,11 @@ class HeartModel:
     def _on_arrival(self, _ev) -> None:
         i = self._next_call
         self._next_call = i + 1
-        self._arrive(i)
+        if self.draws.call_taking is None:
+            self._arrive(i)
+        else:  # the 911 call-taker's time with the call comes first
+            taken = self.env.timeout(self.draws.call_taking[i])
+            taken.callbacks.append(lambda _ev: self._arrive(i))
         self._schedule_next_arrival()
 
     def _arrive(self, i: int) -> None:
@@ -306,7 +319,7 @@ class HeartModel:
             if draws.u_followup[i] < cfg.followup_prob:
                 env.process(self._ccd_followup(i))
         elif decision == "refer":
-            log.outcome[i] = Outcome.FALLBACK_REFERRED
+            self._fall_back(i, Outcome.FALLBACK_REFERRED)
         else:
             self._dispatch(i, decision)
 
@@ -315,9 +328,9 @@ class HeartModel:
         log = self.log
         pool = self.pools[program]
         if not pool.staffed:
-            log.outcome[i] = Outcome.FALLBACK_OUT_OF_HOURS
+            self._fall_back(i, Outcome.FALLBACK_OUT_OF_HOURS)
         elif not self.in_area[program][i]:
-            log.outcome[i] = Outcome.FALLBACK_OUT_OF_AREA
+            self._fall_back(i, Outcome.FALLBACK_OUT_OF_AREA)
         else:
             log.dispatched_to[i] = self.dispatch_code[program]
             unit = pool.try_acquire()
@@ -326,12 +339,17 @@ class HeartModel:
                 self._serve(i, program, self.env.now, unit)
             elif (patience := self.draws.patience[program][i]) == 0:
                 log.dispatch_wait[i] = 0.0
-                log.outcome[i] = Outcome.FALLBACK_NO_UNIT
+                self._fall_back(i, Outcome.FALLBACK_NO_UNIT)
             else:  # the call waits for a free team, at most its patience
                 t_request = self.env.now
                 priority = LIVE + self.call_types[i].priority
                 req = pool.request(priority, None if patience == INF else patience)
                 req.callbacks.append(lambda ev: self._team_or_fallback(i, program, t_request, ev))
+
+    def _fall_back(self, i: int, outcome: Outcome) -> None:
+        """911 sends police/EMS: the call's outcome and when it happened."""
+        self.log.outcome[i] = outcome
+        self.log.t_fallback[i] = self.env.now
 
     def _team_or_fallback(self, i: int, program: str, t_request: float, req) -> None:
         """The wait is over: a team took the call, or 911 sent police/EMS."""
@@ -339,7 +357,7 @@ class HeartModel:
         if req.value is not None:
             self._serve(i, program, t_request, req.value)
         else:
-            self.log.outcome[i] = Outcome.FALLBACK_NO_UNIT
+            self._fall_back(i, Outcome.FALLBACK_NO_UNIT)
 
     def _serve(self, i: int, program: str, t_request: float, unit: Unit) -> None:
         """A team takes the call: travel, time on scene, wrap-up; then the unit is free."""
@@ -366,19 +384,34 @@ class HeartModel:
     # -- follow-up work ------------------------------------------------------------------
 
     def _refer_to_cn(self, i: int) -> None:
-        """At most one CN referral per call, and only inside CN's area."""
+        """At most one CN referral per call, and only inside CN's area (one outside it is
+        counted as such)."""
         log = self.log
-        if log.cn_referred[i] != log.cn_referred[i] and self.in_area[Program.CN][i]:
-            log.cn_referred[i] = self.env.now
-            self.env.process(self._cn_followup(i))
+        if log.cn_referred[i] != log.cn_referred[i] and not log.cn_out_of_area[i]:
+            if self.in_area[Program.CN][i]:
+                log.cn_referred[i] = self.env.now
+                self.env.process(self._cn_followup(i))
+            else:
+                log.cn_out_of_area[i] = True
 
     def _cn_followup(self, i: int):
-        """Care Navigation contacts the person; referrals wait over nights and weekends."""
-        env, cn = self.env, self.cn
-        navigator = yield cn.request(LIVE, None, persistent=True)
-        self.log.cn_start[i] = env.now
-        yield env.timeout(self.draws.cn_contact[i])
-        cn.release(navigator)
+        """Care Navigation tries to reach the person, again after retry_hours when an
+        attempt fails, up to max_attempts; referrals wait over nights and weekends."""
+        env, cn, log = self.env, self.cn, self.log
+        cfg = self.cfg[i].cn
+        p = cfg.contact_success_prob
+        u = self.draws.u_cn_attempts[i]  # attempts needed: geometric, from one uniform
+        needed = 1 if p >= 1 else 1 + int(math.log(1 - u) / math.log(1 - p))
+        for attempt in range(1, cfg.max_attempts + 1):
+            navigator = yield cn.request(LIVE, None, persistent=True)
+            log.cn_attempts[i] = attempt
+            if attempt == needed:
+                log.cn_start[i] = env.now
+            yield env.timeout(self.draws.cn_contact[i])
+            cn.release(navigator)
+            if attempt == needed:
+                return
+            yield env.timeout(cfg.retry_hours * MIN_PER_HOUR)
 
     def _ccd_followup(self, i: int):
         """A clinician calls the person back, when no live call needs them."""

@@ -41,7 +41,10 @@ class CallRecords:
     travel_time: np.ndarray = _logged(float, np.nan)  # the unit's travel to the call
     response_time: np.ndarray = _logged(float, np.nan)  # request -> arrival on scene
     cn_referred: np.ndarray = _logged(float, np.nan)  # time of CN referral
-    cn_start: np.ndarray = _logged(float, np.nan)  # time CN made contact
+    cn_start: np.ndarray = _logged(float, np.nan)  # time CN reached the person
+    cn_attempts: np.ndarray = _logged(np.int16, 0)  # CN contact attempts made
+    cn_out_of_area: np.ndarray = _logged(bool, False)  # referred, but outside CN's area
+    t_fallback: np.ndarray = _logged(float, np.nan)  # when 911 sent police/EMS
     fu_created: np.ndarray = _logged(float, np.nan)  # time a CCD follow-up call was queued
     fu_start: np.ndarray = _logged(float, np.nan)  # time a clinician made it
 
@@ -102,5 +105,7 @@ def calls_frame(rec: RepRecords, call_type_names: list[str], zone_names: list[st
             "response_time_min": c.response_time,
             "cn_referred_min": c.cn_referred,
             "cn_contact_min": c.cn_start,
+            "cn_attempts": c.cn_attempts,
+            "fallback_min": c.t_fallback,
         }
     )

@@ -387,10 +387,15 @@ class FieldTeam(_Program):
 class CareNavigation(_Program):
     """CN: follow-up contacts after a first encounter; its queue carries over closed hours."""
 
-    contact_time: Distribution = Field(description="a follow-up contact, minutes")
+    contact_time: Distribution = Field(description="a contact attempt, minutes")
     target_hours: Annotated[float, Field(gt=0, allow_inf_nan=False)] = Field(
         48.0, description="follow-up target, hours from referral"
     )
+    contact_success_prob: Annotated[float, Field(gt=0, le=1, allow_inf_nan=False)] = Field(
+        1.0, description="chance that a contact attempt reaches the person"
+    )
+    retry_hours: NonNeg = Field(24.0, description="hours between a failed attempt and the next one")
+    max_attempts: int = Field(3, ge=1, le=50, description="attempts before the referral closes")
 
 
 def _never_open_team() -> FieldTeam:
@@ -593,6 +598,11 @@ class Scenario(Frozen):
     )
     zones: dict[str, Zone] | None = Field(
         None, description="named parts of the city with their share of calls and area"
+    )
+    call_taking_time: Distribution | None = Field(
+        None,
+        description="the 911 call-taker's time with each call before it goes to CCD or "
+        "is dispatched, minutes; none = no such stage",
     )
     _phase_list: list[tuple[dt.date, Scenario]] = PrivateAttr(default_factory=list)
 

@@ -130,3 +130,56 @@ def test_patience_per_call_type_and_as_a_distribution() -> None:
     waits_b = c.dispatch_wait[b]
     assert waits_b.max() > 20 and waits_b.min() < 5  # not one number
     assert np.all(c.dispatch_wait[~gave_up & ~np.isnan(c.dispatch_wait)] <= 60)
+
+
+def test_call_to_arrival_counts_call_taking_the_wait_and_travel() -> None:
+    """Fixed 3-minute call-taking and 10-minute travel: call to arrival = 3 + the wait for
+    a team + 10, call by call; the response time (request to arrival) leaves out the 3."""
+    d = mmc_dict(2, 0.8, weeks=4)
+    d["call_taking_time"] = {"dist": "fixed", "value": 3}
+    d["programs"]["crt"]["travel_time"] = {"dist": "fixed", "value": 10}
+    sc = scenario_from_dict(d)
+    rec = simulate(sc, 1, 0)
+    c = rec.calls
+    served = ~np.isnan(c.t_unit_start)
+    np.testing.assert_allclose(
+        c.t_unit_start[served] - c.t_arrive[served] - 3, c.dispatch_wait[served]
+    )
+    k = replication_kpis(rec, sc)
+    assert k["crt_call_to_arrival"] == pytest.approx(3 + k["crt_queue_wait"] + 10)
+    assert k["crt_response_time"] == pytest.approx(k["crt_queue_wait"] + 10)
+
+
+def test_calls_that_fell_back_after_waiting_are_timed() -> None:
+    """Patience 15 minutes, no CCD: a no-unit fallback waited exactly 15 minutes."""
+    d = mmc_dict(1, 1.2, patience=15.0, weeks=2)
+    sc = scenario_from_dict(d)
+    rec = simulate(sc, 1, 0)
+    k = replication_kpis(rec, sc)
+    assert k["fallback_no_unit"] > 100
+    assert k["fallback_no_unit_wait"] == pytest.approx(15.0)
+    assert k["fallback_no_unit_wait_p90"] == pytest.approx(15.0)
+
+
+def test_care_navigation_retries_and_counts_referrals_outside_its_area() -> None:
+    """Every served call is referred; CN reaches a person at an attempt with chance 0.5, up
+    to 3 attempts: reached 1 - 0.5^3 = 0.875, attempts per referral 1(0.5) + 2(0.25) +
+    3(0.25) = 1.75. CN serves the pilot zone only: referrals from the rest are counted."""
+    d = mmc_dict(2, 0.3, weeks=10)
+    d["zones"] = {"in": {"share": 0.5, "pilot": True}, "out": {"share": 0.5}}
+    del d["call_types"]["any"]["pilot_area_share"]
+    d["programs"]["crt"]["cn_referral_prob"] = 1.0
+    d["programs"]["cn"] = {
+        "area": "pilot",
+        "shifts": [{"days": "daily", "start": "00:00", "end": "24:00", "units": 5}],
+        "contact_time": {"dist": "fixed", "value": 10},
+        "contact_success_prob": 0.5,
+        "retry_hours": 2,
+        "max_attempts": 3,
+    }
+    sc = scenario_from_dict(d)
+    k = replication_kpis(simulate(sc, 1, 0), sc)
+    assert k["cn_reached_share"] == pytest.approx(0.875, abs=0.03)
+    assert k["cn_attempts_per_referral"] == pytest.approx(1.75, abs=0.05)
+    # Half the served calls are outside CN's area (about as many as it was referred).
+    assert k["cn_referrals_out_of_area"] == pytest.approx(k["cn_referrals"], rel=0.1)
