@@ -78,3 +78,20 @@ def test_a_busy_system_drives_further() -> None:
     quiet = _travel(50.0, 4, calls_per_week=20)
     busy = _travel(50.0, 4, calls_per_week=700)  # load 0.52: often 1-2 teams free
     assert busy > 1.15 * quiet
+
+
+def test_the_same_calls_land_in_the_same_zones_whatever_the_staffing() -> None:
+    """Common random numbers: zones come from their own stream, so two scenarios that
+    differ only in staffing put every call in the same zone."""
+    from builders import baseline_dict
+
+    def run(units: int):
+        d = baseline_dict()
+        d["horizon_weeks"] = 2
+        d["programs"]["crt"]["shifts"][0]["units"] = units
+        return simulate(scenario_from_dict(d), 4, 1).calls
+
+    a, b = run(2), run(5)
+    np.testing.assert_array_equal(a.t_arrive, b.t_arrive)
+    np.testing.assert_array_equal(a.zone, b.zone)
+    assert 0.3 < a.zone.mean() < 0.8  # both zones occur (0.6 of calls outside the pilot)
