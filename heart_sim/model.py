@@ -198,6 +198,17 @@ class HeartModel:
         # Square miles each field program covers, by phase (for square-root travel).
         self.region = [{p: table.area_served(sc, p) for p in FIELD_TEAMS} for sc in phases]
         self.phase = phase.tolist()
+        # Per phase, what the hot path reads of each field program (not per call).
+        self.travel_model: list[dict[str, SquareRootTravel | None]] = [
+            {
+                p: t if isinstance(t := sc.field_team(p).travel_time, SquareRootTravel) else None
+                for p in FIELD_TEAMS
+            }
+            for sc in phases
+        ]
+        self.cn_prob = [
+            {p: sc.field_team(p).cn_referral_prob for p in FIELD_TEAMS} for sc in phases
+        ]
         self.draws = Draws.draw(phases, phase, type_index, seed, replication, n)
         phase_types = [list(sc.call_types.values()) for sc in phases]
         if len(phases) == 1:
@@ -205,6 +216,12 @@ class HeartModel:
         else:
             idx = zip(phase.tolist(), type_index.tolist())
             self.call_types = [phase_types[j][k] for j, k in idx]
+        prio = [[ct.priority for ct in types] for types in phase_types]
+        self.priority = (
+            [prio[0][k] for k in type_index.tolist()]
+            if len(phases) == 1
+            else [prio[j][k] for j, k in zip(phase.tolist(), type_index.tolist())]
+        )
         self.cfg: list[Programs] = (
             [phases[j].programs for j in phase.tolist()]
             if len(phases) > 1
@@ -342,7 +359,7 @@ class HeartModel:
                 self._fall_back(i, Outcome.FALLBACK_NO_UNIT)
             else:  # the call waits for a free team, at most its patience
                 t_request = self.env.now
-                priority = LIVE + self.call_types[i].priority
+                priority = LIVE + self.priority[i]
                 req = pool.request(priority, None if patience == INF else patience)
                 req.callbacks.append(lambda ev: self._team_or_fallback(i, program, t_request, ev))
 
@@ -365,8 +382,8 @@ class HeartModel:
         log.outcome[i] = self.served_by[program]
         log.t_unit_start[i] = env.now
         travel, busy, rest = self.draws.field_time[program][i]
-        model = getattr(self.cfg[i], program).travel_time
-        if isinstance(model, SquareRootTravel):  # distance to the nearest of the free units
+        model = self.travel_model[self.phase[i]][program]
+        if model is not None:  # distance to the nearest of the free units
             pool = self.pools[program]
             free = pool.staffed - pool.busy + 1  # this unit was free a moment ago
             travel = model.minutes(self.region[self.phase[i]][program], free, travel)
@@ -378,7 +395,7 @@ class HeartModel:
 
     def _job_done(self, i: int, program: str, unit: Unit) -> None:
         self.pools[program].release(unit)
-        if self.draws.u_cn[i] < getattr(self.cfg[i], program).cn_referral_prob:
+        if self.draws.u_cn[i] < self.cn_prob[self.phase[i]][program]:
             self._refer_to_cn(i)
 
     # -- follow-up work ------------------------------------------------------------------
