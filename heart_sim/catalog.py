@@ -143,7 +143,8 @@ _TIMES = {
     "cn_followup_delay": (
         "CN follow-up delay",
         "h",
-        "Care Navigation referral to first contact, referrals contacted",
+        "Care Navigation referral to reaching the person (the attempt that succeeded), "
+        "referrals reached",
         Program.CN,
     ),
     "ccd_followup_delay": (

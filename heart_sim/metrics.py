@@ -129,7 +129,7 @@ def replication_kpis(
     tried = ref & (c.cn_attempts > 0)
     k["cn_attempts_per_referral"] = float(c.cn_attempts[tried].mean()) if tried.any() else math.nan
     k["cn_reached_share"] = float((~np.isnan(c.cn_start[ref])).mean()) if ref.any() else math.nan
-    k["cn_pending_at_end"] = int(np.isnan(delay).sum())
+    k["cn_pending_at_end"] = int((np.isnan(delay) & ~c.cn_closed[ref]).sum())
     # A referral still waiting at the end counts as a miss once its target has passed;
     # one younger than the target at the end cannot be judged and is left out.
     judged = ~np.isnan(delay) | (rec.t1 - c.cn_referred[ref] > target_min)

@@ -428,6 +428,9 @@ class HeartModel:
             cn.release(navigator)
             if attempt == needed:
                 return
+            if attempt == cfg.max_attempts:
+                log.cn_closed[i] = True  # not reached: the referral closes
+                return
             yield env.timeout(cfg.retry_hours * MIN_PER_HOUR)
 
     def _ccd_followup(self, i: int):

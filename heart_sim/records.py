@@ -43,6 +43,7 @@ class CallRecords:
     cn_referred: np.ndarray = _logged(float, np.nan)  # time of CN referral
     cn_start: np.ndarray = _logged(float, np.nan)  # time CN reached the person
     cn_attempts: np.ndarray = _logged(np.int16, 0)  # CN contact attempts made
+    cn_closed: np.ndarray = _logged(bool, False)  # closed unreached after max_attempts
     cn_out_of_area: np.ndarray = _logged(bool, False)  # referred, but outside CN's area
     t_fallback: np.ndarray = _logged(float, np.nan)  # when 911 sent police/EMS
     fu_created: np.ndarray = _logged(float, np.nan)  # time a CCD follow-up call was queued

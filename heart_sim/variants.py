@@ -23,8 +23,11 @@ MAX_DEPTH = 16
 def deep_merge(parent: Any, child: Any) -> Any:
     """Child over parent: mappings merge recursively, everything else is replaced. A
     mapping with a ``dist:`` key (a distribution) replaces the parent's whole, so a child
-    can switch ``lognormal`` to ``fixed`` without inheriting ``mean`` and ``sd``."""
-    is_distribution = isinstance(child, dict) and isinstance(child.get("dist"), str)
+    can switch ``lognormal`` to ``fixed`` without inheriting ``mean`` and ``sd``; a travel
+    model (a mapping with ``model:``) likewise."""
+    is_distribution = isinstance(child, dict) and (
+        isinstance(child.get("dist"), str) or isinstance(child.get("model"), str)
+    )
     if not (isinstance(parent, dict) and isinstance(child, dict)) or is_distribution:
         return copy.deepcopy(child)
     out = copy.deepcopy(parent)
