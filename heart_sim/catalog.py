@@ -284,6 +284,16 @@ def _declare() -> Iterator[Metric]:
         Program.CCD,
     )
     yield Metric(
+        "ccd_taken_back",
+        "CCD calls taken back by 911",
+        "calls",
+        "count",
+        "calls 911 stopped holding for a clinician (answer_patience_min) and dispatched "
+        "directly; the callers who hung up first are caller_hung_up",
+        False,
+        Program.CCD,
+    )
+    yield Metric(
         "ccd_unanswered_share",
         "CCD share unanswered",
         "share",

@@ -102,6 +102,8 @@ def replication_kpis(
     k["ccd_assessed"] = int((window & c.ccd_answered).sum())
     k["ccd_p_wait"] = float((c.ccd_wait[sent] > 0).mean()) if sent.any() else math.nan
     k["ccd_unanswered"] = int((sent & ~c.ccd_answered).sum())
+    hung_up = int((window & (c.outcome == Outcome.CALLER_HUNG_UP)).sum())
+    k["ccd_taken_back"] = k["ccd_unanswered"] - hung_up
     k["ccd_unanswered_share"] = k["ccd_unanswered"] / int(sent.sum()) if sent.any() else math.nan
 
     # Field teams: the share of responses within the target, where one is set.

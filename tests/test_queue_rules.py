@@ -70,12 +70,20 @@ def test_hang_ups_and_take_backs_are_told_apart() -> None:
     unanswered = ~np.isnan(c.ccd_wait) & ~c.ccd_answered
     hung_up = c.outcome == Outcome.CALLER_HUNG_UP
     assert hung_up.sum() > 100 and (unanswered & ~hung_up).sum() > 100
+    k = replication_kpis(rec, sc)
+    assert k["ccd_taken_back"] + k["caller_hung_up"] == k["ccd_unanswered"]
+    assert k["ccd_taken_back"] == int((unanswered & ~hung_up & _measured(rec)).sum())
     assert np.all(c.ccd_wait[hung_up] < 2.0)  # hung up before the 2-minute hold limit
     np.testing.assert_allclose(c.ccd_wait[unanswered & ~hung_up], 2.0)  # taken back at 2
     # Triangular(1, 2.5, 4): P(patience < 2) = (2 - 1)^2 / ((4 - 1)(2.5 - 1)) = 2/9 of those
     # who were not answered within their patience (all that waited that long, here).
     waited = unanswered.sum()
     assert hung_up.sum() / waited == pytest.approx(2 / 9, abs=0.04)
+
+
+def _measured(rec) -> np.ndarray:
+    c = rec.calls
+    return (c.t_arrive >= rec.t0) & (c.t_arrive < rec.t1)
 
 
 def two_types(priority_a: int, priority_b: int, weeks: int = 30) -> dict:
