@@ -288,8 +288,8 @@ def _declare() -> Iterator[Metric]:
         "CCD calls taken back by 911",
         "calls",
         "count",
-        "calls 911 stopped holding for a clinician (answer_patience_min) and dispatched "
-        "directly; the callers who hung up first are caller_hung_up",
+        "calls 911 stopped holding for a clinician (answer_patience_min, or CCD closed with "
+        "the call on hold) and dispatched directly; callers who hung up are caller_hung_up",
         False,
         Program.CCD,
     )

@@ -315,10 +315,13 @@ class HeartModel:
         if clinician is None:
             hold, caller = self.draws.patience["ccd_hold"][i], self.draws.patience["ccd_caller"][i]
             wait = min(hold, caller)
+            t_hold = env.now  # the call reached CCD (after any 911 call-taking)
             clinician = yield ccd.request(LIVE + ctype.priority, None if wait == INF else wait)
-            log.ccd_wait[i] = env.now - self.t_arrive[i]
+            log.ccd_wait[i] = env.now - t_hold
             if clinician is None:
-                if caller < hold:  # the caller hangs up
+                # Out of the caller's patience: a hang-up. Otherwise 911's hold limit ran
+                # out, or CCD closed with the call on hold: 911 takes it back.
+                if caller < hold and env.now - t_hold >= caller - 1e-9:
                     log.outcome[i] = Outcome.CALLER_HUNG_UP
                 else:  # 911 stops holding and dispatches directly
                     self._dispatch(i, ctype.direct)
@@ -353,7 +356,7 @@ class HeartModel:
             unit = pool.try_acquire()
             if unit is not None:
                 log.dispatch_wait[i] = 0.0
-                self._serve(i, program, self.env.now, unit)
+                self._serve(i, program, self.env.now, unit, pool.staffed - pool.busy + 1)
             elif (patience := self.draws.patience[program][i]) == 0:
                 log.dispatch_wait[i] = 0.0
                 self._fall_back(i, Outcome.FALLBACK_NO_UNIT)
@@ -372,11 +375,11 @@ class HeartModel:
         """The wait is over: a team took the call, or 911 sent police/EMS."""
         self.log.dispatch_wait[i] = self.env.now - t_request
         if req.value is not None:
-            self._serve(i, program, t_request, req.value)
+            self._serve(i, program, t_request, req.value, req.free)
         else:
             self._fall_back(i, Outcome.FALLBACK_NO_UNIT)
 
-    def _serve(self, i: int, program: str, t_request: float, unit: Unit) -> None:
+    def _serve(self, i: int, program: str, t_request: float, unit: Unit, free: int) -> None:
         """A team takes the call: travel, time on scene, wrap-up; then the unit is free."""
         env, log = self.env, self.log
         log.outcome[i] = self.served_by[program]
@@ -384,8 +387,7 @@ class HeartModel:
         travel, busy, rest = self.draws.field_time[program][i]
         model = self.travel_model[self.phase[i]][program]
         if model is not None:  # distance to the nearest of the free units
-            pool = self.pools[program]
-            free = pool.staffed - pool.busy + 1  # this unit was free a moment ago
+            # free: the units free when this one took the call, itself included
             travel = model.minutes(self.region[self.phase[i]][program], free, travel)
             busy = travel + rest
         log.travel_time[i] = travel

@@ -148,8 +148,12 @@ def _area(v: Any) -> Any:
     """One clear message for a bad area, rather than one per branch of the union."""
     if isinstance(v, str) and v not in ("pilot", "city"):
         raise ValueError(f"must be 'pilot', 'city' or a list of zone names (got {v!r})")
-    if not isinstance(v, str | list):
+    if not isinstance(v, str | list) or (
+        isinstance(v, list) and not all(isinstance(z, str) for z in v)
+    ):
         raise ValueError(f"must be 'pilot', 'city' or a list of zone names (got {v!r})")
+    if isinstance(v, list) and len(set(v)) != len(v):
+        raise ValueError(f"names a zone twice (got {v!r})")
     return v
 
 
@@ -158,11 +162,11 @@ Area = Annotated[Literal["pilot", "city"] | list[str], BeforeValidator(_area)]
 
 def _patience(v: Any) -> Any:
     """One message for a patience that is neither a number, a distribution nor null."""
-    if (
-        v is None
-        or isinstance(v, dict | _Dist)
-        or (isinstance(v, int | float) and not isinstance(v, bool))
-    ):
+    if isinstance(v, int | float) and not isinstance(v, bool):
+        if not (0 <= v < float("inf")):
+            raise ValueError(f"must be 0 or more minutes (a finite number), got {v!r}")
+        return v
+    if v is None or isinstance(v, dict | _Dist):
         return v
     raise ValueError(
         f"expected minutes (a number), a distribution ({{dist: ...}}) or null, got "
@@ -290,7 +294,7 @@ class Zone(Frozen):
         max_length=168,
         description="the zone's own demand shape by hour of week (Monday 00:00 first): a "
         "call at hour h is in the zone with probability proportional to share x weight[h] / "
-        "mean weight",
+        "mean weight (so share is then a relative weight, not exactly the share of calls)",
     )
 
 
@@ -687,6 +691,22 @@ class Scenario(Frozen):
                 w = z.hour_of_week_weights
                 if w is not None and sum(w) <= 0:
                     raise ValueError(f"zones.{name}.hour_of_week_weights: sum to zero")
+                if name in ("pilot", "city"):
+                    raise ValueError(
+                        f"zones.{name}: pilot and city are area keywords; name the zone "
+                        "otherwise (mark pilot zones with pilot: true)"
+                    )
+            if any(z.hour_of_week_weights is not None for z in zones.values()):
+                for h in range(HOURS_PER_WEEK):
+                    weight = sum(
+                        z.share * (z.hour_of_week_weights[h] if z.hour_of_week_weights else 1)
+                        for z in zones.values()
+                    )
+                    if weight <= 0:
+                        raise ValueError(
+                            f"zones: every zone has weight 0 in hour {h} of the week (Monday "
+                            "00:00 = 0): calls arriving then would have no zone"
+                        )
         for p in PROGRAMS:
             cfg = self.program(p)
             area = cfg.area

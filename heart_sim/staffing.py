@@ -47,7 +47,7 @@ class Unit:
 class Request(simpy.Event):
     """A job waiting for a unit. Succeeds with the Unit that took it, or None (gave up)."""
 
-    __slots__ = ("priority", "persistent", "until")
+    __slots__ = ("priority", "persistent", "until", "free")
 
     def __init__(
         self, env: simpy.Environment, priority: int, persistent: bool, until: float = math.inf
@@ -56,6 +56,7 @@ class Request(simpy.Event):
         self.priority = priority
         self.persistent = persistent
         self.until = until  # time away: its crew's end, when no unit may take it any more
+        self.free = 1  # units free when a unit took it, that unit included
 
 
 class PoolMeter:
@@ -159,6 +160,7 @@ class StaffedPool:
         req = Request(self.env, priority, persistent, until)
         unit = self.try_acquire()
         if unit is not None:
+            req.free = self.staffed - self.busy + 1
             req.succeed(unit)
         elif patience == 0:
             req.succeed(None)
@@ -240,6 +242,7 @@ class StaffedPool:
                 continue
             self.touch()
             self._dequeued(req)
+            req.free = self.staffed - self.busy
             req.succeed(self._take())
 
     def _dequeued(self, req: Request) -> None:

@@ -191,3 +191,34 @@ def test_care_navigation_retries_and_counts_referrals_outside_its_area() -> None
     assert k["cn_attempts_per_referral"] == pytest.approx(1.75, abs=0.05)
     # Half the served calls are outside CN's area (about as many as it was referred).
     assert k["cn_referrals_out_of_area"] == pytest.approx(k["cn_referrals"], rel=0.1)
+
+
+def test_callers_on_hold_when_ccd_closes_are_taken_back_not_counted_as_hang_ups() -> None:
+    """CCD 09:00-17:00 with one clinician, callers patient for 30 minutes: a caller still
+    holding at 17:00 is taken back by 911 and dispatched, not a hang-up (found in review)."""
+    d = ccd_queue(1, 0.1, 20.0, 30.0)
+    d["programs"]["ccd"]["shifts"] = [
+        {"days": "weekdays", "start": "09:00", "end": "17:00", "units": 1}
+    ]
+    d["programs"]["ccd"]["caller_patience_min"] = 30.0
+    c = simulate(scenario_from_dict(d), 1, 0).calls
+    hung_up = c.outcome == Outcome.CALLER_HUNG_UP
+    assert hung_up.sum() > 20
+    np.testing.assert_allclose(c.ccd_wait[hung_up], 30.0)  # only after the full 30 minutes
+
+
+def test_travel_counts_every_unit_free_when_several_come_on_together() -> None:
+    """1 CRT unit all day (busy: a queue waits), 3 more from 12:00: the first call taken then
+    has 3 free units to come from, the next 2, then 1 (each used to see 1)."""
+    d = mmc_dict(1, 3.0, weeks=1, warmup=0)
+    d["programs"]["crt"]["shifts"].append(
+        {"days": "daily", "start": "12:00", "end": "24:00", "units": 3}
+    )
+    d["zones"] = {"all": {"share": 1.0, "area_sq_mi": 16.0}}
+    del d["call_types"]["any"]["pilot_area_share"]
+    d["programs"]["crt"]["travel_time"] = {"model": "square_root", "speed_mph": 60}
+    c = simulate(scenario_from_dict(d), 1, 0).calls
+    at_noon = np.isclose(c.t_unit_start, 12 * 60) & (c.dispatch_wait > 0)
+    # 0.627 sqrt(16 / n) miles at a mile a minute.
+    n = (np.sqrt(np.pi / 8) * 4 / c.travel_time[at_noon]) ** 2
+    assert sorted(np.round(n).astype(int).tolist(), reverse=True)[:3] == [3, 2, 1]

@@ -64,7 +64,7 @@ BAD = [
         "programs.crt.area",
         "'pilot', 'city' or a list of zone names",
     ),
-    (("programs", "crt", "patience_min"), -1, "programs.crt.patience_min", "greater"),
+    (("programs", "crt", "patience_min"), -1, "programs.crt.patience_min", "0 or more minutes"),
     (("horizon_weeks",), 10**9, "horizon_weeks", "less than or equal to 520"),
     (("horizon_weeks",), 0, "horizon_weeks", "greater than or equal to 1"),
     (("name",), "../../etc", "name", "cannot be a name"),
