@@ -603,6 +603,10 @@ BY_MONTH = (
 BY_ZONE = (
     "calls_total",
     "heart_responses",
+    "ccd_resolved",
+    "crt_served",
+    "cor_served",
+    "caller_hung_up",
     "heart_response_rate",
     "diversion_rate",
     *(o.key for o in FALLBACKS),

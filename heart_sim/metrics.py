@@ -222,7 +222,7 @@ def _calls_by_group(
         return np.bincount(group[mask], minlength=n).astype(float)
 
     out: dict[str, np.ndarray] = {"calls_total": count(np.ones(group.size, bool))}
-    for o in (Outcome.CCD_RESOLVED, Outcome.CRT_SERVED, Outcome.COR_SERVED, *FALLBACKS):
+    for o in ENDINGS:
         out[o.key] = count(outcome == o)
     out["heart_responses"] = out["ccd_resolved"] + out["crt_served"] + out["cor_served"]
     out["ccd_assessed"] = count(c.ccd_answered[window])

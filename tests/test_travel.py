@@ -95,3 +95,17 @@ def test_the_same_calls_land_in_the_same_zones_whatever_the_staffing() -> None:
     np.testing.assert_array_equal(a.t_arrive, b.t_arrive)
     np.testing.assert_array_equal(a.zone, b.zone)
     assert 0.3 < a.zone.mean() < 0.8  # both zones occur (0.6 of calls outside the pilot)
+
+
+def test_by_zone_outcomes_add_up_to_each_zones_calls() -> None:
+    import heart_sim as hs
+    from heart_sim.vocab import ENDINGS
+
+    res = hs.simulate(hs.load("durham_2022").model_copy(update={"horizon_weeks": 4}), reps=2)
+    z = res.by_zone.set_index("zone")
+    ended = sum(z[o.key] for o in ENDINGS if o.key in z)
+    in_system = z["calls_total"] - ended
+    assert (in_system >= 0).all() and (in_system <= 5).all()  # a few still open at the end
+    assert z["calls_total"].sum() == pytest.approx(
+        res.summary.set_index("metric").loc["calls_total", "mean"]
+    )
