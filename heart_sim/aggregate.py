@@ -18,7 +18,7 @@ from .metrics import (
     summarise_by_month,
     summarise_by_zone,
 )
-from .replication import RepOutput
+from .replication import ARRAY_GROUPS, RepOutput
 from .results import Results
 from .scenario import Scenario
 from .zones import ZoneTable
@@ -33,9 +33,10 @@ class Aggregator:
         self.pending: dict[int, RepOutput] = {}
         self.kpis: list[dict[str, float]] = []
         self.by_hour: dict[str, np.ndarray] = {}
-        self.quantiles: dict[str, RunningMoments] = {}
-        self.by_month: dict[str, RunningMoments] = {}
-        self.by_zone: dict[str, RunningMoments] = {}
+        # Mean and 95% interval over replications of each array, by group.
+        self.moments: dict[str, dict[str, RunningMoments]] = {
+            g: {} for g in ARRAY_GROUPS if g != "by_hour"
+        }
         self.calls: list[pd.DataFrame] = []
 
     def add(self, replication: int, out: RepOutput) -> None:
@@ -51,12 +52,9 @@ class Aggregator:
                 self.by_hour[key] = self.by_hour[key] + values
             else:
                 self.by_hour[key] = np.array(values, dtype=float)
-        for key, values in out.quantiles.items():
-            self.quantiles.setdefault(key, RunningMoments(values.shape)).add(values)
-        for key, values in out.by_month.items():
-            self.by_month.setdefault(key, RunningMoments(values.shape)).add(values)
-        for key, values in out.by_zone.items():
-            self.by_zone.setdefault(key, RunningMoments(values.shape)).add(values)
+        for group, moments in self.moments.items():
+            for key, values in getattr(out, group).items():
+                moments.setdefault(key, RunningMoments(values.shape)).add(values)
         if out.calls is not None:
             self.calls.append(out.calls.assign(replication=len(self.kpis) - 1))
 
@@ -65,22 +63,19 @@ class Aggregator:
             raise RuntimeError(f"replications missing before {sorted(self.pending)}")
         n = len(self.kpis)
         zones = ZoneTable.of(scenario)
+        by_month, by_zone = self.moments["by_month"], self.moments["by_zone"]
         return Results(
             scenario=scenario,
             seed=seed,
             reps=n,
             replications=pd.DataFrame(self.kpis),
             by_hour=summarise_by_hour({k: v / n for k, v in self.by_hour.items()}),
-            quantiles=quantile_table(self.quantiles),
+            quantiles=quantile_table(self.moments["quantiles"]),
             calls=pd.concat(self.calls, ignore_index=True) if self.calls else None,
             by_zone=(
-                summarise_by_zone(self.by_zone, list(zones.names), zones.area)
-                if self.by_zone
-                else None
+                summarise_by_zone(by_zone, list(zones.names), zones.area) if by_zone else None
             ),
             by_month=(
-                summarise_by_month(self.by_month, Calendar.of(scenario).months())
-                if self.by_month
-                else None
+                summarise_by_month(by_month, Calendar.of(scenario).months()) if by_month else None
             ),
         )

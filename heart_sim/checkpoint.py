@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from .fileio import CHECKPOINTS, atomic_write_bytes
-from .replication import RepOutput
+from .replication import ARRAY_GROUPS, RepOutput
 from .scenario import Scenario, scenario_hash
 
 FOLDER = CHECKPOINTS
@@ -45,14 +45,8 @@ class Checkpoints:
         def write(tmp: Path) -> None:
             with zipfile.ZipFile(tmp, "w") as z:
                 z.writestr("kpis.json", json.dumps(out.kpis))
-                groups = (
-                    ("by_hour", out.by_hour),
-                    ("quantiles", out.quantiles),
-                    ("by_month", out.by_month),
-                    ("by_zone", out.by_zone),
-                )
-                for group, arrays in groups:
-                    for key, arr in arrays.items():
+                for group in ARRAY_GROUPS:
+                    for key, arr in getattr(out, group).items():
                         buf = io.BytesIO()
                         np.save(buf, np.asarray(arr), allow_pickle=False)
                         z.writestr(f"{group}/{key}.npy", buf.getvalue())
@@ -61,12 +55,7 @@ class Checkpoints:
 
     def load(self, replication: int) -> RepOutput:
         """A saved replication; CheckpointError if the file cannot be read back whole."""
-        groups: dict[str, dict[str, np.ndarray]] = {
-            "by_hour": {},
-            "quantiles": {},
-            "by_month": {},
-            "by_zone": {},
-        }
+        groups: dict[str, dict[str, np.ndarray]] = {g: {} for g in ARRAY_GROUPS}
         try:
             with zipfile.ZipFile(self._path(replication)) as z:
                 kpis = json.loads(z.read("kpis.json"))
@@ -77,13 +66,10 @@ class Checkpoints:
                         groups[group][key] = np.load(data, allow_pickle=False)
         except (zipfile.BadZipFile, KeyError, ValueError, OSError, EOFError) as err:
             raise CheckpointError(f"{self._path(replication)}: {err}") from None
-        return RepOutput(
-            kpis=kpis,
-            by_hour=groups["by_hour"],
-            quantiles=groups["quantiles"],
-            by_month=groups["by_month"],
-            by_zone=groups["by_zone"],
-        )
+        out = RepOutput(kpis=kpis, by_hour={}, quantiles={})
+        for group, arrays in groups.items():
+            setattr(out, group, arrays)
+        return out
 
     def discard(self, replication: int) -> None:
         self._path(replication).unlink(missing_ok=True)

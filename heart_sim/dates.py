@@ -86,9 +86,6 @@ class Calendar:
         """Index of the phase in force at time(s) t (a phase starts at 00:00 of its date)."""
         return np.searchsorted(np.asarray(self.phase_starts), t, side="right") - 1
 
-    def phase_of_day(self, day: int) -> int:
-        return int(self.phase_of(day * MIN_PER_DAY))
-
     # -- months --------------------------------------------------------------------------
 
     def months(self) -> list[Month]:

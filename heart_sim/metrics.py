@@ -172,16 +172,16 @@ def _hours_by_phase(rec: RepRecords) -> dict[str, list[PhaseHours]]:
     for p in PROGRAMS:
         m = rec.meters[p]
         idx = [int((t - rec.t0) // MIN_PER_HOUR) for t in starts]  # phases start on the hour
-
-        def per_phase(per_hour: list[float], idx: list[int] = idx) -> list[float]:
-            cum = np.concatenate(([0.0], np.cumsum(per_hour)))
-            return [float(cum[b] - cum[a]) / MIN_PER_HOUR for a, b in zip(idx, idx[1:])]
-
-        out[p] = [
-            PhaseHours(s, o, share)
-            for s, o, share in zip(per_phase(m.staffed), per_phase(m.overtime), shares)
-        ]
+        staffed, overtime = _hours_between(m.staffed, idx), _hours_between(m.overtime, idx)
+        out[p] = [PhaseHours(*h) for h in zip(staffed.tolist(), overtime.tolist(), shares)]
     return out
+
+
+def _hours_between(per_hour, edges) -> np.ndarray:
+    """Hours in each span between consecutive hour indices of a unit-minutes-per-hour
+    series (the meters' and the schedule's, from t0)."""
+    cum = np.concatenate(([0.0], np.cumsum(per_hour)))
+    return np.diff(cum[np.asarray(edges, dtype=np.int64)]) / MIN_PER_HOUR
 
 
 def replication_by_hour(rec: RepRecords) -> dict[str, np.ndarray]:
@@ -267,8 +267,7 @@ def replication_by_month(rec: RepRecords) -> dict[str, np.ndarray]:
             "available": np.asarray(m.staffed) - np.asarray(m.away),
         }
         for name, per_hour in series.items():
-            cum = np.concatenate(([0.0], np.cumsum(per_hour)))
-            out[f"{p}_{name}_hours"] = np.diff(cum[hour_edges]) / MIN_PER_HOUR
+            out[f"{p}_{name}_hours"] = _hours_between(per_hour, hour_edges)
     return {k: out[k] for k in BY_MONTH}
 
 
@@ -280,29 +279,30 @@ def replication_by_zone(rec: RepRecords, n_zones: int) -> dict[str, np.ndarray]:
     return {k: out[k] for k in BY_ZONE}
 
 
-def summarise_by_zone(
-    moments: dict[str, RunningMoments], names: list[str], area: np.ndarray
+def _with_intervals(
+    df: pd.DataFrame, moments: dict[str, RunningMoments], keys: tuple[str, ...]
 ) -> pd.DataFrame:
-    """One row per zone: its area, then each quantity's mean over replications and its 95%
-    t-interval, as by_month.csv has them."""
-    df = pd.DataFrame({"zone": names, "area_sq_mi": area})
-    for key in BY_ZONE:
+    """Each quantity's mean over replications and its 95% t-interval as columns
+    ``<name>``, ``<name>_ci_low``, ``<name>_ci_high``, in the order of ``keys``."""
+    for key in keys:
         if key in moments:
             mean, lo, hi = moments[key].interval()
             df[key], df[f"{key}_ci_low"], df[f"{key}_ci_high"] = mean, lo, hi
     return df
 
 
+def summarise_by_zone(
+    moments: dict[str, RunningMoments], names: list[str], area: np.ndarray
+) -> pd.DataFrame:
+    """One row per zone: its area, then each quantity with its 95% interval."""
+    return _with_intervals(pd.DataFrame({"zone": names, "area_sq_mi": area}), moments, BY_ZONE)
+
+
 def summarise_by_month(moments: dict[str, RunningMoments], months: list) -> pd.DataFrame:
-    """One row per calendar month: days in the window, then each quantity's mean over
-    replications and its 95% t-interval (``<name>``, ``<name>_ci_low``, ``<name>_ci_high``)."""
+    """One row per calendar month: days in the window, then each quantity with its 95%
+    interval."""
     df = pd.DataFrame({"month": [m.label for m in months], "days": [m.days for m in months]})
-    for key in BY_MONTH:
-        if key not in moments:
-            continue
-        mean, lo, hi = moments[key].interval()
-        df[key], df[f"{key}_ci_low"], df[f"{key}_ci_high"] = mean, lo, hi
-    return df
+    return _with_intervals(df, moments, BY_MONTH)
 
 
 def t_interval(values: np.ndarray, level: float = 0.95) -> tuple[float, float, float, float]:

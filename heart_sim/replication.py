@@ -29,7 +29,8 @@ from .zones import ZoneTable
 
 @dataclass
 class RepOutput:
-    """What one replication sends back: KPIs, by-hour arrays, quantile functions."""
+    """What one replication sends back: KPIs and named arrays (``ARRAY_GROUPS``): by hour,
+    quantile functions, by month, by zone."""
 
     kpis: dict[str, float]
     by_hour: dict[str, np.ndarray]
@@ -37,6 +38,11 @@ class RepOutput:
     calls: pd.DataFrame | None = None
     by_month: dict[str, np.ndarray] = field(default_factory=dict)  # dated runs only
     by_zone: dict[str, np.ndarray] = field(default_factory=dict)
+
+
+# The RepOutput fields that hold {name: numpy array}: what checkpoints save and aggregation
+# folds, declared once.
+ARRAY_GROUPS = ("by_hour", "quantiles", "by_month", "by_zone")
 
 
 @dataclass(frozen=True)
