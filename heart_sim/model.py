@@ -110,6 +110,7 @@ class Draws:
             """Each call's patience by its phase and type: a number, or a draw from the
             distribution given (one stream per source, shared by every distribution)."""
             out = np.full(n, math.inf)
+            drawn: dict[int, np.ndarray] = {}  # one sample per distribution object
             for j, sc in enumerate(phases):
                 for k, ct in enumerate(sc.call_types.values()):
                     spec = spec_of(sc, ct)
@@ -119,7 +120,9 @@ class Draws:
                     if isinstance(spec, int | float):
                         out[mine] = spec
                     else:
-                        out[mine] = spec.sample(stream(seed, rep, source), n)[mine]
+                        if id(spec) not in drawn:  # (equal ones would draw the same)
+                            drawn[id(spec)] = spec.sample(stream(seed, rep, source), n)
+                        out[mine] = drawn[id(spec)][mine]
             return out.tolist()
 
         waits = {
@@ -211,22 +214,9 @@ class HeartModel:
         ]
         self.draws = Draws.draw(phases, phase, type_index, seed, replication, n)
         phase_types = [list(sc.call_types.values()) for sc in phases]
-        if len(phases) == 1:
-            self.call_types = [phase_types[0][k] for k in type_index.tolist()]
-        else:
-            idx = zip(phase.tolist(), type_index.tolist())
-            self.call_types = [phase_types[j][k] for j, k in idx]
-        prio = [[ct.priority for ct in types] for types in phase_types]
-        self.priority = (
-            [prio[0][k] for k in type_index.tolist()]
-            if len(phases) == 1
-            else [prio[j][k] for j, k in zip(phase.tolist(), type_index.tolist())]
-        )
-        self.cfg: list[Programs] = (
-            [phases[j].programs for j in phase.tolist()]
-            if len(phases) > 1
-            else [scenario.programs] * n
-        )
+        self.call_types = [phase_types[j][k] for j, k in zip(self.phase, type_index.tolist())]
+        self.priority = [ct.priority for ct in self.call_types]  # read on the hot path
+        self.programs: list[Programs] = [sc.programs for sc in phases]  # by phase
         self.t_arrive = times.tolist()
         self.log = SimpleNamespace(**{name: [init] * n for name, _, init in logged_fields()})
         t0, t1 = scenario.start_min, scenario.end_min
@@ -309,14 +299,14 @@ class HeartModel:
         """A clinician answers (if one is free in time), talks, and decides."""
         env, log, draws = self.env, self.log, self.draws
         ctype = self.call_types[i]
-        cfg = self.cfg[i].ccd
+        cfg = self.programs[self.phase[i]].ccd
         ccd = self.ccd
         clinician = ccd.try_acquire()
         if clinician is None:
             hold, caller = self.draws.patience["ccd_hold"][i], self.draws.patience["ccd_caller"][i]
             wait = min(hold, caller)
             t_hold = env.now  # the call reached CCD (after any 911 call-taking)
-            clinician = yield ccd.request(LIVE + ctype.priority, None if wait == INF else wait)
+            clinician = yield ccd.request(LIVE + self.priority[i], None if wait == INF else wait)
             log.ccd_wait[i] = env.now - t_hold
             if clinician is None:
                 # Out of the caller's patience: a hang-up. Otherwise 911's hold limit ran
@@ -417,7 +407,7 @@ class HeartModel:
         """Care Navigation tries to reach the person, again after retry_hours when an
         attempt fails, up to max_attempts; referrals wait over nights and weekends."""
         env, cn, log = self.env, self.cn, self.log
-        cfg = self.cfg[i].cn
+        cfg = self.programs[self.phase[i]].cn
         p = cfg.contact_success_prob
         u = self.draws.u_cn_attempts[i]  # attempts needed: geometric, from one uniform
         needed = 1 if p >= 1 else 1 + int(math.log(1 - u) / math.log(1 - p))
