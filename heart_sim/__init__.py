@@ -22,7 +22,7 @@ results -> reports and plots.
     results:    formatting markdown folders results sweep
     execute:    checkpoint cluster execute aggregate
     study:      study
-    present:    plots htmlreport
+    present:    plots htmlreport pdf
     api:        api
     cli:        cli __main__
     package:    __init__

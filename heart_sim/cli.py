@@ -30,6 +30,7 @@ from .catalog import metric, metric_catalog, shown_in
 from .errors import HeartSimError
 from .formatting import cost_table, csv_text, fmt_ci, fmt_num, fmt_record
 from .htmlreport import write_html_report
+from .pdf import write_pdf_report
 from .plots import save, sweep_figures, write_plots
 from .results import Comparison, Results
 from .scenario import builtin_scenarios, load_scenario
@@ -436,16 +437,22 @@ def plot_cmd(results_dir: ResultsDirArg) -> None:
 
 
 @app.command("report")
-def report_cmd(results_dir: ResultsDirArg) -> None:
+def report_cmd(
+    results_dir: ResultsDirArg,
+    pdf: Annotated[
+        bool, typer.Option("--pdf", help="Also print it to report.pdf (needs Chromium).")
+    ] = False,
+) -> None:
     """Write RESULTS_DIR/report.html: one self-contained page with the scenario, its
-    assumptions and sources, headline numbers with CIs, figures and tables.
+    assumptions and sources, headline numbers with CIs, figures and tables; with --pdf
+    also RESULTS_DIR/report.pdf, printed by headless Chromium.
 
     \b
-    Example: heart-sim report results/durham_2022
+    Example: heart-sim report results/durham_2022 --pdf
     """
     with _user_errors():
-        target = write_html_report(results_dir)
-    _say(f"report written to {target}")
+        targets = write_pdf_report(results_dir) if pdf else (write_html_report(results_dir),)
+    _say(f"report written to {' and '.join(str(t) for t in targets)}")
 
 
 # --- scenarios ---------------------------------------------------------------------------

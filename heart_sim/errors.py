@@ -51,3 +51,11 @@ class Interrupted(HeartSimError, KeyboardInterrupt):
 
 class StudyError(HeartSimError):
     """A study that cannot be run as asked (e.g. two scenarios with the same name)."""
+
+
+class PdfError(HeartSimError):
+    """report.pdf could not be printed (the browser failed or took too long)."""
+
+
+class ChromiumNotFoundError(PdfError):
+    """No Chromium to print report.pdf with (says how to install one)."""

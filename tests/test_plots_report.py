@@ -1,12 +1,10 @@
-"""Figures and the HTML report: files written, images embedded, rendered by a browser."""
+"""Figures and the HTML report: files written, images embedded (the report in a real browser:
+test_report_browser.py)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-import shutil
-import subprocess
-import tempfile
 
 import pandas as pd
 import pytest
@@ -17,8 +15,6 @@ from heart_sim.htmlreport import assumptions, write_html_report
 from heart_sim.plots import write_plots
 from heart_sim.scenario import scenario_sources
 from heart_sim.study import sweep as run_sweep
-
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
 @pytest.fixture(scope="module")
@@ -79,37 +75,6 @@ def test_html_report_is_self_contained(run_folder, compare_folder) -> None:
         assert html.count("<img") == n_images
         assert html.count("data:image/png;base64,") == n_images
         assert not re.search(r"(src|href)=[\"']https?://", html)  # nothing from the network
-
-
-@pytest.mark.skipif(CHROMIUM is None, reason="Chromium not installed (apt-get install chromium)")
-def test_html_report_renders_in_headless_chromium(run_folder) -> None:
-    report = write_html_report(run_folder)
-    profile = tempfile.mkdtemp()
-    flags = [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        f"--user-data-dir={profile}",
-    ]
-    dom = subprocess.run(
-        [CHROMIUM, *flags, "--dump-dom", report.as_uri()],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    ).stdout
-    assert 'data-images-ok="8/8"' in dom
-    shot = run_folder / "report.png"
-    subprocess.run(
-        [CHROMIUM, *flags, "--window-size=1200,2400", f"--screenshot={shot}", report.as_uri()],
-        capture_output=True,
-        timeout=120,
-    )
-    assert shot.exists() and shot.stat().st_size > 50_000
 
 
 def test_sweep_folder_plots_and_report(tmp_path) -> None:
