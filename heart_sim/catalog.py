@@ -22,6 +22,19 @@ import pandas as pd
 from .vocab import ENDINGS, FALLBACKS, FIELD_TEAMS, PROGRAMS, Outcome, Program
 
 Format = Literal["count", "rate", "share", "minutes", "hours", "money", "number"]
+# How a report writes each format's numbers (heart_sim.formatting applies it): whole
+# numbers with thousands separators (below 100: three significant digits), tenths, a
+# percentage, dollars (below $100: cents), or three significant digits.
+Style = Literal["whole", "tenths", "percent", "dollars", "significant"]
+FORMAT_STYLE: dict[Format, Style] = {
+    "count": "whole",
+    "rate": "whole",
+    "hours": "whole",
+    "minutes": "tenths",
+    "share": "percent",
+    "money": "dollars",
+    "number": "significant",
+}
 
 # Units, said once: the short form for tables, the long form for axis labels.
 UNITS = {
@@ -34,7 +47,25 @@ UNITS = {
     "min": "minutes",
     "h": "hours",
     "h/year": "hours per year",
+    "mi/year": "miles per year",
     "units": "units (mean number)",
+    "$/year": "$ per year",
+    "$": "$",
+}
+# ...and how each is said after a label in a report's table ("Annual cost ($ per year)");
+# a share's unit is the % on its numbers.
+UNIT_LABELS = {
+    "calls": "calls",
+    "calls/week": "calls per week",
+    "calls/year": "calls per year",
+    "share": "%",
+    "ratio": "% of time",
+    "attempts": "attempts per referral",
+    "min": "minutes",
+    "h": "hours",
+    "h/year": "hours per year",
+    "mi/year": "miles per year",
+    "units": "units",
     "$/year": "$ per year",
     "$": "$",
 }
@@ -53,6 +84,15 @@ class Metric:
     time: bool = False  # a per-call time reported with percentiles
     kind: Literal["run", "comparison"] = "run"  # summary.csv, or a comparison's costs.csv
     short: str = ""  # a column header where the label is too long
+    signed: bool = False  # may be negative (a difference, a net cost); else >= 0
+
+    @property
+    def bounds(self) -> tuple[float | None, float | None]:
+        """The values the quantity can take: (None, None) for a signed one, [0, 1] for a
+        share, [0, inf) for every other count, time, hours or money."""
+        if self.signed:
+            return None, None
+        return 0.0, (1.0 if self.format == "share" else None)
 
     @property
     def header(self) -> str:
@@ -61,6 +101,11 @@ class Metric:
     @property
     def unit_text(self) -> str:
         return UNITS[self.unit]
+
+    @property
+    def unit_label(self) -> str:
+        """The unit as a report's table says it after the label."""
+        return UNIT_LABELS[self.unit]
 
     @property
     def axis_label(self) -> str:
@@ -165,6 +210,12 @@ _OUTCOME_TEXT = {
     Outcome.FALLBACK_NO_UNIT: "sent to police/EMS because no team came within the patience",
     Outcome.FALLBACK_REFERRED: "sent to police/EMS by the CCD clinician's decision",
     Outcome.CALLER_HUNG_UP: "whose caller hung up while holding for a CCD clinician",
+}
+_COST_PARTS = {
+    "staff": "staffed unit-hours x relief factor x loaded pay of a unit's people",
+    "overtime": "overtime unit-hours x overtime multiplier x loaded pay",
+    "fixed": "fixed_annual plus fixed_per_unit_annual x the most units on duty at once",
+    "mileage": "miles driven x cost_per_mile (0 without a distance model or a rate)",
 }
 _OUTCOME_BETTER = {
     Outcome.CCD_RESOLVED: True,
@@ -324,6 +375,16 @@ def _declare() -> Iterator[Metric]:
             p,
         )
         yield Metric(
+            f"{p}_miles_per_year",
+            f"{p.label} miles driven",
+            "mi/year",
+            "rate",
+            f"miles {p.label} teams drive per year: to each call (square-root travel "
+            "distance) and, as an estimate, as far back; n/a without a distance model",
+            None,
+            p,
+        )
+        yield Metric(
             f"{p}_p_wait",
             f"{p.label} requests that waited",
             "share",
@@ -473,12 +534,22 @@ def _declare() -> Iterator[Metric]:
             p,
         )
     for p in PROGRAMS:
+        for part, text in _COST_PARTS.items():
+            yield Metric(
+                f"{p}_{part}_cost_annual",
+                f"{p.label} {part} cost",
+                "$/year",
+                "money",
+                f"{p.full_name}: {text}",
+                False,
+                p,
+            )
         yield Metric(
             f"{p}_cost_annual",
             f"{p.label} annual cost",
             "$/year",
             "money",
-            f"{p.full_name}: staffed and overtime hours at loaded pay, plus fixed costs",
+            f"{p.full_name}: staff, overtime, fixed and mileage costs",
             False,
             p,
         )
@@ -498,7 +569,24 @@ def _declare() -> Iterator[Metric]:
         "Cost per diverted call",
         "$",
         "money",
-        "annual cost / diverted calls per year",
+        "annual cost / diverted calls per year (Fieller interval)",
+        False,
+    )
+    yield Metric(
+        "heart_responses_per_year",
+        "HEART responses per year",
+        "calls/year",
+        "rate",
+        "calls per year a HEART program handled (CCD resolved, CRT or CoR served)",
+        True,
+    )
+    yield Metric(
+        "cost_per_heart_response",
+        "Cost per HEART response",
+        "$",
+        "money",
+        "annual cost / HEART responses per year (Fieller interval); defined where cost "
+        "per diverted call is not (Co-Response still sends an officer)",
         False,
     )
     yield Metric(
@@ -517,50 +605,109 @@ def _declare() -> Iterator[Metric]:
         "officer hours per year spent on calls sent to police/EMS",
         False,
     )
+    for p, handled in (
+        (Program.CCD, "resolved by phone"),
+        (Program.CRT, "served"),
+        (Program.COR, "served"),
+    ):
+        yield Metric(
+            f"{p}_police_cost_avoided_annual",
+            f"{p.label} police cost avoided",
+            "$/year",
+            "money",
+            f"the calls {p.label} {handled}, priced at the officer time a call sent to police "
+            "takes (police_hours_per_call x police_cost_per_hour)",
+            True,
+            p,
+        )
+    yield Metric(
+        "police_cost_annual",
+        "Police cost of fallback calls",
+        "$/year",
+        "money",
+        "officer hours per year on calls sent to police/EMS x police_cost_per_hour",
+        False,
+    )
+    yield Metric(
+        "police_cost_avoided_annual",
+        "Police cost avoided",
+        "$/year",
+        "money",
+        "the calls HEART programs handled, priced at the officer time each would have taken "
+        "(police_hours_per_call x police_cost_per_hour)",
+        True,
+    )
+    yield Metric(
+        "net_cost_annual",
+        "Net annual cost",
+        "$/year",
+        "money",
+        "annual cost - police cost avoided",
+        False,
+        signed=True,
+    )
 
 
 def _comparison() -> Iterator[Metric]:
-    """The columns of a comparison's costs.csv that are not run metrics."""
-    yield Metric(
-        "extra_cost",
-        "Extra annual cost",
-        "$/year",
-        "money",
-        "annual cost of the alternative minus the base's",
-        False,
-        kind="comparison",
-        short="extra cost",
+    """The columns of a comparison's costs.csv that are not run metrics: the alternative
+    minus the base, paired by replication (the base's row holds zeros)."""
+    specs: tuple[tuple[str, str, str, Format, str, bool], ...] = (
+        ("extra_cost", "Extra annual cost", "$/year", "money", "annual cost", False),
+        ("extra_diverted", "Extra diverted calls", "calls/year", "rate", "diverted calls", True),
+        (
+            "extra_heart_responses",
+            "Extra HEART responses",
+            "calls/year",
+            "rate",
+            "HEART responses",
+            True,
+        ),
+        (
+            "police_hours_freed",
+            "Police hours freed",
+            "h/year",
+            "hours",
+            "officer hours on fallback calls (base minus alternative)",
+            True,
+        ),
+        (
+            "police_cost_saved",
+            "Police cost saved",
+            "$/year",
+            "money",
+            "police cost avoided",
+            True,
+        ),
+        ("extra_net_cost", "Extra net cost", "$/year", "money", "net annual cost", False),
     )
-    yield Metric(
-        "extra_diverted",
-        "Extra diverted calls",
-        "calls/year",
-        "rate",
-        "diverted calls per year of the alternative minus the base's (paired)",
-        True,
-        kind="comparison",
-        short="extra diverted/yr",
-    )
-    yield Metric(
-        "marginal_cost_per_extra_diverted",
-        "Marginal cost per extra diverted call",
-        "$",
-        "money",
-        "extra cost / extra diverted calls (ratio of mean paired differences, bootstrap interval)",
-        False,
-        kind="comparison",
-        short="$ per extra diverted",
-    )
-    yield Metric(
-        "police_hours_freed",
-        "Police hours freed",
-        "h/year",
-        "hours",
-        "officer hours per year on fallback calls, base minus alternative",
-        True,
-        kind="comparison",
-        short="police h freed/yr",
-    )
+    for name, lab, unit, fmt, what, better in specs:
+        yield Metric(
+            name,
+            lab,
+            unit,
+            fmt,
+            f"{what} per year, alternative minus base unless said, mean of the paired "
+            "differences with a t-interval",
+            better,
+            kind="comparison",
+            signed=True,
+        )
+    for name, lab, per in (
+        ("marginal_cost_per_extra_diverted", "Marginal cost per extra diverted call", "diverted"),
+        ("marginal_cost_per_extra_response", "Marginal cost per extra HEART response", "response"),
+    ):
+        yield Metric(
+            name,
+            lab,
+            "$",
+            "money",
+            f"extra annual cost / extra {per} calls per year: the ratio of the mean paired "
+            "differences, with Fieller's interval; not defined when the alternative adds "
+            f"no {per} calls or the interval of the extra is not clear of zero",
+            False,
+            kind="comparison",
+            signed=True,
+        )
 
 
 _SHORT = {
@@ -677,10 +824,27 @@ VIEWS: dict[str, tuple[str, ...]] = {
         "cost_total_annual",
         "diverted_per_year",
         "cost_per_diverted_call",
+        "heart_responses_per_year",
+        "cost_per_heart_response",
+        "net_cost_annual",
         "extra_cost",
         "extra_diverted",
         "marginal_cost_per_extra_diverted",
+        "extra_heart_responses",
+        "marginal_cost_per_extra_response",
         "police_hours_freed",
+        "police_cost_saved",
+        "extra_net_cost",
+    ),
+    # the budget measures of one option against the base (report cards, CLI, Options sheet)
+    "options": (
+        "cost_total_annual",
+        "diverted_per_year",
+        "extra_cost",
+        "extra_diverted",
+        "marginal_cost_per_extra_diverted",
+        "police_cost_saved",
+        "extra_net_cost",
     ),
 }
 for _view, _names in VIEWS.items():  # a view may only show declared metrics

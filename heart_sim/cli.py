@@ -28,7 +28,15 @@ from rich.table import Table
 from . import api
 from .catalog import metric, metric_catalog, shown_in
 from .errors import HeartSimError
-from .formatting import cost_table, csv_text, fmt_ci, fmt_num, fmt_record
+from .formatting import (
+    cost_table,
+    csv_text,
+    fmt_interval,
+    fmt_record,
+    fmt_summary,
+    fmt_value,
+    header,
+)
 from .htmlreport import write_html_report
 from .pdf import write_pdf_report
 from .plots import save, sweep_figures, write_plots
@@ -187,7 +195,7 @@ def _table(title: str, columns: list[str], rows: list[list[str]], left: int = 1)
         _say(title)
         table = Table(box=None, pad_edge=False, show_edge=False)
     for i, col in enumerate(columns):
-        table.add_column(col, justify="left" if i < left else "right")
+        table.add_column(col, justify="left" if i < left else "right", overflow="fold")
     for row in rows:
         table.add_row(*row)
     out_console.print(table, markup=False)
@@ -232,8 +240,8 @@ def _print_summary(result: Results, fmt: Format) -> None:
     else:
         idx = summary.set_index("metric")
         title = f"{result.scenario.name}: {result.reps} replications, seed {result.seed}"
-        rows = [[m, fmt_ci(idx.loc[m])] for m in headline]
-        _table(title, ["metric", "mean [95% CI]"], rows)
+        rows = [[header(m), fmt_summary(idx.loc[m], m)] for m in headline]
+        _table(title, ["measure", "mean (95% interval)"], rows)
         for prog in FIELD_TEAMS:
             cells = []
             for q in (50, 90, 95):
@@ -333,21 +341,21 @@ def _print_comparison(comp: Comparison, fmt: Format) -> None:
         _closing(fmt, resumed, comp.notes, done)
         return
     title = f"costs per year vs {comp.base.scenario.name} ({comp.base.reps} paired reps)"
-    _table(title, *cost_table(comp.costs))
+    _table(title, *cost_table(comp.costs, list(shown_in("options"))))
     for alt, d in comp.differences.groupby("scenario", sort=False):
         rows = [
             [
-                str(r["metric"]),
-                fmt_num(r["base_mean"]),
-                fmt_num(r["alt_mean"]),
-                fmt_record(r, "diff_mean", "diff_ci_low", "diff_ci_high"),
+                header(m := str(r["metric"])),
+                fmt_value(m, r["base_mean"]),
+                fmt_value(m, r["alt_mean"]),
+                fmt_interval(m, r["diff_mean"], r["diff_ci_low"], r["diff_ci_high"], signed=True),
                 str(r["significance"]),
             ]
             for r in d.to_dict("records")
         ]
         _table(
-            f"{alt} - {comp.base.scenario.name}: paired differences, 95% CI",
-            ["metric", "base", str(alt), "difference [95% CI]", ""],
+            f"{alt} - {comp.base.scenario.name}: paired differences, 95% interval",
+            ["measure", "base", str(alt), "difference (95% interval)", ""],
             rows,
         )
     _closing(fmt, resumed, comp.notes, done)
@@ -406,12 +414,12 @@ def _print_sweep(result: SweepResult, reps: int, fmt: Format) -> None:
         return
     shown = [m for m in shown_in("sweep_table") if m in result.table]
     rows = [
-        [str(r[p]) for p in result.params]
-        + [fmt_record(r, m, f"{m}_ci_low", f"{m}_ci_high") for m in shown]
+        [str(r[p]) for p in result.params] + [fmt_record(r, m) for m in shown]
         for r in result.table.to_dict("records")
     ]
     title = f"sweep over {', '.join(result.params)} ({reps} reps per point)"
-    _table(title, [*result.params, *shown], rows, left=len(result.params))
+    headers = [*result.params, *(header(m, short=True) for m in shown)]
+    _table(title, headers, rows, left=len(result.params))
     _closing(fmt, 0, result.notes, done)
 
 

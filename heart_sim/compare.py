@@ -3,30 +3,80 @@
 All scenarios of a comparison run with the same seed, so replication r of each sees the
 same calls (same arrival stream, same per-call draws). The difference alt - base is taken
 replication by replication and summarised with a 95% t-interval: the noise shared by both
-runs cancels, which is what makes small differences visible with few replications. The
-functions here take per-replication tables and run nothing (``study.compare`` runs).
+runs cancels, which is what makes small differences visible with few replications.
+
+Ratios (cost per diverted call, marginal cost per extra diverted call) all get Fieller's
+interval, from the same paired replications as the t-intervals beside them: the set of
+ratios R for which mean(num) - R mean(den) is not significantly different from zero. It is
+exact for normal means (which replication means are, near enough) and, unlike the delta
+method or a bootstrap of few replications, says plainly when the denominator's own
+interval reaches zero: the ratio then has no bounded interval and is reported as not
+defined. The functions here take per-replication tables and run nothing.
 """
 
 from __future__ import annotations
 
 import math
+from typing import Literal
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
-from .metrics import t_interval
+from .metrics import MIN_REPS_FOR_INTERVAL, bounded, t_interval
 
-BOOTSTRAP_SAMPLES = 4000
+# Why a ratio has no interval (or no value): the words a report shows for each code.
+RatioStatus = Literal["ok", "too_few_reps", "no_change", "unclear"]
+RATIO_WORDS: dict[str, str] = {
+    "ok": "",
+    "too_few_reps": f"too few replications for an interval (fewer than {MIN_REPS_FOR_INTERVAL})",
+    "no_change": "not defined: the denominator is zero (nothing extra to divide by)",
+    "unclear": "not defined with 95% confidence: the denominator's interval includes zero",
+}
 
 
 def significance(lo: float, hi: float, diffs: np.ndarray) -> str:
-    """'identical' (every paired difference is exactly 0), 'significant' or 'not significant'."""
+    """'identical' (every paired difference is exactly 0), 'too few replications',
+    'significant' or 'not significant'."""
     d = diffs[~np.isnan(diffs)]
     if d.size and np.all(d == 0):
         return "identical"
+    if d.size < MIN_REPS_FOR_INTERVAL:
+        return "too few replications"
     if math.isnan(lo) or math.isnan(hi) or lo <= 0 <= hi:
         return "not significant"
     return "significant"
+
+
+def fieller_interval(
+    num: np.ndarray, den: np.ndarray, level: float = 0.95
+) -> tuple[float, float, float, RatioStatus]:
+    """mean(num) / mean(den) and Fieller's interval for the ratio of the means of paired
+    samples (replication i gives num[i] and den[i]), with a status saying why an interval
+    or the ratio is missing."""
+    num, den = np.asarray(num, float), np.asarray(den, float)
+    ok = ~(np.isnan(num) | np.isnan(den))
+    num, den = num[ok], den[ok]
+    n = num.size
+    if n == 0 or np.all(den == 0):
+        return math.nan, math.nan, math.nan, "no_change"
+    a, b = float(num.mean()), float(den.mean())
+    point = a / b if b != 0 else math.nan
+    if n < MIN_REPS_FOR_INTERVAL:
+        return point, math.nan, math.nan, "too_few_reps"
+    t2 = float(stats.t.ppf(0.5 + level / 2, n - 1)) ** 2
+    cov = np.cov(num, den, ddof=1) / n  # variances and covariance of the two means
+    v11, v12, v22 = float(cov[0, 0]), float(cov[0, 1]), float(cov[1, 1])
+    # (a - R b)^2 <= t^2 (v11 - 2 R v12 + R^2 v22), a quadratic in R: q2 R^2 + q1 R + q0 <= 0
+    q2 = b * b - t2 * v22
+    if q2 <= 0:  # the denominator is not clear of zero: the set is unbounded
+        return point, math.nan, math.nan, "unclear"
+    q1 = -2 * (a * b - t2 * v12)
+    q0 = a * a - t2 * v11
+    disc = max(q1 * q1 - 4 * q2 * q0, 0.0)  # >= 0 whenever q2 > 0 (a Cauchy-Schwarz bound)
+    lo = (-q1 - math.sqrt(disc)) / (2 * q2)
+    hi = (-q1 + math.sqrt(disc)) / (2 * q2)
+    return point, lo, hi, "ok"
 
 
 def paired_differences(
@@ -55,49 +105,55 @@ def paired_differences(
     return pd.DataFrame(rows)
 
 
-def ratio_of_means_ci(
-    num: np.ndarray, den: np.ndarray, seed: int = 0
-) -> tuple[float, float, float]:
-    """mean(num) / mean(den) with a paired bootstrap 95% percentile interval."""
-    num, den = np.asarray(num, float), np.asarray(den, float)
-    if den.mean() <= 0:
-        return math.nan, math.nan, math.nan
-    point = float(num.mean() / den.mean())
-    if num.size < 2:
-        return point, math.nan, math.nan
-    rng = np.random.default_rng(seed)
-    idx = rng.integers(0, num.size, (BOOTSTRAP_SAMPLES, num.size))
-    d = den[idx].mean(axis=1)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ratios = np.where(d > 0, num[idx].mean(axis=1) / d, np.inf)
-    lo, hi = np.percentile(ratios, [2.5, 97.5])
-    return point, float(lo), float(hi)
+def _with_interval(row: dict[str, float | str], name: str, values: np.ndarray) -> None:
+    """Mean and 95% t-interval of per-replication values, kept inside the range the
+    quantity can take (see ``bounded``)."""
+    mean, lo, hi, _ = t_interval(values)
+    lo, hi = bounded(name, lo, hi)
+    row |= {name: mean, f"{name}_ci_low": lo, f"{name}_ci_high": hi}
+
+
+def _with_ratio(row: dict[str, float | str], name: str, num: np.ndarray, den: np.ndarray) -> None:
+    point, lo, hi, status = fieller_interval(num, den)
+    lo, hi = bounded(name, lo, hi)
+    row |= {name: point, f"{name}_ci_low": lo, f"{name}_ci_high": hi, f"{name}_status": status}
+
+
+def _col(df: pd.DataFrame, name: str) -> np.ndarray:
+    return df[name].to_numpy(float) if name in df else np.full(len(df), math.nan)
 
 
 def cost_row(name: str, b: pd.DataFrame, a: pd.DataFrame) -> dict[str, float | str]:
     """What budget staff ask of alternative ``name`` (replications ``a``) against the base
-    (``b``): cost, diverted calls, and the marginal cost of the change."""
+    (``b``): its cost, calls diverted, net cost, and what the change costs per extra call
+    diverted, each with its 95% interval (the base's own row has zero extras)."""
     row: dict[str, float | str] = {"scenario": name}
-    for m in ("cost_total_annual", "diverted_per_year", "cost_per_diverted_call"):
-        row[m] = float(a[m].mean()) if m in a else math.nan
-    if "cost_total_annual" not in a or "cost_total_annual" not in b:
-        return row
-    extra_cost = a["cost_total_annual"].to_numpy() - b["cost_total_annual"].to_numpy()
-    extra_div = a["diverted_per_year"].to_numpy() - b["diverted_per_year"].to_numpy()
-    row["extra_cost"] = float(extra_cost.mean())
-    mean, lo, hi, _ = t_interval(extra_div)
-    row |= {"extra_diverted": mean, "extra_diverted_ci_low": lo, "extra_diverted_ci_high": hi}
-    point, lo, hi = ratio_of_means_ci(extra_cost, extra_div)
-    row |= {
-        "marginal_cost_per_extra_diverted": point,
-        "marginal_ci_low": lo,
-        "marginal_ci_high": hi,
-    }
-    freed = b["police_hours_per_year"].to_numpy() - a["police_hours_per_year"].to_numpy()
-    mean, lo, hi, _ = t_interval(freed)
-    row |= {
-        "police_hours_freed": mean,
-        "police_hours_freed_ci_low": lo,
-        "police_hours_freed_ci_high": hi,
-    }
+    for m in ("cost_total_annual", "diverted_per_year", "heart_responses_per_year"):
+        _with_interval(row, m, _col(a, m))
+    cost = _col(a, "cost_total_annual")
+    _with_ratio(row, "cost_per_diverted_call", cost, _col(a, "diverted_per_year"))
+    _with_ratio(row, "cost_per_heart_response", cost, _col(a, "heart_responses_per_year"))
+    _with_interval(row, "net_cost_annual", _col(a, "net_cost_annual"))
+
+    def extra(m: str) -> np.ndarray:
+        return _col(a, m) - _col(b, m)
+
+    _with_interval(row, "extra_cost", extra("cost_total_annual"))
+    _with_interval(row, "extra_diverted", extra("diverted_per_year"))
+    _with_ratio(
+        row,
+        "marginal_cost_per_extra_diverted",
+        extra("cost_total_annual"),
+        extra("diverted_per_year"),
+    )
+    _with_interval(row, "extra_heart_responses", extra("heart_responses_per_year"))
+    _with_ratio(
+        row,
+        "marginal_cost_per_extra_response",
+        extra("cost_total_annual"),
+        extra("heart_responses_per_year"),
+    )
+    _with_interval(row, "police_hours_freed", -extra("police_hours_per_year"))
+    _with_interval(row, "police_cost_saved", extra("police_cost_avoided_annual"))
+    _with_interval(row, "extra_net_cost", extra("net_cost_annual"))
     return row

@@ -1,12 +1,20 @@
 """Costs as pure functions of a replication's staffing KPIs and the scenario's rates.
 
-A program's annual cost = (staffed unit-hours x relief factor + overtime unit-hours x
-overtime multiplier) x the loaded hourly cost of one unit's people, scaled to 52 weeks,
-plus its fixed annual costs. Staffed hours are the hours units were there (after vacancies
-and absences); with ``relief_factor: from_absence`` the relief factor is 1 / (1 - absence
-probability), so the people paid for their leave are the ones the model found missing and
-cost and availability cannot contradict each other. Police time is the calls that fell
-back x hours per call.
+A program's annual cost is the sum of four parts, each reported on its own:
+- staff: staffed unit-hours x relief factor x the loaded hourly cost of one unit's people;
+- overtime: overtime unit-hours x overtime multiplier x the same hourly cost;
+- fixed: the program's fixed annual costs plus ``fixed_per_unit_annual`` x the most units
+  its shifts put on duty at once (the vans and phones the schedule needs);
+- mileage: miles driven (square-root travel distances, there and back) x cost per mile.
+Hours are scaled to 52 weeks. Staffed hours are the hours units were there (after
+vacancies and absences); with ``relief_factor: from_absence`` the relief factor is
+1 / (1 - absence probability), so the people paid for their leave are the ones the model
+found missing and cost and availability cannot contradict each other.
+
+Police time is the calls that fell back x officer hours per call. With a police cost per
+hour, the calls a HEART program handled (CCD resolved, CRT or CoR served) are priced at
+the police time they would otherwise have taken: the police cost avoided, and the net
+cost = annual cost - police cost avoided.
 """
 
 from __future__ import annotations
@@ -38,6 +46,11 @@ class PhaseHours:
     share: float
 
 
+# The parts of a program's annual cost, each a run metric ``<program>_<part>_cost_annual``.
+COST_PARTS = ("staff", "overtime", "fixed", "mileage")
+HANDLED = {"ccd": "ccd_resolved", "crt": "crt_served", "cor": "cor_served"}
+
+
 def cost_kpis(
     k: dict[str, float],
     scenario: Scenario,
@@ -59,20 +72,43 @@ def cost_kpis(
             PhaseHours(k[f"{p}_staffed_hours"], k[f"{p}_overtime_hours"], 1.0)
         ]
         assert len(hours) == len(phases), "hours for each phase"
-        cost = 0.0
+        parts = dict.fromkeys(COST_PARTS, 0.0)
         for h, sc in zip(hours, phases):
             cfg = sc.program(p)
-            paid = h.staffed * sc.relief(p) + h.overtime * c.overtime_multiplier
+            hourly = unit_hourly_cost(sc, p) * per_year
+            parts["staff"] += h.staffed * sc.relief(p) * hourly
+            parts["overtime"] += h.overtime * c.overtime_multiplier * hourly
             # A program with no shifts costs nothing, fixed costs included: it does not exist.
-            fixed = cfg.cost.fixed_annual if cfg.cost and cfg.shifts else 0.0
-            cost += paid * unit_hourly_cost(sc, p) * per_year + fixed * h.share
-        out[f"{p}_cost_annual"] = cost
-        total += cost
+            if cfg.cost and cfg.shifts:
+                units = cfg.schedule().max_units
+                fixed = cfg.cost.fixed_annual + cfg.cost.fixed_per_unit_annual * units
+                parts["fixed"] += fixed * h.share
+        miles = k.get(f"{p}_miles_per_year", math.nan)
+        if c.cost_per_mile is not None and not math.isnan(miles):
+            parts["mileage"] = miles * c.cost_per_mile
+        for part, value in parts.items():
+            out[f"{p}_{part}_cost_annual"] = value
+        out[f"{p}_cost_annual"] = sum(parts.values())
+        total += out[f"{p}_cost_annual"]
     out["cost_total_annual"] = total
     diverted = (k["ccd_resolved"] + k["crt_served"]) * per_year
     out["diverted_per_year"] = diverted
     out["cost_per_diverted_call"] = total / diverted if diverted else math.nan
+    responses = k["heart_responses"] * per_year
+    out["heart_responses_per_year"] = responses
+    out["cost_per_heart_response"] = total / responses if responses else math.nan
     fallbacks = sum(k[o.key] for o in FALLBACKS)
     out["police_calls_per_year"] = fallbacks * per_year
     out["police_hours_per_year"] = fallbacks * per_year * c.police_hours_per_call
+    rate = c.police_cost_per_hour
+    avoided = 0.0
+    for prog, handled in HANDLED.items():
+        priced = k[handled] * per_year * c.police_hours_per_call
+        value = priced * rate if rate is not None else math.nan
+        out[f"{prog}_police_cost_avoided_annual"] = value
+        avoided += value
+    police_hours = out["police_hours_per_year"]
+    out["police_cost_annual"] = police_hours * rate if rate is not None else math.nan
+    out["police_cost_avoided_annual"] = avoided
+    out["net_cost_annual"] = total - avoided
     return out

@@ -1,14 +1,24 @@
-"""Numbers for people, one set of formatters for the CLI, Markdown and HTML reports."""
+"""Numbers for people, one set of formatters for the CLI, Markdown, HTML and the workbook.
+
+Every number is formatted by what the metric catalog says it is: money with ``$`` and
+thousands separators, shares as percentages, counts and hours with separators, minutes to
+a tenth; never scientific notation. Units are said once, in the label (``header``); a cell
+carries only the ``$`` or ``%`` that belongs to its number. An interval is written
+``mean (low to high)``; where there is none, the reason is said instead of a number.
+"""
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import pandas as pd
 
-from .catalog import metric, shown_in
+from .catalog import CATALOG, FORMAT_STYLE, Format, metric, shown_in
+from .compare import RATIO_WORDS
 
 FLOAT_FORMAT = "%.10g"  # CSV files: 10 significant digits (replications.csv keeps all)
+NO_INTERVAL = "too few replications for an interval"
 
 
 def csv_text(df: pd.DataFrame) -> str:
@@ -16,70 +26,122 @@ def csv_text(df: pd.DataFrame) -> str:
     return df.to_csv(index=False, float_format=FLOAT_FORMAT)
 
 
-# Columns of the comparison's cost table that carry an interval: (mean, low, high).
-COST_INTERVALS = (
-    ("extra_diverted", "extra_diverted_ci_low", "extra_diverted_ci_high"),
-    ("marginal_cost_per_extra_diverted", "marginal_ci_low", "marginal_ci_high"),
-    ("police_hours_freed", "police_hours_freed_ci_low", "police_hours_freed_ci_high"),
-)
-
-
 def _missing(x: object) -> bool:
-    return x is None or x != x  # None or NaN
+    return x is None or (isinstance(x, float) and math.isnan(x))
+
+
+def _sig(x: float, digits: int) -> str:
+    """``x`` to ``digits`` significant digits in plain positional notation."""
+    if x == 0:
+        return "0"
+    decimals = min(6, max(0, digits - 1 - math.floor(math.log10(abs(x)))))
+    return f"{x:,.{decimals}f}"
+
+
+def fmt_format(x: Any, fmt: Format, signed: bool = False) -> str:
+    """One number as a person reads it, by its catalog format; ``signed`` puts + on
+    positive differences (and says a share's difference in percentage points)."""
+    if _missing(x):
+        return "n/a"
+    x = float(x)
+    sign = "+" if signed and x > 0 else ""
+    style = FORMAT_STYLE[fmt]
+    if style == "dollars":
+        body = f"${abs(x):,.0f}" if abs(x) >= 100 else f"${abs(x):,.2f}"
+        return ("-" if x < 0 else sign) + body
+    if style == "percent":
+        pct = 100 * x
+        text = f"{pct:,.1f}" if abs(pct) >= 1 or pct == 0 else _sig(pct, 2)
+        return sign + text + (" pp" if signed else "%")
+    if style == "whole":
+        text = f"{x:,.0f}" if abs(x) >= 100 else _sig(x, 3)
+    elif style == "tenths":
+        text = f"{x:,.1f}" if abs(x) < 1000 else f"{x:,.0f}"
+    else:
+        text = _sig(x, 3)
+    return sign + text
+
+
+def fmt_value(name: str, x: Any, signed: bool = False) -> str:
+    """A value of metric ``name`` (an unknown name: three significant digits)."""
+    m = CATALOG.get(name)
+    return fmt_format(x, m.format if m else "number", signed)
 
 
 def fmt_num(x: Any, digits: int = 3, money: bool = False) -> str:
-    """A number for people: thousands separated, else ``digits`` significant digits."""
-    if x is None or _missing(x):
+    """A bare number: thousands separated, else ``digits`` significant digits."""
+    if _missing(x):
         return "n/a"
     if money:
-        return f"${x:,.0f}"
-    return f"{x:,.0f}" if abs(x) >= 1000 else f"{x:.{digits}g}"
+        return fmt_format(x, "money")
+    return f"{x:,.0f}" if abs(x) >= 1000 else _sig(float(x), digits)
 
 
-def fmt_interval(mean: Any, lo: Any, hi: Any, digits: int = 3, money: bool = False) -> str:
-    """'mean [lo, hi]', or just the mean when there is no interval."""
-    if _missing(mean) or _missing(lo):
-        return fmt_num(mean, digits, money)
-    f = [fmt_num(x, digits, money) for x in (mean, lo, hi)]
-    return f"{f[0]} [{f[1]}, {f[2]}]"
+def fmt_interval(
+    name: str, mean: Any, lo: Any, hi: Any, why: str = NO_INTERVAL, signed: bool = False
+) -> str:
+    """'20.7% (20.5% to 20.8%)'; the mean and ``why`` in brackets when there is no
+    interval; 'n/a' when there is no value."""
+    if _missing(mean):
+        return f"n/a ({why})" if why and why != NO_INTERVAL else "n/a"
+    text = fmt_value(name, mean, signed)
+    if _missing(lo) or _missing(hi):
+        return f"{text} ({why})" if why else text
+    return f"{text} ({fmt_value(name, lo, signed)} to {fmt_value(name, hi, signed)})"
 
 
-def fmt_record(r: dict, key: str, lo: str, hi: str, money: bool = False) -> str:
-    """A mean and its interval stored under three keys of a table row."""
-    return fmt_interval(r.get(key), r.get(lo), r.get(hi), money=money)
-
-
-def fmt_ci(row: pd.Series | None, digits: int = 3) -> str:
-    """A summary row's mean with its 95% CI."""
+def fmt_summary(row: pd.Series | None, name: str | None = None) -> str:
+    """A summary row's mean with its 95% interval (or the reason it has none)."""
     if row is None:
         return "n/a"
-    return fmt_interval(row["mean"], row["ci_low"], row["ci_high"], digits)
+    key = name if name is not None else str(row.get("metric", ""))
+    return fmt_interval(key, row["mean"], row["ci_low"], row["ci_high"])
 
 
-def cost_table(costs: pd.DataFrame, long: bool = False) -> tuple[list[str], list[list[str]]]:
-    """A comparison's cost table for people: headers from the catalog (short column
-    headers, or ``long`` labels with units) and one formatted row per scenario."""
-    intervals = {key: (lo, hi) for key, lo, hi in COST_INTERVALS}
-    headers = ["scenario"]
-    for name in shown_in("costs"):
-        m = metric(name)
-        head = f"{m.label} ({m.unit})" if long else m.header
-        headers.append(head + (" [95% CI]" if name in intervals else ""))
+def header(name: str, short: bool = False) -> str:
+    """A column header or row label with the unit said once: 'CRT response time, mean
+    (minutes)'; ``short`` uses the catalog's short header where it has one."""
+    m = CATALOG.get(name)
+    if m is None:
+        return name
+    text = m.header if short else m.label
+    if text.endswith(")") and " (" in text:  # 'X (mean)' -> 'X, mean'
+        text = text[: text.rindex(" (")] + ", " + text[text.rindex(" (") + 2 : -1]
+    return f"{text} ({m.unit_label})"
+
+
+def fmt_record(r: dict, key: str, signed: bool = False) -> str:
+    """A mean and its interval stored as ``key``, ``key_ci_low``, ``key_ci_high`` in a
+    table row (and, for a ratio, the reason for a missing interval in ``key_status``)."""
+    status = r.get(f"{key}_status")
+    why = NO_INTERVAL
+    if isinstance(status, str) and status in RATIO_WORDS and status != "ok":
+        why = RATIO_WORDS[status]
+    return fmt_interval(
+        key, r.get(key), r.get(f"{key}_ci_low"), r.get(f"{key}_ci_high"), why, signed
+    )
+
+
+def cost_table(
+    costs: pd.DataFrame, names: list[str] | None = None
+) -> tuple[list[str], list[list[str]]]:
+    """A comparison's cost table for people: one row per scenario, the columns of the
+    catalog's ``costs`` view (or ``names``) with their labels and units, each value with
+    its interval or the words for why it has none."""
+    names = names or list(shown_in("costs"))
+    names = [n for n in names if n in costs]
+    headers = ["scenario", *(header(n) for n in names)]
     rows = []
     for r in costs.to_dict("records"):
         row = [str(r["scenario"])]
-        for name in shown_in("costs"):
-            money = metric(name).format == "money"
-            if name in intervals:
-                row.append(fmt_record(r, name, *intervals[name], money=money))
-            else:
-                row.append(fmt_num(r.get(name), money=money))
+        for name in names:
+            m = metric(name)
+            row.append(fmt_record(r, name, signed=m.signed and m.kind == "comparison"))
         rows.append(row)
     return headers, rows
 
 
 def headline_rows(summary: pd.DataFrame) -> list[tuple[str, str]]:
-    """(metric, 'mean [95% CI]') for the catalog's headline metrics, in its order."""
+    """(label with unit, 'mean (low to high)') for the catalog's headline metrics."""
     idx = summary.set_index("metric")
-    return [(m, fmt_ci(idx.loc[m])) for m in shown_in("headline") if m in idx.index]
+    return [(header(m), fmt_summary(idx.loc[m], m)) for m in shown_in("headline") if m in idx.index]

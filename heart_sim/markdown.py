@@ -9,9 +9,16 @@ import datetime as dt
 
 import pandas as pd
 
-from .catalog import PERCENTILES, TIME_METRICS
+from .catalog import PERCENTILES, TIME_METRICS, metric
 from .dates import Calendar
-from .formatting import cost_table, fmt_ci, fmt_interval, fmt_num, headline_rows
+from .formatting import (
+    cost_table,
+    fmt_interval,
+    fmt_summary,
+    fmt_value,
+    header,
+    headline_rows,
+)
 from .scenario import Scenario
 from .version import __version__
 from .vocab import PROGRAMS
@@ -29,11 +36,12 @@ def markdown_report(s: Scenario, seed: int, reps: int, summary: pd.DataFrame) ->
         f"- measured: {s.horizon_weeks} weeks{_dates(s)} after a {s.warmup_weeks}-week "
         "warm-up (the warm-up is simulated and discarded)",
         *_calendar_lines(s),
-        "- values: mean over replications with a 95% t-interval in brackets",
+        "- values: mean over replications with its 95% interval in brackets (a t-interval, "
+        "kept to the values the quantity can take; ratios: Fieller's interval)",
         "",
         "## Headline",
         "",
-        "| metric | mean [95% CI] |",
+        "| measure | mean (95% interval) |",
         "|---|---|",
     ]
     lines += [f"| {m} | {v} |" for m, v in headline_rows(summary)]
@@ -41,16 +49,18 @@ def markdown_report(s: Scenario, seed: int, reps: int, summary: pd.DataFrame) ->
         "",
         "## Times (mean over replications of each percentile)",
         "",
-        "| metric | unit | mean | p50 | p90 | p95 |",
-        "|---|---|---|---|---|---|",
+        "| time | mean | p50 | p90 | p95 |",
+        "|---|---|---|---|---|",
     ]
-    for m, unit in TIME_METRICS.items():
+    for m in TIME_METRICS:
         if m not in idx.index:
             continue
-        cells = [fmt_ci(idx.loc[m])] + [
-            fmt_ci(idx.loc[f"{m}_p{q}"]) if f"{m}_p{q}" in idx.index else "n/a" for q in PERCENTILES
+        cells = [fmt_summary(idx.loc[m], m)] + [
+            fmt_summary(idx.loc[f"{m}_p{q}"], m) if f"{m}_p{q}" in idx.index else "n/a"
+            for q in PERCENTILES
         ]
-        lines.append(f"| {m} | {unit} | " + " | ".join(cells) + " |")
+        name = metric(m).label.removesuffix(" (mean)")
+        lines.append(f"| {name} ({metric(m).unit_label}) | " + " | ".join(cells) + " |")
     lines += [
         "",
         "## Staffing",
@@ -59,17 +69,16 @@ def markdown_report(s: Scenario, seed: int, reps: int, summary: pd.DataFrame) ->
         "available (less breaks and police duty); utilization = busy / available (and, "
         "second, busy / scheduled).",
         "",
-        "| program | scheduled h | present h | available h | overtime h | utilization | "
-        "of scheduled |",
+        "| program | scheduled (unit-hours) | present (unit-hours) | available (unit-hours) "
+        "| overtime (unit-hours) | utilization (% of available) | utilization (% of "
+        "scheduled) |",
         "|---|---|---|---|---|---|---|",
     ]
     for p in PROGRAMS:
-        cells = [
-            fmt_ci(idx.loc[f"{p}_{k}_hours"], 6) for k in ("scheduled", "staffed", "available")
-        ]
-        cells += [fmt_ci(idx.loc[f"{p}_overtime_hours"]), fmt_ci(idx.loc[f"{p}_utilization"])]
-        cells.append(fmt_ci(idx.loc[f"{p}_utilization_scheduled"]))
-        lines.append(f"| {p} | " + " | ".join(cells) + " |")
+        keys = [f"{p}_{k}_hours" for k in ("scheduled", "staffed", "available", "overtime")]
+        keys += [f"{p}_utilization", f"{p}_utilization_scheduled"]
+        cells = [fmt_summary(idx.loc[k], k) for k in keys]
+        lines.append(f"| {p.full_name} | " + " | ".join(cells) + " |")
     monthly = ", by_month.csv (one row per calendar month)" if s.start_date else ""
     lines += [
         "",
@@ -135,25 +144,27 @@ def comparison_markdown(
         "",
         f"{reps} replications each, seed {seed}, common random numbers (replication "
         "r of every scenario sees the same calls). Differences are alternative - base, paired "
-        "by replication, with 95% t-intervals; a difference whose interval spans zero is "
-        "marked not significant.",
+        "by replication, with 95% t-intervals (ratios: Fieller's interval); a difference "
+        "whose interval spans zero is marked not significant.",
         "",
         "## Costs and diverted calls (per year)",
         "",
     ]
-    lines.append(table(*cost_table(costs, long=True)))
+    lines.append(table(*cost_table(costs)))
     lines += ["", "## Paired differences", ""]
     for name, d in differences.groupby("scenario", sort=False):
         lines += [
             f"### {name} - {base}",
             "",
-            "| metric | base | alternative | difference [95% CI] | |",
+            "| measure | base | alternative | difference (95% interval) | |",
             "|---|---|---|---|---|",
         ]
         for t in d.itertuples(index=False):
+            m = str(t.metric)
+            diff = fmt_interval(m, t.diff_mean, t.diff_ci_low, t.diff_ci_high, signed=True)
             lines.append(
-                f"| {t.metric} | {fmt_num(t.base_mean)} | {fmt_num(t.alt_mean)} | "
-                f"{fmt_interval(t.diff_mean, t.diff_ci_low, t.diff_ci_high)} | {t.significance} |"
+                f"| {header(m)} | {fmt_value(m, t.base_mean)} | {fmt_value(m, t.alt_mean)} | "
+                f"{diff} | {t.significance} |"
             )
         lines.append("")
     return "\n".join(lines)

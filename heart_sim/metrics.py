@@ -8,13 +8,14 @@ Times are minutes, except CN follow-up delays (hours) and staffed/overtime (hour
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .catalog import BY_MONTH, BY_ZONE, PERCENTILES, TIME_METRICS
-from .costs import PhaseHours, cost_kpis
+from .catalog import BY_MONTH, BY_ZONE, CATALOG, PERCENTILES, TIME_METRICS
+from .costs import WEEKS_PER_YEAR, PhaseHours, cost_kpis
 from .records import RepRecords
 from .scenario import Scenario
 from .schedules import DAY_NAMES, HOURS_PER_WEEK, MIN_PER_HOUR, MIN_PER_WEEK
@@ -117,6 +118,12 @@ def replication_kpis(
     for p in FIELD_TEAMS:
         asked = window & (c.dispatched_to == p.dispatch_code)
         k[f"{p}_requests"] = int(asked.sum())
+        # Miles driven: to each call served and, as an estimate, as far back.
+        miles = c.travel_miles[window & (c.dispatched_to == p.dispatch_code)]
+        miles = miles[~np.isnan(miles)]
+        has_miles = any(sc.has_distances(p) for _, sc in scenario.phase_list())
+        per_year = WEEKS_PER_YEAR / weeks
+        k[f"{p}_miles_per_year"] = 2 * float(miles.sum()) * per_year if has_miles else math.nan
         waits = c.dispatch_wait[asked]
         waits = waits[~np.isnan(waits)]
         k[f"{p}_p_wait"] = float((waits > 0).mean()) if waits.size else math.nan
@@ -287,6 +294,7 @@ def _with_intervals(
     for key in keys:
         if key in moments:
             mean, lo, hi = moments[key].interval()
+            lo, hi = bounded(key, lo, hi)
             df[key], df[f"{key}_ci_low"], df[f"{key}_ci_high"] = mean, lo, hi
     return df
 
@@ -305,8 +313,34 @@ def summarise_by_month(moments: dict[str, RunningMoments], months: list) -> pd.D
     return _with_intervals(df, moments, BY_MONTH)
 
 
+# Fewer replications than this give no interval ("too few replications for an interval"):
+# with 2, a t-interval rests on one degree of freedom (t = 12.7) and a ratio's on nothing.
+MIN_REPS_FOR_INTERVAL = 3
+
+
+def bounded(name: str, lo: Any, hi: Any) -> tuple[Any, Any]:
+    """An interval of metric ``name`` intersected with the values it can take ([0, 1] for
+    a share, [0, inf) for any other unsigned metric; see ``catalog.Metric.bounds``). The
+    true value lies in that range, so the intersection covers it whenever the t-interval
+    does: coverage is unchanged, and no interval of a count, time or cost goes below zero.
+    Works on floats and arrays alike; names outside the catalog are left as they are."""
+    m = CATALOG.get(name)
+    if m is None:
+        return lo, hi
+    low, high = m.bounds
+    with np.errstate(invalid="ignore"):
+        if low is not None:
+            lo, hi = np.maximum(lo, low), np.maximum(hi, low)
+        if high is not None:
+            lo, hi = np.minimum(lo, high), np.minimum(hi, high)
+    if isinstance(lo, np.floating):
+        return float(lo), float(hi)
+    return lo, hi
+
+
 def t_interval(values: np.ndarray, level: float = 0.95) -> tuple[float, float, float, float]:
-    """Mean, lower and upper bound of a t-interval, and the standard deviation."""
+    """Mean, lower and upper bound of a t-interval (NaN with fewer than
+    MIN_REPS_FOR_INTERVAL values), and the standard deviation."""
     v = np.asarray(values, dtype=float)
     v = v[~np.isnan(v)]
     if v.size == 0:
@@ -315,6 +349,8 @@ def t_interval(values: np.ndarray, level: float = 0.95) -> tuple[float, float, f
     if v.size == 1:
         return mean, math.nan, math.nan, math.nan
     sd = float(v.std(ddof=1))
+    if v.size < MIN_REPS_FOR_INTERVAL:
+        return mean, math.nan, math.nan, sd
     half = float(stats.t.ppf(0.5 + level / 2, v.size - 1)) * sd / math.sqrt(v.size)
     return mean, mean - half, mean + half, sd
 
@@ -327,6 +363,7 @@ def summarise(replications: pd.DataFrame) -> pd.DataFrame:
             continue
         values = replications[col].to_numpy(dtype=float)
         mean, lo, hi, sd = t_interval(values)
+        lo, hi = bounded(col, lo, hi)
         rows.append(
             {
                 "metric": col,
@@ -378,13 +415,13 @@ class RunningMoments:
         self.m2 += np.where(ok, delta * (x - self.mean), 0.0)
 
     def interval(self, level: float = 0.95) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Mean and t-interval bounds (NaN where fewer than 2 values)."""
+        """Mean and t-interval bounds (NaN where fewer than MIN_REPS_FOR_INTERVAL values)."""
         n = self.n
         mean = np.where(n > 0, self.mean, np.nan)
         with np.errstate(invalid="ignore", divide="ignore"):
             sd = np.sqrt(self.m2 / (n - 1))
             half = stats.t.ppf(0.5 + level / 2, np.maximum(n - 1, 1)) * sd / np.sqrt(n)
-        half = np.where(n > 1, half, np.nan)
+        half = np.where(n >= MIN_REPS_FOR_INTERVAL, half, np.nan)
         return mean, mean - half, mean + half
 
 
@@ -393,6 +430,7 @@ def quantile_table(moments: dict[str, RunningMoments]) -> pd.DataFrame:
     frames = []
     for metric, m in moments.items():
         mean, lo, hi = m.interval()
+        lo, hi = bounded(metric, lo, hi)  # a time's quantiles are never negative
         frames.append(
             pd.DataFrame(
                 {"metric": metric, "q": QUANTILE_GRID, "mean": mean, "ci_low": lo, "ci_high": hi}

@@ -378,7 +378,9 @@ class HeartModel:
         model = self.travel_model[self.phase[i]][program]
         if model is not None:  # distance to the nearest of the free units
             # free: the units free when this one took the call, itself included
-            travel = model.minutes(self.region[self.phase[i]][program], free, travel)
+            area = self.region[self.phase[i]][program]
+            log.travel_miles[i] = model.miles(area, free, travel)
+            travel = model.minutes(area, free, travel)
             busy = travel + rest
         log.travel_time[i] = travel
         log.response_time[i] = env.now - t_request + travel

@@ -39,6 +39,7 @@ class CallRecords:
     dispatch_wait: np.ndarray = _logged(float, np.nan)  # request -> unit assigned (or gave up)
     t_unit_start: np.ndarray = _logged(float, np.nan)  # when a field unit took the call
     travel_time: np.ndarray = _logged(float, np.nan)  # the unit's travel to the call
+    travel_miles: np.ndarray = _logged(float, np.nan)  # its distance (square-root travel only)
     response_time: np.ndarray = _logged(float, np.nan)  # request -> arrival on scene
     cn_referred: np.ndarray = _logged(float, np.nan)  # time of CN referral
     cn_start: np.ndarray = _logged(float, np.nan)  # time CN reached the person
@@ -103,6 +104,7 @@ def calls_frame(rec: RepRecords, call_type_names: list[str], zone_names: list[st
             ),
             "dispatch_wait_min": c.dispatch_wait,
             "travel_time_min": c.travel_time,
+            "travel_miles": c.travel_miles,
             "response_time_min": c.response_time,
             "cn_referred_min": c.cn_referred,
             "cn_contact_min": c.cn_start,

@@ -43,7 +43,7 @@ from .schedules import (
 )
 from .travel import SquareRootTravel, TravelTime
 from .variants import deep_merge, has_key_path, load_layers, merge_layers
-from .vocab import PROGRAMS, FieldTeamKey, Program
+from .vocab import FIELD_TEAMS, PROGRAMS, FieldTeamKey, Program
 
 Prob = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
 NonNeg = Annotated[float, Field(ge=0, allow_inf_nan=False)]
@@ -304,7 +304,14 @@ class ProgramCost(Frozen):
     staff_per_unit: dict[str, Annotated[int, Field(ge=0, le=100)]] = Field(
         description="people on duty per unit, by role name (a key of costs.roles)"
     )
-    fixed_annual: NonNeg = Field(0.0, description="vehicles, supervision, etc., $ per year")
+    fixed_annual: NonNeg = Field(
+        0.0, description="the program's fixed costs (supervision, office), $ per year"
+    )
+    fixed_per_unit_annual: NonNeg = Field(
+        0.0,
+        description="fixed costs of each unit (a van, phones), $ per year, times the most "
+        "units the shifts put on duty at once",
+    )
 
 
 class _Program(Frozen):
@@ -535,6 +542,16 @@ class Costs(Frozen):
     overtime_multiplier: Annotated[float, Field(ge=1, le=5, allow_inf_nan=False)] = 1.5
     police_hours_per_call: NonNeg = Field(
         0.5, description="officer hours a call sent to police takes"
+    )
+    police_cost_per_hour: NonNeg | None = Field(
+        None,
+        description="cost of one officer-hour, $; prices police time: the police cost of "
+        "the calls HEART kept from police, and the net cost; none = police time not priced",
+    )
+    cost_per_mile: NonNeg | None = Field(
+        None,
+        description="$ per mile a field team drives (to the call and back), from the "
+        "distances of a square-root travel model; none = mileage not costed",
     )
 
     def hourly(self, role: str) -> float:
@@ -780,7 +797,20 @@ class Scenario(Frozen):
                 )
             previous = phase.start
         self._phase_list = [(ph.start, self._phase_scenario(i)) for i, ph in enumerate(self.phases)]
+        mileage = self.costs is not None and self.costs.cost_per_mile is not None
+        if mileage and not any(
+            sc.has_distances(p) for _, sc in self.phase_list() for p in FIELD_TEAMS
+        ):
+            raise ValueError(
+                "costs.cost_per_mile: no field team has distances to cost: it needs a "
+                "travel_time: {model: square_root, ...} on CRT or CoR; remove "
+                "cost_per_mile or give a team that travel model"
+            )
         return self
+
+    def has_distances(self, p: Program | str) -> bool:
+        """Whether a field team's travel is a distance model (so its miles are known)."""
+        return isinstance(self.field_team(p).travel_time, SquareRootTravel)
 
     def _check_programs(self, sc: Scenario, where: str = "") -> None:
         for p in PROGRAMS:

@@ -56,6 +56,11 @@ class SquareRootTravel(BaseModel):
         """Expected miles to the nearest of ``free_units`` units over the area."""
         return self.c * math.sqrt(area_sq_mi / max(free_units, 1))
 
+    def miles(self, area_sq_mi: float, free_units: int, factor: float) -> float:
+        """Miles driven to one call: the mean distance times the call's random factor (a
+        longer route, as well as traffic, is what makes a trip take longer)."""
+        return self.mean_distance(area_sq_mi, free_units) * factor
+
     def minutes(self, area_sq_mi: float, free_units: int, factor: float) -> float:
         """Travel minutes for one call given its random factor."""
         miles = self.mean_distance(area_sq_mi, free_units)

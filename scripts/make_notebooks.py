@@ -49,7 +49,8 @@ NOTEBOOKS = {
         'cols = ["scenario", "cost_total_annual", "diverted_per_year", '
         '"cost_per_diverted_call",\n'
         '        "extra_cost", "extra_diverted", "marginal_cost_per_extra_diverted",\n'
-        '        "marginal_ci_low", "marginal_ci_high", "police_hours_freed"]\n'
+        '        "marginal_cost_per_extra_diverted_ci_low",\n'
+        '        "marginal_cost_per_extra_diverted_ci_high", "police_hours_freed"]\n'
         "comp.costs[cols].round(1)",
         "summaries = {r.scenario.name: r.summary for r in (comp.base, *comp.alts)}\n"
         "plots.cost_figure(summaries)",

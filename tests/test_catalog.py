@@ -12,7 +12,6 @@ from typer.testing import CliRunner
 import heart_sim as hs
 from heart_sim.catalog import BY_HOUR, CATALOG, UNITS, VIEWS
 from heart_sim.cli import app
-from heart_sim.formatting import COST_INTERVALS
 
 PACKAGE = Path(__file__).resolve().parent.parent / "heart_sim"
 
@@ -33,9 +32,13 @@ def test_every_metric_in_summary_csv_has_a_label_and_a_unit(tmp_path) -> None:
     base = short_baseline(weeks=1)
     comp = hs.compare(base, hs.vary(base, {"crt.units": 3}), reps=2, out=tmp_path / "c")
     columns = set(pd.read_csv(comp.folder / "costs.csv").columns)
-    bounds = {c for _, lo, hi in COST_INTERVALS for c in (lo, hi)}
-    assert bounds <= columns
-    assert sorted(columns - {"scenario"} - bounds - set(catalog.index)) == []
+    # every column is a catalog metric, or its interval's bounds, or a ratio's status
+    stems = {
+        c.removesuffix("_ci_low").removesuffix("_ci_high").removesuffix("_status") for c in columns
+    }
+    assert sorted(stems - {"scenario"} - set(catalog.index)) == []
+    for name in VIEWS["costs"]:
+        assert {name, f"{name}_ci_low", f"{name}_ci_high"} <= columns, name
 
 
 def test_views_and_directions() -> None:

@@ -46,7 +46,9 @@ def test_run_writes_every_file_and_prints_headlines(tmp_path) -> None:
         app, ["run", scen, "--reps", "3", "--seed", "4", "--out", str(tmp_path / "o")]
     )
     assert res.exit_code == 0, res.output
-    assert "diversion_rate" in res.output and "crt_utilization" in res.output
+    # labels and units from the catalog, not identifiers
+    assert "Diversion rate (%)" in res.output and "CRT utilization (% of time)" in res.output
+    assert "diversion_rate" not in res.output
     assert "CRT response time (min): p50" in res.output
     folder = tmp_path / "o" / "short"
     for name in (

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 import pytest
 from builders import baseline_dict, mmc_dict, short_baseline
 
-from heart_sim.compare import paired_differences, ratio_of_means_ci
+from heart_sim.compare import paired_differences
 from heart_sim.costs import unit_hourly_cost
 from heart_sim.results import write_comparison
 from heart_sim.scenario import scenario_from_dict
@@ -98,15 +97,6 @@ def test_common_random_numbers_narrow_the_interval() -> None:
         w_crn = crn.loc[m, "diff_ci_high"] - crn.loc[m, "diff_ci_low"]
         w_ind = ind.loc[m, "diff_ci_high"] - ind.loc[m, "diff_ci_low"]
         assert w_crn < 0.5 * w_ind, (m, w_crn, w_ind)
-
-
-def test_ratio_of_means_bootstrap() -> None:
-    num = np.array([10.0, 12, 8, 11])
-    den = np.array([1.0, 1.2, 0.8, 1.1])
-    point, lo, hi = ratio_of_means_ci(num, den)
-    assert point == pytest.approx(10.0)
-    assert lo <= point <= hi
-    assert np.isnan(ratio_of_means_ci(num, -den)[0])
 
 
 def test_paired_differences_refuse_unpaired_runs() -> None:

@@ -281,7 +281,7 @@ def test_format_json_and_csv_give_data_on_stdout(tmp_path) -> None:
     import json
 
     f = child(tmp_path, "")
-    res = runner.invoke(app, ["run", str(f), "-r", "2", "-o", str(tmp_path / "o"), "-f", "json"])
+    res = runner.invoke(app, ["run", str(f), "-r", "3", "-o", str(tmp_path / "o"), "-f", "json"])
     assert res.exit_code == 0, res.output
     rows = json.loads(res.stdout)  # the data alone on stdout; messages go to stderr
     assert rows[0]["metric"] == "calls_per_week" and rows[0]["ci_low"] <= rows[0]["mean"]
