@@ -17,9 +17,9 @@ results -> reports and plots.
     draws:      streams dates zones arrivals rosters routing
     engine:     staffing records model
     measure:    costs metrics
-    statistics: compare
+    statistics: compare precision
     replicate:  replication
-    results:    formatting markdown folders results sweep
+    results:    formatting headlines workbook markdown folders results sweep
     execute:    checkpoint cluster execute aggregate
     study:      study
     present:    plots htmlreport pdf

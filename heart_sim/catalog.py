@@ -719,6 +719,41 @@ CATALOG: dict[str, Metric] = {
     m.name: replace(m, short=_SHORT.get(m.name, m.short)) for m in (*_declare(), *_comparison())
 }
 
+# The words a report's reader needs, in the order a glossary lists them.
+GLOSSARY = {
+    "eligible call": "a 911 call of a behavioral-health type HEART may take (the scenario's "
+    "call types), wherever and whenever it comes",
+    "HEART response": "an eligible call a HEART program handled: resolved by a CCD clinician "
+    "on the phone, or served in person by a CRT or Co-Response team",
+    "diverted call": "an eligible call that ended with no police: resolved by CCD or served by "
+    "CRT (Co-Response brings an officer, so it diverts nothing by this definition)",
+    "sent to police/EMS (fallback)": "an eligible call HEART did not handle: outside the "
+    "program's hours or area, no team free within the patience, or referred by the CCD clinician",
+    "response time": "from the dispatch request to a team on scene: the wait for a free team "
+    "plus travel",
+    "p50, p90, p95": "percentiles: the time that half, 9 in 10, or 19 in 20 of the calls were "
+    "within",
+    "unit, unit-hour": "a unit is what a program sends or seats (a CRT team of three, a CCD "
+    "clinician); a unit-hour is one unit on duty for an hour",
+    "scheduled, present, available": "unit-hours the shifts call for; less vacancies and "
+    "absences; less breaks and time pulled to other duties",
+    "utilization": "the share of a unit's available time spent on calls",
+    "relief factor": "paid hours per hour on duty, covering leave and training",
+    "police cost avoided": "the officer time (police_hours_per_call) the calls HEART handled "
+    "would have taken, priced at police_cost_per_hour",
+    "net cost": "annual cost less the police cost avoided",
+    "marginal cost per extra diverted call": "an option's extra annual cost divided by the "
+    "extra calls it diverts a year, both against the base",
+    "replication": "one simulated run of the whole period with its own random numbers; results "
+    "are means over replications",
+    "95% interval": "the range that holds the true mean in 95% of repeated studies: a "
+    "t-interval kept to the values the quantity can take, or Fieller's interval for a ratio",
+    "common random numbers": "every option is simulated with the same calls, so differences "
+    "come from the option, not from chance",
+    "warm-up": "weeks simulated before the measured period and discarded, so the measured "
+    "period does not start empty",
+}
+
 # By-hour quantities (by_hour.csv, the heatmaps): column stem -> (label, unit text).
 BY_HOUR = {
     "arrivals": ("eligible calls", "calls per week in the hour"),
@@ -792,6 +827,16 @@ VIEWS: dict[str, tuple[str, ...]] = {
         "cn_utilization",
         "cost_total_annual",
         "diverted_per_year",
+        "cost_per_diverted_call",
+        "police_hours_per_year",
+    ),
+    # the intervals --reps auto judges (heart_sim.precision): the headline cards' measures
+    "precision": (
+        "heart_response_rate",
+        "diversion_rate",
+        "diverted_per_year",
+        "crt_response_time",
+        "cost_total_annual",
         "cost_per_diverted_call",
         "police_hours_per_year",
     ),

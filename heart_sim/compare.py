@@ -30,8 +30,8 @@ RatioStatus = Literal["ok", "too_few_reps", "no_change", "unclear"]
 RATIO_WORDS: dict[str, str] = {
     "ok": "",
     "too_few_reps": f"too few replications for an interval (fewer than {MIN_REPS_FOR_INTERVAL})",
-    "no_change": "not defined: the denominator is zero (nothing extra to divide by)",
-    "unclear": "not defined with 95% confidence: the denominator's interval includes zero",
+    "no_change": "not defined: there are no (extra) calls to divide the cost by",
+    "unclear": "not defined with 95% confidence: the interval of the (extra) calls includes zero",
 }
 
 

@@ -47,7 +47,7 @@ def fmt_format(x: Any, fmt: Format, signed: bool = False) -> str:
     sign = "+" if signed and x > 0 else ""
     style = FORMAT_STYLE[fmt]
     if style == "dollars":
-        body = f"${abs(x):,.0f}" if abs(x) >= 100 else f"${abs(x):,.2f}"
+        body = f"${abs(x):,.0f}" if abs(x) >= 100 or x == 0 else f"${abs(x):,.2f}"
         return ("-" if x < 0 else sign) + body
     if style == "percent":
         pct = 100 * x

@@ -1,62 +1,206 @@
-"""One self-contained HTML report per results folder: images embedded, no network needed.
+"""One self-contained HTML report per results folder: a page a budget analyst can read in
+two minutes and forward, with nothing fetched from the network.
 
-It shows what a reader needs to trust the numbers: the scenario's description, every
-assumption and source from the scenario files (their comments), headline numbers with 95%
-confidence intervals, the figures, and the tables.
+Each page opens with headline cards in plain sentences, then says why calls were missed
+(by reason, by hour of week, and by month and zone where the scenario has them), then
+response times, staffing and utilization, then costs; for a comparison, the options ranked
+by the measure the user picks. Then what the numbers rest on: the assumptions and sources
+from the scenario files' comments, the run settings, a glossary, and an appendix of every
+metric with its identifier. Every label, unit and number format comes from the metric
+catalog (``formatting``, ``headlines``). The page fits a 1,280-px window and prints on
+Letter or A4 paper (print CSS); images are embedded as PNG data.
 """
 
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import html
 import io
 import re
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
+from matplotlib.figure import Figure
 
-from .catalog import metric_catalog
+from .catalog import CATALOG, GLOSSARY, TIME_METRICS, VIEWS, metric, shown_in
+from .compare import RATIO_WORDS
+from .dates import Calendar
+from .errors import StudyError
 from .fileio import atomic_write
 from .folders import folder_kind, writing
-from .formatting import headline_rows
-from .plots import comparison_figures, plt, run_figures, sweep_figures
-from .results import read_comparison, read_results
+from .formatting import NO_INTERVAL, fmt_value, header
+from .headlines import Card, missed_by_reason, option_cards, ranked, run_cards
+from .plots import comparison_figures, run_figures, sweep_figures
+from .results import Comparison, Results, read_comparison, read_results
+from .scenario import Scenario
 from .sweep import read_sweep
 from .version import __version__
+from .vocab import ENDINGS, FALLBACKS, PROGRAMS, Outcome
 
 CSS = """
-body { font-family: system-ui, sans-serif; max-width: 1100px; margin: 2em auto; color: #222;
-       padding: 0 1em; line-height: 1.45; }
-h1 { border-bottom: 2px solid #333; }
-table { border-collapse: collapse; margin: 1em 0; font-size: 0.9em; }
-th, td { border: 1px solid #bbb; padding: 3px 8px; text-align: right; }
+* { box-sizing: border-box; }
+body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1d1d1d;
+       max-width: 1180px; margin: 1.5em auto; padding: 0 1.2em; line-height: 1.45;
+       font-size: 15px; }
+h1 { font-size: 1.6em; border-bottom: 3px solid #1d3557; padding-bottom: 0.2em; }
+h2 { font-size: 1.25em; color: #1d3557; margin-top: 1.8em; border-bottom: 1px solid #ccd;
+     break-after: avoid; }
+h3 { font-size: 1.05em; margin-bottom: 0.3em; break-after: avoid; }
+p, li, dd { overflow-wrap: anywhere; }
+.lead { font-size: 1.05em; }
+.note { color: #555; font-size: 0.88em; }
+.cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(250px, 1fr));
+         gap: 0.8em; margin: 1em 0; }
+.card { border: 1px solid #ccd; border-left: 5px solid #1d3557; border-radius: 4px;
+        padding: 0.6em 0.8em; background: #f8f9fc; break-inside: avoid; }
+.card-title { font-size: 0.85em; color: #444; font-weight: 600; overflow-wrap: anywhere; }
+.card-value { font-size: 1.6em; font-weight: 700; color: #1d3557; }
+.card-ci { font-size: 0.8em; color: #555; }
+.card p { font-size: 0.85em; margin: 0.4em 0 0; }
+table { border-collapse: collapse; margin: 0.6em 0 1em; font-size: 0.85em; width: 100%;
+        break-inside: auto; }
+th, td { border-bottom: 1px solid #dde; padding: 4px 6px; text-align: right;
+         vertical-align: top; overflow-wrap: anywhere; }
+th { background: #eef1f7; font-weight: 600; vertical-align: bottom; }
 th:first-child, td:first-child { text-align: left; }
-img { max-width: 100%; border: 1px solid #ddd; margin: 0.5em 0; }
-.note { color: #555; font-size: 0.9em; }
-.assumption { background: #f3f3f3; }
-pre { background: #f6f6f6; padding: 0.8em; overflow-x: auto; font-size: 0.8em; }
-"""
-
-# Marks each image as loaded (or not) so a headless browser can check the report renders.
-CHECK_SCRIPT = """
-<script>
-window.addEventListener("load", function () {
-  var imgs = Array.prototype.slice.call(document.images);
-  var ok = imgs.filter(function (i) { return i.complete && i.naturalWidth > 0; }).length;
-  document.body.setAttribute("data-images-ok", ok + "/" + imgs.length);
-});
-</script>
+tr { break-inside: avoid; }
+td .v { display: block; white-space: nowrap; }
+td.text { overflow-wrap: break-word; }
+.figs { display: grid; grid-template-columns: repeat(auto-fill, minmax(480px, 1fr)); gap: 0 1em; }
+td .ci { display: block; font-size: 0.8em; color: #666; }
+td.text, th.text { text-align: left; }
+.rank { font-weight: 700; color: #1d3557; }
+code { font-size: 0.85em; overflow-wrap: anywhere; }
+figure { margin: 0.8em 0; break-inside: avoid; }
+figure img { max-width: 100%; height: auto; border: 1px solid #e3e3e3; }
+figcaption { font-size: 0.85em; color: #444; }
+dl.settings { display: grid; grid-template-columns: max-content 1fr; gap: 0.2em 1em; }
+dl.settings dt { font-weight: 600; }
+dl.settings dd { margin: 0; }
+dl.glossary dt { font-weight: 600; margin-top: 0.4em; }
+dl.glossary dd { margin-left: 1.2em; }
+.assumption td { background: #fff8e6; }
+details { margin: 0.5em 0; }
+pre { background: #f6f6f6; padding: 0.8em; font-size: 0.75em; white-space: pre-wrap;
+      overflow-wrap: anywhere; }
+@page { margin: 0.5in; }
+@media print {
+  body { max-width: none; margin: 0; padding: 0; font-size: 10pt; }
+  .cards { grid-template-columns: repeat(3, 1fr); }
+  .card-value { font-size: 1.3em; }
+  table { font-size: 7.5pt; }
+  th, td { padding: 2px 3px; }
+  td .v { white-space: normal; }
+  h2 { break-before: auto; }
+  details { display: none; }
+  a { color: inherit; text-decoration: none; }
+}
 """
 
 MARKERS = re.compile(r"(ASSUMPTION|Source|Derived|Proxy)", re.IGNORECASE)
+INTERVALS = (
+    "Values are means over replications with 95% intervals: t-intervals for means, kept to "
+    "the values a quantity can take (no negative times or costs, no share above 100%), and "
+    "Fieller's interval for ratios such as the cost per diverted call. Fewer than 3 "
+    "replications give no interval."
+)
 
 
-def _img(fig: plt.Figure, alt: str) -> str:
+# --- building blocks -------------------------------------------------------------------------
+
+
+def _e(text: object) -> str:
+    return html.escape(str(text))
+
+
+def _name(text: object) -> str:
+    """A scenario or metric name, escaped, that may break after its underscores and dots."""
+    return _e(text).replace("_", "_<wbr>").replace(".", ".<wbr>")
+
+
+def _param(x: object) -> str:
+    """A grid point's value as written (3, not 3.0)."""
+    return str(int(x)) if isinstance(x, float) and x.is_integer() else str(x)
+
+
+def _img(fig: Figure, caption: str) -> str:
+    """A figure as an embedded PNG with a caption (the figure is released afterwards)."""
     buf = io.BytesIO()
     fig.savefig(buf, format="png", bbox_inches="tight")
-    plt.close(fig)
+    fig.clf()
     data = base64.b64encode(buf.getvalue()).decode("ascii")
-    return f'<img alt="{html.escape(alt)}" src="data:image/png;base64,{data}">'
+    return (
+        f"<figure><img alt='{_e(caption or 'figure')}' src='data:image/png;base64,{data}'>"
+        + (f"<figcaption>{_e(caption)}</figcaption>" if caption else "")
+        + "</figure>"
+    )
+
+
+def _cell(
+    name: str, mean: Any, lo: Any, hi: Any, why: str = NO_INTERVAL, signed: bool = False
+) -> str:
+    """A table cell: the value, and below it its interval (or why it has none)."""
+    value = fmt_value(name, mean, signed)
+    if value == "n/a":
+        below = why if why != NO_INTERVAL else ""
+    elif pd.isna(lo) or pd.isna(hi):
+        below = why
+    else:
+        below = f"{fmt_value(name, lo, signed)} to {fmt_value(name, hi, signed)}"
+    return f"<td><span class='v'>{_e(value)}</span><span class='ci'>{_e(below)}</span></td>"
+
+
+def _summary_cell(idx: pd.DataFrame, name: str) -> str:
+    if name not in idx.index:
+        return "<td>n/a</td>"
+    r = idx.loc[name]
+    return _cell(name, r["mean"], r["ci_low"], r["ci_high"])
+
+
+def _record_cell(r: dict, name: str, signed: bool = False) -> str:
+    """A cell of a row holding ``name``, ``name_ci_low``, ``name_ci_high`` (and a ratio's
+    ``name_status``)."""
+    status = r.get(f"{name}_status")
+    why = RATIO_WORDS[status] if isinstance(status, str) and status in RATIO_WORDS else ""
+    why = why or NO_INTERVAL
+    if name == "marginal_cost_per_extra_diverted" and status in ("no_change", "unclear"):
+        # Co-Response diverts nothing by definition: say what an extra response costs.
+        per = r.get("marginal_cost_per_extra_response")
+        if not pd.isna(per):
+            why += f"; per extra HEART response: {fmt_value(name, per)}"
+    return _cell(name, r.get(name), r.get(f"{name}_ci_low"), r.get(f"{name}_ci_high"), why, signed)
+
+
+def _table(headers: Iterable[str], rows: Iterable[str], cls: str = "") -> str:
+    head = "".join(f"<th>{_e(h)}</th>" for h in headers)
+    return (
+        f"<table class='{cls}'><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    )
+
+
+def _row(first: str, cells: Iterable[str], cls: str = "") -> str:
+    return f"<tr class='{cls}'><td class='text'>{first}</td>{''.join(cells)}</tr>"
+
+
+def _cards(cards: list[Card]) -> str:
+    return "<div class='cards'>" + "".join(c.html() for c in cards) + "</div>"
+
+
+def _page(title: str, body: list[str]) -> str:
+    return (
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+        "<meta name='viewport' content='width=device-width, initial-scale=1'>"
+        # Nothing may be fetched: images are data: URLs, styles inline.
+        "<meta http-equiv='Content-Security-Policy' content=\"default-src 'none'; "
+        "img-src data:; style-src 'unsafe-inline'\">"
+        f"<title>{_e(title)}</title><style>{CSS}</style></head><body>"
+        + "\n".join(body)
+        + f"<p class='note'>Written by heart-sim {_e(__version__)} on "
+        f"{dt.date.today().isoformat()}.</p></body></html>"
+    )
 
 
 def assumptions(sources: dict[str, str]) -> list[tuple[str, str, str]]:
@@ -85,109 +229,522 @@ def assumptions(sources: dict[str, str]) -> list[tuple[str, str, str]]:
     return rows
 
 
-def _table(df: pd.DataFrame) -> str:
-    return df.to_html(index=False, float_format=lambda x: f"{x:.4g}", na_rep="n/a", border=0)
-
-
-def _page(title: str, body: list[str]) -> str:
-    return (
-        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
-        f"<title>{html.escape(title)}</title><style>{CSS}</style></head><body>"
-        + "\n".join(body)
-        + f"<p class='note'>Written by heart-sim {__version__}.</p>"
-        + CHECK_SCRIPT
-        + "</body></html>"
+def _assumptions_section(sources: dict[str, str]) -> list[str]:
+    out = [
+        "<h2>Assumptions and sources</h2>",
+        "<p>Every number the scenario sets, with the source or assumption its file gives "
+        "for it (assumptions highlighted). A result depends on these: read it with them.</p>",
+    ]
+    rows = assumptions(sources)
+    if not rows:
+        return out + ["<p>The scenario came without its source file; see scenario.yaml.</p>"]
+    body = [
+        f"<tr class='{'assumption' if 'ASSUMPTION' in c else ''}'><td class='text'>{_e(f)}</td>"
+        f"<td class='text'><code>{_e(k)}</code></td><td class='text'>{_e(c)}</td></tr>"
+        for f, k, c in rows
+    ]
+    out.append(
+        "<table><colgroup><col style='width:14%'><col style='width:24%'><col></colgroup>"
+        "<thead><tr><th class='text'>file</th><th class='text'>key</th>"
+        "<th class='text'>source or assumption</th></tr>"
+        f"</thead><tbody>{''.join(body)}</tbody></table>"
     )
+    for name, text in sources.items():
+        out.append(
+            f"<details><summary>{_e(name)} (as written)</summary><pre>{_e(text)}</pre></details>"
+        )
+    return out
+
+
+def _settings(items: list[tuple[str, str]]) -> str:
+    return (
+        "<dl class='settings'>"
+        + "".join(f"<dt>{_e(k)}</dt><dd>{_e(v)}</dd>" for k, v in items)
+        + "</dl>"
+    )
+
+
+def _window(s: Scenario) -> str:
+    if s.start_date is None:
+        return f"{s.horizon_weeks} weeks (no calendar dates)"
+    last = s.start_date + dt.timedelta(weeks=s.horizon_weeks, days=-1)
+    return f"{s.horizon_weeks} weeks, {s.start_date} to {last}"
+
+
+def _run_settings(s: Scenario, seed: int, reps: int) -> list[tuple[str, str]]:
+    items = [
+        ("replications", f"{reps} (each a full simulated period with its own random numbers)"),
+        ("seed", str(seed)),
+        ("measured", _window(s)),
+        ("warm-up", f"{s.warmup_weeks} weeks simulated first and discarded (queues start full)"),
+        ("intervals", INTERVALS),
+    ]
+    if s.holidays is not None:
+        cal = Calendar.of(s)
+        days = [str(d) for d, kind in cal.marks() if kind == "holiday"]
+        where = s.holidays.country + (
+            f"-{s.holidays.subdivision}" if s.holidays.subdivision else ""
+        )
+        items.append(("holidays", f"{where}: {len(days)} in the measured window"))
+    for ph in s.phases:
+        items.append(("phase", f"from {ph.start}: {', '.join(sorted(ph.changes))} change"))
+    items.append(("heart-sim", __version__))
+    return items
+
+
+def _glossary(names: Iterable[str] = ()) -> list[str]:
+    """The glossary, and the identifiers of the metrics on the page (for CSV/JSON users)."""
+    out = ["<h2>Glossary</h2><dl class='glossary'>"]
+    out += [f"<dt>{_e(term)}</dt><dd>{_e(text)}</dd>" for term, text in GLOSSARY.items()]
+    out.append("</dl>")
+    return out
+
+
+def _appendix(summary: pd.DataFrame, title: str) -> list[str]:
+    """Every metric of a summary: label with unit, identifier, mean with interval."""
+    idx = summary.set_index("metric")
+    rows = [
+        _row(_e(header(m)), [f"<td class='text'><code>{_e(m)}</code></td>", _summary_cell(idx, m)])
+        for m in idx.index
+        if m in CATALOG
+    ]
+    return [
+        f"<details><summary>{_e(title)}</summary>",
+        "<p class='note'>The identifiers are the column names of summary.csv, "
+        "replications.csv and the JSON output.</p>",
+        _table(["measure", "identifier", "mean (95% interval)"], rows),
+        "</details>",
+    ]
+
+
+# --- a run -------------------------------------------------------------------------------------
+
+_REASON = {
+    Outcome.FALLBACK_OUT_OF_HOURS: "the program was closed",
+    Outcome.FALLBACK_OUT_OF_AREA: "outside the program's area",
+    Outcome.FALLBACK_NO_UNIT: "no team free in time",
+    Outcome.FALLBACK_REFERRED: "the CCD clinician referred it to police/EMS",
+    Outcome.CALLER_HUNG_UP: "the caller hung up while holding for CCD",
+}
+
+
+def _missed_section(result: Results, figs: dict[str, Figure]) -> list[str]:
+    idx = result.summary.set_index("metric")
+    share_of_missed = dict(missed_by_reason(result.summary))
+    rows = []
+    for o in (*FALLBACKS, Outcome.CALLER_HUNG_UP):
+        if f"{o.key}_share" not in idx.index:
+            continue
+        of_missed = share_of_missed.get(o)
+        share = fmt_value("diversion_rate", of_missed) if of_missed is not None else ""
+        rows.append(
+            _row(_e(_REASON[o]), [_summary_cell(idx, f"{o.key}_share"), f"<td>{_e(share)}</td>"])
+        )
+    out = [
+        "<h2>Why calls were missed</h2>",
+        "<p>Every eligible call HEART did not handle went to police/EMS for one of these "
+        "reasons (or its caller hung up).</p>",
+        _table(
+            ["reason", "share of eligible calls (%)", "share of the calls sent to police/EMS (%)"],
+            rows,
+        ),
+    ]
+    if "outcomes" in figs:
+        out.append(_img(figs.pop("outcomes"), "How the calls ended"))
+    if "unmet_demand_heatmap" in figs:
+        out.append(
+            _img(figs.pop("unmet_demand_heatmap"), "Calls sent to police/EMS by hour of week")
+        )
+    if "monthly" in figs:
+        out.append(_img(figs.pop("monthly"), "Month by month (holidays and phases marked)"))
+    if result.by_zone is not None:
+        out += _zone_table(result.by_zone)
+        if "zones" in figs:
+            out.append(_img(figs.pop("zones"), "By zone"))
+    return out
+
+
+def _zone_table(by_zone: pd.DataFrame) -> list[str]:
+    names = ["calls_total", "heart_response_rate", "diversion_rate", "crt_response_time"]
+    names = [n for n in names if n in by_zone]
+    rows = [
+        _row(_e(r["zone"]), [_record_cell(r, n) for n in names]) for r in by_zone.to_dict("records")
+    ]
+    return ["<h3>By zone</h3>", _table(["zone", *(header(n) for n in names)], rows)]
+
+
+def _times_section(result: Results, figs: dict[str, Figure]) -> list[str]:
+    idx = result.summary.set_index("metric")
+    rows = []
+    for m in TIME_METRICS:
+        if m not in idx.index or pd.isna(idx.loc[m, "mean"]):
+            continue
+        label = metric(m).label.removesuffix(" (mean)") + f" ({metric(m).unit_label})"
+        cells = [_summary_cell(idx, m)] + [_summary_cell(idx, f"{m}_p{q}") for q in (50, 90, 95)]
+        rows.append(_row(_e(label), cells))
+    out = [
+        "<h2>Response times</h2>",
+        "<p>Means over the calls each time applies to, and percentiles: p90 is the time 9 in "
+        "10 calls were within.</p>",
+        _table(["time", "mean", "p50 (median)", "p90", "p95"], rows),
+    ]
+    if "response_cdf" in figs:
+        out.append(
+            _img(figs.pop("response_cdf"), "Response-time distributions (shaded: 95% bands)")
+        )
+    return out
+
+
+def _staffing_section(result: Results, figs: dict[str, Figure]) -> list[str]:
+    idx = result.summary.set_index("metric")
+    keys = (
+        "scheduled_hours",
+        "staffed_hours",
+        "available_hours",
+        "overtime_hours",
+        "utilization",
+        "utilization_scheduled",
+    )
+    heads = [
+        "scheduled unit-hours",
+        "present unit-hours",
+        "available unit-hours",
+        "overtime unit-hours",
+        "busy, % of available time",
+        "busy, % of scheduled time",
+    ]
+    rows = [
+        _row(_e(p.full_name), [_summary_cell(idx, f"{p}_{k}") for k in keys])
+        for p in PROGRAMS
+        if idx.loc[f"{p}_scheduled_hours", "mean"] > 0
+    ]
+    out = [
+        "<h2>Staffing and utilization</h2>",
+        f"<p>Unit-hours over the measured {result.scenario.horizon_weeks} weeks: scheduled by "
+        "the shifts, present (less vacancies and absences), and available (less breaks and "
+        "time pulled to other duties).</p>",
+        _table(["program", *heads], rows),
+    ]
+    for stem, caption in (
+        ("staffing_heatmap", "Units on duty by hour of week"),
+        ("utilization_heatmap", "Utilization by hour of week"),
+        ("demand_heatmap", "Eligible calls by hour of week"),
+    ):
+        if stem in figs:
+            out.append(_img(figs.pop(stem), caption))
+    return out
+
+
+_PARTS = ("staff", "overtime", "fixed", "mileage")
+
+
+def _costs_section(result: Results) -> list[str]:
+    idx = result.summary.set_index("metric")
+    if "cost_total_annual" not in idx.index or not idx.loc["cost_total_annual", "mean"] > 0:
+        return ["<h2>Costs</h2><p>The scenario has no costs: section costs: is not set.</p>"]
+    rows = []
+    for p in PROGRAMS:
+        if not idx.loc[f"{p}_cost_annual", "mean"] > 0:
+            continue
+        cells = [_summary_cell(idx, f"{p}_{part}_cost_annual") for part in _PARTS]
+        cells.append(_summary_cell(idx, f"{p}_cost_annual"))
+        avoided = f"{p}_police_cost_avoided_annual"
+        cells.append(_summary_cell(idx, avoided) if avoided in idx.index else "<td></td>")
+        rows.append(_row(_e(p.full_name), cells))
+    rows.append(
+        _row(
+            "<b>all programs</b>",
+            ["<td></td>"] * 4
+            + [
+                _summary_cell(idx, "cost_total_annual"),
+                _summary_cell(idx, "police_cost_avoided_annual"),
+            ],
+        )
+    )
+    heads = ["staff", "overtime", "fixed (vans, other)", "mileage", "total", "police cost avoided"]
+    out = [
+        "<h2>Costs (per year)</h2>",
+        "<p>Staff cost is present unit-hours times the loaded pay of a unit's people times the "
+        "relief factor (paid leave); fixed costs include each unit on duty at once (vans, "
+        "phones); police cost avoided prices the officer time the calls HEART handled would "
+        "have taken. All in $ per year.</p>",
+        _table(["program", *heads], rows),
+    ]
+    totals = [
+        "cost_per_diverted_call",
+        "cost_per_heart_response",
+        "net_cost_annual",
+        "police_cost_annual",
+    ]
+    rows = [_row(_e(header(m)), [_summary_cell(idx, m)]) for m in totals if m in idx.index]
+    out.append(_table(["measure", "mean (95% interval)"], rows))
+    return out
 
 
 def run_html(folder: Path) -> str:
     result = read_results(folder)
     s = result.scenario
+    figs = run_figures(result)
     body = [
-        f"<h1>heart-sim: {html.escape(s.name)}</h1>",
-        f"<p>{html.escape(s.description)}</p>",
-        f"<p class='note'>{result.reps} replications, seed {result.seed}; {s.horizon_weeks} "
-        f"weeks measured after a {s.warmup_weeks}-week warm-up (simulated, then discarded). "
-        "Values are means over replications with 95% t-intervals.</p>",
-        "<h2>Headline numbers</h2>",
-        "<table><tr><th>metric</th><th>mean [95% CI]</th></tr>"
-        + "".join(f"<tr><td>{m}</td><td>{v}</td></tr>" for m, v in headline_rows(result.summary))
-        + "</table>",
-        "<h2>Figures</h2>",
+        f"<h1>{_e(s.title or s.name)}</h1>",
+        f"<p class='lead'>{_e(s.description)}</p>",
+        f"<p class='note'>Scenario <code>{_e(s.name)}</code>: {result.reps} replications of "
+        f"{_window(s)}, seed {result.seed}. {INTERVALS}</p>",
+        "<h2>Headlines</h2>",
+        _cards(run_cards(result.summary)),
     ]
-    body += [_img(fig, stem) for stem, fig in run_figures(result).items()]
-    rows = assumptions(result.sources)
-    body.append("<h2>Assumptions and sources</h2>")
-    if rows:
-        body.append(
-            "<table><tr><th>file</th><th>key</th><th>source or assumption</th></tr>"
-            + "".join(
-                f"<tr class='{'assumption' if 'ASSUMPTION' in c else ''}'><td>{html.escape(f)}"
-                f"</td><td>{html.escape(k)}</td><td style='text-align:left'>{html.escape(c)}"
-                "</td></tr>"
-                for f, k, c in rows
-            )
-            + "</table>"
-        )
-    else:
-        body.append("<p>The scenario came without its source file; see scenario.yaml.</p>")
-    for name, text in result.sources.items():
-        body.append(
-            f"<details><summary>{html.escape(name)}</summary><pre>"
-            f"{html.escape(text)}</pre></details>"
-        )
-    catalog = metric_catalog()
-    summary = result.summary.copy()
-    summary.insert(1, "label", summary["metric"].map(catalog["label"]))
-    summary.insert(2, "unit", summary["metric"].map(catalog["unit"]))
-    body += ["<h2>All metrics</h2>", _table(summary)]
+    body += _missed_section(result, figs)
+    body += _times_section(result, figs)
+    body += _staffing_section(result, figs)
+    body += _costs_section(result)
+    for stem, fig in figs.items():  # any figure not placed above
+        body.append(_img(fig, stem.replace("_", " ")))
+    body += _assumptions_section(result.sources)
+    body += ["<h2>Run settings</h2>", _settings(_run_settings(s, result.seed, result.reps))]
+    body += _glossary()
+    body += ["<h2>Appendix</h2>", *_appendix(result.summary, "Every metric of this run")]
     return _page(f"heart-sim: {s.name}", body)
 
 
-def comparison_html(folder: Path) -> str:
+# --- a comparison ------------------------------------------------------------------------------
+
+
+def _options_table(comp: Comparison, order: list[str]) -> str:
+    costs = {str(r["scenario"]): r for r in comp.costs.to_dict("records")}
+    base = comp.base.scenario.name
+    names = (
+        "diverted_per_year",
+        "extra_diverted",
+        "extra_cost",
+        "marginal_cost_per_extra_diverted",
+        "police_cost_saved",
+        "extra_net_cost",
+    )
+    signed = {"extra_diverted", "extra_cost", "extra_net_cost", "police_cost_saved"}
+    rows = []
+    for rank, name in enumerate(order, 1):
+        r = costs[name]
+        rows.append(
+            f"<tr><td class='text'><span class='rank'>{rank}.</span> {_name(name)}</td>"
+            + "".join(_record_cell(r, n, n in signed) for n in names)
+            + "</tr>"
+        )
+    b = costs[base]
+    rows.append(
+        f"<tr><td class='text'>base: {_name(base)}</td>{_record_cell(b, 'diverted_per_year')}"
+        + "<td></td>" * (len(names) - 1)
+        + "</tr>"
+    )
+    return _table(["option", *(header(n) for n in names)], rows)
+
+
+def _by_scenario(results: list[Results], names: list[str], first: str) -> str:
+    """Rows = measures, columns = scenarios."""
+    idxs = [r.summary.set_index("metric") for r in results]
+    rows = [
+        _row(_e(header(m)), [_summary_cell(i, m) for i in idxs])
+        for m in names
+        if any(m in i.index and not pd.isna(i.loc[m, "mean"]) for i in idxs)
+    ]
+    head = "".join(f"<th>{_name(r.scenario.name)}</th>" for r in results)
+    return (
+        f"<table><thead><tr><th>{_e(first)}</th>{head}</tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody></table>"
+    )
+
+
+def _cost_parts_table(results: list[Results]) -> str:
+    names = []
+    for p in PROGRAMS:
+        names += [f"{p}_{part}_cost_annual" for part in _PARTS] + [f"{p}_cost_annual"]
+    names += ["cost_total_annual", "police_cost_avoided_annual", "net_cost_annual"]
+    idxs = [r.summary.set_index("metric") for r in results]
+    keep = [m for m in names if any(m in i.index and (i.loc[m, "mean"] or 0) != 0 for i in idxs)]
+    return _by_scenario(results, keep, "cost ($ per year)")
+
+
+def _differences_tables(comp: Comparison) -> list[str]:
+    out = []
+    for alt, d in comp.differences.groupby("scenario", sort=False):
+        rows = []
+        for r in d.to_dict("records"):
+            m = str(r["metric"])
+            rows.append(
+                _row(
+                    _e(header(m)),
+                    [
+                        f"<td>{_e(fmt_value(m, r['base_mean']))}</td>",
+                        f"<td>{_e(fmt_value(m, r['alt_mean']))}</td>",
+                        "<td>no change</td>"
+                        if r["significance"] == "identical"
+                        else _cell(
+                            m, r["diff_mean"], r["diff_ci_low"], r["diff_ci_high"], signed=True
+                        ),
+                        f"<td class='text'>{_e(r['significance'])}</td>",
+                    ],
+                )
+            )
+        out += [
+            f"<h3>{_name(alt)} minus {_name(comp.base.scenario.name)}</h3>",
+            _table(["measure", "base", "alternative", "difference (95% interval)", ""], rows),
+        ]
+    return out
+
+
+def comparison_html(folder: Path, rank_by: str = "diverted_per_year") -> str:
     comp = read_comparison(folder)
     base = comp.base.scenario.name
+    results = [comp.base, *comp.alts]
+    order = ranked(comp.costs, base, rank_by)
+    figs = comparison_figures(comp)
+    higher = "highest" if metric(rank_by).higher_is_better is not False else "lowest"
     body = [
-        f"<h1>heart-sim: alternatives compared with {html.escape(base)}</h1>",
+        f"<h1>Options compared with {_e(base)}</h1>",
+        f"<p class='lead'>{len(comp.alts)} option(s) against the base "
+        f"<code>{_e(base)}</code>, ranked by {_e(header(rank_by))}, {higher} first.</p>",
         f"<p class='note'>{comp.base.reps} replications each, seed {comp.base.seed}, common "
-        "random numbers; differences are alternative - base, paired by replication, with "
-        "95% t-intervals.</p>",
-        "<h2>Costs and diverted calls (per year)</h2>",
-        _table(comp.costs),
-        "<h2>Figures</h2>",
+        "random numbers: replication r of every option sees the same calls, so an "
+        f"option's extra is measured call for call. {INTERVALS}</p>",
+        "<h2>Headlines</h2>",
+        _cards(option_cards(comp.costs, base, rank_by)),
+        "<h2>Options ranked</h2>",
+        "<p>Per year, each against the base: the extra diverted calls, the extra cost, the "
+        "marginal cost of each extra call diverted, the police time saved (priced) and the "
+        "net extra cost after it.</p>",
+        _options_table(comp, order),
     ]
-    body += [_img(fig, stem) for stem, fig in comparison_figures(comp).items()]
-    body += ["<h2>Scenarios</h2>"]
-    for r in (comp.base, *comp.alts):
-        body.append(
-            f"<p><b>{html.escape(r.scenario.name)}</b>: {html.escape(r.scenario.description)}</p>"
-        )
-    body += ["<h2>Paired differences</h2>", _table(comp.differences)]
-    body.append(
-        f"<details><summary>comparison.md</summary><pre>"
-        f"{html.escape(comp.markdown())}</pre></details>"
-    )
+    if "cost_vs_diverted" in figs:
+        body.append(_img(figs.pop("cost_vs_diverted"), "Annual cost against calls diverted"))
+    missed = [f"{o.key}_share" for o in (*FALLBACKS, Outcome.CALLER_HUNG_UP)]
+    body += [
+        "<h2>Why calls were missed</h2>",
+        _by_scenario(
+            results, ["heart_response_rate", "diversion_rate", *missed], "share of eligible calls"
+        ),
+    ]
+    if "outcomes" in figs:
+        body.append(_img(figs.pop("outcomes"), "How the calls ended, by option"))
+    times = [m for m in shown_in("headline") if m in TIME_METRICS or m.endswith("_p90")]
+    body += ["<h2>Response times</h2>", _by_scenario(results, times, "time")]
+    body += [
+        "<h2>Staffing and utilization</h2>",
+        _by_scenario(
+            results,
+            [f"{p}_utilization" for p in PROGRAMS] + [f"{p}_staffed_hours" for p in PROGRAMS],
+            "measure",
+        ),
+        "<h2>Costs by program (per year)</h2>",
+        _cost_parts_table(results),
+        "<h2>Every headline difference</h2>",
+        "<p>Alternative minus base, paired by replication; a difference whose interval spans "
+        "zero is marked not significant.</p>",
+    ]
+    body += _differences_tables(comp)
+    if "differences_forest" in figs:
+        body.append(_img(figs.pop("differences_forest"), "Paired differences with 95% intervals"))
+    for stem, fig in figs.items():
+        body.append(_img(fig, stem.replace("_", " ")))
+    body.append("<h2>The options</h2>")
+    for r in results:
+        body.append(f"<p><b>{_name(r.scenario.name)}</b>: {_e(r.scenario.description)}</p>")
+    sources: dict[str, str] = {}
+    for r in results:
+        sources |= r.sources
+    body += _assumptions_section(sources)
+    body += [
+        "<h2>Run settings</h2>",
+        _settings(_run_settings(comp.base.scenario, comp.base.seed, comp.base.reps)),
+    ]
+    body += _glossary()
+    body.append("<h2>Appendix</h2>")
+    for r in results:
+        body += _appendix(r.summary, f"Every metric of {r.scenario.name}")
     return _page(f"heart-sim comparison: {base}", body)
+
+
+# --- a sweep -----------------------------------------------------------------------------------
+
+
+def _sweep_cards(table: pd.DataFrame, params: list[str]) -> list[Card]:
+    cards = []
+    for m in shown_in("sweep_table"):
+        if m not in table or table[m].isna().all():
+            continue
+        lo_row, hi_row = table.iloc[int(table[m].argmin())], table.iloc[int(table[m].argmax())]
+
+        def point(r: pd.Series) -> str:
+            return ", ".join(f"{p} = {_param(r[p])}" for p in params)
+
+        cards.append(
+            Card(
+                header(m),
+                f"{fmt_value(m, lo_row[m])} to {fmt_value(m, hi_row[m])}",
+                f"over {len(table)} grid points",
+                f"Lowest at {point(lo_row)}; highest at {point(hi_row)}.",
+            )
+        )
+    return cards
 
 
 def sweep_html(folder: Path) -> str:
     meta, table, params = read_sweep(folder)
-    body = [
-        f"<h1>heart-sim sweep: {html.escape(meta['scenario'])} over {', '.join(params)}</h1>",
-        f"<p class='note'>{meta['reps']} replications per grid point, seed {meta['seed']}; "
-        "bands are 95% confidence intervals.</p>",
+    names = [m for m in shown_in("sweep_table") if m in table]
+    rows = [
+        "<tr>"
+        + "".join(f"<td class='text'>{_e(_param(r[p]))}</td>" for p in params)
+        + "".join(_record_cell(r, m) for m in names)
+        + "</tr>"
+        for r in table.to_dict("records")
     ]
-    body += [_img(fig, stem) for stem, fig in sweep_figures(table, params).items()]
-    body += ["<h2>Table</h2>", _table(table)]
+    body = [
+        f"<h1>Sweep of {_e(meta['scenario'])} over {_e(', '.join(params))}</h1>",
+        f"<p class='note'>{meta['reps']} replications per grid point, seed {meta['seed']}, "
+        f"common random numbers across points. {INTERVALS}</p>",
+        "<h2>Headlines</h2>",
+        _cards(_sweep_cards(table, params)),
+        "<h2>The grid</h2>",
+        _table([*params, *(header(m) for m in names)], rows),
+    ]
+    figs = [_img(fig, "") for fig in sweep_figures(table, params).values()]
+    body.append("<div class='figs'>" + "".join(figs) + "</div>")
+    long = []
+    for r in table.to_dict("records"):
+        point = ", ".join(f"{p} = {_param(r[p])}" for p in params)
+        for m in VIEWS["headline"]:
+            if m in table:
+                long.append(
+                    _row(_e(point), [f"<td class='text'>{_e(header(m))}</td>", _record_cell(r, m)])
+                )
+    body += [
+        "<h2>Appendix</h2>",
+        "<details><summary>Every headline metric at every grid point</summary>",
+        _table(["grid point", "measure", "mean (95% interval)"], long),
+        "</details>",
+    ]
+    body += _glossary()
     return _page(f"heart-sim sweep: {meta['scenario']}", body)
 
 
-def write_html_report(folder: Path) -> Path:
-    """Write ``folder/report.html`` for a run, comparison or sweep folder."""
+def write_html_report(folder: Path, rank_by: str = "diverted_per_year") -> Path:
+    """Write ``folder/report.html`` for a run, comparison or sweep folder; a comparison's
+    options are ranked by ``rank_by`` (a column of its cost table)."""
     folder = Path(folder)
-    page = {"comparison": comparison_html, "sweep": sweep_html, "run": run_html}
+    if rank_by not in VIEWS["costs"]:
+        raise StudyError(
+            f"--rank-by {rank_by}: not a measure of the comparison's cost table; use one of "
+            + ", ".join(VIEWS["costs"])
+        )
+    kind = folder_kind(folder)
+    if kind == "comparison":
+        text = comparison_html(folder, rank_by)
+    elif kind == "sweep":
+        text = sweep_html(folder)
+    else:
+        text = run_html(folder)
     target = folder / "report.html"
-    text = page[folder_kind(folder)](folder)
     with writing(folder):
         atomic_write(target, text)
     return target
+
+
+__all__ = ["ENDINGS", "assumptions", "write_html_report"]
