@@ -19,6 +19,25 @@ from .catalog import metric
 from .formatting import NO_INTERVAL, fmt_record, fmt_value
 from .vocab import FALLBACKS, Outcome
 
+# The cards' look, shared by the HTML reports and the notebook views.
+CARD_CSS = """
+.cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(250px, 1fr));
+         gap: 0.8em; margin: 1em 0; }
+.card { border: 1px solid #ccd; border-left: 5px solid #1d3557; border-radius: 4px;
+        padding: 0.6em 0.8em; background: #f8f9fc; break-inside: avoid; }
+.card-title { font-size: 0.85em; color: #444; font-weight: 600; overflow-wrap: anywhere; }
+.card-value { font-size: 1.6em; font-weight: 700; color: #1d3557; }
+.card-ci { font-size: 0.8em; color: #555; }
+.card p { font-size: 0.85em; margin: 0.4em 0 0; }
+"""
+
+
+def cards_html(cards: list[Card], heading: str = "") -> str:
+    """Cards as one self-contained HTML fragment (for a notebook cell's output)."""
+    head = f"<p><b>{html.escape(heading)}</b></p>" if heading else ""
+    body = "".join(c.html() for c in cards)
+    return f"<div><style>{CARD_CSS}</style>{head}<div class='cards'>{body}</div></div>"
+
 
 @dataclass(frozen=True)
 class Card:
@@ -206,8 +225,8 @@ def option_cards(costs: pd.DataFrame, base: str, rank_by: str = "diverted_per_ye
             ratio = f"That is {marginal_text} per extra call diverted."
         net = r.get("extra_net_cost")
         net_text = (
-            f" After the police time it saves ({fmt_record(r, 'police_cost_saved')}), the "
-            f"extra net cost is {fmt_record(r, 'extra_net_cost', signed=True)}."
+            f" It saves police time worth {fmt_record(r, 'police_cost_saved')} a year; net "
+            f"of that, the extra cost is {fmt_record(r, 'extra_net_cost', signed=True)} a year."
             if _ok(net)
             else ""
         )

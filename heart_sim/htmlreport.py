@@ -32,7 +32,7 @@ from .errors import StudyError
 from .fileio import atomic_write
 from .folders import folder_kind, writing
 from .formatting import NO_INTERVAL, fmt_value, header
-from .headlines import Card, missed_by_reason, option_cards, ranked, run_cards
+from .headlines import CARD_CSS, Card, missed_by_reason, option_cards, ranked, run_cards
 from .plots import comparison_figures, run_figures, sweep_figures
 from .results import Comparison, Results, read_comparison, read_results
 from .scenario import Scenario
@@ -40,7 +40,9 @@ from .sweep import read_sweep
 from .version import __version__
 from .vocab import ENDINGS, FALLBACKS, PROGRAMS, Outcome
 
-CSS = """
+CSS = (
+    CARD_CSS
+    + """
 * { box-sizing: border-box; }
 body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1d1d1d;
        max-width: 1180px; margin: 1.5em auto; padding: 0 1.2em; line-height: 1.45;
@@ -52,14 +54,6 @@ h3 { font-size: 1.05em; margin-bottom: 0.3em; break-after: avoid; }
 p, li, dd { overflow-wrap: anywhere; }
 .lead { font-size: 1.05em; }
 .note { color: #555; font-size: 0.88em; }
-.cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(250px, 1fr));
-         gap: 0.8em; margin: 1em 0; }
-.card { border: 1px solid #ccd; border-left: 5px solid #1d3557; border-radius: 4px;
-        padding: 0.6em 0.8em; background: #f8f9fc; break-inside: avoid; }
-.card-title { font-size: 0.85em; color: #444; font-weight: 600; overflow-wrap: anywhere; }
-.card-value { font-size: 1.6em; font-weight: 700; color: #1d3557; }
-.card-ci { font-size: 0.8em; color: #555; }
-.card p { font-size: 0.85em; margin: 0.4em 0 0; }
 table { border-collapse: collapse; margin: 0.6em 0 1em; font-size: 0.85em; width: 100%;
         break-inside: auto; }
 th, td { border-bottom: 1px solid #dde; padding: 4px 6px; text-align: right;
@@ -99,6 +93,7 @@ pre { background: #f6f6f6; padding: 0.8em; font-size: 0.75em; white-space: pre-w
   a { color: inherit; text-decoration: none; }
 }
 """
+)
 
 MARKERS = re.compile(r"(ASSUMPTION|Source|Derived|Proxy)", re.IGNORECASE)
 INTERVALS = (

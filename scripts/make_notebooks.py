@@ -25,6 +25,8 @@ NOTEBOOKS = {
         'headline = ["diversion_rate", "heart_response_rate", "crt_response_time",\n'
         '            "crt_response_time_p90", "crt_utilization", "cost_per_diverted_call"]\n'
         'res.summary.set_index("metric").loc[headline, ["mean", "ci_low", "ci_high"]]',
+        "MD A run shows its headline cards as a cell's output:",
+        "res",
         "MD ## Demand and staffing by hour of week",
         "plots.demand_heatmap(res.by_hour)",
         "plots.staffing_heatmap(res.by_hour)",
@@ -45,7 +47,9 @@ NOTEBOOKS = {
         "import heart_sim as hs\nfrom heart_sim import plots\n\n"
         'comp = hs.compare("durham_2022", "weekend_cor", "citywide", "crt_24_7", '
         "reps=5, seed=1)",
-        "MD ## What each option costs and what it buys (per year)",
+        "MD ## What each option costs and what it buys (per year)\n\nThe comparison shows one "
+        "card per option, best first by the calls it diverts:",
+        "comp",
         'cols = ["scenario", "cost_total_annual", "diverted_per_year", '
         '"cost_per_diverted_call",\n'
         '        "extra_cost", "extra_diverted", "marginal_cost_per_extra_diverted",\n'

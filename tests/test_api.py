@@ -62,3 +62,22 @@ def test_compare_api(tmp_path) -> None:
     assert list(comp.costs["scenario"]) == ["durham_2022", "alt"]
     folder = comp.save(tmp_path)
     assert (folder / "comparison.xlsx").exists()
+
+
+def test_results_and_comparison_have_a_short_repr_and_headline_cards_for_notebooks() -> None:
+    from builders import short_baseline
+
+    base = short_baseline(weeks=1)
+    res = hs.simulate(base, reps=3, seed=1)
+    text = repr(res)
+    assert text.startswith("<Results durham_2022: 3 replications, seed 1, 1 week;")
+    assert "HEART handled" in text and "%" in text and len(text) < 200
+    page = res._repr_html_()
+    assert page.count("class='card'") >= 6 and "Eligible calls HEART handled" in page
+    rate = res.summary.set_index("metric").loc["heart_response_rate", "mean"]
+    assert f"{100 * rate:.1f}%" in page
+    comp = hs.compare(base, hs.vary(base, {"crt.units": 3}, name="three_teams"), reps=3, seed=1)
+    assert repr(comp).startswith("<Comparison of three_teams with durham_2022: 3 paired")
+    cards = comp._repr_html_()
+    assert cards.count("class='card'") == 1 and "three_teams" in cards
+    assert "per extra call diverted" in cards
