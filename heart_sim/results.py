@@ -24,7 +24,7 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from .catalog import PERCENTILES, TIME_METRICS, metric_catalog, shown_in
+from .catalog import PERCENTILES, TIME_METRICS, shown_in
 from .compare import cost_row, paired_differences
 from .errors import NotResultsError, StudyError
 from .fileio import CHECKPOINTS, LOCK_NAME, atomic_write, atomic_write_bytes
@@ -44,6 +44,7 @@ from .formatting import csv_text
 from .markdown import comparison_markdown, markdown_report
 from .metrics import summarise
 from .scenario import Scenario, scenario_from_dict
+from .workbook import write_workbook
 
 RUN_FILES = ("scenario.yaml", "replications.csv", "by_hour.csv", "quantiles.csv")
 
@@ -277,27 +278,11 @@ def comparison_folder(out: Path, base: str, alternatives: list[str], manifest: d
 
 
 def _workbook(comp: Comparison) -> Callable[[Path], None]:
-    """comparison.xlsx: costs, differences (with each metric's label and unit), every
-    scenario's summary, and the metric catalog."""
-    catalog = metric_catalog()
-
-    def labelled(df: pd.DataFrame) -> pd.DataFrame:
-        out = df.copy()
-        at = out.columns.get_loc("metric") + 1
-        out.insert(at, "label", out["metric"].map(catalog["label"]))
-        out.insert(at + 1, "unit", out["metric"].map(catalog["unit"]))
-        return out
+    """comparison.xlsx (see ``heart_sim.workbook``): Read me, Options, Cost by program,
+    each scenario's summary, Differences and the metric catalog."""
 
     def write(tmp: Path) -> None:
-        with pd.ExcelWriter(tmp, engine="openpyxl") as xw:
-            comp.costs.to_excel(xw, sheet_name="costs", index=False)
-            labelled(comp.differences).to_excel(xw, sheet_name="differences", index=False)
-            for i, r in enumerate((comp.base, *comp.alts)):
-                # Excel cuts sheet names at 31 characters: number them so none collide.
-                sheet = f"summary {r.scenario.name}"
-                sheet = sheet if len(sheet) <= 31 else f"summary {i} {r.scenario.name}"[:31]
-                labelled(r.summary).to_excel(xw, sheet_name=sheet, index=False)
-            catalog.to_excel(xw, sheet_name="metrics")
+        write_workbook(tmp, comp)
 
     return write
 

@@ -11,6 +11,7 @@ from heart_sim.costs import unit_hourly_cost
 from heart_sim.results import write_comparison
 from heart_sim.scenario import scenario_from_dict
 from heart_sim.study import compare, run
+from heart_sim.workbook import FIXED_SHEETS
 
 
 def test_paired_differences_equal_the_difference_of_paired_runs() -> None:
@@ -113,8 +114,8 @@ def test_comparison_files_and_workbook(tmp_path) -> None:
     for name in ("comparison.csv", "comparison.md", "comparison.xlsx", "costs.csv"):
         assert (folder / name).exists()
     sheets = pd.read_excel(folder / "comparison.xlsx", sheet_name=None)
-    assert {"costs", "differences", "summary durham_2022", "summary alt"} <= set(sheets)
-    assert len(sheets["costs"]) == 2
+    assert {"Options", "Differences", "durham_2022", "alt"} <= set(sheets)
+    assert list(sheets["Options"]["Scenario"]) == ["durham_2022", "alt"]
     assert "Marginal cost per extra diverted call ($)" in (folder / "comparison.md").read_text()
 
 
@@ -124,6 +125,9 @@ def test_workbook_sheets_of_long_similar_names_do_not_collide(tmp_path) -> None:
     base = short_baseline(weeks=1)
     alts = [hs.vary(base, {"crt.patience_min": m}) for m in (10, 20)]
     comp = hs.compare(base, *alts, reps=2, out=tmp_path)
-    sheets = pd.read_excel(comp.folder / "comparison.xlsx", sheet_name=None)
-    summaries = [s for s in sheets if s.startswith("summary")]
+    sheets = pd.read_excel(comp.folder / "comparison.xlsx", sheet_name=None, header=None)
+    summaries = [s for s in sheets if s not in FIXED_SHEETS]
     assert len(summaries) == 3 and len(set(summaries)) == 3
+    # each summary sheet names its scenario in full in A1
+    names = [r.scenario.name for r in (comp.base, *comp.alts)]
+    assert [sheets[s].iloc[0, 0] for s in summaries] == names
