@@ -22,6 +22,7 @@ from typing import Any
 
 from . import keypaths, study
 from .plots import write_monthly
+from .precision import Reps
 from .results import Comparison, Results
 from .scenario import (
     Scenario,
@@ -58,7 +59,7 @@ def _sources(source: ScenarioLike) -> dict[str, str]:
 
 def simulate(
     scenario: ScenarioLike,
-    reps: int = 10,
+    reps: Reps = 10,
     seed: int | None = None,
     jobs: int = 1,
     keep_calls: bool = False,
@@ -66,11 +67,16 @@ def simulate(
     dask: str | None = None,
     out: str | Path | None = None,
     force: bool = False,
+    precision: float | None = None,
+    max_reps: int | None = None,
 ) -> Results:
     """Run replications; ``keep_calls=True`` adds per-call records (``Results.calls``);
     ``jobs`` uses local processes, ``dask`` a Dask scheduler address (or "local");
     ``out`` also writes the results folder, as ``heart-sim run`` does (with the monthly
-    figure, plots/monthly.png, for a run with a start_date)."""
+    figure, plots/monthly.png, for a run with a start_date). ``reps="auto"`` adds
+    replications until every headline interval is within ``precision`` (default 0.05)
+    of its mean, or ``max_reps`` (default 200); ``Results.precision`` says how many and
+    why (see ``heart_sim.precision``)."""
     result = study.run(
         load(scenario),
         reps,
@@ -82,6 +88,8 @@ def simulate(
         force=force,
         keep_calls=keep_calls,
         progress=progress,
+        precision=precision,
+        max_reps=max_reps,
     )
     if out is not None:
         write_monthly(result)
@@ -91,16 +99,20 @@ def simulate(
 def compare(
     base: ScenarioLike,
     *alternatives: ScenarioLike,
-    reps: int = 10,
+    reps: Reps = 10,
     seed: int | None = None,
     jobs: int = 1,
     dask: str | None = None,
     out: str | Path | None = None,
     force: bool = False,
     progress: Progress | None = None,
+    precision: float | None = None,
+    max_reps: int | None = None,
 ) -> Comparison:
     """Run base and alternatives with common random numbers and pair them; ``out`` also
-    writes the comparison folder, as ``heart-sim compare`` does."""
+    writes the comparison folder, as ``heart-sim compare`` does. ``reps="auto"``: as in
+    ``simulate``, judging also each alternative's extra diverted calls and marginal cost
+    per extra diverted call (``Comparison.precision``)."""
     given = (base, *alternatives)
     scenarios = [load(s) for s in given]
     return study.compare(
@@ -114,6 +126,8 @@ def compare(
         dask=dask,
         force=force,
         progress=progress,
+        precision=precision,
+        max_reps=max_reps,
     )
 
 

@@ -40,6 +40,7 @@ from .formatting import (
 from .htmlreport import write_html_report
 from .pdf import write_pdf_report
 from .plots import save, sweep_figures, write_plots
+from .precision import parse_reps
 from .results import Comparison, Results
 from .scenario import builtin_scenarios, load_scenario
 from .scenario_view import parent_differences, resolved_yaml, staffing_by_hour, write_starter
@@ -97,6 +98,31 @@ ResultsDirArg = Annotated[
 PairedRepsOpt = Annotated[
     int,
     typer.Option("--reps", "-r", min=2, max=MAX_REPS, metavar="N", help="Replications (>= 2)."),
+]
+AutoRepsOpt = Annotated[
+    str,
+    typer.Option(
+        "--reps",
+        "-r",
+        metavar="N|auto",
+        help="Replications, or auto: add them until every headline 95% interval is within "
+        "--precision of its mean (Hoad, Robinson & Davies 2010).",
+    ),
+]
+PrecisionOpt = Annotated[
+    float | None,
+    typer.Option(
+        "--precision",
+        metavar="P",
+        help="With --reps auto: the target half-width of the intervals as a share of their "
+        "mean (default 0.05: within ±5%).",
+    ),
+]
+MaxRepsOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--max-reps", metavar="N", help="With --reps auto: stop at this many (default 200)."
+    ),
 ]
 
 
@@ -163,7 +189,8 @@ class _Bars:
             return
         if label not in self.tasks:
             self.tasks[label] = self.progress.add_task(label, total=total)
-        self.progress.update(self.tasks[label], completed=done)
+        # --reps auto raises the total as it goes: done of the current target
+        self.progress.update(self.tasks[label], completed=done, total=total)
 
 
 @contextmanager
@@ -260,10 +287,9 @@ def run_cmd(
     scenario: Annotated[
         str, typer.Argument(metavar="SCENARIO", help="Scenario YAML file or built-in name.")
     ] = DEFAULT_SCENARIO,
-    reps: Annotated[
-        int,
-        typer.Option("--reps", "-r", min=1, max=MAX_REPS, metavar="N", help="Replications."),
-    ] = 10,
+    reps: AutoRepsOpt = "10",
+    precision: PrecisionOpt = None,
+    max_reps: MaxRepsOpt = None,
     seed: SeedOpt = None,
     out: OutOpt = Path("results"),
     jobs: JobsOpt = 1,
@@ -280,12 +306,26 @@ def run_cmd(
     replications are checkpointed: after an interruption, run the same command again and
     it continues where it stopped, with the same results as an uninterrupted run.
 
+    With --reps auto, replications are added until every headline interval is within
+    --precision of its mean (and stays so over a look-ahead), or --max-reps is reached;
+    a note says how many were used and which measure needed the most.
+
     \b
     Example: heart-sim run scenarios/durham_2022.yaml --reps 20 --seed 1 --out results
+    Example: heart-sim run durham_2022 --reps auto --precision 0.02
     """
     with _user_errors(), _progress(quiet) as bars:
         result = api.simulate(
-            scenario, reps, seed, jobs, progress=bars, dask=dask, out=out, force=force
+            scenario,
+            parse_reps(reps, 1, MAX_REPS),
+            seed,
+            jobs,
+            progress=bars,
+            dask=dask,
+            out=out,
+            force=force,
+            precision=precision,
+            max_reps=max_reps,
         )
         if report and result.folder is not None:
             _write_report(result.folder, fmt)
@@ -300,7 +340,9 @@ def compare_cmd(
     alternatives: Annotated[
         list[str], typer.Argument(metavar="ALT...", help="One or more alternative scenarios.")
     ],
-    reps: PairedRepsOpt = 10,
+    reps: AutoRepsOpt = "10",
+    precision: PrecisionOpt = None,
+    max_reps: MaxRepsOpt = None,
     seed: SeedOpt = None,
     out: OutOpt = Path("results"),
     jobs: JobsOpt = 1,
@@ -313,14 +355,20 @@ def compare_cmd(
     """Compare alternatives with a base under common random numbers: paired differences
     with 95% CIs, costs, and the marginal cost per extra diverted call (csv, md, xlsx).
 
+    --reps auto also judges each alternative's extra diverted calls and marginal cost per
+    extra diverted call.
+
     \b
     Example: heart-sim compare durham_2022 weekend_cor citywide --reps 20
+    Example: heart-sim compare durham_2022 citywide --reps auto --max-reps 100
     """
     with _user_errors(), _progress(quiet) as bars:
         comp = api.compare(
             base,
             *alternatives,
-            reps=reps,
+            reps=parse_reps(reps, 2, MAX_REPS),
+            precision=precision,
+            max_reps=max_reps,
             seed=seed,
             jobs=jobs,
             dask=dask,

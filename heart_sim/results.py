@@ -43,6 +43,7 @@ from .folders import (
 from .formatting import csv_text
 from .markdown import comparison_markdown, markdown_report
 from .metrics import summarise
+from .precision import Precision
 from .scenario import Scenario, scenario_from_dict
 from .workbook import write_workbook
 
@@ -75,6 +76,7 @@ class Results:
     notes: list[str] = field(default_factory=list)  # what a reader should know of the run
     by_month: pd.DataFrame | None = None
     by_zone: pd.DataFrame | None = None
+    precision: Precision | None = None  # how reps="auto" chose the replications
 
     @cached_property
     def summary(self) -> pd.DataFrame:
@@ -103,6 +105,7 @@ class Comparison:
     alts: list[Results]
     folder: Path | None = None  # where the comparison was written, if it was
     notes: list[str] = field(default_factory=list)
+    precision: Precision | None = None  # how reps="auto" chose the replications
 
     def __post_init__(self) -> None:
         require_distinct_names([r.scenario.name for r in (self.base, *self.alts)])

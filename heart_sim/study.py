@@ -15,8 +15,10 @@ depend on how the work was spread, nor on interruptions and resumes.
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from contextlib import suppress
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -26,22 +28,35 @@ from .aggregate import Aggregator
 from .checkpoint import CheckpointError, Checkpoints
 from .errors import Interrupted, ResultsWriteError, RunTooLargeError, StudyError
 from .execute import outputs
-from .fileio import atomic_write, describe_os_error
+from .fileio import FolderLock, atomic_write, describe_os_error
 from .folders import (
     MANIFEST,
     claim,
     comparison_manifest,
+    keyed_folder,
     published,
     read_manifest,
     run_manifest,
     sweep_manifest,
     writing,
 )
+from .precision import (
+    PRECISION_FILE,
+    AutoReps,
+    History,
+    Precision,
+    Reps,
+    auto_rule,
+    judge_comparison,
+    judge_run,
+    most_reps,
+)
 from .replication import RepOutput, Task
 from .results import (
     Comparison,
     Results,
     comparison_folder,
+    comparison_stem,
     require_distinct_names,
     run_folder,
     write_comparison,
@@ -86,20 +101,78 @@ class _Job:
     scenario: Scenario
     seed: int
     checkpoints: Checkpoints | None = None
+    resumed: set[int] = field(default_factory=set)  # replications taken from checkpoints
 
 
-def _saved(ckpt: Checkpoints | None, reps: int) -> Iterator[tuple[int, RepOutput]]:
-    """The replications already saved; one cut short (a power loss) is dropped, so that it
-    is simulated again."""
+def _saved(ckpt: Checkpoints | None, first: int, reps: int) -> Iterator[tuple[int, RepOutput]]:
+    """The replications first..reps-1 already saved; one cut short (a power loss) is
+    dropped, so that it is simulated again."""
     if ckpt is None:
         return
     for r in ckpt.done(reps):
+        if r < first:
+            continue
         try:
             out = ckpt.load(r)
         except CheckpointError:
             ckpt.discard(r)
             continue
         yield r, out
+
+
+def _replicate(
+    jobs: list[_Job],
+    first: int,
+    reps: int,
+    take: Callable[[int, int, RepOutput], None],
+    workers: int = 1,
+    dask: str | None = None,
+    keep_calls: bool = False,
+    progress: Progress | None = None,
+) -> None:
+    """Replications first..reps-1 of every job as one batch of tasks: each is handed to
+    ``take(job, replication, output)`` once, from its checkpoint where one is saved, else
+    simulated and then saved; ``progress(name, done, reps)`` counts from ``first``."""
+    done = [first] * len(jobs)
+
+    def hand(j: int, replication: int, out: RepOutput) -> None:
+        done[j] += 1
+        if progress:
+            progress(jobs[j].scenario.name, done[j], reps)
+        take(j, replication, out)
+
+    tasks: list[Task] = []
+    for j, job in enumerate(jobs):
+        have: set[int] = set()
+        for r, out in _saved(job.checkpoints, first, reps):
+            have.add(r)
+            job.resumed.add(r)
+            hand(j, r, out)
+        tasks += [Task(j, job.scenario, job.seed, r) for r in range(first, reps) if r not in have]
+    total = reps * len(jobs)
+    try:
+        for task, out in outputs(tasks, workers, keep_calls, dask):
+            ckpt = jobs[task.job].checkpoints
+            if ckpt is not None:
+                try:
+                    ckpt.save(task.replication, out)
+                except OSError as err:
+                    raise ResultsWriteError(
+                        f"{describe_os_error(err, ckpt.folder)}; {sum(done)} of {total} "
+                        "replications are saved; fix that and re-run the same command to resume"
+                    ) from None
+            hand(task.job, task.replication, out)
+    except KeyboardInterrupt:
+        if any(j.checkpoints is not None for j in jobs):
+            saved = f"{sum(done)} of {total} replications saved"
+            raise Interrupted(f"interrupted: {saved}; re-run the same command to resume") from None
+        raise Interrupted(f"interrupted after {sum(done)} of {total} replications") from None
+
+
+def _result(job: _Job, agg: Aggregator, reps: int) -> Results:
+    result = agg.result(job.scenario, job.seed)
+    result.resumed = sum(r < reps for r in job.resumed)
+    return result
 
 
 def _execute(
@@ -116,50 +189,66 @@ def _execute(
     if reps < 1:
         raise StudyError(f"reps must be at least 1, got {reps}")
     aggs = [Aggregator() for _ in jobs]
-    done = [0] * len(jobs)
+    count = [0] * len(jobs)
     finished: list[Results | None] = [None] * len(jobs)
 
-    def fold(j: int, replication: int, out: RepOutput, saved: bool = False) -> None:
+    def take(j: int, replication: int, out: RepOutput) -> None:
         aggs[j].add(replication, out)
-        done[j] += 1
-        resumed[j] += saved
-        job = jobs[j]
-        if progress:
-            progress(job.scenario.name, done[j], reps)
-        if done[j] == reps:
-            result = aggs[j].result(job.scenario, job.seed)
-            result.resumed = resumed[j]
-            finished[j] = result
+        count[j] += 1
+        if count[j] == reps:
+            finished[j] = result = _result(jobs[j], aggs[j], reps)
             if on_done:
                 on_done(j, result)
 
-    tasks: list[Task] = []
-    resumed = [0] * len(jobs)
-    for j, job in enumerate(jobs):
-        have: set[int] = set()
-        for r, out in _saved(job.checkpoints, reps):
-            have.add(r)
-            fold(j, r, out, saved=True)
-        tasks += [Task(j, job.scenario, job.seed, r) for r in range(reps) if r not in have]
-    total = reps * len(jobs)
-    try:
-        for task, out in outputs(tasks, workers, keep_calls, dask):
-            ckpt = jobs[task.job].checkpoints
-            if ckpt is not None:
-                try:
-                    ckpt.save(task.replication, out)
-                except OSError as err:
-                    raise ResultsWriteError(
-                        f"{describe_os_error(err, ckpt.folder)}; {sum(done)} of {total} "
-                        "replications are saved; fix that and re-run the same command to resume"
-                    ) from None
-            fold(task.job, task.replication, out)
-    except KeyboardInterrupt:
-        if any(j.checkpoints is not None for j in jobs):
-            saved = f"{sum(done)} of {total} replications saved"
-            raise Interrupted(f"interrupted: {saved}; re-run the same command to resume") from None
-        raise Interrupted(f"interrupted after {sum(done)} of {total} replications") from None
+    _replicate(jobs, 0, reps, take, workers, dask, keep_calls, progress)
     return [r for r in finished if r is not None]
+
+
+Judge = Callable[[list[pd.DataFrame], int], dict[str, float]]
+
+
+def _sequential(
+    jobs: list[_Job],
+    rule: AutoReps,
+    judge: Judge,
+    workers: int = 1,
+    dask: str | None = None,
+    keep_calls: bool = False,
+    progress: Progress | None = None,
+    base: str | None = None,
+) -> tuple[list[Results], Precision]:
+    """``--reps auto``: run replications 0, 1, ... of every job in batches until ``rule``
+    is met (see ``heart_sim.precision``), judging the intervals at every count, and fold
+    the replications used, in order, exactly as a run of that many would. A batch runs to
+    the smallest count the rule could be met at, or ``workers`` replications if more, so
+    a process pool stays busy; replications past the count chosen are left out."""
+    aggs = [Aggregator() for _ in jobs]
+    kpis: list[list[dict[str, float]]] = [[] for _ in jobs]  # every replication judged
+    history: History = {}
+    done = 0
+    decision = rule.decide(history, done)
+    while decision.stop is None:
+        target = max(decision.next, min(done + workers, rule.max_reps))
+        batch: list[dict[int, RepOutput]] = [{} for _ in jobs]
+
+        def take(j: int, r: int, out: RepOutput, batch: list = batch) -> None:
+            batch[j][r] = out
+
+        _replicate(jobs, done, target, take, workers, dask, keep_calls, progress)
+        for j, outs in enumerate(batch):
+            kpis[j] += [outs[r].kpis for r in range(done, target)]
+        tables = [pd.DataFrame(rows) for rows in kpis]
+        for n in range(max(done + 1, rule.n0), target + 1):
+            history[n] = judge(tables, n)
+        decision = rule.decide(history, target)
+        use = target if decision.stop is None else decision.stop
+        for j, outs in enumerate(batch):
+            for r in range(done, use):
+                aggs[j].add(r, outs[r])
+        done = target
+    assert decision.stop is not None
+    results = [_result(job, agg, decision.stop) for job, agg in zip(jobs, aggs)]
+    return results, Precision.of(rule, history, decision, base)
 
 
 def _write(save: Callable[[], Path], reps: int, jobs: int, checkpointed: bool = True) -> Path:
@@ -175,9 +264,42 @@ def _write(save: Callable[[], Path], reps: int, jobs: int, checkpointed: bool = 
         ) from None
 
 
+AUTO = ".auto"  # under --out: where auto studies keep checkpoints until they know n
+
+
+def _staging(out: Path, stem: str, manifest: dict) -> Path:
+    """``out/.auto/<stem>-<key>``: where a ``reps="auto"`` study checkpoints replications
+    before it knows how many it uses; keyed by its inputs but for the replications, so an
+    interrupted auto study (at any precision) resumes from it."""
+
+    def any_reps(m: Any) -> Any:
+        if isinstance(m, dict):
+            return {k: "auto" if k == "reps" else any_reps(v) for k, v in m.items()}
+        return [any_reps(v) for v in m] if isinstance(m, list) else m
+
+    return keyed_folder(Path(out) / AUTO, stem, any_reps(manifest))
+
+
+def _discard(staging: Path) -> None:
+    """Remove an auto study's checkpoints once its results are written (while its lock is
+    still held: the lock file goes with the folder), and ``out/.auto`` if it is empty."""
+    shutil.rmtree(staging, ignore_errors=True)
+    with suppress(OSError):
+        staging.parent.rmdir()
+
+
+def _write_precision(folder: Path, precision: Precision) -> None:
+    """precision.json beside the results (after them: a folder without it is exactly what
+    ``reps=n`` writes)."""
+    after = "; the replications are saved in checkpoints: re-run the same command to finish"
+    with writing(folder, after):
+        text = json.dumps(precision.to_json(), indent=2, allow_nan=False) + "\n"
+        atomic_write(folder / PRECISION_FILE, text)
+
+
 def run(
     scenario: Scenario,
-    reps: int = 10,
+    reps: Reps = 10,
     seed: int | None = None,
     *,
     out: Path | str | None = None,
@@ -187,6 +309,8 @@ def run(
     force: bool = False,
     keep_calls: bool = False,
     progress: Progress | None = None,
+    precision: float | None = None,
+    max_reps: int | None = None,
 ) -> Results:
     """Run ``reps`` replications (numbered 0..reps-1) of a scenario.
 
@@ -195,12 +319,24 @@ def run(
     ``progress(name, done, total)`` reports finished replications; ``keep_calls`` also
     returns per-call records. With ``out``, the results are written to
     ``out/<scenario name>/`` (see the module docstring for what that guarantees).
+
+    ``reps="auto"`` chooses the number (``heart_sim.precision``): replications are added
+    until every headline interval is within ``precision`` (default 0.05) of its mean over
+    a look-ahead, or ``max_reps`` (default 200) is reached; ``progress`` then reports the
+    current target as the total. The results equal those of ``reps=n`` for the n chosen
+    (``Results.precision`` says how it was chosen, and ``Results.notes`` in words); with
+    ``out``, replications are checkpointed under ``out/.auto/`` until n is known, then the
+    folder of ``reps=n`` is written, with precision.json.
     """
     sc = validated(scenario)
+    rule = auto_rule(reps, precision, max_reps)
     seed = sc.seed if seed is None else seed
     sources = sources or {}
     if not force:
-        check_run_size([sc], reps)
+        check_run_size([sc], most_reps(reps, rule))
+    if rule is not None:
+        return _run_auto(sc, rule, seed, out, sources, jobs, dask, force, keep_calls, progress)
+    reps = most_reps(reps, rule)
     if out is None:
         result = _execute([_Job(sc, seed)], reps, jobs, dask, keep_calls, progress)[0]
         result.sources = sources
@@ -218,10 +354,49 @@ def run(
     return result
 
 
+def _run_auto(
+    sc: Scenario,
+    rule: AutoReps,
+    seed: int,
+    out: Path | str | None,
+    sources: dict[str, str],
+    jobs: int,
+    dask: str | None,
+    force: bool,
+    keep_calls: bool,
+    progress: Progress | None,
+) -> Results:
+    """``run`` with ``reps="auto"``: choose n, then (with ``out``) write what ``reps=n``
+    writes, from the replications already run."""
+
+    def sequential(job: _Job) -> Results:
+        judge: Judge = lambda tables, n: judge_run(tables[0], n)  # noqa: E731
+        (result,), chosen = _sequential([job], rule, judge, jobs, dask, keep_calls, progress)
+        result.sources = sources
+        result.precision = chosen
+        result.notes += chosen.notes()
+        return result
+
+    if out is None:
+        return sequential(_Job(sc, seed))
+    staging = _staging(Path(out), sc.name, run_manifest(sc, seed, 0, sources))
+    with FolderLock(staging):
+        ckpt = None if keep_calls else Checkpoints(staging, sc, seed)
+        result = sequential(_Job(sc, seed, ckpt))
+        wanted = run_manifest(sc, seed, result.reps, sources)
+        with claim(run_folder(Path(out), sc, wanted), wanted, force, {sc.name: sc}):
+            save = lambda: write_results(result, Path(out), force=force)  # noqa: E731
+            result.folder = _write(save, result.reps, 1, checkpointed=ckpt is not None)
+            assert result.precision is not None
+            _write_precision(result.folder, result.precision)
+        _discard(staging)
+    return result
+
+
 def compare(
     base: Scenario,
     alts: Sequence[Scenario],
-    reps: int = 10,
+    reps: Reps = 10,
     seed: int | None = None,
     *,
     out: Path | str | None = None,
@@ -231,39 +406,73 @@ def compare(
     force: bool = False,
     progress: Progress | None = None,
     independent: bool = False,
+    precision: float | None = None,
+    max_reps: int | None = None,
 ) -> Comparison:
     """Run base and alternatives with the same seed (common random numbers) and pair them.
 
     ``independent=True`` gives each alternative its own seed instead: only for showing how
     much common random numbers narrow the intervals. With ``out``, writes the comparison
-    folder (each scenario's results, comparison.csv/.md/.xlsx, costs.csv) under it."""
+    folder (each scenario's results, comparison.csv/.md/.xlsx, costs.csv) under it.
+    ``reps="auto"``, ``precision``, ``max_reps``: as in ``run``; the intervals judged are
+    every scenario's headline ones and, per alternative, those of the extra diverted calls
+    and of the marginal cost per extra diverted call (``Comparison.precision``)."""
     if not alts:
         raise StudyError("a comparison needs at least one alternative besides the base")
     scenarios = [validated(sc) for sc in (base, *alts)]
-    require_distinct_names([sc.name for sc in scenarios])
+    names = [sc.name for sc in scenarios]
+    require_distinct_names(names)
+    rule = auto_rule(reps, precision, max_reps)
     srcs = list(sources) if sources is not None else [{} for _ in scenarios]
     if len(srcs) != len(scenarios):
         raise StudyError("give one sources mapping per scenario")
     seed = base.seed if seed is None else seed
     plan = [(sc, seed + 1_000_003 * i if independent else seed) for i, sc in enumerate(scenarios)]
+    most = most_reps(reps, rule)  # reps, or the cap of an auto comparison
     if not force:
-        check_run_size(scenarios, reps)
+        check_run_size(scenarios, most)
+    runs = list(zip(scenarios, srcs))
 
-    def comparison(results: list[Results]) -> Comparison:
+    def comparison(results: list[Results], chosen: Precision | None = None) -> Comparison:
         for result, src in zip(results, srcs):
             result.sources = src
-        return Comparison(results[0], results[1:])
+        comp = Comparison(results[0], results[1:])
+        if chosen is not None:
+            comp.precision = chosen
+            comp.notes += chosen.notes()
+        return comp
+
+    def execute(job_list: list[_Job]) -> Comparison:
+        if rule is None:
+            return comparison(_execute(job_list, most, jobs, dask, False, progress))
+        judge: Judge = lambda tables, n: judge_comparison(tables, names, n)  # noqa: E731
+        return comparison(
+            *_sequential(job_list, rule, judge, jobs, dask, False, progress, names[0])
+        )
 
     if out is None:
-        return comparison(_execute([_Job(*p) for p in plan], reps, jobs, dask, False, progress))
-    wanted = comparison_manifest(list(zip(scenarios, srcs)), seed, reps)
-    folder = comparison_folder(
-        Path(out), scenarios[0].name, [s.name for s in scenarios[1:]], wanted
-    )
+        return execute([_Job(*p) for p in plan])
+    stem = comparison_stem(names[0], names[1:])
+    if rule is not None:
+        staging = _staging(Path(out), stem, comparison_manifest(runs, seed, 0))
+        with FolderLock(staging):
+            job_list = [_Job(sc, s, Checkpoints(staging / sc.name, sc, s)) for sc, s in plan]
+            comp = execute(job_list)
+            wanted = comparison_manifest(runs, seed, comp.base.reps)
+            folder = comparison_folder(Path(out), names[0], names[1:], wanted)
+            with claim(folder, wanted, force, {sc.name: sc for sc in scenarios}):
+                save = lambda: write_comparison(comp, Path(out), force=force)  # noqa: E731
+                _write(save, comp.base.reps, len(plan))
+                assert comp.precision is not None
+                _write_precision(folder, comp.precision)
+            _discard(staging)
+        return comp
+    wanted = comparison_manifest(runs, seed, most)
+    folder = comparison_folder(Path(out), names[0], names[1:], wanted)
     with claim(folder, wanted, force, {sc.name: sc for sc in scenarios}):
         job_list = [_Job(sc, s, Checkpoints(folder / sc.name, sc, s)) for sc, s in plan]
-        comp = comparison(_execute(job_list, reps, jobs, dask, False, progress))
-        _write(lambda: write_comparison(comp, Path(out), force=force), reps, len(plan))
+        comp = execute(job_list)
+        _write(lambda: write_comparison(comp, Path(out), force=force), most, len(plan))
         for job in job_list:
             assert job.checkpoints is not None
             job.checkpoints.clear()
