@@ -40,7 +40,8 @@ from .folders import (
     run_manifest,
     writing,
 )
-from .formatting import csv_text
+from .formatting import csv_text, fmt_summary
+from .headlines import cards_html, option_cards, run_cards
 from .markdown import comparison_markdown, markdown_report
 from .metrics import summarise
 from .precision import Precision
@@ -84,6 +85,19 @@ class Results:
 
     def manifest(self) -> dict:
         return run_manifest(self.scenario, self.seed, self.reps, self.sources)
+
+    def __repr__(self) -> str:
+        reach = fmt_summary(_row(self.summary, "heart_response_rate"), "heart_response_rate")
+        return (
+            f"<Results {self.scenario.name}: {self.reps} replications, seed {self.seed}, "
+            f"{self.scenario.horizon_weeks} week{'s' if self.scenario.horizon_weeks != 1 else ''}"
+            f"; HEART handled {reach} of eligible calls>"
+        )
+
+    def _repr_html_(self) -> str:
+        """Headline cards, for a notebook cell."""
+        heading = f"{self.scenario.name}: {self.reps} replications, seed {self.seed}"
+        return cards_html(run_cards(self.summary), heading)
 
     def save(self, out: Path | str, force: bool = False) -> Path:
         """Write the files ``heart-sim run`` writes to ``out/<name>-<input key>/`` and point
@@ -135,6 +149,19 @@ class Comparison:
         b = self.base
         return comparison_markdown(b.scenario.name, b.seed, b.reps, self.costs, self.differences)
 
+    def __repr__(self) -> str:
+        alts = ", ".join(a.scenario.name for a in self.alts)
+        return (
+            f"<Comparison of {alts} with {self.base.scenario.name}: {self.base.reps} paired "
+            f"replications, seed {self.base.seed}>"
+        )
+
+    def _repr_html_(self) -> str:
+        """One headline card per option, best first by diverted calls, for a notebook."""
+        base = self.base.scenario.name
+        heading = f"Options against {base}: {self.base.reps} paired replications"
+        return cards_html(option_cards(self.costs, base), heading)
+
     def save(self, out: Path | str, force: bool = False) -> Path:
         """Write comparison.csv / .md / .xlsx and each scenario's results under ``out``."""
         return write_comparison(self, Path(out), force=force)
@@ -142,6 +169,11 @@ class Comparison:
     @classmethod
     def load(cls, folder: Path | str) -> Comparison:
         return read_comparison(Path(folder))
+
+
+def _row(summary: pd.DataFrame, name: str) -> pd.Series | None:
+    rows = summary[summary["metric"] == name]
+    return rows.iloc[0] if len(rows) else None
 
 
 def require_distinct_names(names: list[str]) -> None:
