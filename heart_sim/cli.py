@@ -29,7 +29,6 @@ from . import api
 from .catalog import metric, metric_catalog, shown_in
 from .errors import HeartSimError
 from .formatting import (
-    cost_table,
     csv_text,
     fmt_interval,
     fmt_record,
@@ -85,6 +84,15 @@ ForceOpt = Annotated[
 ]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")]
 ReportOpt = Annotated[bool, typer.Option("--report", help="Also write plots/ and report.html.")]
+RankByOpt = Annotated[
+    str,
+    typer.Option(
+        "--rank-by",
+        metavar="MEASURE",
+        help="Rank a comparison's options by this cost-table measure (default: "
+        "diverted_per_year; see heart-sim metrics).",
+    ),
+]
 FormatOpt = Annotated[
     Format,
     typer.Option("--format", "-f", help="Result tables as a table, JSON or CSV (on stdout)."),
@@ -350,6 +358,7 @@ def compare_cmd(
     force: ForceOpt = False,
     quiet: QuietOpt = False,
     report: ReportOpt = False,
+    rank_by: RankByOpt = "diverted_per_year",
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Compare alternatives with a base under common random numbers: paired differences
@@ -377,7 +386,7 @@ def compare_cmd(
             progress=bars,
         )
         if report and comp.folder is not None:
-            _write_report(comp.folder, fmt)
+            _write_report(comp.folder, fmt, rank_by)
     _print_comparison(comp, fmt)
 
 
@@ -388,8 +397,22 @@ def _print_comparison(comp: Comparison, fmt: Format) -> None:
         _data(comp.costs.merge(comp.differences, on="scenario", how="left"), fmt)
         _closing(fmt, resumed, comp.notes, done)
         return
-    title = f"costs per year vs {comp.base.scenario.name} ({comp.base.reps} paired reps)"
-    _table(title, *cost_table(comp.costs, list(shown_in("options"))))
+    base = comp.base.scenario.name
+    # One small table per option, so long names are never cut and the table fits a terminal.
+    for r in comp.costs.to_dict("records"):
+        name = str(r["scenario"])
+        names = shown_in("options") if name != base else ("cost_total_annual", "diverted_per_year")
+        rows = [[header(m), fmt_record(r, m, signed=metric(m).signed)] for m in names]
+        if name != base and r.get("marginal_cost_per_extra_diverted_status") != "ok":
+            rows.append(
+                [
+                    header("marginal_cost_per_extra_response"),
+                    fmt_record(r, "marginal_cost_per_extra_response"),
+                ]
+            )
+        title = f"{name}: per year" + ("" if name == base else f", against {base}")
+        title += f" ({comp.base.reps} paired replications)" if name == base else ""
+        _table(title, ["measure", "mean (95% interval)"], rows)
     for alt, d in comp.differences.groupby("scenario", sort=False):
         rows = [
             [
@@ -429,6 +452,7 @@ def sweep_cmd(
     dask: DaskOpt = None,
     force: ForceOpt = False,
     quiet: QuietOpt = False,
+    report: ReportOpt = False,
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Run a grid of variants and write sweep.csv (one row per point, the headline metrics
@@ -447,6 +471,8 @@ def sweep_cmd(
         )
         for stem, fig in sweep_figures(result.table, result.params).items():
             save(fig, result.folder / stem)
+        if report:
+            _write_report(result.folder, fmt)
     _print_sweep(result, reps, fmt)
 
 
@@ -471,9 +497,9 @@ def _print_sweep(result: SweepResult, reps: int, fmt: Format) -> None:
     _closing(fmt, 0, result.notes, done)
 
 
-def _write_report(folder: Path, fmt: Format) -> None:
+def _write_report(folder: Path, fmt: Format, rank_by: str = "diverted_per_year") -> None:
     write_plots(folder)
-    path = write_html_report(folder)
+    path = write_html_report(folder, rank_by=rank_by)
     _tell(fmt, f"report written to {path}")
 
 
@@ -498,6 +524,7 @@ def report_cmd(
     pdf: Annotated[
         bool, typer.Option("--pdf", help="Also print it to report.pdf (needs Chromium).")
     ] = False,
+    rank_by: RankByOpt = "diverted_per_year",
 ) -> None:
     """Write RESULTS_DIR/report.html: one self-contained page with the scenario, its
     assumptions and sources, headline numbers with CIs, figures and tables; with --pdf
@@ -507,7 +534,11 @@ def report_cmd(
     Example: heart-sim report results/durham_2022 --pdf
     """
     with _user_errors():
-        targets = write_pdf_report(results_dir) if pdf else (write_html_report(results_dir),)
+        targets = (
+            write_pdf_report(results_dir, rank_by=rank_by)
+            if pdf
+            else (write_html_report(results_dir, rank_by=rank_by),)
+        )
     _say(f"report written to {' and '.join(str(t) for t in targets)}")
 
 

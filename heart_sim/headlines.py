@@ -209,7 +209,8 @@ def option_cards(costs: pd.DataFrame, base: str, rank_by: str = "diverted_per_ye
     rows = {str(r["scenario"]): r for r in costs.to_dict("records")}
     for name in ranked(costs, base, rank_by):
         r = rows[name]
-        extra = fmt_record(r, "extra_diverted", signed=True)
+        identical = r.get("extra_diverted") == 0 and r.get("extra_diverted_ci_high") == 0
+        extra = "no more" if identical else fmt_record(r, "extra_diverted", signed=True)
         cost = fmt_record(r, "extra_cost", signed=True)
         marginal = r.get("marginal_cost_per_extra_diverted")
         status = str(r.get("marginal_cost_per_extra_diverted_status", ""))

@@ -17,6 +17,7 @@ import base64
 import datetime as dt
 import html
 import io
+import json
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -34,6 +35,7 @@ from .folders import folder_kind, writing
 from .formatting import NO_INTERVAL, fmt_value, header
 from .headlines import CARD_CSS, Card, missed_by_reason, option_cards, ranked, run_cards
 from .plots import comparison_figures, run_figures, sweep_figures
+from .precision import PRECISION_FILE
 from .results import Comparison, Results, read_comparison, read_results
 from .scenario import Scenario
 from .sweep import read_sweep
@@ -63,6 +65,7 @@ th:first-child, td:first-child { text-align: left; }
 tr { break-inside: avoid; }
 td .v { display: block; white-space: nowrap; }
 td.text { overflow-wrap: break-word; }
+table.options td:first-child { min-width: 11em; }
 .figs { display: grid; grid-template-columns: repeat(auto-fill, minmax(480px, 1fr)); gap: 0 1em; }
 td .ci { display: block; font-size: 0.8em; color: #666; }
 td.text, th.text { text-align: left; }
@@ -266,9 +269,29 @@ def _window(s: Scenario) -> str:
     return f"{s.horizon_weeks} weeks, {s.start_date} to {last}"
 
 
-def _run_settings(s: Scenario, seed: int, reps: int) -> list[tuple[str, str]]:
+def _auto_reps(folder: Path | None) -> str:
+    """How --reps auto chose the replications (from precision.json), or ''."""
+    path = folder / PRECISION_FILE if folder is not None else None
+    if path is None or not path.is_file():
+        return ""
+    p = json.loads(path.read_text())
+    target = f"within ±{100 * p['precision']:g}% of its mean"
+    if p.get("reached"):
+        last = p.get("labels", {}).get(p.get("last"), p.get("last"))
+        tail = f"; the last to get there: {last}" if last else ""
+        return f"; chosen by --reps auto: every headline interval {target}{tail}"
+    return f"; --reps auto stopped at its cap of {p['max_reps']}: not every interval is {target}"
+
+
+def _run_settings(
+    s: Scenario, seed: int, reps: int, folder: Path | None = None
+) -> list[tuple[str, str]]:
     items = [
-        ("replications", f"{reps} (each a full simulated period with its own random numbers)"),
+        (
+            "replications",
+            f"{reps} (each a full simulated period with its own random numbers)"
+            + _auto_reps(folder),
+        ),
         ("seed", str(seed)),
         ("measured", _window(s)),
         ("warm-up", f"{s.warmup_weeks} weeks simulated first and discarded (queues start full)"),
@@ -495,7 +518,7 @@ def run_html(folder: Path) -> str:
     for stem, fig in figs.items():  # any figure not placed above
         body.append(_img(fig, stem.replace("_", " ")))
     body += _assumptions_section(result.sources)
-    body += ["<h2>Run settings</h2>", _settings(_run_settings(s, result.seed, result.reps))]
+    body += ["<h2>Run settings</h2>", _settings(_run_settings(s, result.seed, result.reps, folder))]
     body += _glossary()
     body += ["<h2>Appendix</h2>", *_appendix(result.summary, "Every metric of this run")]
     return _page(f"heart-sim: {s.name}", body)
@@ -530,7 +553,7 @@ def _options_table(comp: Comparison, order: list[str]) -> str:
         + "<td></td>" * (len(names) - 1)
         + "</tr>"
     )
-    return _table(["option", *(header(n) for n in names)], rows)
+    return _table(["option", *(header(n) for n in names)], rows, cls="options")
 
 
 def _by_scenario(results: list[Results], names: list[str], first: str) -> str:
@@ -648,7 +671,7 @@ def comparison_html(folder: Path, rank_by: str = "diverted_per_year") -> str:
     body += _assumptions_section(sources)
     body += [
         "<h2>Run settings</h2>",
-        _settings(_run_settings(comp.base.scenario, comp.base.seed, comp.base.reps)),
+        _settings(_run_settings(comp.base.scenario, comp.base.seed, comp.base.reps, comp.folder)),
     ]
     body += _glossary()
     body.append("<h2>Appendix</h2>")

@@ -154,11 +154,13 @@ def _end(proc: subprocess.Popen[bytes], posix: bool) -> None:
     proc.communicate()
 
 
-def write_pdf_report(folder: Path, *, timeout: float = TIMEOUT_S) -> tuple[Path, Path]:
+def write_pdf_report(
+    folder: Path, *, timeout: float = TIMEOUT_S, rank_by: str = "diverted_per_year"
+) -> tuple[Path, Path]:
     """Write ``folder/report.html`` and then ``folder/report.pdf`` (printed by headless
     Chromium); returns both paths. Without Chromium, report.html is still written and a
     ``ChromiumNotFoundError`` says how to install it."""
-    html = write_html_report(folder)
+    html = write_html_report(folder, rank_by=rank_by)
     target = Path(folder) / "report.pdf"
     try:
         print_pdf(html, target, timeout=timeout)

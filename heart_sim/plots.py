@@ -513,13 +513,16 @@ def _overlap(a: Box, b: Box) -> float:
 
 
 # Where a label may go, by preference: (dx, dy) in points from its point, and its alignment.
+# A thin leader line joins each label to its point, so two close points are never confused.
 _OFFSETS = [
-    (7, 4, "left", "bottom"),
-    (7, -4, "left", "top"),
-    (-7, 4, "right", "bottom"),
-    (-7, -4, "right", "top"),
-    (0, 9, "center", "bottom"),
-    (0, -9, "center", "top"),
+    (12, 8, "left", "bottom"),
+    (12, -8, "left", "top"),
+    (-12, 8, "right", "bottom"),
+    (-12, -8, "right", "top"),
+    (0, 14, "center", "bottom"),
+    (0, -14, "center", "top"),
+    (24, -20, "left", "top"),
+    (-24, -20, "right", "top"),
 ]
 
 
@@ -558,19 +561,24 @@ def place_labels(
         px, py = pt(x, y)
         taken.append((px - 5, py - 5, px + 5, py + 5))
     frame: Box = (0, 0, width, height)
+    where = [pt(x, y) for x, y in points]
     out = []
-    for (x, y), text in zip(points, texts):
-        px, py = pt(x, y)
+    for i, ((x, y), text) in enumerate(zip(points, texts)):
+        px, py = where[i]
         lines = text.split("\n")
         w, h = max(map(len, lines)) * 0.58 * fontsize, len(lines) * 1.22 * fontsize
+        # Prefer the side away from the nearest other point, so leader lines never cross.
+        others = [(qx - px, qy - py) for j, (qx, qy) in enumerate(where) if j != i]
+        near = min(others, key=lambda d: d[0] ** 2 + d[1] ** 2, default=(0.0, 0.0))
+        offsets = sorted(_OFFSETS, key=lambda o: o[0] * near[0] + o[1] * near[1])
 
-        boxes = [_label_box(px + dx, py + dy, w, h, ha, va) for dx, dy, ha, va in _OFFSETS]
+        boxes = [_label_box(px + dx, py + dy, w, h, ha, va) for dx, dy, ha, va in offsets]
         clash = [
             round(w * h - _overlap(b, frame) + sum(_overlap(b, t) for t in taken))  # in pt^2
             for b in boxes
         ]
         best = clash.index(min(clash))  # ties: the first
-        dx, dy, ha, va = _OFFSETS[best]
+        dx, dy, ha, va = offsets[best]
         taken.append(boxes[best])
         out.append(
             ax.annotate(
@@ -581,6 +589,7 @@ def place_labels(
                 ha=ha,
                 va=va,
                 fontsize=fontsize,
+                arrowprops={"arrowstyle": "-", "color": "0.45", "lw": 0.6, "shrinkB": 4},
             )
         )
     return out
