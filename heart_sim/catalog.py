@@ -828,6 +828,8 @@ VIEWS: dict[str, tuple[str, ...]] = {
         "cost_total_annual",
         "diverted_per_year",
         "cost_per_diverted_call",
+        "cost_per_heart_response",
+        "net_cost_annual",
         "police_hours_per_year",
     ),
     # the intervals --reps auto judges (heart_sim.precision): the headline cards' measures
