@@ -1,0 +1,53 @@
+"""Regenerate the README's example figures in results/examples/ (10 replications each).
+
+python scripts/example_figures.py
+
+The baseline's run figures, the zones of durham_2023_citywide, the monthly figure of
+durham_2022_to_2024 and a comparison's forest, outcomes and cost figures; each is what
+`heart-sim run --report` / `compare --report` writes to plots/.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+import heart_sim as hs
+from heart_sim.plots import write_plots
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "results" / "examples"
+REPS = 10
+
+
+def _copy(folder: Path, stems: dict[str, str]) -> None:
+    write_plots(folder, formats=("png",))
+    for stem, name in stems.items():
+        shutil.copyfile(folder / "plots" / f"{stem}.png", EXAMPLES / f"{name}.png")
+        print("wrote", EXAMPLES / f"{name}.png")
+
+
+def main() -> None:
+    EXAMPLES.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp)
+        run = hs.simulate("durham_2022", reps=REPS, out=out)
+        assert run.folder is not None
+        stems = ("demand_heatmap", "unmet_demand_heatmap", "staffing_heatmap")
+        stems += ("utilization_heatmap", "response_cdf", "outcomes")
+        _copy(run.folder, {s: s for s in stems})
+        city = hs.simulate("durham_2023_citywide", reps=REPS, out=out)
+        assert city.folder is not None
+        _copy(city.folder, {"zones": "zones_durham_2023_citywide"})
+        phased = hs.simulate("durham_2022_to_2024", reps=REPS, out=out)
+        assert phased.folder is not None
+        _copy(phased.folder, {"monthly": "monthly_durham_2022_to_2024"})
+        comp = hs.compare("durham_2022", "weekend_cor", "citywide", "crt_24_7", reps=REPS, out=out)
+        assert comp.folder is not None
+        names = ("differences_forest", "outcomes", "cost_vs_diverted")
+        _copy(comp.folder, {s: f"compare_{s}" for s in names})
+
+
+if __name__ == "__main__":
+    main()
