@@ -47,6 +47,7 @@ from .vocab import FIELD_TEAMS, PROGRAMS, FieldTeamKey, Program
 
 Prob = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
 NonNeg = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+Finite = Annotated[float, Field(allow_inf_nan=False)]
 SUM_TOL = 1e-6
 UNNAMED_MONDAY = dt.date(2001, 1, 1)  # a Monday: runs without start_date begin on one
 FIRST_DATE, LAST_DATE = dt.date(1900, 1, 1), dt.date(2200, 12, 31)
@@ -595,6 +596,29 @@ class Phase(Frozen):
         return v
 
 
+class Unknown(Frozen):
+    """A parameter the published figures do not give: the range it may take (its prior),
+    for ``heart-sim calibrate`` and ``heart-sim sensitivity``."""
+
+    low: Finite = Field(description="the smallest value it may take")
+    high: Finite = Field(description="the largest value it may take")
+    prior: Literal["uniform", "loguniform"] = Field(
+        "uniform", description="how likely values are across the range before calibration"
+    )
+    integer: bool = Field(False, description="whole numbers only (units of a shift)")
+    note: str = Field("", max_length=500, description="why this range (a source or ASSUMPTION)")
+
+    @model_validator(mode="after")
+    def _range(self) -> Unknown:
+        if not self.low < self.high:
+            raise ValueError(f"low ({self.low:g}) must be below high ({self.high:g})")
+        if self.prior == "loguniform" and self.low <= 0:
+            raise ValueError(f"a loguniform prior needs low > 0, got {self.low:g}")
+        if self.integer and (self.low != int(self.low) or self.high != int(self.high)):
+            raise ValueError("an integer unknown needs whole-number low and high")
+        return self
+
+
 class Scenario(Frozen):
     name: str = Field(
         pattern=r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,79}$", description="names the results folder"
@@ -624,6 +648,11 @@ class Scenario(Frozen):
         None,
         description="the 911 call-taker's time with each call before it goes to CCD or "
         "is dispatched, minutes; none = no such stage",
+    )
+    calibration: dict[str, Unknown] | None = Field(
+        None,
+        description="the unknowns: key path (as for sweeps) -> the range it may take; read "
+        "by heart-sim calibrate and sensitivity, ignored by a run",
     )
     _phase_list: list[tuple[dt.date, Scenario]] = PrivateAttr(default_factory=list)
 
@@ -1085,4 +1114,6 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
 
 def scenario_hash(scenario: Scenario) -> str:
     """Content hash of the resolved scenario (what actually runs)."""
-    return hashlib.sha256(scenario.model_dump_json().encode()).hexdigest()[:16]
+    # The unknowns' ranges do not change what runs, so editing them keeps the results.
+    text = scenario.model_dump_json(exclude={"calibration"})
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
