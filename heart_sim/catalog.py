@@ -354,6 +354,35 @@ def _declare() -> Iterator[Metric]:
         False,
         Program.CCD,
     )
+    yield Metric(
+        "ccd_share_of_heart_responses",
+        "CCD share of HEART responses",
+        "share",
+        "share",
+        "share of the calls HEART handled that a CCD clinician resolved on the phone",
+        None,
+        Program.CCD,
+    )
+    yield Metric(
+        "ccd_reach",
+        "CCD reach of its eligible calls",
+        "share",
+        "share",
+        "calls a CCD clinician answered / the calls 911 would send to CCD (each call's "
+        "type's ccd_transfer, summed), as the published 'CCD ~75% of its eligible' counts",
+        True,
+        Program.CCD,
+    )
+    yield Metric(
+        "cor_reach",
+        "CoR reach of its eligible calls",
+        "share",
+        "share",
+        "calls Co-Response served / the calls of the types 911 sends to CoR, as the "
+        "published 'CoR 12% of its eligible' counts",
+        True,
+        Program.COR,
+    )
     for p in FIELD_TEAMS:
         yield Metric(
             f"{p}_response_within_target",

@@ -106,6 +106,17 @@ def replication_kpis(
     hung_up = int((window & (c.outcome == Outcome.CALLER_HUNG_UP)).sum())
     k["ccd_taken_back"] = k["ccd_unanswered"] - hung_up
     k["ccd_unanswered_share"] = k["ccd_unanswered"] / int(sent.sum()) if sent.any() else math.nan
+    k["ccd_share_of_heart_responses"] = counts["ccd_resolved"] / heart if heart else math.nan
+    # Reach as the published figures count it: CCD answers over the calls 911 would send
+    # it (each call's type's ccd_transfer, in the call's phase), CoR calls served over the
+    # calls of the types 911 sends to CoR.
+    transfer, to_cor = _type_tables(scenario)
+    phase = np.clip(rec.calendar.phase_of(c.t_arrive[window]), 0, len(transfer) - 1)
+    types = c.call_type[window]
+    eligible_ccd = float(transfer[phase, types].sum())
+    eligible_cor = float(to_cor[phase, types].sum())
+    k["ccd_reach"] = k["ccd_assessed"] / eligible_ccd if eligible_ccd else math.nan
+    k["cor_reach"] = counts["cor_served"] / eligible_cor if eligible_cor else math.nan
 
     # Field teams: the share of responses within the target, where one is set.
     for p in FIELD_TEAMS:
@@ -167,6 +178,15 @@ def replication_kpis(
     else:
         k.update(cost_kpis(k, scenario))
     return k
+
+
+def _type_tables(scenario: Scenario) -> tuple[np.ndarray, np.ndarray]:
+    """[phase, call type]: each type's ccd_transfer, and 1 where 911 sends it to CoR."""
+    phases = [sc for _, sc in scenario.phase_list()]
+    names = list(scenario.call_types)
+    transfer = np.array([[sc.call_types[n].ccd_transfer for n in names] for sc in phases])
+    cor = np.array([[float(sc.call_types[n].direct == "cor") for n in names] for sc in phases])
+    return transfer, cor
 
 
 def _hours_by_phase(rec: RepRecords) -> dict[str, list[PhaseHours]]:
