@@ -29,6 +29,9 @@ from .version import __version__
 MANIFEST = "manifest.json"
 
 
+POSTERIOR_FILE = "posterior.csv"  # a run's parameter draws, kept with its sources
+
+
 def run_manifest(scenario: Scenario, seed: int, reps: int, sources: dict[str, str]) -> dict:
     """What produced a run's folder: enough to reproduce every number in it."""
     source_hash = None
@@ -37,7 +40,7 @@ def run_manifest(scenario: Scenario, seed: int, reps: int, sources: dict[str, st
         for name in sorted(sources):
             h.update(name.encode() + b"\0" + sources[name].encode() + b"\0")
         source_hash = h.hexdigest()[:16]
-    return {
+    manifest = {
         "scenario": scenario.name,
         "scenario_hash": scenario_hash(scenario),
         "source_files": sorted(sources),
@@ -46,6 +49,10 @@ def run_manifest(scenario: Scenario, seed: int, reps: int, sources: dict[str, st
         "reps": reps,
         "heart_sim_version": __version__,
     }
+    if POSTERIOR_FILE in sources:  # parameter draws change the numbers: part of the key
+        text = sources[POSTERIOR_FILE].encode()
+        manifest["posterior_sha256"] = hashlib.sha256(text).hexdigest()[:16]
+    return manifest
 
 
 def comparison_manifest(
@@ -278,7 +285,7 @@ def writing(folder: Path, after: str = "") -> Iterator[None]:
 
 
 def folder_kind(folder: Path) -> str:
-    """'comparison', 'sweep' or 'run': what wrote a results folder."""
+    """'comparison', 'sweep', 'sensitivity' or 'run': what wrote a results folder."""
     folder = Path(folder)
     if not folder.is_dir():
         raise NotResultsError(f"{folder}: no such results folder")
@@ -286,6 +293,8 @@ def folder_kind(folder: Path) -> str:
         return "comparison"
     if (folder / "sweep.csv").exists():
         return "sweep"
+    if (folder / "indices.csv").exists():
+        return "sensitivity"
     if (folder / MANIFEST).exists():
         return "run"
     raise NotResultsError(f"{folder}: not a heart-sim results folder (no {MANIFEST})")

@@ -40,6 +40,7 @@ from .folders import (
     sweep_manifest,
     writing,
 )
+from .posterior import POSTERIOR_FILE, Posterior
 from .precision import (
     PRECISION_FILE,
     AutoReps,
@@ -102,6 +103,13 @@ class _Job:
     seed: int
     checkpoints: Checkpoints | None = None
     resumed: set[int] = field(default_factory=set)  # replications taken from checkpoints
+    posterior: Posterior | None = None  # parameter draws, one a replication
+
+    def task(self, j: int, replication: int) -> Task:
+        sc = self.scenario
+        if self.posterior is not None:
+            sc = self.posterior.scenario(sc, replication, self.seed)
+        return Task(j, sc, self.seed, replication)
 
 
 def _saved(ckpt: Checkpoints | None, first: int, reps: int) -> Iterator[tuple[int, RepOutput]]:
@@ -148,7 +156,7 @@ def _replicate(
             have.add(r)
             job.resumed.add(r)
             hand(j, r, out)
-        tasks += [Task(j, job.scenario, job.seed, r) for r in range(first, reps) if r not in have]
+        tasks += [job.task(j, r) for r in range(first, reps) if r not in have]
     total = reps * len(jobs)
     try:
         for task, out in outputs(tasks, workers, keep_calls, dask):
@@ -297,6 +305,11 @@ def _write_precision(folder: Path, precision: Precision) -> None:
         atomic_write(folder / PRECISION_FILE, text)
 
 
+def _with_posterior(sources: dict[str, str], posterior: Posterior | None) -> dict[str, str]:
+    """The run's source files, with the posterior's draws (they are inputs too)."""
+    return {**sources, POSTERIOR_FILE: posterior.text} if posterior else sources
+
+
 def run(
     scenario: Scenario,
     reps: Reps = 10,
@@ -311,6 +324,7 @@ def run(
     progress: Progress | None = None,
     precision: float | None = None,
     max_reps: int | None = None,
+    posterior: Posterior | None = None,
 ) -> Results:
     """Run ``reps`` replications (numbered 0..reps-1) of a scenario.
 
@@ -327,26 +341,36 @@ def run(
     (``Results.precision`` says how it was chosen, and ``Results.notes`` in words); with
     ``out``, replications are checkpointed under ``out/.auto/`` until n is known, then the
     folder of ``reps=n`` is written, with precision.json.
+
+    ``posterior`` (``heart_sim.posterior``): replication r runs at the parameter point the
+    draws give it; the draws are kept with the results (``sources/posterior.csv``) and
+    are part of the inputs that key the folder.
     """
     sc = validated(scenario)
     rule = auto_rule(reps, precision, max_reps)
     seed = sc.seed if seed is None else seed
-    sources = sources or {}
+    sources = _with_posterior(sources or {}, posterior)
     if not force:
         check_run_size([sc], most_reps(reps, rule))
     if rule is not None:
-        return _run_auto(sc, rule, seed, out, sources, jobs, dask, force, keep_calls, progress)
+        return _run_auto(
+            sc, rule, seed, out, sources, jobs, dask, force, keep_calls, progress, posterior
+        )
     reps = most_reps(reps, rule)
     if out is None:
-        result = _execute([_Job(sc, seed)], reps, jobs, dask, keep_calls, progress)[0]
+        job = _Job(sc, seed, posterior=posterior)
+        result = _execute([job], reps, jobs, dask, keep_calls, progress)[0]
         result.sources = sources
+        result.notes += [posterior.note()] if posterior else []
         return result
     wanted = run_manifest(sc, seed, reps, sources)
     folder = run_folder(Path(out), sc, wanted)
     with claim(folder, wanted, force, {sc.name: sc}):
         ckpt = None if keep_calls else Checkpoints(folder, sc, seed)
-        result = _execute([_Job(sc, seed, ckpt)], reps, jobs, dask, keep_calls, progress)[0]
+        job = _Job(sc, seed, ckpt, posterior=posterior)
+        result = _execute([job], reps, jobs, dask, keep_calls, progress)[0]
         result.sources = sources
+        result.notes += [posterior.note()] if posterior else []
         save = lambda: write_results(result, Path(out), force=force)  # noqa: E731
         result.folder = _write(save, reps, 1, checkpointed=ckpt is not None)
         if ckpt is not None:
@@ -365,6 +389,7 @@ def _run_auto(
     force: bool,
     keep_calls: bool,
     progress: Progress | None,
+    posterior: Posterior | None = None,
 ) -> Results:
     """``run`` with ``reps="auto"``: choose n, then (with ``out``) write what ``reps=n``
     writes, from the replications already run."""
@@ -374,15 +399,15 @@ def _run_auto(
         (result,), chosen = _sequential([job], rule, judge, jobs, dask, keep_calls, progress)
         result.sources = sources
         result.precision = chosen
-        result.notes += chosen.notes()
+        result.notes += chosen.notes() + ([posterior.note()] if posterior else [])
         return result
 
     if out is None:
-        return sequential(_Job(sc, seed))
+        return sequential(_Job(sc, seed, posterior=posterior))
     staging = _staging(Path(out), sc.name, run_manifest(sc, seed, 0, sources))
     with FolderLock(staging):
         ckpt = None if keep_calls else Checkpoints(staging, sc, seed)
-        result = sequential(_Job(sc, seed, ckpt))
+        result = sequential(_Job(sc, seed, ckpt, posterior=posterior))
         wanted = run_manifest(sc, seed, result.reps, sources)
         with claim(run_folder(Path(out), sc, wanted), wanted, force, {sc.name: sc}):
             save = lambda: write_results(result, Path(out), force=force)  # noqa: E731
@@ -408,6 +433,7 @@ def compare(
     independent: bool = False,
     precision: float | None = None,
     max_reps: int | None = None,
+    posterior: Posterior | None = None,
 ) -> Comparison:
     """Run base and alternatives with the same seed (common random numbers) and pair them.
 
@@ -426,6 +452,7 @@ def compare(
     srcs = list(sources) if sources is not None else [{} for _ in scenarios]
     if len(srcs) != len(scenarios):
         raise StudyError("give one sources mapping per scenario")
+    srcs = [_with_posterior(s, posterior) for s in srcs]
     seed = base.seed if seed is None else seed
     plan = [(sc, seed + 1_000_003 * i if independent else seed) for i, sc in enumerate(scenarios)]
     most = most_reps(reps, rule)  # reps, or the cap of an auto comparison
@@ -437,6 +464,7 @@ def compare(
         for result, src in zip(results, srcs):
             result.sources = src
         comp = Comparison(results[0], results[1:])
+        comp.notes += [posterior.note()] if posterior else []
         if chosen is not None:
             comp.precision = chosen
             comp.notes += chosen.notes()
@@ -451,12 +479,15 @@ def compare(
         )
 
     if out is None:
-        return execute([_Job(*p) for p in plan])
+        return execute([_Job(*p, posterior=posterior) for p in plan])
     stem = comparison_stem(names[0], names[1:])
     if rule is not None:
         staging = _staging(Path(out), stem, comparison_manifest(runs, seed, 0))
         with FolderLock(staging):
-            job_list = [_Job(sc, s, Checkpoints(staging / sc.name, sc, s)) for sc, s in plan]
+            job_list = [
+                _Job(sc, s, Checkpoints(staging / sc.name, sc, s), posterior=posterior)
+                for sc, s in plan
+            ]
             comp = execute(job_list)
             wanted = comparison_manifest(runs, seed, comp.base.reps)
             folder = comparison_folder(Path(out), names[0], names[1:], wanted)
@@ -470,7 +501,9 @@ def compare(
     wanted = comparison_manifest(runs, seed, most)
     folder = comparison_folder(Path(out), names[0], names[1:], wanted)
     with claim(folder, wanted, force, {sc.name: sc for sc in scenarios}):
-        job_list = [_Job(sc, s, Checkpoints(folder / sc.name, sc, s)) for sc, s in plan]
+        job_list = [
+            _Job(sc, s, Checkpoints(folder / sc.name, sc, s), posterior=posterior) for sc, s in plan
+        ]
         comp = execute(job_list)
         _write(lambda: write_comparison(comp, Path(out), force=force), most, len(plan))
         for job in job_list:

@@ -1,0 +1,102 @@
+"""Parameter draws carried into a run: what is not known travels with the results.
+
+``--posterior posterior.csv`` (or a calibration.csv: its non-implausible rows) gives one
+parameter point per row, its columns the key paths of the unknowns. Replication r of a
+run uses row ``order[r mod K]`` of the K rows, ``order`` a permutation fixed by the seed,
+so the interval over replications holds both the simulation's noise and the spread of the
+parameters still consistent with the targets; in a comparison replication r of every
+scenario uses the same row and the same random numbers, so the differences stay paired.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .errors import HeartSimError, StudyError
+from .folders import POSTERIOR_FILE as POSTERIOR_FILE
+from .keypaths import vary
+from .scenario import Scenario
+
+BOOKKEEPING = ("wave", "point", "draw", "nroy")
+
+
+@dataclass
+class Posterior:
+    """K parameter points (rows: key path -> value) and the order replications take them."""
+
+    source: str
+    table: pd.DataFrame
+    text: str  # the file as read, kept with the results (its hash keys their folder)
+    _cache: dict[tuple[str, int], Scenario] = field(default_factory=dict, repr=False)
+
+    @property
+    def paths(self) -> list[str]:
+        return list(self.table.columns)
+
+    def row(self, replication: int, seed: int) -> int:
+        order = np.random.default_rng([seed, 0x504F5354]).permutation(len(self.table))
+        return int(order[replication % len(self.table)])
+
+    def scenario(self, base: Scenario, replication: int, seed: int) -> Scenario:
+        """``base`` at the parameter point replication ``replication`` uses."""
+        i = self.row(replication, seed)
+        key = (base.name + ":" + str(hash(base.model_dump_json())), i)
+        if key not in self._cache:
+            change = {str(p): _plain(v) for p, v in self.table.iloc[i].items()}
+            try:
+                self._cache[key] = vary(base, change, name=base.name)
+            except HeartSimError as err:
+                raise StudyError(
+                    f"{self.source}: row {i + 1} does not apply to scenario {base.name!r}: "
+                    f"{str(err).splitlines()[0]}"
+                ) from None
+        return self._cache[key]
+
+    def note(self) -> str:
+        return (
+            f"parameters drawn from {Path(self.source).name}: {len(self.table)} points, one a "
+            "replication (the same one in replication r of every scenario compared), so the "
+            "intervals include what the calibration left unknown"
+        )
+
+    def sha(self) -> str:
+        return hashlib.sha256(self.text.encode()).hexdigest()[:16]
+
+
+def _plain(v: object) -> object:
+    if isinstance(v, np.integer):
+        return int(v)
+    return float(v) if isinstance(v, np.floating) else v
+
+
+def load_posterior(path: str | Path) -> Posterior:
+    """Read a posterior.csv (or a calibration.csv, keeping its non-implausible rows)."""
+    path = Path(path)
+    try:
+        text = path.read_text()
+        table = pd.read_csv(path)
+    except OSError as err:
+        raise StudyError(f"{path}: cannot read the posterior file: {err.strerror}") from None
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as err:
+        raise StudyError(f"{path}: not a CSV table of parameter draws ({err})") from None
+    if "nroy" in table:
+        table = table[table["nroy"].astype(bool)]
+    paths = [c for c in table.columns if "." in c and c not in BOOKKEEPING]
+    if not paths:
+        raise StudyError(
+            f"{path}: no parameter columns; a posterior file has one column per key path "
+            "(demand.calls_per_week, programs.crt.patience_min, ...), as heart-sim "
+            "calibrate writes posterior.csv"
+        )
+    table = table[paths].reset_index(drop=True)
+    if table.empty:
+        raise StudyError(f"{path}: no parameter points (no non-implausible rows)")
+    bad = [p for p in paths if not pd.api.types.is_numeric_dtype(table[p])]
+    if bad or table.isna().any().any():
+        raise StudyError(f"{path}: every parameter value must be a number (see {bad or 'blanks'})")
+    return Posterior(str(path), table, text)
