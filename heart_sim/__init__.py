@@ -1,8 +1,8 @@
 """heart-sim: discrete-event simulation of crisis-response capacity (Durham HEART).
 
 The public API (see ``heart_sim.api``): ``load``, ``vary``, ``simulate``, ``compare``,
-``sweep``, ``metric_catalog``, ``Results`` (``.summary``, ``.replications``, ``.by_hour``,
-``.quantiles``, ``.calls``, ``.save``, ``Results.load``) and ``Comparison``
+``sweep``, ``sensitivity``, ``metric_catalog``, ``Results`` (``.summary``, ``.replications``,
+``.by_hour``, ``.quantiles``, ``.calls``, ``.save``, ``Results.load``) and ``Comparison``
 (``.differences``, ``.costs``, ``.save``).
 
 Layers, lowest first. A module imports only from its own layer or the layers below it, and
@@ -19,16 +19,16 @@ results -> reports and plots.
     measure:    costs metrics
     statistics: compare precision
     replicate:  replication
-    results:    formatting headlines workbook markdown folders results sweep
+    results:    formatting headlines workbook markdown folders results sweep sensitivity
     execute:    checkpoint cluster execute aggregate
-    study:      study
+    study:      study sensitivity_study
     present:    plots htmlreport pdf
     api:        api
     cli:        cli __main__
     package:    __init__
 """
 
-from .api import compare, load, simulate, sweep, vary
+from .api import compare, load, sensitivity, simulate, sweep, vary
 from .catalog import metric_catalog
 from .errors import HeartSimError, ScenarioError
 from .results import Comparison, Results
@@ -45,6 +45,7 @@ __all__ = [
     "compare",
     "load",
     "metric_catalog",
+    "sensitivity",
     "simulate",
     "sweep",
     "vary",

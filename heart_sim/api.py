@@ -20,8 +20,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from . import keypaths, study
-from .plots import write_monthly
+from . import keypaths, sensitivity_study, study
+from .plots import write_monthly, write_plots
 from .precision import Reps
 from .results import Comparison, Results
 from .scenario import (
@@ -31,6 +31,7 @@ from .scenario import (
     scenario_from_dict,
     scenario_sources,
 )
+from .sensitivity import METHODS, SensitivityError, SensitivityResult
 from .study import Progress
 from .sweep import SweepResult
 
@@ -157,3 +158,51 @@ def sweep(
         force=force,
         progress=progress,
     )
+
+
+def sensitivity(
+    scenario: ScenarioLike,
+    method: str = "morris",
+    trajectories: int | None = None,
+    samples: int | None = None,
+    reps: int = 5,
+    seed: int | None = None,
+    metrics: Sequence[str] | None = None,
+    out: str | Path | None = None,
+    jobs: int = 1,
+    dask: str | None = None,
+    force: bool = False,
+    progress: Progress | None = None,
+) -> SensitivityResult:
+    """What the measures depend on, over the scenario's ``calibration:`` unknowns: Morris
+    elementary effects (``trajectories``, default 10) or Sobol indices (``samples``, a
+    power of 2, default 64), every point run ``reps`` times with the same seed. Returns
+    ``.indices`` (ranked per measure), ``.design``, ``.unknowns``, ``.ranking(metric)``;
+    ``out`` also writes the folder, as ``heart-sim sensitivity`` does (with the tornado
+    charts in plots/), resumable (see ``heart_sim.sensitivity``)."""
+    if method not in METHODS:
+        raise SensitivityError(f"--method {method}: use morris or sobol")
+    given = trajectories if method == "morris" else samples
+    wrong = samples if method == "morris" else trajectories
+    if wrong is not None:
+        opt = "--samples" if method == "morris" else "--trajectories"
+        raise SensitivityError(
+            f"{opt} is for the other method; {method} takes "
+            + ("--trajectories" if method == "morris" else "--samples")
+        )
+    result = sensitivity_study.sensitivity(
+        load(scenario),
+        method,  # a Method: checked above
+        given,
+        reps,
+        seed,
+        metrics=list(metrics) if metrics else None,
+        out=out,
+        jobs=jobs,
+        dask=dask,
+        force=force,
+        progress=progress,
+    )
+    if result.folder is not None:
+        write_plots(result.folder, ("png",))
+    return result

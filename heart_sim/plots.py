@@ -31,6 +31,7 @@ from .fileio import atomic_write_bytes
 from .folders import folder_kind, writing
 from .results import Comparison, Results, read_comparison, read_results
 from .schedules import DAY_NAMES
+from .sensitivity import IMPORTANCE, Method, effect_text, read_sensitivity
 from .sweep import read_sweep
 from .vocab import ENDINGS, FALLBACKS, PROGRAMS, Program
 
@@ -819,6 +820,9 @@ def folder_figures(folder: Path) -> dict[str, Figure]:
     if kind == "sweep":
         _, table, params = read_sweep(folder)
         return sweep_figures(table, params)
+    if kind == "sensitivity":
+        res = read_sensitivity(folder)
+        return sensitivity_figures(res.indices, res.method)
     return run_figures(read_results(folder))
 
 
@@ -828,3 +832,51 @@ def write_plots(folder: Path, formats: tuple[str, ...] = ("png", "svg")) -> list
     for stem, fig in folder_figures(folder).items():
         written += save(fig, Path(folder) / "plots" / stem, formats)
     return written
+
+
+# --- sensitivity -----------------------------------------------------------------------
+
+
+def tornado_figure(indices: pd.DataFrame, name: str, method: Method) -> Figure:
+    """What one measure depends on: a horizontal bar per unknown of its importance (Morris
+    mu*, in the measure's unit; Sobol ST, a share of the variance, with S1 marked), the
+    largest at the top, with 95% whiskers; an unknown with no effect at all says so."""
+    rows = indices[indices["metric"] == name].sort_values("rank")
+    imp = IMPORTANCE[method]
+    vals = rows[imp].fillna(0).to_numpy(dtype=float)
+    err = rows[f"{imp}_conf"].fillna(0).clip(lower=0).to_numpy(dtype=float)
+    labels = [wrap_name(str(p), 40) for p in rows["parameter"]]
+    lines = max((lab.count("\n") + 1 for lab in labels), default=1)
+    y = list(range(len(rows)))
+    with plt.rc_context(STYLE):
+        fig, ax = new_figure((7.0, 1.3 + 0.2 * (lines + 1) * len(rows)))
+        ax.barh(y, vals, height=0.6, color=ALTERNATIVE, zorder=2)
+        ax.errorbar(vals, y, xerr=err, fmt="none", ecolor="black", capsize=3, zorder=3)
+        if method == "sobol":
+            ax.plot(rows["S1"], y, "D", color="black", markersize=4, label="S1: alone", zorder=4)
+            ax.legend(fontsize=8, loc="lower right")
+        top = float(max((v + e for v, e in zip(vals, err)), default=0.0)) or 1.0
+        for yi, v, e, raw in zip(y, vals, err, rows[imp]):
+            text = "no effect" if raw == 0 else effect_text(name, float(raw), method)
+            ax.text(v + e + 0.01 * top, yi, f" {text}", va="center", fontsize=8)
+        ax.set_xlim(0, top * 1.3)
+        ax.set_yticks(y, labels, fontsize=8)
+        ax.set_ylim(len(rows) - 0.5, -0.5)  # the largest at the top
+        ax.grid(axis="y", visible=False)
+        title, _ = label(name)
+        if method == "morris":
+            format_axis(ax.xaxis, name, difference=True)
+            unit = unit_label(name, difference=True)
+            ax.set_xlabel(f"mu*: mean change across each range ({unit}); whiskers: 95%")
+        else:
+            ax.xaxis.set_major_formatter(formatter("share"))
+            ax.set_xlabel("ST: share of the variance it has a part in (%); whiskers: 95%")
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=5))
+        ax.set_title(f"{title.removesuffix(' (mean)')}: what it depends on", fontsize=10)
+        return _finish(fig)
+
+
+def sensitivity_figures(indices: pd.DataFrame, method: Method) -> dict[str, Figure]:
+    """A tornado chart per measure analysed, by file stem (tornado_<metric>)."""
+    names = list(dict.fromkeys(indices["metric"]))
+    return {f"tornado_{m}": tornado_figure(indices, str(m), method) for m in names}
