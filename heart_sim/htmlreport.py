@@ -34,10 +34,19 @@ from .fileio import atomic_write
 from .folders import folder_kind, writing
 from .formatting import NO_INTERVAL, fmt_value, header
 from .headlines import CARD_CSS, Card, missed_by_reason, option_cards, ranked, run_cards
-from .plots import comparison_figures, run_figures, sweep_figures
+from .plots import comparison_figures, run_figures, sensitivity_figures, sweep_figures
 from .precision import PRECISION_FILE
 from .results import Comparison, Results, read_comparison, read_results
 from .scenario import Scenario
+from .sensitivity import (
+    COLUMNS,
+    HEADINGS,
+    IMPORTANCE,
+    SensitivityResult,
+    effect_text,
+    read_sensitivity,
+    symbol,
+)
 from .sweep import read_sweep
 from .version import __version__
 from .vocab import ENDINGS, FALLBACKS, PROGRAMS, Outcome
@@ -743,9 +752,206 @@ def sweep_html(folder: Path) -> str:
     return _page(f"heart-sim sweep: {meta['scenario']}", body)
 
 
+# --- a sensitivity analysis --------------------------------------------------------------
+
+_SENSITIVITY_CSS = "<style>.card-value, .card-ci { overflow-wrap: anywhere; }</style>"
+_READING = {
+    "morris": [
+        (
+            "mu* (mu star)",
+            "how much the measure changes, on average, when the unknown moves from one end of "
+            "its range to the other (the mean absolute elementary effect, in the measure's own "
+            "unit; a share's in percentage points). The unknowns are ranked by it.",
+        ),
+        (
+            "mu* ± (95%)",
+            "the half-width of a bootstrap 95% interval of mu*: with few trajectories two "
+            "unknowns whose intervals overlap may swap places.",
+        ),
+        (
+            "sigma",
+            "the spread of the elementary effects: near mu* or above, the effect depends on "
+            "the other unknowns' values (interactions) or is not a straight line.",
+        ),
+        (
+            "mu (with sign)",
+            "the mean elementary effect with its sign: positive when raising the unknown "
+            "raises the measure; far below mu* when the direction changes across the range.",
+        ),
+    ],
+    "sobol": [
+        (
+            "ST (total index)",
+            "the share of the measure's variance over the ranges that the unknown has a part "
+            "in, alone or with others; the unknowns are ranked by it. 0: no effect at all.",
+        ),
+        (
+            "S1 (first-order index)",
+            "the share of the variance due to the unknown alone; ST well above S1 means "
+            "interactions. Small negative values are estimation noise.",
+        ),
+        ("± (95%)", "the half-width of a bootstrap 95% interval of the index."),
+    ],
+}
+_METHOD_WORDS = {
+    "morris": "Morris elementary effects (Campolongo, Cariboni & Saltelli 2007): {n} "
+    "trajectories, each moving one unknown at a time by 2/3 of its range on a 4-level grid",
+    "sobol": "Sobol indices by Saltelli's scheme: {n} base samples of a scrambled Sobol "
+    "sequence, each with one point per unknown",
+}
+
+
+def _range_text(r: dict) -> str:
+    lo, hi = _param(r["low"]), _param(r["high"])
+    return f"{lo} to {hi}" + (" (whole numbers)" if r["integer"] else "")
+
+
+def _base_text(text: object) -> str:
+    try:
+        value = json.loads(str(text))
+    except ValueError:
+        return str(text)
+    return "not set" if value is None else _param(value)
+
+
+def _sensitivity_cards(res: SensitivityResult) -> list[Card]:
+    imp = IMPORTANCE[res.method]
+    cards = []
+    for m in res.metrics:
+        top = res.ranking(m).iloc[0]
+        value = top[imp]
+        moves = not pd.isna(value) and value > 0
+        cards.append(
+            Card(
+                header(m),
+                effect_text(m, float(value), res.method, unit=False) if moves else "no effect",
+                f"{symbol(res.method)} of {top['parameter']}, the largest of {len(res.params)}"
+                if moves
+                else f"none of the {len(res.params)} unknowns changes it",
+                res.finding(m, most=2),
+            )
+        )
+    return cards
+
+
+def _ranked_table(res: SensitivityResult, m: str, ranges: dict[str, str]) -> str:
+    cols = COLUMNS[res.method]
+    rows = []
+    for r in res.ranking(m).to_dict("records"):
+        cells = [f"<td class='text'><code>{_name(r['parameter'])}</code></td>"]
+        cells.append(f"<td class='text'>{_e(ranges[str(r['parameter'])])}</td>")
+        cells += [f"<td>{_e(effect_text(m, r[c], res.method, unit=False))}</td>" for c in cols]
+        rows.append(_row(f"<span class='rank'>{r['rank']}.</span>", cells))
+    head = "<th>rank</th><th class='text'>unknown</th><th class='text'>range</th>"
+    head += "".join(f"<th>{_e(HEADINGS[c])}</th>" for c in cols)
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+
+
+def _design_appendix(res: SensitivityResult) -> list[str]:
+    names = [m for m in res.metrics if m in res.design]
+    rows = [
+        _row(
+            _e(r["point"]),
+            [f"<td>{_e(_param(r[p]))}</td>" for p in res.params]
+            + [f"<td>{_e(fmt_value(m, r[m]))}</td>" for m in names],
+        )
+        for r in res.design.to_dict("records")
+    ]
+    heads = ["point", *(_name(p) for p in res.params), *(_e(header(m)) for m in names)]
+    head = "".join(f"<th>{h}</th>" for h in heads)
+    return [
+        "<details><summary>Every design point and its measures (mean over replications)</summary>",
+        "<p class='note'>design.csv holds these and every other measure.</p>",
+        f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>",
+        "</details>",
+    ]
+
+
+def sensitivity_html(folder: Path) -> str:
+    res = read_sensitivity(folder)
+    k = len(res.params)
+    ranges = {str(r["parameter"]): _range_text(r) for r in res.unknowns.to_dict("records")}
+    figs = sensitivity_figures(res.indices, res.method)
+    how = _METHOD_WORDS[res.method].format(n=res.n)
+    body = [
+        _SENSITIVITY_CSS,
+        f"<h1>What the answer depends on: {_e(res.title or res.scenario)}</h1>",
+        f"<p class='lead'>Which of the {k} unknowns declared in the calibration: block of "
+        f"<code>{_e(res.scenario)}</code> move each measure most, over the ranges they may "
+        "take (below).</p>",
+        f"<p class='note'>{_e(how)}: {len(res.design)} design points ({res.distinct} "
+        f"distinct), {res.reps} replications each ({res.simulations:,} simulations), seed "
+        f"{res.seed}. Common random numbers: every point sees the same calls, so an unknown "
+        "that cannot change a measure gets exactly zero, not noise.</p>",
+        "<h2>Headlines</h2>",
+        _cards(_sensitivity_cards(res)),
+        "<h2>The unknowns ranked, measure by measure</h2>",
+    ]
+    for m in res.metrics:
+        body += [
+            f"<h3>{_e(header(m))}</h3>",
+            f"<p>{_e(res.finding(m))}</p>",
+            _ranked_table(res, m, ranges),
+        ]
+        if f"tornado_{m}" in figs:
+            what = metric(m).label.removesuffix(" (mean)") if m in CATALOG else m
+            caption = f"{what}: what it depends on ({symbol(res.method)} per unknown, 95% whiskers)"
+            body.append(_img(figs.pop(f"tornado_{m}"), caption))
+    rows = [
+        _row(
+            f"<code>{_name(r['parameter'])}</code>",
+            [
+                f"<td class='text'>{_e(_range_text(r))}</td>",
+                f"<td class='text'>{_e(r['prior'])}</td>",
+                f"<td>{_e(_base_text(r['base']))}</td>",
+                f"<td class='text'>{_e(r['note'])}</td>",
+            ],
+            "assumption" if "ASSUMPTION" in str(r["note"]) else "",
+        )
+        for r in res.unknowns.to_dict("records")
+    ]
+    body += [
+        "<h2>The ranges used</h2>",
+        "<p>Each unknown with the range the scenario declares for it, how values were drawn "
+        "across it (uniform, or log-uniform: evenly in log space), the scenario's own value "
+        "and why the range is what it is (assumptions highlighted).</p>",
+        "<table><colgroup><col style='width:22%'><col style='width:13%'>"
+        "<col style='width:9%'><col style='width:9%'><col></colgroup><thead><tr>"
+        "<th class='text'>unknown</th><th class='text'>range</th><th class='text'>prior</th>"
+        "<th>scenario's value</th><th class='text'>why this range</th></tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody></table>",
+        "<h2>How to read it</h2>",
+        "<dl class='glossary'>",
+        *(f"<dt>{_e(t)}</dt><dd>{_e(d)}</dd>" for t, d in _READING[res.method]),
+        "</dl>",
+        "<p class='note'>Indices by SALib (Herman &amp; Usher 2017; Iwanaga, Usher &amp; "
+        "Herman 2022). An integer unknown is drawn over its range and rounded, each whole "
+        "number equally likely; its effects are divided by the step actually run. A ranking "
+        "holds for these ranges: a wider range for an unknown makes it matter more.</p>",
+        "<h2>Settings</h2>",
+        _settings(
+            [
+                ("method", how),
+                ("design points", f"{len(res.design)} ({res.distinct} distinct)"),
+                ("replications", f"{res.reps} per point, the same seed for every point"),
+                ("seed", f"{res.seed} (simulation and design)"),
+                (
+                    "measured",
+                    f"{res.horizon_weeks} weeks after a {res.warmup_weeks}-week warm-up",
+                ),
+                ("simulations", f"{res.simulations:,}"),
+                ("heart-sim", __version__),
+            ]
+        ),
+    ]
+    body += _glossary()
+    body += ["<h2 class='screen-only'>Appendix</h2>", *_design_appendix(res)]
+    return _page(f"heart-sim sensitivity: {res.scenario}", body)
+
+
 def write_html_report(folder: Path, rank_by: str = "diverted_per_year") -> Path:
-    """Write ``folder/report.html`` for a run, comparison or sweep folder; a comparison's
-    options are ranked by ``rank_by`` (a column of its cost table)."""
+    """Write ``folder/report.html`` for a run, comparison, sweep or sensitivity folder; a
+    comparison's options are ranked by ``rank_by`` (a column of its cost table)."""
     folder = Path(folder)
     if rank_by not in VIEWS["costs"]:
         raise StudyError(
@@ -757,6 +963,8 @@ def write_html_report(folder: Path, rank_by: str = "diverted_per_year") -> Path:
         text = comparison_html(folder, rank_by)
     elif kind == "sweep":
         text = sweep_html(folder)
+    elif kind == "sensitivity":
+        text = sensitivity_html(folder)
     else:
         text = run_html(folder)
     target = folder / "report.html"

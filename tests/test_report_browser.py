@@ -1,11 +1,11 @@
 """The HTML report in a real browser (Playwright driving headless Chromium), and report.pdf.
 
-For a run, a comparison and a sweep folder, report.html is loaded at 1280 x 900 from its
-file:// URL: it must not scroll sideways (the elements that stick out are named), every
-image must load, nothing may be fetched but file: and data: URLs, a full-page screenshot is
-taken, and printed (print media, A4 and Letter) it must fit the page and run over more than
-one. ``heart-sim report DIR --pdf`` must write a PDF, and say in one line how to install
-Chromium when there is none.
+For a run, a comparison, a sweep and a sensitivity folder, report.html is loaded at
+1280 x 900 from its file:// URL: it must not scroll sideways (the elements that stick out
+are named), every image must load, nothing may be fetched but file: and data: URLs, a
+full-page screenshot is taken, and printed (print media, A4 and Letter) it must fit the
+page and run over more than one. ``heart-sim report DIR --pdf`` must write a PDF, and say
+in one line how to install Chromium when there is none.
 
 The browser tests skip, saying why, without Chromium or Playwright (``.ci/run`` installs
 Chromium with apt-get; Playwright is in the ``test`` extra).
@@ -40,7 +40,7 @@ CSS_PX_PER_INCH = 96
 # in CSS px is known: A4 is 8.27 in wide, Letter 8.5 in.
 PAPERS = {"A4": 8.27, "Letter": 8.5}
 MARGIN_IN = 0.5
-KINDS = ("run", "comparison", "sweep")
+KINDS = ("run", "comparison", "sweep", "sensitivity")
 
 # Elements whose right edge is past the viewport, keeping only the outermost (those whose
 # parent still fits): the ones to fix. Each described by tag, id/class, size and text.
@@ -108,8 +108,28 @@ def sweep_folder(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def folders(run_folder, compare_folder, sweep_folder) -> dict[str, Path]:
-    return {"run": run_folder, "comparison": compare_folder, "sweep": sweep_folder}
+def sensitivity_folder(tmp_path_factory) -> Path:
+    data = _short(1) | {
+        "calibration": {
+            "costs.police_hours_per_call": {"low": 0.25, "high": 1.0, "note": "ASSUMPTION"},
+            "programs.crt.travel_time.speed_mph": {"low": 25, "high": 45},
+            "programs.ccd.shifts[0].units": {"low": 1, "high": 3, "integer": True},
+        }
+    }
+    out = tmp_path_factory.mktemp("sensitivity")
+    res = hs.sensitivity(data, trajectories=3, reps=2, seed=1, out=out)
+    assert res.folder is not None
+    return res.folder
+
+
+@pytest.fixture(scope="module")
+def folders(run_folder, compare_folder, sweep_folder, sensitivity_folder) -> dict[str, Path]:
+    return {
+        "run": run_folder,
+        "comparison": compare_folder,
+        "sweep": sweep_folder,
+        "sensitivity": sensitivity_folder,
+    }
 
 
 # --- the browser ------------------------------------------------------------------------
