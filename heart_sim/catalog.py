@@ -85,6 +85,7 @@ class Metric:
     kind: Literal["run", "comparison"] = "run"  # summary.csv, or a comparison's costs.csv
     short: str = ""  # a column header where the label is too long
     signed: bool = False  # may be negative (a difference, a net cost); else >= 0
+    ratio_of: tuple[str, str] | None = None  # (numerator, denominator): a ratio of means
 
     @property
     def bounds(self) -> tuple[float | None, float | None]:
@@ -598,8 +599,10 @@ def _declare() -> Iterator[Metric]:
         "Cost per diverted call",
         "$",
         "money",
-        "annual cost / diverted calls per year (Fieller interval)",
+        "annual cost / diverted calls per year: the ratio of the means over replications, "
+        "with Fieller's interval",
         False,
+        ratio_of=("cost_total_annual", "diverted_per_year"),
     )
     yield Metric(
         "heart_responses_per_year",
@@ -614,9 +617,11 @@ def _declare() -> Iterator[Metric]:
         "Cost per HEART response",
         "$",
         "money",
-        "annual cost / HEART responses per year (Fieller interval); defined where cost "
-        "per diverted call is not (Co-Response still sends an officer)",
+        "annual cost / HEART responses per year: the ratio of the means, with Fieller's "
+        "interval; defined where cost per diverted call is not (Co-Response still sends an "
+        "officer)",
         False,
+        ratio_of=("cost_total_annual", "heart_responses_per_year"),
     )
     yield Metric(
         "police_calls_per_year",
@@ -662,8 +667,9 @@ def _declare() -> Iterator[Metric]:
         "Police cost avoided",
         "$/year",
         "money",
-        "the calls HEART programs handled, priced at the officer time each would have taken "
-        "(police_hours_per_call x police_cost_per_hour)",
+        "the eligible calls not sent to police/EMS (those HEART handled and callers who hung "
+        "up), priced at the officer time each would have taken (police_hours_per_call x "
+        "police_cost_per_hour); between two options, the police hours freed priced",
         True,
     )
     yield Metric(
@@ -742,7 +748,7 @@ def _comparison() -> Iterator[Metric]:
 _SHORT = {
     "cost_total_annual": "annual cost",
     "diverted_per_year": "diverted/yr",
-    "cost_per_diverted_call": "$/diverted",
+    "cost_per_diverted_call": "cost/diverted",
 }
 CATALOG: dict[str, Metric] = {
     m.name: replace(m, short=_SHORT.get(m.name, m.short)) for m in (*_declare(), *_comparison())
@@ -919,6 +925,8 @@ VIEWS: dict[str, tuple[str, ...]] = {
         "extra_cost",
         "extra_diverted",
         "marginal_cost_per_extra_diverted",
+        "extra_heart_responses",
+        "marginal_cost_per_extra_response",
         "police_cost_saved",
         "extra_net_cost",
     ),

@@ -17,21 +17,19 @@ defined. The functions here take per-replication tables and run nothing.
 from __future__ import annotations
 
 import math
-from typing import Literal
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
-from .metrics import MIN_REPS_FOR_INTERVAL, bounded, t_interval
+from .metrics import MIN_REPS_FOR_INTERVAL, bounded, fieller_interval, t_interval
 
 # Why a ratio has no interval (or no value): the words a report shows for each code.
-RatioStatus = Literal["ok", "too_few_reps", "no_change", "unclear"]
 RATIO_WORDS: dict[str, str] = {
     "ok": "",
     "too_few_reps": f"too few replications for an interval (fewer than {MIN_REPS_FOR_INTERVAL})",
     "no_change": "not defined: there are no (extra) calls to divide the cost by",
     "unclear": "not defined with 95% confidence: the interval of the (extra) calls includes zero",
+    "fewer": "not defined: the option has fewer such calls than the base, not more",
 }
 
 
@@ -39,44 +37,15 @@ def significance(lo: float, hi: float, diffs: np.ndarray) -> str:
     """'identical' (every paired difference is exactly 0), 'too few replications',
     'significant' or 'not significant'."""
     d = diffs[~np.isnan(diffs)]
-    if d.size and np.all(d == 0):
+    if d.size == 0:
+        return "not defined"  # the metric has no value in either run (a closed program)
+    if np.all(d == 0):
         return "identical"
     if d.size < MIN_REPS_FOR_INTERVAL:
         return "too few replications"
     if math.isnan(lo) or math.isnan(hi) or lo <= 0 <= hi:
         return "not significant"
     return "significant"
-
-
-def fieller_interval(
-    num: np.ndarray, den: np.ndarray, level: float = 0.95
-) -> tuple[float, float, float, RatioStatus]:
-    """mean(num) / mean(den) and Fieller's interval for the ratio of the means of paired
-    samples (replication i gives num[i] and den[i]), with a status saying why an interval
-    or the ratio is missing."""
-    num, den = np.asarray(num, float), np.asarray(den, float)
-    ok = ~(np.isnan(num) | np.isnan(den))
-    num, den = num[ok], den[ok]
-    n = num.size
-    if n == 0 or np.all(den == 0):
-        return math.nan, math.nan, math.nan, "no_change"
-    a, b = float(num.mean()), float(den.mean())
-    point = a / b if b != 0 else math.nan
-    if n < MIN_REPS_FOR_INTERVAL:
-        return point, math.nan, math.nan, "too_few_reps"
-    t2 = float(stats.t.ppf(0.5 + level / 2, n - 1)) ** 2
-    cov = np.cov(num, den, ddof=1) / n  # variances and covariance of the two means
-    v11, v12, v22 = float(cov[0, 0]), float(cov[0, 1]), float(cov[1, 1])
-    # (a - R b)^2 <= t^2 (v11 - 2 R v12 + R^2 v22), a quadratic in R: q2 R^2 + q1 R + q0 <= 0
-    q2 = b * b - t2 * v22
-    if q2 <= 0:  # the denominator is not clear of zero: the set is unbounded
-        return point, math.nan, math.nan, "unclear"
-    q1 = -2 * (a * b - t2 * v12)
-    q0 = a * a - t2 * v11
-    disc = max(q1 * q1 - 4 * q2 * q0, 0.0)  # >= 0 whenever q2 > 0 (a Cauchy-Schwarz bound)
-    lo = (-q1 - math.sqrt(disc)) / (2 * q2)
-    hi = (-q1 + math.sqrt(disc)) / (2 * q2)
-    return point, lo, hi, "ok"
 
 
 def paired_differences(
@@ -114,7 +83,15 @@ def _with_interval(row: dict[str, float | str], name: str, values: np.ndarray) -
 
 
 def _with_ratio(row: dict[str, float | str], name: str, num: np.ndarray, den: np.ndarray) -> None:
+    """A ratio with Fieller's interval; a marginal cost is given only for an option that
+    clearly adds calls: one that clearly has fewer gets the status ``fewer`` (a cost per
+    call *given up* is not a cost per extra call), one whose extra calls are not clearly
+    away from zero ``unclear``; both are reported in words, with no number."""
     point, lo, hi, status = fieller_interval(num, den)
+    if status == "ok" and np.nanmean(den) < 0:
+        status = "fewer"
+    if status in ("fewer", "unclear"):
+        point, lo, hi = math.nan, math.nan, math.nan
     lo, hi = bounded(name, lo, hi)
     row |= {name: point, f"{name}_ci_low": lo, f"{name}_ci_high": hi, f"{name}_status": status}
 

@@ -60,10 +60,15 @@ def cost_kpis(
     ``by_phase``: each program's hours in each phase, so that people per unit, fixed costs
     and a relief factor derived from absences may change from phase to phase; without it
     (one phase) the run's totals are used."""
-    if scenario.costs is None:
-        return {}
-    c = scenario.costs
     per_year = WEEKS_PER_YEAR / scenario.horizon_weeks
+    if scenario.costs is None:  # the calls a year, which need no cost rates
+        fallbacks = sum(k[o.key] for o in FALLBACKS)
+        return {
+            "diverted_per_year": (k["ccd_resolved"] + k["crt_served"]) * per_year,
+            "heart_responses_per_year": k["heart_responses"] * per_year,
+            "police_calls_per_year": fallbacks * per_year,
+        }
+    c = scenario.costs
     phases = [sc for _, sc in scenario.phase_list()]
     out: dict[str, float] = {}
     total = 0.0
@@ -101,12 +106,13 @@ def cost_kpis(
     out["police_calls_per_year"] = fallbacks * per_year
     out["police_hours_per_year"] = fallbacks * per_year * c.police_hours_per_call
     rate = c.police_cost_per_hour
-    avoided = 0.0
     for prog, handled in HANDLED.items():
         priced = k[handled] * per_year * c.police_hours_per_call
-        value = priced * rate if rate is not None else math.nan
-        out[f"{prog}_police_cost_avoided_annual"] = value
-        avoided += value
+        out[f"{prog}_police_cost_avoided_annual"] = priced * rate if rate is not None else math.nan
+    # Avoided: every eligible call not sent to police/EMS (the calls HEART handled, and
+    # callers who hung up), so that between two options it is the police hours freed.
+    kept = (k["calls_total"] - fallbacks) * per_year * c.police_hours_per_call
+    avoided = kept * rate if rate is not None else math.nan
     police_hours = out["police_hours_per_year"]
     out["police_cost_annual"] = police_hours * rate if rate is not None else math.nan
     out["police_cost_avoided_annual"] = avoided

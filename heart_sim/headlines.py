@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 import math
 from dataclasses import dataclass
+from typing import TypeGuard
 
 import pandas as pd
 
@@ -52,14 +53,15 @@ class Card:
     def html(self) -> str:
         e = html.escape
         return (
-            f"<div class='card'><div class='card-title'>{e(self.title)}</div>"
+            f"<div class='card'><div class='card-title'>"
+            f"{e(self.title).replace('_', '_<wbr>')}</div>"
             f"<div class='card-value'>{e(self.value)}</div>"
             f"<div class='card-ci'>{e(self.interval)}</div>"
             f"<p>{e(self.sentence)}</p></div>"
         )
 
 
-def _ok(x: object) -> bool:
+def _ok(x: object) -> TypeGuard[float]:
     return isinstance(x, int | float) and not math.isnan(x)
 
 
@@ -93,13 +95,15 @@ _WHY_MISSED = {
     Outcome.FALLBACK_OUT_OF_AREA: "came from outside the program's area",
     Outcome.FALLBACK_NO_UNIT: "found no team free in time",
     Outcome.FALLBACK_REFERRED: "were sent to police/EMS by the CCD clinician's decision",
+    Outcome.CALLER_HUNG_UP: "hung up while holding for a CCD clinician",
 }
 
 
 def missed_by_reason(summary: pd.DataFrame) -> list[tuple[Outcome, float]]:
-    """Each fallback reason's share of the calls sent to police/EMS, largest first."""
+    """Each reason's share of the calls HEART missed (sent to police/EMS for one of the
+    fallback reasons, or the caller hung up), largest first."""
     s = _Summary(summary)
-    shares = [(o, s.mean(f"{o.key}_share")) for o in FALLBACKS]
+    shares = [(o, s.mean(f"{o.key}_share")) for o in (*FALLBACKS, Outcome.CALLER_HUNG_UP)]
     total = sum(v for _, v in shares if _ok(v))
     if total <= 0:
         return []
@@ -202,44 +206,93 @@ def run_cards(summary: pd.DataFrame) -> list[Card]:
     return cards
 
 
-def option_cards(costs: pd.DataFrame, base: str, rank_by: str = "diverted_per_year") -> list[Card]:
+def _more_or_less(name: str, r: dict, more: str = "more", less: str = "less") -> str:
+    """'$1,382,199 more ($1,380,930 to $1,383,468)' or '$16,173 less (...)': a signed
+    difference said in words, its interval in the same direction."""
+    mean = r.get(name)
+    if not _ok(mean):
+        return "n/a"
+    lo, hi = r.get(f"{name}_ci_low"), r.get(f"{name}_ci_high")
+    word = more if mean >= 0 else less
+    sign = 1 if mean >= 0 else -1
+    text = f"{fmt_value(name, sign * mean)} {word}"
+    if _ok(lo) and _ok(hi):
+        a, b = sorted((sign * lo, sign * hi))
+        text += f" ({fmt_value(name, a, signed=a < 0)} to {fmt_value(name, b, signed=a < 0)})"
+    return text
+
+
+def _trade_offs(differences: pd.DataFrame | None, name: str) -> str:
+    """What else the option changes that a budget reader should weigh: the CRT response
+    time and the calls finding no team free, where they change significantly."""
+    if differences is None:
+        return ""
+    d = differences[differences["scenario"] == name].set_index("metric")
+    said = []
+    for m, what in (
+        ("crt_response_time", "the mean CRT response time"),
+        ("fallback_no_unit_share", "the calls finding no team free"),
+    ):
+        if m in d.index and d.loc[m, "significance"] == "significant":
+            said.append(
+                f"{what} goes from {fmt_value(m, d.loc[m, 'base_mean'])} to "
+                f"{fmt_value(m, d.loc[m, 'alt_mean'])}"
+            )
+    return (" Also: " + "; ".join(said) + ".") if said else ""
+
+
+def option_cards(
+    costs: pd.DataFrame,
+    base: str,
+    rank_by: str = "diverted_per_year",
+    differences: pd.DataFrame | None = None,
+) -> list[Card]:
     """One card per alternative of a comparison, in the order of ``ranked``: what it adds
-    over the base and at what cost."""
+    over the base, at what cost, and what else it changes (``differences``)."""
     cards = []
     rows = {str(r["scenario"]): r for r in costs.to_dict("records")}
     for name in ranked(costs, base, rank_by):
         r = rows[name]
         identical = r.get("extra_diverted") == 0 and r.get("extra_diverted_ci_high") == 0
-        extra = "no more" if identical else fmt_record(r, "extra_diverted", signed=True)
-        cost = fmt_record(r, "extra_cost", signed=True)
+        extra = "no more" if identical else _more_or_less("extra_diverted", r, "more", "fewer")
+        cost = _more_or_less("extra_cost", r)
         marginal = r.get("marginal_cost_per_extra_diverted")
         status = str(r.get("marginal_cost_per_extra_diverted_status", ""))
         if status in ("no_change", "unclear") or not _ok(marginal):
             per_response = fmt_record(r, "marginal_cost_per_extra_response")
+            why = (
+                "Co-Response brings an officer, so its calls are not diverted"
+                if identical
+                else "the extra diverted calls are not clearly above zero"
+            )
             ratio = (
-                "It diverts no more calls than the base (or not clearly so), so a cost per "
-                f"extra diverted call is not defined; per extra HEART response it costs "
-                f"{per_response}."
+                f" A cost per extra diverted call is not defined ({why}); per extra HEART "
+                f"response it costs {per_response}."
             )
         else:
-            marginal_text = fmt_record(r, "marginal_cost_per_extra_diverted")
-            ratio = f"That is {marginal_text} per extra call diverted."
+            each = fmt_record(r, "marginal_cost_per_extra_diverted")
+            ratio = f" That is {each} per extra call diverted."
         net = r.get("extra_net_cost")
         net_text = (
-            f" It saves police time worth {fmt_record(r, 'police_cost_saved')} a year; net "
-            f"of that, the extra cost is {fmt_record(r, 'extra_net_cost', signed=True)} a year."
+            f" It saves police time worth {fmt_record(r, 'police_cost_saved')} a year; net of "
+            f"that it costs {_more_or_less('extra_net_cost', r)} a year."
             if _ok(net)
             else ""
         )
-        more = fmt_value("extra_diverted", r.get("extra_diverted"), signed=True)
-        dollars = fmt_value("extra_cost", r.get("extra_cost"), signed=True)
+        dollars = r.get("extra_cost")
+        more_or_less = "more" if _ok(dollars) and dollars >= 0 else "less"
+        money = (
+            f"for {fmt_value('extra_cost', abs(dollars))} {more_or_less} a year"
+            if _ok(dollars)
+            else ""
+        )
         cards.append(
             Card(
                 f"{name}: extra calls diverted a year",
-                more,
-                f"for {dollars} a year",
-                f"Against {base}: {extra} diverted calls a year for {cost} a year. "
-                f"{ratio}{net_text}",
+                fmt_value("extra_diverted", r.get("extra_diverted"), signed=True),
+                money,
+                f"Against {base}: {extra} calls diverted a year, for {cost} a year."
+                f"{ratio}{net_text}{_trade_offs(differences, name)}",
             )
         )
     return cards

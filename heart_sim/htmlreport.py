@@ -31,7 +31,7 @@ from .compare import RATIO_WORDS
 from .dates import Calendar
 from .errors import StudyError
 from .fileio import atomic_write
-from .folders import folder_kind, writing
+from .folders import POSTERIOR_FILE, folder_kind, writing
 from .formatting import NO_INTERVAL, fmt_value, header
 from .headlines import CARD_CSS, Card, missed_by_reason, option_cards, ranked, run_cards
 from .plots import comparison_figures, run_figures, sensitivity_figures, sweep_figures
@@ -101,7 +101,7 @@ pre { background: #f6f6f6; padding: 0.8em; font-size: 0.75em; white-space: pre-w
   th, td { padding: 2px 3px; }
   td .v { white-space: normal; }
   h2 { break-before: auto; }
-  details { display: none; }
+  details, .screen-only { display: none; }
   a { color: inherit; text-decoration: none; }
 }
 """
@@ -113,6 +113,13 @@ INTERVALS = (
     "the values a quantity can take (no negative times or costs, no share above 100%), and "
     "Fieller's interval for ratios such as the cost per diverted call. Fewer than 3 "
     "replications give no interval."
+)
+# What the intervals do not hold: said on every page, next to them.
+FIXED_ASSUMPTIONS = (
+    "The intervals measure the simulation's own chance variation with every assumption "
+    "held at its value (see Assumptions and sources): they are not a forecast range. To "
+    "include what is not known, calibrate the unknowns (heart-sim calibrate) and run with "
+    "--posterior."
 )
 
 
@@ -210,6 +217,16 @@ def _page(title: str, body: list[str]) -> str:
     )
 
 
+def _assumption_note(sources: dict[str, str]) -> str:
+    """Whether the intervals hold the unknowns (a posterior run) or hold them fixed."""
+    if POSTERIOR_FILE in sources:
+        return (
+            "Each replication ran at a parameter point drawn from the calibration's "
+            "posterior.csv, so the intervals include what the calibration left unknown."
+        )
+    return FIXED_ASSUMPTIONS
+
+
 def assumptions(sources: dict[str, str]) -> list[tuple[str, str, str]]:
     """(file, key or line, comment) for every comment that cites a source or an assumption;
     a comment on its own line is attached to the next key."""
@@ -242,7 +259,13 @@ def _assumptions_section(sources: dict[str, str]) -> list[str]:
         "<p>Every number the scenario sets, with the source or assumption its file gives "
         "for it (assumptions highlighted). A result depends on these: read it with them.</p>",
     ]
-    rows = assumptions(sources)
+    # A key the parent set and a child repeats (extends:) is listed once, from the file
+    # nearest the scenario run.
+    rows, seen = [], set()
+    for f, k, c in assumptions(sources):
+        if (k, c) not in seen:
+            seen.add((k, c))
+            rows.append((f, k, c))
     if not rows:
         return out + ["<p>The scenario came without its source file; see scenario.yaml.</p>"]
     body = [
@@ -303,7 +326,11 @@ def _run_settings(
         ),
         ("seed", str(seed)),
         ("measured", _window(s)),
-        ("warm-up", f"{s.warmup_weeks} weeks simulated first and discarded (queues start full)"),
+        (
+            "warm-up",
+            f"{s.warmup_weeks} week{'s' if s.warmup_weeks != 1 else ''} simulated first and "
+            "discarded, so the measured period does not start with empty queues",
+        ),
         ("intervals", INTERVALS),
     ]
     if s.holidays is not None:
@@ -372,7 +399,7 @@ def _missed_section(result: Results, figs: dict[str, Figure]) -> list[str]:
         "<p>Every eligible call HEART did not handle went to police/EMS for one of these "
         "reasons (or its caller hung up).</p>",
         _table(
-            ["reason", "share of eligible calls (%)", "share of the calls sent to police/EMS (%)"],
+            ["reason", "share of eligible calls (%)", "share of the calls HEART missed (%)"],
             rows,
         ),
     ]
@@ -516,7 +543,7 @@ def run_html(folder: Path) -> str:
         f"<h1>{_e(s.title or s.name)}</h1>",
         f"<p class='lead'>{_e(s.description)}</p>",
         f"<p class='note'>Scenario <code>{_e(s.name)}</code>: {result.reps} replications of "
-        f"{_window(s)}, seed {result.seed}. {INTERVALS}</p>",
+        f"{_window(s)}, seed {result.seed}. {INTERVALS} {_assumption_note(result.sources)}</p>",
         "<h2>Headlines</h2>",
         _cards(run_cards(result.summary)),
     ]
@@ -529,7 +556,10 @@ def run_html(folder: Path) -> str:
     body += _assumptions_section(result.sources)
     body += ["<h2>Run settings</h2>", _settings(_run_settings(s, result.seed, result.reps, folder))]
     body += _glossary()
-    body += ["<h2>Appendix</h2>", *_appendix(result.summary, "Every metric of this run")]
+    body += [
+        "<h2 class='screen-only'>Appendix</h2>",
+        *_appendix(result.summary, "Every metric of this run"),
+    ]
     return _page(f"heart-sim: {s.name}", body)
 
 
@@ -618,6 +648,22 @@ def _differences_tables(comp: Comparison) -> list[str]:
     return out
 
 
+def _value(comp: Comparison) -> str:
+    """A sentence naming the option with the lowest marginal cost per extra diverted call
+    (where it is defined), which a ranking by calls diverted does not show."""
+    costs = comp.costs[comp.costs["scenario"] != comp.base.scenario.name]
+    ok = costs[costs["marginal_cost_per_extra_diverted_status"] == "ok"]
+    ok = ok[ok["extra_diverted"] > 0]
+    if ok.empty:
+        return ""
+    best = ok.loc[ok["marginal_cost_per_extra_diverted"].idxmin()]
+    each = fmt_value("marginal_cost_per_extra_diverted", best["marginal_cost_per_extra_diverted"])
+    return (
+        f" Lowest cost per extra call diverted: {_e(best['scenario'])}, {_e(each)} a call "
+        "(weigh its other effects below)."
+    )
+
+
 def comparison_html(folder: Path, rank_by: str = "diverted_per_year") -> str:
     comp = read_comparison(folder)
     base = comp.base.scenario.name
@@ -625,15 +671,19 @@ def comparison_html(folder: Path, rank_by: str = "diverted_per_year") -> str:
     order = ranked(comp.costs, base, rank_by)
     figs = comparison_figures(comp)
     higher = "highest" if metric(rank_by).higher_is_better is not False else "lowest"
+    n = len(comp.alts)
     body = [
         f"<h1>Options compared with {_e(base)}</h1>",
-        f"<p class='lead'>{len(comp.alts)} option(s) against the base "
-        f"<code>{_e(base)}</code>, ranked by {_e(header(rank_by))}, {higher} first.</p>",
-        f"<p class='note'>{comp.base.reps} replications each, seed {comp.base.seed}, common "
-        "random numbers: replication r of every option sees the same calls, so an "
-        f"option's extra is measured call for call. {INTERVALS}</p>",
+        f"<p class='lead'>{n} option{'s' if n != 1 else ''} against the base "
+        f"<code>{_e(base)}</code>, ranked by {_e(header(rank_by))}, {higher} first "
+        f"(<code>heart-sim report DIR --rank-by MEASURE</code> ranks by another).{_value(comp)}"
+        "</p>",
+        f"<p class='note'>{comp.base.reps} replications each, seed {comp.base.seed}. Every "
+        "option is simulated with the same calls (common random numbers), so the difference "
+        f"an option makes is measured call for call. {INTERVALS} "
+        f"{_assumption_note(comp.base.sources)}</p>",
         "<h2>Headlines</h2>",
-        _cards(option_cards(comp.costs, base, rank_by)),
+        _cards(option_cards(comp.costs, base, rank_by, comp.differences)),
         "<h2>Options ranked</h2>",
         "<p>Per year, each against the base: the extra diverted calls, the extra cost, the "
         "marginal cost of each extra call diverted, the police time saved (priced) and the "
@@ -683,7 +733,7 @@ def comparison_html(folder: Path, rank_by: str = "diverted_per_year") -> str:
         _settings(_run_settings(comp.base.scenario, comp.base.seed, comp.base.reps, comp.folder)),
     ]
     body += _glossary()
-    body.append("<h2>Appendix</h2>")
+    body.append("<h2 class='screen-only'>Appendix</h2>")
     for r in results:
         body += _appendix(r.summary, f"Every metric of {r.scenario.name}")
     return _page(f"heart-sim comparison: {base}", body)
@@ -715,7 +765,8 @@ def _sweep_cards(table: pd.DataFrame, params: list[str]) -> list[Card]:
 
 def sweep_html(folder: Path) -> str:
     meta, table, params = read_sweep(folder)
-    names = [m for m in shown_in("sweep_table") if m in table]
+    extra = ("cost_total_annual", "diverted_per_year")
+    names = [m for m in (*shown_in("sweep_table"), *extra) if m in table]
     rows = [
         "<tr>"
         + "".join(f"<td class='text'>{_e(_param(r[p]))}</td>" for p in params)
@@ -725,15 +776,34 @@ def sweep_html(folder: Path) -> str:
     ]
     body = [
         f"<h1>Sweep of {_e(meta['scenario'])} over {_e(', '.join(params))}</h1>",
-        f"<p class='note'>{meta['reps']} replications per grid point, seed {meta['seed']}, "
-        f"common random numbers across points. {INTERVALS}</p>",
+        f"<p class='note'>{meta['reps']} replications per grid point, seed {meta['seed']}; "
+        "every point is simulated with the same calls (common random numbers). "
+        f"{INTERVALS} {FIXED_ASSUMPTIONS}</p>",
         "<h2>Headlines</h2>",
         _cards(_sweep_cards(table, params)),
         "<h2>The grid</h2>",
-        _table([*params, *(header(m) for m in names)], rows),
+        "<table><thead><tr>"
+        + "".join(f"<th>{_name(p)}</th>" for p in params)
+        + "".join(f"<th>{_e(header(m))}</th>" for m in names)
+        + f"</tr></thead><tbody>{''.join(rows)}</tbody></table>",
     ]
     figs = [_img(fig, "") for fig in sweep_figures(table, params).values()]
     body.append("<div class='figs'>" + "".join(figs) + "</div>")
+    values = {p: sorted({_param(v) for v in table[p]}, key=str) for p in params}
+    body += [
+        "<h2>Run settings</h2>",
+        _settings(
+            [
+                ("scenario", str(meta["scenario"])),
+                *((f"varied: {p}", ", ".join(v)) for p, v in values.items()),
+                ("grid points", str(len(table))),
+                ("replications", f"{meta['reps']} per point"),
+                ("seed", str(meta["seed"])),
+                ("intervals", INTERVALS),
+                ("heart-sim", __version__),
+            ]
+        ),
+    ]
     long = []
     for r in table.to_dict("records"):
         point = ", ".join(f"{p} = {_param(r[p])}" for p in params)
@@ -743,7 +813,7 @@ def sweep_html(folder: Path) -> str:
                     _row(_e(point), [f"<td class='text'>{_e(header(m))}</td>", _record_cell(r, m)])
                 )
     body += [
-        "<h2>Appendix</h2>",
+        "<h2 class='screen-only'>Appendix</h2>",
         "<details><summary>Every headline metric at every grid point</summary>",
         _table(["grid point", "measure", "mean (95% interval)"], long),
         "</details>",
@@ -949,15 +1019,20 @@ def sensitivity_html(folder: Path) -> str:
     return _page(f"heart-sim sensitivity: {res.scenario}", body)
 
 
-def write_html_report(folder: Path, rank_by: str = "diverted_per_year") -> Path:
-    """Write ``folder/report.html`` for a run, comparison, sweep or sensitivity folder; a
-    comparison's options are ranked by ``rank_by`` (a column of its cost table)."""
-    folder = Path(folder)
+def check_rank_by(rank_by: str) -> None:
+    """Refuse a ranking measure that is not a column of a comparison's cost table."""
     if rank_by not in VIEWS["costs"]:
         raise StudyError(
             f"--rank-by {rank_by}: not a measure of the comparison's cost table; use one of "
             + ", ".join(VIEWS["costs"])
         )
+
+
+def write_html_report(folder: Path, rank_by: str = "diverted_per_year") -> Path:
+    """Write ``folder/report.html`` for a run, comparison, sweep or sensitivity folder; a
+    comparison's options are ranked by ``rank_by`` (a column of its cost table)."""
+    folder = Path(folder)
+    check_rank_by(rank_by)
     kind = folder_kind(folder)
     if kind == "comparison":
         text = comparison_html(folder, rank_by)

@@ -8,7 +8,7 @@ Times are minutes, except CN follow-up delays (hours) and staffed/overtime (hour
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -375,6 +375,40 @@ def t_interval(values: np.ndarray, level: float = 0.95) -> tuple[float, float, f
     return mean, mean - half, mean + half, sd
 
 
+RatioStatus = Literal["ok", "too_few_reps", "no_change", "unclear", "fewer"]
+
+
+def fieller_interval(
+    num: np.ndarray, den: np.ndarray, level: float = 0.95
+) -> tuple[float, float, float, RatioStatus]:
+    """mean(num) / mean(den) and Fieller's interval for the ratio of the means of paired
+    samples (replication i gives num[i] and den[i]), with a status saying why an interval
+    or the ratio is missing."""
+    num, den = np.asarray(num, float), np.asarray(den, float)
+    ok = ~(np.isnan(num) | np.isnan(den))
+    num, den = num[ok], den[ok]
+    n = num.size
+    if n == 0 or np.all(den == 0):
+        return math.nan, math.nan, math.nan, "no_change"
+    a, b = float(num.mean()), float(den.mean())
+    point = a / b if b != 0 else math.nan
+    if n < MIN_REPS_FOR_INTERVAL:
+        return point, math.nan, math.nan, "too_few_reps"
+    t2 = float(stats.t.ppf(0.5 + level / 2, n - 1)) ** 2
+    cov = np.cov(num, den, ddof=1) / n  # variances and covariance of the two means
+    v11, v12, v22 = float(cov[0, 0]), float(cov[0, 1]), float(cov[1, 1])
+    # (a - R b)^2 <= t^2 (v11 - 2 R v12 + R^2 v22), a quadratic in R: q2 R^2 + q1 R + q0 <= 0
+    q2 = b * b - t2 * v22
+    if q2 <= 0:  # the denominator is not clear of zero: the set is unbounded
+        return point, math.nan, math.nan, "unclear"
+    q1 = -2 * (a * b - t2 * v12)
+    q0 = a * a - t2 * v11
+    disc = max(q1 * q1 - 4 * q2 * q0, 0.0)  # >= 0 whenever q2 > 0 (a Cauchy-Schwarz bound)
+    lo = (-q1 - math.sqrt(disc)) / (2 * q2)
+    hi = (-q1 + math.sqrt(disc)) / (2 * q2)
+    return point, lo, hi, "ok"
+
+
 def summarise(replications: pd.DataFrame) -> pd.DataFrame:
     """One row per metric: mean over replications, 95% t-interval, sd, replications used."""
     rows = []
@@ -383,6 +417,11 @@ def summarise(replications: pd.DataFrame) -> pd.DataFrame:
             continue
         values = replications[col].to_numpy(dtype=float)
         mean, lo, hi, sd = t_interval(values)
+        ratio = CATALOG[col].ratio_of if col in CATALOG else None
+        if ratio and set(ratio) <= set(replications.columns):
+            # A ratio of means over replications, with Fieller's interval (as costs.csv).
+            num, den = (replications[c].to_numpy(dtype=float) for c in ratio)
+            mean, lo, hi, _ = fieller_interval(num, den)
         lo, hi = bounded(col, lo, hi)
         rows.append(
             {

@@ -255,7 +255,8 @@ def sweep_figure(table: pd.DataFrame, params: list[str], metric: str) -> Figure:
                 ax.fill_between(g[x], g[f"{metric}_ci_low"], g[f"{metric}_ci_high"], alpha=0.2)
         if pd.api.types.is_integer_dtype(table[x]):
             ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-        format_axis(ax.xaxis, x)
+        if pd.api.types.is_numeric_dtype(table[x]):  # words (pilot, city) keep their names
+            format_axis(ax.xaxis, x)
         format_axis(ax.yaxis, metric)
         ax.set_xlabel(axis_label(x))
         ax.set_ylabel(axis_label(metric))

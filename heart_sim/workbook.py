@@ -160,8 +160,14 @@ OPTION_RATIOS = ("cost_per_diverted_call", "cost_per_heart_response")
 
 
 def number_format(fmt: Format, signed: bool = False) -> str:
-    """The Excel number format of a catalog format; ``signed``: + on positive numbers."""
-    code = NUMBER_FORMATS[FORMAT_STYLE[fmt]]
+    """The Excel number format of a catalog format; ``signed``: + on positive numbers.
+    Money under $100 shows its cents, as the reports do ($14.89, not $15)."""
+    style = FORMAT_STYLE[fmt]
+    code = NUMBER_FORMATS[style]
+    if style == "dollars":
+        cents = '"$"#,##0.00'
+        up = "+" if signed else ""
+        return f"[>=100]{up}{code};[<=-100]-{code};{cents}"
     return f"+{code};-{code};{code}" if signed else code
 
 
@@ -414,11 +420,18 @@ def _options(book: Book, comp: Compared, sort_by: str, descending: bool) -> None
         (r for r in records if r["scenario"] != base),
         key=lambda r: _sort_key(r.get(sort_by), descending),
     )
+
+    def cells(r: dict, name: str) -> list[Cell]:
+        # The base against itself has no extras: blank, not "not defined".
+        if r["scenario"] == base and metric(name).kind == "comparison":
+            return [Cell(""), Cell(""), Cell("")]
+        return measure_cells(r, name)
+
     rows = [
         [
             Cell(str(r["scenario"])),
             Cell("base" if r["scenario"] == base else "alternative"),
-            *(c for name in measures for c in measure_cells(r, name)),
+            *(c for name in measures for c in cells(r, name)),
         ]
         for r in (*first, *others)
     ]

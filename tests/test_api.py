@@ -79,5 +79,5 @@ def test_results_and_comparison_have_a_short_repr_and_headline_cards_for_noteboo
     comp = hs.compare(base, hs.vary(base, {"crt.units": 3}, name="three_teams"), reps=3, seed=1)
     assert repr(comp).startswith("<Comparison of three_teams with durham_2022: 3 paired")
     cards = comp._repr_html_()
-    assert cards.count("class='card'") == 1 and "three_teams" in cards
+    assert cards.count("class='card'") == 1 and "three_<wbr>teams" in cards
     assert "per extra call diverted" in cards

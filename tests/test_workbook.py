@@ -15,6 +15,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.chart import ScatterChart
 
 import heart_sim as hs
+from heart_sim.catalog import metric as catalog_metric
 from heart_sim.compare import RATIO_WORDS
 from heart_sim.formatting import header
 from heart_sim.workbook import (
@@ -164,6 +165,9 @@ def test_options_values_equal_costs_csv_and_ratios_without_value_say_why(
         for _, row in opts.iterrows():
             csv = costs.loc[row["Scenario"]]
             for offset, column in enumerate((name, f"{name}_ci_low", f"{name}_ci_high")):
+                if row["Role"] == "base" and catalog_metric(name).kind == "comparison":
+                    assert pd.isna(row.iloc[at + offset]) or row.iloc[at + offset] == ""
+                    continue  # the base against itself: no extras, left blank
                 assert _same(row.iloc[at + offset], csv[column]), (row["Scenario"], column)
     # Co-Response diverts no extra call: the marginal cost is not defined, and says so.
     cor = opts.set_index("Scenario").loc[COR]
@@ -243,11 +247,12 @@ def _column_of(ws, heading: str, top: int = 1) -> int:
 def test_number_formats_by_catalog_format(book) -> None:
     ws = book[OPTIONS]
     money = ws.cell(row=2, column=_column_of(ws, header("cost_total_annual")))
-    assert money.number_format == '"$"#,##0'
+    # whole dollars, and cents below $100 (as the reports: $14.89, not $15)
+    assert money.number_format == '[>=100]"$"#,##0;[<=-100]-"$"#,##0;"$"#,##0.00'
     calls = ws.cell(row=2, column=_column_of(ws, header("diverted_per_year")))
     assert calls.number_format == "#,##0"
     extra = ws.cell(row=3, column=_column_of(ws, header("extra_cost")))
-    assert '"$"#,##0' in extra.number_format and extra.number_format.startswith("+")
+    assert '"$"#,##0' in extra.number_format and extra.number_format.startswith("[>=100]+")
     ws = book[DIFFERENCES]
     ident = _column_of(ws, "Identifier")
     row = next(
@@ -257,7 +262,7 @@ def test_number_formats_by_catalog_format(book) -> None:
     ws = book["durham_2022"]
     rows = {r[-1].value: r for r in ws.iter_rows(min_row=SUMMARY_TOP + 1)}
     assert rows["crt_response_time"][2].number_format == "0.0"
-    assert rows["cost_total_annual"][2].number_format == '"$"#,##0'
+    assert rows["cost_total_annual"][2].number_format.startswith('[>=100]"$"#,##0;')
     assert rows["diversion_rate"][2].number_format == "0.0%"
     assert rows["calls_total"][2].number_format == "#,##0"
 
