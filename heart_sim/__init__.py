@@ -14,6 +14,7 @@ results -> reports and plots.
     catalog:    catalog
     input:      schedules days distributions travel problems variants scenario profiles
     paths:      keypaths scenario_view
+    fit:        callfile sharefit demandfit durationfit fitinputs fitfragment summaryfit
     draws:      streams dates zones arrivals rosters routing
     engine:     staffing records model
     measure:    costs metrics
