@@ -23,7 +23,7 @@ results -> reports and plots.
     results:    formatting headlines workbook markdown folders results sweep sensitivity
     execute:    checkpoint cluster execute aggregate
     study:      study sensitivity_study
-    present:    plots htmlreport pdf
+    present:    plots htmlreport pdf fitplots fitreport
     api:        api
     cli:        cli __main__
     package:    __init__
