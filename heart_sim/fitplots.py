@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from .catalog import UNITS
 from .demandfit import WEEKDAYS, DemandFit, exclusion_kind
 from .durationfit import DurationFit
 from .plots import LINESTYLES, MARKERS, STYLE, PlainFormatter, new_figure
@@ -149,7 +150,7 @@ def duration_figure(fit: DurationFit) -> Figure:
                 label=f"{c.family} (AIC +{delta:,.1f}, KS p = {c.p_value:.2g})",
             )
         hist.set_xlim(0, top)
-        hist.set_xlabel("minutes")
+        hist.set_xlabel(UNITS["min"])
         hist.set_ylabel("density (share of durations per minute)")
         hist.set_title(f"{fit.name}: written as {fit.chosen}")
         hist.legend(fontsize=8, frameon=False)

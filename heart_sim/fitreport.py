@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .catalog import UNITS, metric
 from .demandfit import MONTHS, WEEKDAYS, DemandFit, exclusion_kind, p_text
 from .durationfit import DurationFit
 from .fileio import atomic_write
@@ -20,6 +21,8 @@ from .fitinputs import FitOptions, Fitted, fit_inputs, unmapped_rows
 from .fitplots import daily_figure, duration_figure, profile_figure
 from .plots import save
 from .sharefit import Share
+
+ELIGIBLE = metric("calls_total").label.lower()  # "eligible calls"
 
 
 @dataclass
@@ -125,7 +128,7 @@ def _demand_md(d: DemandFit, pics: dict[str, str]) -> list[str]:
     e = d.calls_per_week
     rows = [
         [
-            "calls per week",
+            UNITS["calls/week"],
             f"{e.value:,.1f}",
             f"{e.low:,.1f} to {e.high:,.1f}",
             "Poisson regression of daily counts; quasi-Poisson standard error",
@@ -200,7 +203,7 @@ def _demand_md(d: DemandFit, pics: dict[str, str]) -> list[str]:
     out += ["### Days left out", ""]
     if d.excluded:
         out += _table(
-            ["day", "weekday", "eligible calls", "why"],
+            ["day", "weekday", ELIGIBLE, "why"],
             [
                 [
                     str(day),
@@ -307,7 +310,7 @@ def report_markdown(f: Fitted, out: Path, figures: list[Path]) -> str:
     if f.types is not None and len(f.types.not_eligible):
         rows.append(["natures mapped to null (left out)", f"{int(f.types.not_eligible.sum()):,}"])
     rows += [
-        ["eligible calls", f"{f.eligible:,}"],
+        [ELIGIBLE, f"{f.eligible:,}"],
         ["eligible calls with a usable time", f"{f.eligible_with_time:,}"],
         [f"eligible calls on the {int(d.used.sum())} days used (demand)", f"{d.calls_used:,}"],
     ]
