@@ -12,17 +12,17 @@ results -> reports and plots.
 
     base:       version errors vocab fileio simpy_compat
     catalog:    catalog
-    input:      schedules days distributions travel problems variants scenario profiles
+    input:      schedules days distributions travel problems variants scenario profiles targets
     paths:      keypaths scenario_view
     fit:        callfile sharefit demandfit durationfit fitinputs fitfragment summaryfit
     draws:      streams dates zones arrivals rosters routing
     engine:     staffing records model
     measure:    costs metrics
-    statistics: compare precision
+    statistics: compare precision history
     replicate:  replication
     results:    formatting headlines workbook markdown folders results sweep sensitivity
     execute:    checkpoint cluster execute aggregate
-    study:      study sensitivity_study
+    study:      posterior study calibrate sensitivity_study
     present:    plots htmlreport pdf fitplots fitreport
     api:        api
     cli:        cli __main__

@@ -21,7 +21,10 @@ from pathlib import Path
 from typing import Any
 
 from . import keypaths, sensitivity_study, study
+from .calibrate import POINTS, REPS, WAVES, CalibrationResult
+from .calibrate import calibrate as calibrate_study
 from .plots import write_monthly, write_plots
+from .posterior import load_posterior
 from .precision import Reps
 from .results import Comparison, Results
 from .scenario import (
@@ -34,6 +37,7 @@ from .scenario import (
 from .sensitivity import METHODS, SensitivityError, SensitivityResult
 from .study import Progress
 from .sweep import SweepResult
+from .targets import Targets, load_targets
 
 ScenarioLike = Scenario | str | Path | Mapping[str, Any]
 
@@ -70,6 +74,7 @@ def simulate(
     force: bool = False,
     precision: float | None = None,
     max_reps: int | None = None,
+    posterior: str | Path | None = None,
 ) -> Results:
     """Run replications; ``keep_calls=True`` adds per-call records (``Results.calls``);
     ``jobs`` uses local processes, ``dask`` a Dask scheduler address (or "local");
@@ -77,7 +82,8 @@ def simulate(
     figure, plots/monthly.png, for a run with a start_date). ``reps="auto"`` adds
     replications until every headline interval is within ``precision`` (default 0.05)
     of its mean, or ``max_reps`` (default 200); ``Results.precision`` says how many and
-    why (see ``heart_sim.precision``)."""
+    why (see ``heart_sim.precision``). ``posterior`` (a calibration's posterior.csv) runs
+    each replication at one of its parameter points (see ``heart_sim.posterior``)."""
     result = study.run(
         load(scenario),
         reps,
@@ -91,6 +97,7 @@ def simulate(
         progress=progress,
         precision=precision,
         max_reps=max_reps,
+        posterior=load_posterior(posterior) if posterior is not None else None,
     )
     if out is not None:
         write_monthly(result)
@@ -109,6 +116,7 @@ def compare(
     progress: Progress | None = None,
     precision: float | None = None,
     max_reps: int | None = None,
+    posterior: str | Path | None = None,
 ) -> Comparison:
     """Run base and alternatives with common random numbers and pair them; ``out`` also
     writes the comparison folder, as ``heart-sim compare`` does. ``reps="auto"``: as in
@@ -129,6 +137,7 @@ def compare(
         progress=progress,
         precision=precision,
         max_reps=max_reps,
+        posterior=load_posterior(posterior) if posterior is not None else None,
     )
 
 
@@ -153,6 +162,40 @@ def sweep(
         Path(out),
         reps,
         seed,
+        jobs=jobs,
+        dask=dask,
+        force=force,
+        progress=progress,
+    )
+
+
+def calibrate(
+    scenario: str | Path,
+    targets: str | Path | Targets,
+    out: str | Path,
+    points: int = POINTS,
+    reps: int = REPS,
+    waves: int = WAVES,
+    seed: int | None = None,
+    jobs: int = 1,
+    dask: str | None = None,
+    force: bool = False,
+    progress: Progress | None = None,
+) -> CalibrationResult:
+    """History-match the scenario's ``calibration:`` unknowns to a targets file; resumable
+    in ``out`` (see ``heart_sim.calibrate``)."""
+    path, data, _ = load_scenario_dict(scenario)
+    goal = targets if isinstance(targets, Targets) else load_targets(targets)
+    return calibrate_study(
+        data,
+        str(path),
+        goal,
+        Path(out),
+        points,
+        reps,
+        waves,
+        seed,
+        extends=str(scenario),
         jobs=jobs,
         dask=dask,
         force=force,

@@ -26,6 +26,7 @@ from rich.progress import Progress as RichProgress
 from rich.table import Table
 
 from . import api
+from .calibrate import CalibrationResult
 from .catalog import metric, metric_catalog, shown_in
 from .errors import HeartSimError
 from .formatting import (
@@ -36,7 +37,7 @@ from .formatting import (
     fmt_value,
     header,
 )
-from .htmlreport import write_html_report
+from .htmlreport import check_rank_by, write_html_report
 from .pdf import write_pdf_report
 from .plots import save, sweep_figures, write_plots
 from .precision import parse_reps
@@ -86,6 +87,15 @@ ForceOpt = Annotated[
 ]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")]
 ReportOpt = Annotated[bool, typer.Option("--report", help="Also write plots/ and report.html.")]
+PosteriorOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--posterior",
+        metavar="FILE",
+        help="Run each replication at a parameter point of this file (a calibration's "
+        "posterior.csv), so the intervals include what calibration left unknown.",
+    ),
+]
 RankByOpt = Annotated[
     str,
     typer.Option(
@@ -287,8 +297,7 @@ def _print_summary(result: Results, fmt: Format) -> None:
                     cells.append(f"p{q} {idx.loc[key, 'mean']:.1f}")
             if cells:
                 m = metric(f"{prog}_response_time")
-                title = m.label.removesuffix(" (mean)").replace(prog.label, prog.label.upper())
-                _say(f"{title} ({m.unit}): " + ", ".join(cells))
+                _say(f"{m.label.removesuffix(' (mean)')} ({m.unit}): " + ", ".join(cells))
     _closing(fmt, result.resumed, result.notes, f"results written to {result.folder}")
 
 
@@ -300,6 +309,7 @@ def run_cmd(
     reps: AutoRepsOpt = "10",
     precision: PrecisionOpt = None,
     max_reps: MaxRepsOpt = None,
+    posterior: PosteriorOpt = None,
     seed: SeedOpt = None,
     out: OutOpt = Path("results"),
     jobs: JobsOpt = 1,
@@ -336,10 +346,11 @@ def run_cmd(
             force=force,
             precision=precision,
             max_reps=max_reps,
+            posterior=posterior,
         )
-        if report and result.folder is not None:
-            _write_report(result.folder, fmt)
+        page = _write_report(result.folder, fmt) if report and result.folder else None
     _print_summary(result, fmt)
+    _report_written(fmt, page)
 
 
 @app.command("compare")
@@ -353,6 +364,7 @@ def compare_cmd(
     reps: AutoRepsOpt = "10",
     precision: PrecisionOpt = None,
     max_reps: MaxRepsOpt = None,
+    posterior: PosteriorOpt = None,
     seed: SeedOpt = None,
     out: OutOpt = Path("results"),
     jobs: JobsOpt = 1,
@@ -374,12 +386,14 @@ def compare_cmd(
     Example: heart-sim compare durham_2022 citywide --reps auto --max-reps 100
     """
     with _user_errors(), _progress(quiet) as bars:
+        check_rank_by(rank_by)  # before, not after, the simulation
         comp = api.compare(
             base,
             *alternatives,
             reps=parse_reps(reps, 2, MAX_REPS),
             precision=precision,
             max_reps=max_reps,
+            posterior=posterior,
             seed=seed,
             jobs=jobs,
             dask=dask,
@@ -387,9 +401,9 @@ def compare_cmd(
             force=force,
             progress=bars,
         )
-        if report and comp.folder is not None:
-            _write_report(comp.folder, fmt, rank_by)
+        page = _write_report(comp.folder, fmt, rank_by) if report and comp.folder else None
     _print_comparison(comp, fmt)
+    _report_written(fmt, page)
 
 
 def _print_comparison(comp: Comparison, fmt: Format) -> None:
@@ -404,7 +418,7 @@ def _print_comparison(comp: Comparison, fmt: Format) -> None:
     for r in comp.costs.to_dict("records"):
         name = str(r["scenario"])
         names = shown_in("options") if name != base else ("cost_total_annual", "diverted_per_year")
-        rows = [[header(m), fmt_record(r, m, signed=metric(m).signed)] for m in names]
+        rows = [[header(m), fmt_record(r, m, signed=m.startswith("extra_"))] for m in names]
         if name != base and r.get("marginal_cost_per_extra_diverted_status") != "ok":
             rows.append(
                 [
@@ -473,9 +487,9 @@ def sweep_cmd(
         )
         for stem, fig in sweep_figures(result.table, result.params).items():
             save(fig, result.folder / stem)
-        if report:
-            _write_report(result.folder, fmt)
+        page = _write_report(result.folder, fmt) if report else None
     _print_sweep(result, reps, fmt)
+    _report_written(fmt, page)
 
 
 def _print_sweep(result: SweepResult, reps: int, fmt: Format) -> None:
@@ -499,10 +513,81 @@ def _print_sweep(result: SweepResult, reps: int, fmt: Format) -> None:
     _closing(fmt, 0, result.notes, done)
 
 
-def _write_report(folder: Path, fmt: Format, rank_by: str = "diverted_per_year") -> None:
+@app.command("calibrate")
+def calibrate_cmd(
+    scenario: ScenarioArg,
+    targets: Annotated[
+        Path,
+        typer.Option(
+            "--targets", "-t", metavar="FILE", help="The published figures (targets YAML)."
+        ),
+    ],
+    points: Annotated[
+        int, typer.Option("--points", min=4, max=10_000, metavar="N", help="Points per wave.")
+    ] = 40,
+    reps: Annotated[
+        int,
+        typer.Option("--reps", "-r", min=2, max=1000, metavar="N", help="Replications per point."),
+    ] = 3,
+    waves: Annotated[
+        int, typer.Option("--waves", min=1, max=20, metavar="N", help="Most waves to run.")
+    ] = 4,
+    seed: SeedOpt = None,
+    out: OutOpt = Path("results"),
+    jobs: JobsOpt = 1,
+    dask: DaskOpt = None,
+    force: ForceOpt = False,
+    quiet: QuietOpt = False,
+) -> None:
+    """History-match the scenario's calibration: unknowns to published figures: wave by
+    wave, rule out the values at which the model cannot reproduce the targets, and write
+    the values left (posterior.csv, for --posterior), which targets conflict, which
+    unknowns they leave open, and calibrated.yaml (the best point, extending the input).
+
+    \b
+    Example: heart-sim calibrate durham_2022_unknowns --targets targets/durham_pilot_2022_23.yaml
+    """
+    with _user_errors(), _progress(quiet, unit="points") as bars:
+        result = api.calibrate(
+            scenario, targets, out, points, reps, waves, seed, jobs, dask, force, progress=bars
+        )
+    _print_calibration(result)
+
+
+def _print_calibration(result: CalibrationResult) -> None:
+    s = result.summary
+    _say(
+        f"{s['scenario']} against {s['targets']}: {s['points']} points in {s['waves_run']} "
+        f"wave(s), {s['simulations']} replications; {s['nroy_points']} non-implausible"
+    )
+    _say(f"stopped: {s['stopped']}")
+    for m in s["targets_never_met"]:
+        _say(f"target never met: {m} (no point reproduces it, even alone)")
+    for a, b in s["pairs_never_met_together"]:
+        _say(f"targets no point meets together: {a} and {b} (each is met alone)")
+    rows = [
+        [
+            str(r["unknown"]),
+            f"{r['prior_low']:g} to {r['prior_high']:g}",
+            f"{r['nroy_low']:.4g} to {r['nroy_high']:.4g}",
+            str(r["verdict"]),
+        ]
+        for r in result.identifiability.to_dict("records")
+    ]
+    _table("what the targets pin down", ["unknown", "range", "non-implausible", ""], rows)
+    best = ", ".join(f"{k} = {v:.4g}" for k, v in s["best_point"].items())
+    _say(f"best point (largest implausibility {s['best_max_I']:.2f}): {best}")
+    _closing(Format.table, 0, result.notes, f"calibration written to {result.folder}")
+
+
+def _write_report(folder: Path, fmt: Format, rank_by: str = "diverted_per_year") -> Path:
     write_plots(folder)
-    path = write_html_report(folder, rank_by=rank_by)
-    _tell(fmt, f"report written to {path}")
+    return write_html_report(folder, rank_by=rank_by)
+
+
+def _report_written(fmt: Format, page: Path | None) -> None:
+    if page is not None:
+        _tell(fmt, f"report written to {page}")
 
 
 # --- sensitivity ------------------------------------------------------------------------
