@@ -91,7 +91,13 @@ def main() -> None:
                 print(lines[-1], flush=True)
         lines.append("")
     lines.insert(4, f"**{passed} of {total} checks pass** ({time.time() - t0:.0f} s).\n")
-    (ROOT / "docs" / "validation.md").write_text("\n".join(lines) + "\n")
+    target = ROOT / "docs" / "validation.md"
+    # Keep the honesty test's section (written by scripts/honesty_test.py).
+    old = target.read_text() if target.exists() else ""
+    begin, end = "<!-- honesty-test -->", "<!-- /honesty-test -->"
+    if begin in old and end in old:
+        lines.append(begin + old.split(begin, 1)[1].split(end, 1)[0] + end)
+    target.write_text("\n".join(lines) + "\n")
 
 
 if __name__ == "__main__":
