@@ -58,6 +58,12 @@ def main() -> None:
     lines = [
         "# Calibration of the Durham 2022 baseline",
         "",
+        "> Since issue 14 the unknowns are calibrated by history matching (`heart-sim "
+        "calibrate`, `scenarios/targets/durham_pilot_2022_23.yaml`); the result and its "
+        'out-of-sample test against 2024 are in `docs/validation.md` ("The honesty test"). '
+        "The one-at-a-time runs below are kept as the record of how the baseline was first "
+        "set by hand.",
+        "",
         f"Written by `python scripts/calibration.py --reps {args.reps} --seed {args.seed}`. "
         "Each row changes one assumption of `scenarios/durham_2022.yaml`; values are means "
         "over replications (52 weeks each).",
