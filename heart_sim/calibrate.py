@@ -343,6 +343,15 @@ class _Waves:
             "best_max_I": float(imp.max(axis=1)[best_i]),
             "best_is_non_implausible": bool(nroy[best_i]),
             "identifiability": dict(zip(self.space.paths, words)),
+            "target_bands": [
+                {
+                    "metric": t.metric,
+                    "value": t.centre,
+                    "sd_total": float(np.sqrt(t.variance() + np.nanmedian(self.vars[:, i]))),
+                    "source": t.source,
+                }
+                for i, t in enumerate(self.targets.targets)
+            ],
         }
         result = CalibrationResult(
             self.folder, list(self.space.paths), rows, waves, conflicts, ident, best, summary, notes

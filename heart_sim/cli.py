@@ -538,6 +538,7 @@ def calibrate_cmd(
     dask: DaskOpt = None,
     force: ForceOpt = False,
     quiet: QuietOpt = False,
+    report: ReportOpt = False,
 ) -> None:
     """History-match the scenario's calibration: unknowns to published figures: wave by
     wave, rule out the values at which the model cannot reproduce the targets, and write
@@ -551,7 +552,9 @@ def calibrate_cmd(
         result = api.calibrate(
             scenario, targets, out, points, reps, waves, seed, jobs, dask, force, progress=bars
         )
+        page = _write_report(result.folder, Format.table) if report else None
     _print_calibration(result)
+    _report_written(Format.table, page)
 
 
 def _print_calibration(result: CalibrationResult) -> None:

@@ -285,7 +285,8 @@ def writing(folder: Path, after: str = "") -> Iterator[None]:
 
 
 def folder_kind(folder: Path) -> str:
-    """'comparison', 'sweep', 'sensitivity' or 'run': what wrote a results folder."""
+    """'comparison', 'sweep', 'sensitivity', 'calibration' or 'run': what wrote a results
+    folder."""
     folder = Path(folder)
     if not folder.is_dir():
         raise NotResultsError(f"{folder}: no such results folder")
@@ -295,6 +296,8 @@ def folder_kind(folder: Path) -> str:
         return "sweep"
     if (folder / "indices.csv").exists():
         return "sensitivity"
+    if (folder / "calibration.csv").exists():
+        return "calibration"
     if (folder / MANIFEST).exists():
         return "run"
     raise NotResultsError(f"{folder}: not a heart-sim results folder (no {MANIFEST})")

@@ -26,6 +26,7 @@ from typing import Any
 import pandas as pd
 from matplotlib.figure import Figure
 
+from .calibrate import read_calibration
 from .catalog import CATALOG, GLOSSARY, TIME_METRICS, VIEWS, metric, shown_in
 from .compare import RATIO_WORDS
 from .dates import Calendar
@@ -34,7 +35,13 @@ from .fileio import atomic_write
 from .folders import POSTERIOR_FILE, folder_kind, writing
 from .formatting import NO_INTERVAL, fmt_value, header
 from .headlines import CARD_CSS, Card, missed_by_reason, option_cards, ranked, run_cards
-from .plots import comparison_figures, run_figures, sensitivity_figures, sweep_figures
+from .plots import (
+    calibration_figures,
+    comparison_figures,
+    run_figures,
+    sensitivity_figures,
+    sweep_figures,
+)
 from .precision import PRECISION_FILE
 from .results import Comparison, Results, read_comparison, read_results
 from .scenario import Scenario
@@ -1019,6 +1026,90 @@ def sensitivity_html(folder: Path) -> str:
     return _page(f"heart-sim sensitivity: {res.scenario}", body)
 
 
+def calibration_html(folder: Path) -> str:
+    """A calibration folder's page: what the targets rule out, conflicts, what they leave
+    open, the best point, the ranges wave by wave."""
+    cal = read_calibration(folder)
+    s = cal.summary
+    never = s.get("targets_never_met", [])
+    pairs = s.get("pairs_never_met_together", [])
+    if never or pairs:
+        conflict = "; ".join(
+            [f"{m} is met by no point, even alone" for m in never]
+            + [f"{a} and {b} are each met, never together" for a, b in pairs]
+        )
+    else:
+        conflict = "every target can be met together with the others"
+    pinned = [u for u, v in s["identifiability"].items() if v == "pinned down"]
+    open_ = [u for u, v in s["identifiability"].items() if v == "not pinned down"]
+    cards = [
+        Card(
+            "Non-implausible points",
+            f"{s['nroy_points']} of {s['points']}",
+            f"{s['waves_run']} wave(s), {s['simulations']} replications",
+            "Points at which the model reproduces every published figure within three "
+            "standard deviations (the figure's own, the model discrepancy's and the "
+            "simulation's).",
+        ),
+        Card("Do the targets agree?", "yes" if not (never or pairs) else "no", "", conflict + "."),
+        Card(
+            "What the figures pin down",
+            f"{len(pinned)} of {len(s['identifiability'])}",
+            "unknowns narrowed to half their range or less",
+            ("Pinned down: " + ", ".join(pinned) + ". " if pinned else "")
+            + ("Left where the prior had them: " + ", ".join(open_) + "." if open_ else ""),
+        ),
+    ]
+    rows = [
+        _row(
+            f"<code>{_e(r['unknown'])}</code>",
+            [
+                f"<td>{r['prior_low']:g} to {r['prior_high']:g}</td>",
+                f"<td>{r['nroy_low']:.4g} to {r['nroy_high']:.4g}</td>",
+                f"<td>{r['spread_vs_prior']:.2f}</td>",
+                f"<td class='text'>{_e(r['verdict'])}</td>",
+            ],
+        )
+        for r in cal.identifiability.to_dict("records")
+    ]
+    bands = s.get("target_bands", [])
+    target_rows = [
+        _row(
+            _e(header(t["metric"])),
+            [
+                f"<td>{_e(fmt_value(t['metric'], t['value']))}</td>",
+                f"<td>{int((cal.points[t['metric'] + '_I'] <= s['cutoff']).sum())} of "
+                f"{s['points']}</td>",
+                f"<td class='text'>{_e(t['source'])}</td>",
+            ],
+        )
+        for t in bands
+    ]
+    best = ", ".join(f"{k} = {v:.4g}" for k, v in s["best_point"].items())
+    body = [
+        f"<h1>Calibration of {_e(s['scenario'])} against {_e(s['targets'])}</h1>",
+        f"<p class='lead'>History matching stopped because {_e(s['stopped'])}. The least "
+        f"implausible point (calibrated.yaml): {_e(best)}.</p>",
+        "<h2>Headlines</h2>",
+        _cards(cards),
+        "<h2>What the targets pin down</h2>",
+        _table(["unknown", "range tried", "non-implausible", "spread vs prior", ""], rows),
+        "<h2>Targets</h2>",
+        _table(["published figure", "value", "points meeting it", "source"], target_rows),
+    ]
+    body += [_img(fig, stem.replace("_", " ")) for stem, fig in calibration_figures(cal).items()]
+    body += [
+        "<h2>How to read it</h2>",
+        "<p>A point is ruled out when, for some target, |figure - simulated mean| exceeds "
+        "three standard deviations of the figure, the model discrepancy and one simulated "
+        "year's variation. The non-implausible points are not a posterior density: they "
+        "are the values the published figures cannot rule out. Run a scenario over them "
+        "with --posterior posterior.csv to carry them into its intervals.</p>",
+    ]
+    body += _glossary()
+    return _page(f"heart-sim calibration: {s['scenario']}", body)
+
+
 def check_rank_by(rank_by: str) -> None:
     """Refuse a ranking measure that is not a column of a comparison's cost table."""
     if rank_by not in VIEWS["costs"]:
@@ -1040,6 +1131,8 @@ def write_html_report(folder: Path, rank_by: str = "diverted_per_year") -> Path:
         text = sweep_html(folder)
     elif kind == "sensitivity":
         text = sensitivity_html(folder)
+    elif kind == "calibration":
+        text = calibration_html(folder)
     else:
         text = run_html(folder)
     target = folder / "report.html"

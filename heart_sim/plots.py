@@ -25,10 +25,12 @@ from cycler import cycler
 from matplotlib.figure import Figure
 from matplotlib.ticker import Formatter, MaxNLocator
 
+from .calibrate import CalibrationResult, read_calibration
 from .catalog import BY_HOUR, CATALOG, Format, metric, shown_in
 from .dates import Calendar
 from .fileio import atomic_write_bytes
 from .folders import folder_kind, writing
+from .formatting import fmt_value
 from .results import Comparison, Results, read_comparison, read_results
 from .schedules import DAY_NAMES
 from .sensitivity import IMPORTANCE, Method, effect_text, read_sensitivity
@@ -824,6 +826,8 @@ def folder_figures(folder: Path) -> dict[str, Figure]:
     if kind == "sensitivity":
         res = read_sensitivity(folder)
         return sensitivity_figures(res.indices, res.method)
+    if kind == "calibration":
+        return calibration_figures(read_calibration(folder))
     return run_figures(read_results(folder))
 
 
@@ -881,3 +885,81 @@ def sensitivity_figures(indices: pd.DataFrame, method: Method) -> dict[str, Figu
     """A tornado chart per measure analysed, by file stem (tornado_<metric>)."""
     names = list(dict.fromkeys(indices["metric"]))
     return {f"tornado_{m}": tornado_figure(indices, str(m), method) for m in names}
+
+
+# --- calibration ---------------------------------------------------------------------------
+
+
+def calibration_ranges_figure(cal: CalibrationResult) -> Figure:
+    """Each unknown's range wave by wave: the prior (top), then per wave the box sampled
+    (light) and the range of its non-implausible points (dark, with the points)."""
+    waves = cal.waves
+    paths = list(cal.paths)
+    n_waves = int(waves["wave"].max()) if len(waves) else 0
+    with plt.rc_context(STYLE):
+        fig, axes = new_figure((8, 1.1 + 0.55 * (n_waves + 1) * len(paths)), len(paths), 1)
+        axes = list(axes) if len(paths) > 1 else [axes]
+        prior = cal.identifiability.set_index("unknown")
+        for ax, path in zip(axes, paths):
+            lo, hi = float(prior.loc[path, "prior_low"]), float(prior.loc[path, "prior_high"])
+            ax.barh(0, hi - lo, left=lo, height=0.5, color="0.75")
+            labels = ["prior"]
+            for w in range(1, n_waves + 1):
+                row = waves[(waves["wave"] == w) & (waves["unknown"] == path)].iloc[0]
+                y = w
+                ax.barh(
+                    y,
+                    row["sampled_high"] - row["sampled_low"],
+                    left=row["sampled_low"],
+                    height=0.5,
+                    color="0.9",
+                    edgecolor="0.6",
+                )
+                if row["nroy_points"] > 0:
+                    ax.barh(
+                        y,
+                        row["nroy_high"] - row["nroy_low"],
+                        left=row["nroy_low"],
+                        height=0.3,
+                        color=ALTERNATIVE,
+                    )
+                    here = cal.points[(cal.points["wave"] == w) & cal.points["nroy"].astype(bool)]
+                    ax.plot(here[path], [y] * len(here), "|", color="black", markersize=8)
+                labels.append(f"wave {w} ({int(row['nroy_points'])} of {int(row['points'])})")
+            ax.set_yticks(range(n_waves + 1), labels)
+            ax.set_ylim(n_waves + 0.6, -0.6)
+            ax.set_xlim(lo - 0.03 * (hi - lo), hi + 0.03 * (hi - lo))
+            ax.set_title(f"{path}: {prior.loc[path, 'verdict']}", fontsize=10, loc="left")
+            ax.grid(axis="y", visible=False)
+        fig.suptitle("Calibration: the range of each unknown, wave by wave (dark: non-implausible)")
+        return _finish(fig)
+
+
+def calibration_targets_figure(cal: CalibrationResult, targets: list[dict[str, Any]]) -> Figure:
+    """Each target: the simulated means of every point (grey) and of the non-implausible
+    ones (dark) against the published figure and its +-3 sd band."""
+    with plt.rc_context(STYLE):
+        fig, axes = new_figure((8, 0.9 + 0.9 * len(targets)), len(targets), 1)
+        axes = list(axes) if len(targets) > 1 else [axes]
+        ok = cal.points["nroy"].astype(bool)
+        for ax, t in zip(axes, targets):
+            m = t["metric"]
+            band = 3 * t["sd_total"]
+            ax.axvspan(t["value"] - band, t["value"] + band, color="0.9")
+            ax.axvline(t["value"], color="black", linestyle="--")
+            ax.plot(cal.points.loc[~ok, m], [0] * int((~ok).sum()), "o", color="0.7", ms=4)
+            ax.plot(cal.points.loc[ok, m], [0] * int(ok.sum()), "o", color=ALTERNATIVE, ms=4)
+            ax.set_yticks([])
+            format_axis(ax.xaxis, m)
+            shown = fmt_value(m, t["value"])
+            ax.set_title(f"{label(m)[0]} (published: {shown})", fontsize=10, loc="left")
+        fig.suptitle("Calibration targets: simulated points against each figure (band: +-3 sd)")
+        return _finish(fig)
+
+
+def calibration_figures(cal: CalibrationResult) -> dict[str, Figure]:
+    targets = cal.summary.get("target_bands", [])
+    figs = {"calibration_ranges": calibration_ranges_figure(cal)}
+    if targets:
+        figs["calibration_targets"] = calibration_targets_figure(cal, targets)
+    return figs

@@ -24,11 +24,13 @@ from typer.testing import CliRunner
 
 import heart_sim as hs
 import heart_sim.pdf as pdf
+from heart_sim.calibrate import calibrate
 from heart_sim.cli import app
 from heart_sim.errors import ChromiumNotFoundError, PdfError
 from heart_sim.htmlreport import write_html_report
 from heart_sim.scenario import scenario_sources
 from heart_sim.study import sweep as run_sweep
+from heart_sim.targets import Targets
 
 CHROMIUM = pdf.find_chromium()
 NO_CHROMIUM = "Chromium not installed (apt-get install chromium, or set HEART_SIM_CHROMIUM)"
@@ -40,7 +42,7 @@ CSS_PX_PER_INCH = 96
 # in CSS px is known: A4 is 8.27 in wide, Letter 8.5 in.
 PAPERS = {"A4": 8.27, "Letter": 8.5}
 MARGIN_IN = 0.5
-KINDS = ("run", "comparison", "sweep", "sensitivity")
+KINDS = ("run", "comparison", "sweep", "sensitivity", "calibration")
 
 # Elements whose right edge is past the viewport, keeping only the outermost (those whose
 # parent still fits): the ones to fix. Each described by tag, id/class, size and text.
@@ -123,12 +125,37 @@ def sensitivity_folder(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def folders(run_folder, compare_folder, sweep_folder, sensitivity_folder) -> dict[str, Path]:
+def calibration_folder(tmp_path_factory) -> Path:
+    data = _short(1) | {
+        "calibration": {
+            "demand.calls_per_week": {"low": 450, "high": 750},
+            "programs.crt.travel_time.speed_mph": {"low": 25, "high": 45},
+        }
+    }
+    targets = Targets.model_validate(
+        {
+            "name": "pilot",
+            "targets": [
+                {"metric": "calls_per_week", "value": 590, "sd": 20, "source": "cbs17.com"},
+                {"metric": "crt_response_time", "value": 7.6, "sd": 1, "source": "cbs17.com"},
+            ],
+        }
+    )
+    out = tmp_path_factory.mktemp("calibration")
+    res = calibrate(data, "short.yaml", targets, out, points=8, reps=2, waves=2, seed=1)
+    return res.folder
+
+
+@pytest.fixture(scope="module")
+def folders(
+    run_folder, compare_folder, sweep_folder, sensitivity_folder, calibration_folder
+) -> dict[str, Path]:
     return {
         "run": run_folder,
         "comparison": compare_folder,
         "sweep": sweep_folder,
         "sensitivity": sensitivity_folder,
+        "calibration": calibration_folder,
     }
 
 
