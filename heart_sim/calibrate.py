@@ -207,6 +207,7 @@ class _Waves:
         self.boxes: list[tuple[np.ndarray, np.ndarray]] = []
         self.simulated = 0
         self.resumed = 0
+        self.open_share: dict[int, float] = {1: 1.0}  # share of the cube still open, by wave
         self.stopped = ""
 
     @property
@@ -239,6 +240,10 @@ class _Waves:
                 em = Emulator(self.u[near], self.means[near]) if fit else None
                 cand = latin_hypercube(d, points * CANDIDATES_PER_POINT, self.seed + w, *box)
                 chosen = screened(em, self.targets, self.vars, cand, points, self.reps, self.cutoff)
+                kept = screened(
+                    em, self.targets, self.vars, cand, len(cand), self.reps, self.cutoff
+                )
+                self.open_share[w] = len(kept) / len(cand) * float(np.prod(box[1] - box[0]))
                 if len(chosen) < max(4, points // 4):
                     # The emulator rules out (nearly) all of the box: simulate a few anyway,
                     # so that the verdict rests on simulations, not on the emulator.
@@ -247,10 +252,15 @@ class _Waves:
             self._simulate(w, chosen, jobs, dask, progress)
             nroy = self.nroy
             share = nroy[np.array(self.wave_of) == w].mean()
-            if w > 1 and share >= STOP_SHARE:
+            # Stop when the space left stops shrinking: the share of the whole cube the
+            # emulator keeps open is about that of the wave before, and the wave's points
+            # are mostly non-implausible (the emulator is right about what it keeps).
+            shrink = w > 2 and self.open_share[w] >= STOP_SHARE * self.open_share[w - 1]
+            if shrink and share >= STOP_SHARE:
                 self.stopped = (
-                    f"wave {w}: {share:.0%} of its points are non-implausible, so further "
-                    "waves would cut little"
+                    f"wave {w}: the space still open ({self.open_share[w]:.1%} of the ranges) "
+                    f"shrank little from wave {w - 1} and {share:.0%} of its points are "
+                    "non-implausible"
                 )
                 break
         else:
@@ -339,6 +349,7 @@ class _Waves:
             "pairs_never_met_together": [
                 [a, b] for a, b in zip(together.target_a, together.target_b)
             ],
+            "all_met_together": bool(nroy.any()),
             "best_point": {k: (v.item() if hasattr(v, "item") else v) for k, v in best.items()},
             "best_max_I": float(imp.max(axis=1)[best_i]),
             "best_is_non_implausible": bool(nroy[best_i]),
@@ -379,6 +390,7 @@ class _Waves:
                         "nroy_points": int((here & nroy).sum()),
                         "nroy_low": ok.min() if ok.size else math.nan,
                         "nroy_high": ok.max() if ok.size else math.nan,
+                        "open_share": self.open_share.get(w, math.nan),
                     }
                 )
         return pd.DataFrame(rows)
@@ -490,9 +502,17 @@ def calibration_markdown(result: CalibrationResult) -> str:
         )
     if s["pairs_never_met_together"]:
         pairs = "; ".join(f"{a} with {b}" for a, b in s["pairs_never_met_together"])
-        lines.append(f"- Targets met alone but never together: {pairs}.")
-    elif not s["targets_never_met"] and s["nroy_points"]:
-        lines.append("- Every target can be met together with the others.")
+        lines.append(
+            f"- Targets met alone but never together by any of the {s['points']} points "
+            f"simulated: {pairs}."
+        )
+    if s["nroy_points"]:
+        lines.append("- Every target is met, all together, at the non-implausible points.")
+    elif not s["targets_never_met"] and not s["pairs_never_met_together"]:
+        lines.append(
+            f"- Every target and every pair of targets is met at some point, but none of the "
+            f"{s['points']} points simulated meets all of them together."
+        )
     lines.append(
         f"- Best point (largest implausibility {s['best_max_I']:.2f}): "
         + ", ".join(

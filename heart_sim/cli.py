@@ -567,7 +567,10 @@ def _print_calibration(result: CalibrationResult) -> None:
     for m in s["targets_never_met"]:
         _say(f"target never met: {m} (no point reproduces it, even alone)")
     for a, b in s["pairs_never_met_together"]:
-        _say(f"targets no point meets together: {a} and {b} (each is met alone)")
+        _say(
+            f"targets no point of the {s['points']} simulated meets together: {a} and {b} "
+            "(each is met alone)"
+        )
     rows = [
         [
             str(r["unknown"]),

@@ -127,6 +127,7 @@ class Emulator:
         resid = y[ok] - x @ self.coef
         dof = max(int(ok.sum()) - x.shape[1], 1)
         self.var = (resid**2).sum(axis=0) / dof
+        self.xtx_inv = np.linalg.pinv(x.T @ x)
 
     @staticmethod
     def _features(u: np.ndarray) -> np.ndarray:
@@ -141,7 +142,12 @@ class Emulator:
         return n >= 1 + dim + dim * (dim + 1) // 2 + 5
 
     def predict(self, u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        return self._features(u) @ self.coef, np.broadcast_to(self.var, (len(u), len(self.var)))
+        """The prediction and its variance: the residual variance and the regression's own
+        uncertainty at that point (x' (X'X)^-1 x times it), which grows away from the
+        points the emulator was fitted on."""
+        x = self._features(u)
+        leverage = np.einsum("ij,jk,ik->i", x, self.xtx_inv, x)
+        return x @ self.coef, (1 + leverage)[:, None] * self.var[None, :]
 
 
 def screened(

@@ -1036,7 +1036,10 @@ def calibration_html(folder: Path) -> str:
     if never or pairs:
         conflict = "; ".join(
             [f"{m} is met by no point, even alone" for m in never]
-            + [f"{a} and {b} are each met, never together" for a, b in pairs]
+            + [
+                f"{a} and {b} are each met, never together by any of the {s['points']} points"
+                for a, b in pairs
+            ]
         )
     else:
         conflict = "every target can be met together with the others"

@@ -13,13 +13,14 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from .errors import HeartSimError, StudyError
 from .folders import POSTERIOR_FILE as POSTERIOR_FILE
-from .keypaths import vary
+from .keypaths import expand, parse_path, vary
 from .scenario import Scenario
 
 BOOKKEEPING = ("wave", "point", "draw", "nroy")
@@ -47,7 +48,7 @@ class Posterior:
         i = self.row(replication, seed)
         key = (base.name + ":" + str(hash(base.model_dump_json())), i)
         if key not in self._cache:
-            change = {str(p): _plain(v) for p, v in self.table.iloc[i].items()}
+            change = {str(p): _plain(self.table[p].iat[i]) for p in self.table.columns}
             try:
                 self._cache[key] = vary(base, change, name=base.name)
             except HeartSimError as err:
@@ -56,6 +57,30 @@ class Posterior:
                     f"{str(err).splitlines()[0]}"
                 ) from None
         return self._cache[key]
+
+    def check_options(self, base: Scenario, alts: list[Scenario]) -> None:
+        """Refuse draws that would undo what an option changes: an alternative that sets a
+        key the posterior draws (say, more CRT units) would be run at the drawn value."""
+
+        def value(sc: Scenario, path: str) -> object:
+            node: Any = sc.model_dump(mode="json")
+            for part in expand(parse_path(path)):
+                try:
+                    node = node[part]
+                except (KeyError, IndexError, TypeError):
+                    return None
+            return node
+
+        for alt in alts:
+            for path in self.paths:
+                mine, theirs = value(alt, path), value(base, path)
+                if mine != theirs:
+                    raise StudyError(
+                        f"{self.source}: the draws set {path}, which {alt.name!r} changes "
+                        f"({theirs} in {base.name!r}, {mine} in it): run at the drawn values "
+                        "the option would not be compared at all; drop that column from the "
+                        "posterior file (or keep the option's change out of the unknowns)"
+                    )
 
     def note(self) -> str:
         return (

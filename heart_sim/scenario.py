@@ -614,6 +614,8 @@ class Unknown(Frozen):
             raise ValueError(f"low ({self.low:g}) must be below high ({self.high:g})")
         if self.prior == "loguniform" and self.low <= 0:
             raise ValueError(f"a loguniform prior needs low > 0, got {self.low:g}")
+        if self.integer and self.prior != "uniform":
+            raise ValueError("an integer unknown takes a uniform prior (each whole number alike)")
         if self.integer and (self.low != int(self.low) or self.high != int(self.high)):
             raise ValueError("an integer unknown needs whole-number low and high")
         return self

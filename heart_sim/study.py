@@ -453,6 +453,8 @@ def compare(
     if len(srcs) != len(scenarios):
         raise StudyError("give one sources mapping per scenario")
     srcs = [_with_posterior(s, posterior) for s in srcs]
+    if posterior is not None:
+        posterior.check_options(scenarios[0], scenarios[1:])
     seed = base.seed if seed is None else seed
     plan = [(sc, seed + 1_000_003 * i if independent else seed) for i, sc in enumerate(scenarios)]
     most = most_reps(reps, rule)  # reps, or the cap of an auto comparison

@@ -89,11 +89,14 @@ def test_every_point_is_judged_against_every_target_by_the_three_sigma_rule(cali
     assert (pts["max_I"] == pts[["calls_per_week_I", "crt_utilization_I"]].max(axis=1)).all()
     assert (pts["nroy"] == (pts["max_I"] <= 3)).all()
     # implausibility by hand for one point: |z - mean| / sqrt(obs^2 + s^2 (1 + 1/reps))
+    target = _targets(_truth_scenario()).targets[0]
     r = pts.iloc[0]
-    z = 0.0
-    t = calibrated.summary
-    assert t["cutoff"] == 3.0
-    assert r["calls_per_week_I"] >= z
+    by_hand = (
+        abs(target.centre - r["calls_per_week"])
+        / (target.obs_sd**2 + r["calls_per_week_sd"] ** 2 * (1 + 1 / 3)) ** 0.5
+    )
+    assert r["calls_per_week_I"] == pytest.approx(by_hand)
+    assert calibrated.summary["cutoff"] == 3.0
 
 
 def test_the_calibrated_scenario_extends_the_input_and_runs(calibrated, tmp_path) -> None:
@@ -298,3 +301,20 @@ def test_calibrate_on_the_command_line(tmp_path) -> None:
         ],
     )
     assert res.exit_code in (0, 2), res.output  # 2 when no point was non-implausible
+
+
+def test_draws_that_would_undo_an_option_are_refused(calibrated) -> None:
+    """An alternative that changes a key the posterior draws would be run at the drawn
+    value, and compared with nothing: refused, naming the key."""
+    path = calibrated.folder / "posterior.csv"
+    truth = _truth_scenario()
+    alt = hs.vary(truth, {"demand.calls_per_week": 300}, name="less_demand")
+    with pytest.raises(
+        StudyError, match="the draws set demand.calls_per_week, which 'less_demand'"
+    ):
+        hs.compare(truth, alt, reps=3, posterior=path)
+
+
+def test_an_integer_unknown_takes_a_uniform_prior() -> None:
+    with pytest.raises(ValueError, match="integer unknown takes a uniform prior"):
+        Unknown(low=1, high=8, integer=True, prior="loguniform")
