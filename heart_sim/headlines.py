@@ -231,7 +231,7 @@ def _trade_offs(differences: pd.DataFrame | None, name: str) -> str:
     said = []
     for m, what in (
         ("crt_response_time", "the mean CRT response time"),
-        ("fallback_no_unit_share", "the calls finding no team free"),
+        ("fallback_no_unit_share", "the share of calls finding no team free"),
     ):
         if m in d.index and d.loc[m, "significance"] == "significant":
             said.append(
