@@ -124,7 +124,7 @@ INTERVALS = (
 # What the intervals do not hold: said on every page, next to them.
 FIXED_ASSUMPTIONS = (
     "The intervals measure the simulation's own chance variation with every assumption "
-    "held at its value (see Assumptions and sources): they are not a forecast range. To "
+    "held at its value (the scenario's assumptions): they are not a forecast range. To "
     "include what is not known, calibrate the unknowns (heart-sim calibrate) and run with "
     "--posterior."
 )
