@@ -637,16 +637,17 @@ _METRIC_COLUMNS = {
 
 def _metrics(book: Book) -> None:
     ws = book.wb.create_sheet(METRICS)
+    # The catalog's own columns for a reader; which report view shows a metric is the
+    # software's business, not the reader's, and stays out.
     cat = metric_catalog().reset_index()
-    views = [c for c in cat.columns if c not in _METRIC_COLUMNS]
     columns = [
         Column(head, text, max_width=70 if key == "description" else 40)
         for key, (head, text) in _METRIC_COLUMNS.items()
-    ] + [Column(f"In view: {v}", f"TRUE if the {v} view shows it") for v in views]
+    ]
     rows = []
     for r in cat.to_dict("records"):
         cells = []
-        for key in (*_METRIC_COLUMNS, *views):
+        for key in _METRIC_COLUMNS:
             v = r[key]
             if key == "higher_is_better" and _missing(v):
                 v = "neither"
