@@ -18,7 +18,7 @@ results -> reports and plots.
     draws:      streams dates zones arrivals rosters routing
     engine:     staffing records model
     measure:    costs metrics
-    statistics: compare precision history
+    statistics: compare precision history shiftcover
     replicate:  replication
     results:    formatting headlines workbook markdown folders results sweep sensitivity
     execute:    checkpoint cluster execute aggregate
