@@ -410,7 +410,8 @@ def _declare() -> Iterator[Metric]:
             "mi/year",
             "rate",
             f"miles {p.label} teams drive per year: to each call (square-root travel "
-            "distance) and, as an estimate, as far back; n/a without a distance model",
+            "distance) and, as an estimate, as far back; n/a without a distance model (in a "
+            "phased run, calls in a phase without one add no miles)",
             None,
             p,
         )

@@ -83,9 +83,10 @@ def cost_kpis(
             hourly = unit_hourly_cost(sc, p) * per_year
             parts["staff"] += h.staffed * sc.relief(p) * hourly
             parts["overtime"] += h.overtime * c.overtime_multiplier * hourly
-            # A program with no shifts costs nothing, fixed costs included: it does not exist.
-            if cfg.cost and cfg.shifts:
-                units = cfg.schedule().max_units
+            # A program with no shifts (or only shifts of 0 units) costs nothing, fixed costs
+            # included: it does not exist.
+            units = cfg.schedule().max_units if cfg.shifts else 0
+            if cfg.cost and units > 0:
                 fixed = cfg.cost.fixed_annual + cfg.cost.fixed_per_unit_annual * units
                 parts["fixed"] += fixed * h.share
         miles = k.get(f"{p}_miles_per_year", math.nan)

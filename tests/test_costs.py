@@ -110,3 +110,12 @@ def test_the_durham_baseline_prices_police_time_and_vans_per_team() -> None:
         three.model_copy(update={"name": "three", "horizon_weeks": 1}), reps=1
     ).replications.iloc[0]
     assert k2["crt_fixed_cost_annual"] == 30000 and k3["crt_fixed_cost_annual"] == 45000
+
+
+def test_a_program_whose_shifts_have_no_units_costs_nothing() -> None:
+    data = _costed()
+    data["programs"]["crt"]["shifts"] = [
+        {"days": "weekdays", "start": "09:00", "end": "17:00", "units": 0}
+    ]
+    k = hs.simulate(data, reps=1, seed=1).replications.iloc[0]
+    assert k["crt_fixed_cost_annual"] == 0 and k["crt_cost_annual"] == 0
