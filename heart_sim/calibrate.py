@@ -34,7 +34,7 @@ import pandas as pd
 import yaml
 
 from .checkpoint import Checkpoints
-from .errors import StudyError
+from .errors import HeartSimError, StudyError
 from .fileio import atomic_write
 from .folders import MANIFEST, claim, published, read_manifest, writing
 from .formatting import csv_text
@@ -107,9 +107,7 @@ def _check_unknowns(base: Scenario, full: dict, source: str) -> Space:
                 _point(full, {path: v}, source)
             except KeyPathError as err:
                 raise CalibrationError(f"{source}: calibration.{err}") from None
-            except StudyError as err:
-                raise CalibrationError(f"calibration.{path} = {v:g}: {err}") from None
-            except Exception as err:  # a ScenarioError: the value is not allowed there
+            except HeartSimError as err:  # a ScenarioError: the value is not allowed there
                 first = str(err).splitlines()[0]
                 raise CalibrationError(f"calibration.{path} = {v:g}: {first}") from None
     return space
@@ -239,10 +237,10 @@ class _Waves:
                 fit = Emulator.can_fit(int(near.sum()), d)
                 em = Emulator(self.u[near], self.means[near]) if fit else None
                 cand = latin_hypercube(d, points * CANDIDATES_PER_POINT, self.seed + w, *box)
-                chosen = screened(em, self.targets, self.vars, cand, points, self.reps, self.cutoff)
                 kept = screened(
                     em, self.targets, self.vars, cand, len(cand), self.reps, self.cutoff
                 )
+                chosen = kept[:points]  # the first the emulator keeps, in design order
                 self.open_share[w] = len(kept) / len(cand) * float(np.prod(box[1] - box[0]))
                 if len(chosen) < max(4, points // 4):
                     # The emulator rules out (nearly) all of the box: simulate a few anyway,

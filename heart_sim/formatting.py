@@ -9,6 +9,7 @@ carries only the ``$`` or ``%`` that belongs to its number. An interval is writt
 
 from __future__ import annotations
 
+import html
 import math
 from typing import Any
 
@@ -68,15 +69,6 @@ def fmt_value(name: str, x: Any, signed: bool = False) -> str:
     return fmt_format(x, m.format if m else "number", signed)
 
 
-def fmt_num(x: Any, digits: int = 3, money: bool = False) -> str:
-    """A bare number: thousands separated, else ``digits`` significant digits."""
-    if _missing(x):
-        return "n/a"
-    if money:
-        return fmt_format(x, "money")
-    return f"{x:,.0f}" if abs(x) >= 1000 else _sig(float(x), digits)
-
-
 def fmt_interval(
     name: str, mean: Any, lo: Any, hi: Any, why: str = NO_INTERVAL, signed: bool = False
 ) -> str:
@@ -113,13 +105,23 @@ def header(name: str, short: bool = False) -> str:
 def fmt_record(r: dict, key: str, signed: bool = False) -> str:
     """A mean and its interval stored as ``key``, ``key_ci_low``, ``key_ci_high`` in a
     table row (and, for a ratio, the reason for a missing interval in ``key_status``)."""
-    status = r.get(f"{key}_status")
-    why = NO_INTERVAL
-    if isinstance(status, str) and status in RATIO_WORDS and status != "ok":
-        why = RATIO_WORDS[status]
     return fmt_interval(
-        key, r.get(key), r.get(f"{key}_ci_low"), r.get(f"{key}_ci_high"), why, signed
+        key, r.get(key), r.get(f"{key}_ci_low"), r.get(f"{key}_ci_high"), ratio_why(r, key), signed
     )
+
+
+def ratio_why(r: dict, key: str) -> str:
+    """Why a row's ``key`` has no interval: the words for its ratio status
+    (``key_status``), or too few replications."""
+    status = r.get(f"{key}_status")
+    if isinstance(status, str) and status in RATIO_WORDS and status != "ok":
+        return RATIO_WORDS[status]
+    return NO_INTERVAL
+
+
+def breakable(text: str) -> str:
+    """HTML-escaped text that may break after its underscores and dots (long names)."""
+    return html.escape(text).replace("_", "_<wbr>").replace(".", ".<wbr>")
 
 
 def cost_table(

@@ -17,7 +17,7 @@ from typing import TypeGuard
 import pandas as pd
 
 from .catalog import metric
-from .formatting import NO_INTERVAL, fmt_record, fmt_value
+from .formatting import NO_INTERVAL, breakable, fmt_record, fmt_value
 from .vocab import FALLBACKS, Outcome
 
 # The cards' look, shared by the HTML reports and the notebook views.
@@ -54,7 +54,7 @@ class Card:
         e = html.escape
         return (
             f"<div class='card'><div class='card-title'>"
-            f"{e(self.title).replace('_', '_<wbr>')}</div>"
+            f"{breakable(self.title)}</div>"
             f"<div class='card-value'>{e(self.value)}</div>"
             f"<div class='card-ci'>{e(self.interval)}</div>"
             f"<p>{e(self.sentence)}</p></div>"

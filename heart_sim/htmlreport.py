@@ -28,12 +28,11 @@ from matplotlib.figure import Figure
 
 from .calibrate import read_calibration
 from .catalog import CATALOG, GLOSSARY, TIME_METRICS, VIEWS, metric, shown_in
-from .compare import RATIO_WORDS
 from .dates import Calendar
 from .errors import StudyError
 from .fileio import atomic_write
 from .folders import POSTERIOR_FILE, folder_kind, writing
-from .formatting import NO_INTERVAL, fmt_value, header
+from .formatting import NO_INTERVAL, breakable, fmt_value, header, ratio_why
 from .headlines import CARD_CSS, Card, missed_by_reason, option_cards, ranked, run_cards
 from .plots import (
     calibration_figures,
@@ -56,7 +55,7 @@ from .sensitivity import (
 )
 from .sweep import read_sweep
 from .version import __version__
-from .vocab import ENDINGS, FALLBACKS, PROGRAMS, Outcome
+from .vocab import FALLBACKS, PROGRAMS, Outcome
 
 CSS = (
     CARD_CSS
@@ -139,7 +138,7 @@ def _e(text: object) -> str:
 
 def _name(text: object) -> str:
     """A scenario or metric name, escaped, that may break after its underscores and dots."""
-    return _e(text).replace("_", "_<wbr>").replace(".", ".<wbr>")
+    return breakable(str(text))
 
 
 def _param(x: object) -> str:
@@ -185,8 +184,7 @@ def _record_cell(r: dict, name: str, signed: bool = False) -> str:
     """A cell of a row holding ``name``, ``name_ci_low``, ``name_ci_high`` (and a ratio's
     ``name_status``)."""
     status = r.get(f"{name}_status")
-    why = RATIO_WORDS[status] if isinstance(status, str) and status in RATIO_WORDS else ""
-    why = why or NO_INTERVAL
+    why = ratio_why(r, name)
     if name == "marginal_cost_per_extra_diverted" and status in ("no_change", "unclear"):
         # Co-Response diverts nothing by definition: say what an extra response costs.
         per = r.get("marginal_cost_per_extra_response")
@@ -353,8 +351,8 @@ def _run_settings(
     return items
 
 
-def _glossary(names: Iterable[str] = ()) -> list[str]:
-    """The glossary, and the identifiers of the metrics on the page (for CSV/JSON users)."""
+def _glossary() -> list[str]:
+    """The glossary of the words a report uses."""
     out = ["<h2>Glossary</h2><dl class='glossary'>"]
     out += [f"<dt>{_e(term)}</dt><dd>{_e(text)}</dd>" for term, text in GLOSSARY.items()]
     out.append("</dl>")
@@ -1142,6 +1140,3 @@ def write_html_report(folder: Path, rank_by: str = "diverted_per_year") -> Path:
     with writing(folder):
         atomic_write(target, text)
     return target
-
-
-__all__ = ["ENDINGS", "assumptions", "write_html_report"]

@@ -409,6 +409,20 @@ def fieller_interval(
     return point, lo, hi, "ok"
 
 
+def metric_interval(table: pd.DataFrame, name: str) -> tuple[float, float, float, float]:
+    """Mean, 95% interval and sd of a metric over the replications (rows) of ``table``: a
+    t-interval, or for a ratio the catalog declares (``ratio_of``) the ratio of the means
+    with Fieller's interval, as costs.csv reports it (the sd stays that of the rows)."""
+    if name not in table:
+        return (math.nan,) * 4
+    mean, lo, hi, sd = t_interval(table[name].to_numpy(dtype=float))
+    ratio = CATALOG[name].ratio_of if name in CATALOG else None
+    if ratio and set(ratio) <= set(table.columns):
+        num, den = (table[c].to_numpy(dtype=float) for c in ratio)
+        mean, lo, hi, _ = fieller_interval(num, den)
+    return mean, lo, hi, sd
+
+
 def summarise(replications: pd.DataFrame) -> pd.DataFrame:
     """One row per metric: mean over replications, 95% t-interval, sd, replications used."""
     rows = []
@@ -416,12 +430,7 @@ def summarise(replications: pd.DataFrame) -> pd.DataFrame:
         if col == "replication":
             continue
         values = replications[col].to_numpy(dtype=float)
-        mean, lo, hi, sd = t_interval(values)
-        ratio = CATALOG[col].ratio_of if col in CATALOG else None
-        if ratio and set(ratio) <= set(replications.columns):
-            # A ratio of means over replications, with Fieller's interval (as costs.csv).
-            num, den = (replications[c].to_numpy(dtype=float) for c in ratio)
-            mean, lo, hi, _ = fieller_interval(num, den)
+        mean, lo, hi, sd = metric_interval(replications, col)
         lo, hi = bounded(col, lo, hi)
         rows.append(
             {

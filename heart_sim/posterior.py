@@ -33,7 +33,10 @@ class Posterior:
     source: str
     table: pd.DataFrame
     text: str  # the file as read, kept with the results (its hash keys their folder)
-    _cache: dict[tuple[str, int], Scenario] = field(default_factory=dict, repr=False)
+    # (id of the base, row) -> (the base, kept alive so its id stays its own; the variant)
+    _cache: dict[tuple[int, int], tuple[Scenario, Scenario]] = field(
+        default_factory=dict, repr=False
+    )
 
     @property
     def paths(self) -> list[str]:
@@ -46,34 +49,35 @@ class Posterior:
     def scenario(self, base: Scenario, replication: int, seed: int) -> Scenario:
         """``base`` at the parameter point replication ``replication`` uses."""
         i = self.row(replication, seed)
-        key = (base.name + ":" + str(hash(base.model_dump_json())), i)
+        key = (id(base), i)
         if key not in self._cache:
             change = {str(p): _plain(self.table[p].iat[i]) for p in self.table.columns}
             try:
-                self._cache[key] = vary(base, change, name=base.name)
+                self._cache[key] = (base, vary(base, change, name=base.name))
             except HeartSimError as err:
                 raise StudyError(
                     f"{self.source}: row {i + 1} does not apply to scenario {base.name!r}: "
                     f"{str(err).splitlines()[0]}"
                 ) from None
-        return self._cache[key]
+        return self._cache[key][1]
 
     def check_options(self, base: Scenario, alts: list[Scenario]) -> None:
         """Refuse draws that would undo what an option changes: an alternative that sets a
         key the posterior draws (say, more CRT units) would be run at the drawn value."""
 
-        def value(sc: Scenario, path: str) -> object:
-            node: Any = sc.model_dump(mode="json")
+        def value(data: Any, path: str) -> object:
             for part in expand(parse_path(path)):
                 try:
-                    node = node[part]
+                    data = data[part]
                 except (KeyError, IndexError, TypeError):
                     return None
-            return node
+            return data
 
+        base_data = base.model_dump(mode="json")
         for alt in alts:
+            alt_data = alt.model_dump(mode="json")
             for path in self.paths:
-                mine, theirs = value(alt, path), value(base, path)
+                mine, theirs = value(alt_data, path), value(base_data, path)
                 if mine != theirs:
                     raise StudyError(
                         f"{self.source}: the draws set {path}, which {alt.name!r} changes "

@@ -33,10 +33,10 @@ from typing import Any, Literal, NamedTuple
 import numpy as np
 import pandas as pd
 
-from .catalog import CATALOG, label, shown_in
+from .catalog import label, shown_in
 from .compare import fieller_interval
 from .errors import StudyError
-from .metrics import MIN_REPS_FOR_INTERVAL, t_interval
+from .metrics import MIN_REPS_FOR_INTERVAL, metric_interval, t_interval
 
 Reps = int | Literal["auto"]
 
@@ -173,13 +173,9 @@ def judge_run(table: pd.DataFrame, n: int, prefix: str = "") -> dict[str, float]
     """The relative half-width of each ``precision`` measure over the first n
     replications (rows of ``table``, one per replication)."""
     out = {}
-    for m in shown_in("precision"):
-        ratio = CATALOG[m].ratio_of
-        if ratio:  # judged as summary.csv reports it: Fieller's interval of the ratio
-            num, den = _column(table, ratio[0], n), _column(table, ratio[1], n)
-            mean, lo, hi, _ = fieller_interval(num, den)
-        else:
-            mean, lo, hi, _ = t_interval(_column(table, m, n))
+    first = table.iloc[:n]
+    for m in shown_in("precision"):  # judged as summary.csv reports them
+        mean, lo, hi, _ = metric_interval(first, m)
         out[prefix + m] = relative_half_width(mean, lo, hi)
     return out
 

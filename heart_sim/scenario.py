@@ -867,7 +867,7 @@ class Scenario(Frozen):
             sc = Scenario.model_validate(base)
         except ValidationError as err:
             loc, why = problems(err, Scenario)[0]
-            inner = _key_path(loc)
+            inner = key_path(loc)
             raise ValueError(f"{where}{'.' + inner if inner else ''}: {why}") from None
         if list(sc.call_types) != list(self.call_types):
             raise ValueError(
@@ -917,7 +917,7 @@ class Scenario(Frozen):
 # --- loading ---------------------------------------------------------------------------
 
 
-def _key_path(loc: tuple[Any, ...]) -> str:
+def key_path(loc: tuple[Any, ...]) -> str:
     """('programs', 'crt', 'shifts', 0, 'start') -> 'programs.crt.shifts[0].start'; odd
     keys (empty, blank, control characters, dots) are quoted so the path stays one line."""
     out = ""
@@ -959,7 +959,7 @@ def _problems(
             loc, why = (*loc, *_path_parts(m.group(1))), m.group(2)
         # A missing key is the fault of the file that wrote the mapping lacking it.
         owner = loc[:-1] if why == MISSING else loc
-        out.append((attribute(owner), _key_path(loc), why))
+        out.append((attribute(owner), key_path(loc), why))
     return out
 
 

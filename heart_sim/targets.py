@@ -28,6 +28,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from .catalog import CATALOG
 from .errors import ScenarioError
 from .problems import problems
+from .scenario import key_path
 
 Finite = Annotated[float, Field(allow_inf_nan=False)]
 Positive = Annotated[float, Field(gt=0, allow_inf_nan=False)]
@@ -132,11 +133,4 @@ def load_targets(path: str | Path) -> Targets:
         return Targets.model_validate(data)
     except ValidationError as err:
         found = problems(err, Targets)
-        raise ScenarioError(source, [(_path(loc), why) for loc, why in found]) from None
-
-
-def _path(loc: tuple) -> str:
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
+        raise ScenarioError(source, [(key_path(loc), why) for loc, why in found]) from None
