@@ -31,7 +31,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
 from .errors import ScenarioError
 from .problems import problems
@@ -149,6 +149,12 @@ class OptionsFile(BaseModel):
     name: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_.-]+$")
     description: str = ""
     options: dict[str, Option] = Field(description="option name -> what it changes")
+    _source: str = PrivateAttr("")
+
+    @property
+    def source(self) -> str:
+        """The file the options came from (for messages)."""
+        return self._source or f"options {self.name}"
 
     @model_validator(mode="before")
     @classmethod
@@ -207,15 +213,25 @@ class OptionsFile(BaseModel):
         pairs = {(a, b) for a, b, _ in self.exclusive_pairs()}
         return not any((a, b) in pairs or (b, a) in pairs for a in chosen for b in chosen)
 
-    def subsets(self) -> list[tuple[str, ...]]:
-        """Every compatible set of options (the empty set first), in the file's order."""
-        pairs = {(a, b) for a, b, _ in self.exclusive_pairs()}
-        out: list[tuple[str, ...]] = []
-        for k in range(len(self.names) + 1):
-            for combo in itertools.combinations(self.names, k):
-                if not any((a, b) in pairs for a, b in itertools.combinations(combo, 2)):
-                    out.append(combo)
-        return out
+    def subsets(self, most: int | None = None) -> list[tuple[str, ...]] | None:
+        """Every compatible set of options (the empty set first, then by size, in the
+        file's order), or None when there are more than ``most`` of them (found without
+        listing them all: a set is only grown from compatible ones)."""
+        names = self.names
+        bad = {frozenset((a, b)) for a, b, _ in self.exclusive_pairs()}
+        found: list[tuple[int, ...]] = []
+        stack: list[tuple[int, ...]] = [()]
+        while stack:
+            combo = stack.pop()
+            found.append(combo)
+            if most is not None and len(found) > most:
+                return None
+            start = combo[-1] + 1 if combo else 0
+            for i in range(len(names) - 1, start - 1, -1):
+                if not any(frozenset((names[i], names[j])) in bad for j in combo):
+                    stack.append((*combo, i))
+        found.sort(key=lambda c: (len(c), c))
+        return [tuple(names[i] for i in c) for c in found]
 
 
 def _where(loc: tuple[Any, ...], why: str) -> tuple[str, str]:
@@ -240,17 +256,15 @@ def load_options(path: str | Path) -> OptionsFile:
             source, [("", "an options file is a mapping with name:, description: and options:")]
         )
     data.setdefault("name", path.stem)
-    try:
-        return OptionsFile.model_validate(data)
-    except ValidationError as err:
-        found = problems(err, OptionsFile)
-        raise OptionsFileError(source, [_where(loc, why) for loc, why in found]) from None
+    return options_from_dict(data, source)
 
 
 def options_from_dict(data: dict[str, Any], source: str = "<options>") -> OptionsFile:
     """An options file given as a mapping (in Python), validated as the file would be."""
     try:
-        return OptionsFile.model_validate({"name": "options", **data})
+        opts = OptionsFile.model_validate({"name": "options", **data})
+        opts._source = source
+        return opts
     except ValidationError as err:
         found = problems(err, OptionsFile)
         raise OptionsFileError(source, [_where(loc, why) for loc, why in found]) from None
