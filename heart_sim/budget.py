@@ -46,6 +46,7 @@ from .calibrate import minimal_changes
 from .catalog import CATALOG
 from .checkpoint import Checkpoints
 from .compare import RATIO_WORDS
+from .days import days_text
 from .errors import ScenarioError, StudyError
 from .fileio import atomic_write
 from .folders import MANIFEST, claim, published, read_manifest, writing
@@ -321,6 +322,15 @@ def _resource(runs: _Runs, combo: Combo, mode: str) -> float:
     return runs.fte[combo] - runs.fte[()]
 
 
+def _best(runs: _Runs, sign: int, mode: str, limit: float, maximize: str) -> Combo | None:
+    """The simulated set with the best mean measure within the limit (ties: cheaper)."""
+    combos = list(runs.tables)
+    resource = [_resource(runs, c, mode) for c in combos]
+    value = [sign * float(np.nanmean(_col(runs.tables[c], maximize))) for c in combos]
+    i = best_within(resource, value, limit)
+    return None if i is None else combos[i]
+
+
 def _knapsack(
     runs: _Runs,
     sign: int,
@@ -331,8 +341,10 @@ def _knapsack(
     dask: str | None,
     progress: Progress | None,
 ) -> str:
-    """Too many sets to simulate them all: the base and the singles first, then the sets
-    the additive model puts on its frontier up to the limit (and the first beyond it)."""
+    """Too many sets to simulate them all: the base and the singles first; then the sets
+    the additive model puts on its frontier up to the limit, and the first beyond it;
+    then, while that finds a better set, the sets one option away from the best one
+    simulated (one added, dropped or swapped) that the limit allows."""
     names = runs.options.names
     singles = [(n,) for n in names]
     runs.run([(), *singles], jobs, dask, progress, "options alone")
@@ -341,22 +353,64 @@ def _knapsack(
         sign * float(np.nanmean(_col(runs.tables[s], maximize) - _col(b, maximize)))
         for s in singles
     ]
+    gain = [0.0 if math.isnan(g) else g for g in gain]
     extra = [_resource(runs, s, mode) - _resource(runs, (), mode) for s in singles]
     spare = limit - _resource(runs, (), mode) if mode == "budget" else limit
     index = {n: i for i, n in enumerate(names)}
     pairs = [(index[a], index[b_]) for a, b_, _ in runs.options.exclusive_pairs()]
-    gain = [0.0 if math.isnan(g) else g for g in gain]
-    ladder = additive_frontier(extra, gain, math.inf, pairs)
-    within = [s for s in ladder if sum(extra[i] for i in s) <= spare]
-    beyond = [s for s in ladder if sum(extra[i] for i in s) > spare][:1]
+    within = additive_frontier(extra, gain, spare, pairs, most=500)
+    ladder = additive_frontier(extra, gain, math.inf, pairs, most=len(within) + 1)
+    beyond = ladder[len(within) :]
     sets = [tuple(names[i] for i in s) for s in within + beyond]
     runs.run(sets, jobs, dask, progress, "sets from the knapsack")
-    n_sets = len({c for c in sets if len(c) > 1})
+    from_knapsack = len({c for c in sets if len(c) > 1})
+
+    def estimate(c: Combo) -> float:
+        """The resource of a set not simulated: exact for FTE, additive for cost."""
+        if mode == "fte":
+            return fte_total(candidate(runs.full, runs.base, runs.options, c)) - runs.fte[()]
+        return _resource(runs, (), mode) + sum(extra[index[n]] for n in c)
+
+    nearby = 0
+    best = _best(runs, sign, mode, limit, maximize)
+    for _round in range(3):
+        if best is None:
+            break
+        moves = [m for m in _neighbours(best, runs.options) if m not in runs.tables]
+        moves = [m for m in moves if estimate(m) <= limit]
+        if not moves:
+            break
+        runs.run(moves, jobs, dask, progress, "sets next to the best")
+        nearby += len(moves)
+        again = _best(runs, sign, mode, limit, maximize)
+        if again == best:
+            break
+        best = again
     return (
         f"more compatible sets than the exhaustive limit ({runs.exhaustive_limit}): simulated "
-        f"the base, the {len(singles)} options alone and {n_sets} combination(s) on the "
+        f"the base, the {len(singles)} options alone, {from_knapsack} combination(s) on the "
         "frontier of the additive model (each option's paired effect and extra cost alone, "
-        "summed) up to the limit and the first beyond it"
+        f"summed) up to the limit and the first beyond it, and {nearby} set(s) one option "
+        "away from the best one found"
+    )
+
+
+def _neighbours(combo: Combo, options: OptionsFile) -> list[Combo]:
+    """The compatible sets one option away from ``combo``: one added, dropped or swapped
+    (in the file's order)."""
+    names = options.names
+    inside = set(combo)
+    out: set[frozenset[str]] = set()
+    for n in names:
+        if n in inside:
+            out.add(frozenset(inside - {n}))
+            out |= {frozenset(inside - {n} | {m}) for m in names if m not in inside}
+        else:
+            out.add(frozenset(inside | {n}))
+    ordered = [tuple(n for n in names if n in s) for s in out]
+    return sorted(
+        (c for c in ordered if options.compatible(c)),
+        key=lambda c: (len(c), [names.index(n) for n in c]),
     )
 
 
@@ -492,6 +546,11 @@ def _frontier_table(
                 "chosen": bool(row["chosen"]),
             }
         )
+        # The measure gained per FTE the step adds (FTE are not random: the interval is
+        # the gain's, scaled); none for a step that adds no FTE.
+        per = rows[-1]["step_fte"]
+        scaled = [x / per if per > 1e-9 else math.nan for x in (g, g_lo, g_hi)]
+        rows[-1] |= dict(zip(("gain_per_fte", "gain_per_fte_low", "gain_per_fte_high"), scaled))
         prev = t
     return pd.DataFrame(rows)
 
@@ -541,7 +600,7 @@ def _chosen_yaml(runs: _Runs, result: BudgetResult, extends: str) -> str | None:
         return None
     combo = tuple(result.chosen)
     sc = candidate(runs.full, runs.base, runs.options, combo)
-    changes = minimal_changes(runs.full, sc.model_dump(mode="json"))
+    changes = _short_days(minimal_changes(runs.full, sc.model_dump(mode="json")))
     changes.pop("name", None)
     parent = extends
     if Path(extends).suffix in (".yaml", ".yml") and Path(extends).exists():
@@ -565,6 +624,18 @@ def _chosen_yaml(runs: _Runs, result: BudgetResult, extends: str) -> str | None:
         **changes,
     }
     return head + yaml.safe_dump(body, sort_keys=False)
+
+
+def _short_days(data: Any) -> Any:
+    """Shifts' days as a planner writes them (daily, mon-fri), not as seven names."""
+    if isinstance(data, dict):
+        out = {k: _short_days(v) for k, v in data.items()}
+        if isinstance(out.get("days"), list) and "start" in out:
+            out["days"] = days_text(out["days"])
+        return out
+    if isinstance(data, list):
+        return [_short_days(v) for v in data]
+    return data
 
 
 def _write(folder: Path, result: BudgetResult, manifest: dict) -> None:
@@ -648,6 +719,7 @@ def budget_markdown(result: BudgetResult) -> str:
             " against the base (chosen.yaml)."
         )
     lines += [f"- {n}" for n in s.get("notes", []) if n]
+    last = f"{word} per extra FTE" if s["mode"] == "fte" else "marginal cost per unit"
     lines += [
         "",
         "## The efficient frontier",
@@ -656,7 +728,7 @@ def budget_markdown(result: BudgetResult) -> str:
         "over the one before.",
         "",
         f"| step | options | {header(COST)} | FTE | {header(m)} | {word} over the step "
-        "before | marginal cost per unit |",
+        f"before | {last} |",
         "|---|---|---|---|---|---|---|",
     ]
     for r in result.frontier.to_dict("records"):
@@ -673,6 +745,8 @@ def budget_markdown(result: BudgetResult) -> str:
                 if why
                 else "n/a"
             )
+            if s["mode"] == "fte":
+                marginal = _iv(m, r, "gain_per_fte", signed=True)
         lines.append(
             f"| {r['step']} | {r['options']}{mark} | {_iv(COST, r, 'cost')} | {r['fte']:.1f} | "
             f"{_iv(m, r, 'measure')} | {step} | {marginal} |"
