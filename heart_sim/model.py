@@ -301,6 +301,7 @@ class HeartModel:
         ctype = self.call_types[i]
         cfg = self.programs[self.phase[i]].ccd
         ccd = self.ccd
+        log.t_ccd_hold[i] = env.now
         clinician = ccd.try_acquire()
         if clinician is None:
             hold, caller = self.draws.patience["ccd_hold"][i], self.draws.patience["ccd_caller"][i]
@@ -320,6 +321,7 @@ class HeartModel:
             log.ccd_wait[i] = 0.0
         log.ccd_answered[i] = True
         yield env.timeout(draws.ccd_phone[i])
+        log.t_ccd_free[i] = env.now
         ccd.release(clinician)
         if draws.u_cn[i] < cfg.cn_referral_prob:
             self._refer_to_cn(i)
@@ -343,6 +345,7 @@ class HeartModel:
             self._fall_back(i, Outcome.FALLBACK_OUT_OF_AREA)
         else:
             log.dispatched_to[i] = self.dispatch_code[program]
+            log.t_requested[i] = self.env.now
             unit = pool.try_acquire()
             if unit is not None:
                 log.dispatch_wait[i] = 0.0
@@ -384,6 +387,7 @@ class HeartModel:
             busy = travel + rest
         log.travel_time[i] = travel
         log.response_time[i] = env.now - t_request + travel
+        log.t_unit_free[i] = env.now + busy
         done = env.timeout(busy)
         done.callbacks.append(lambda _ev: self._job_done(i, program, unit))
 

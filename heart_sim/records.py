@@ -36,8 +36,12 @@ class CallRecords:
     ccd_answered: np.ndarray = _logged(bool, False)
     dispatched_to: np.ndarray = _logged(np.int8, NOT_DISPATCHED)  # Program.dispatch_code
     ccd_wait: np.ndarray = _logged(float, np.nan)  # arrival -> clinician answers (or gave up)
+    t_ccd_hold: np.ndarray = _logged(float, np.nan)  # when the call reached CCD
+    t_ccd_free: np.ndarray = _logged(float, np.nan)  # when the clinician finished the call
     dispatch_wait: np.ndarray = _logged(float, np.nan)  # request -> unit assigned (or gave up)
+    t_requested: np.ndarray = _logged(float, np.nan)  # when 911 asked a field team (queued)
     t_unit_start: np.ndarray = _logged(float, np.nan)  # when a field unit took the call
+    t_unit_free: np.ndarray = _logged(float, np.nan)  # when that unit was done with it
     travel_time: np.ndarray = _logged(float, np.nan)  # the unit's travel to the call
     travel_miles: np.ndarray = _logged(float, np.nan)  # its distance (square-root travel only)
     response_time: np.ndarray = _logged(float, np.nan)  # request -> arrival on scene

@@ -22,6 +22,7 @@ from .metrics import (
     time_samples,
 )
 from .model import simulate
+from .occupancy import NOTHING_HOURLY, HourlySpec, hourly_measures
 from .records import calls_frame
 from .scenario import Scenario
 from .zones import ZoneTable
@@ -38,11 +39,12 @@ class RepOutput:
     calls: pd.DataFrame | None = None
     by_month: dict[str, np.ndarray] = field(default_factory=dict)  # dated runs only
     by_zone: dict[str, np.ndarray] = field(default_factory=dict)
+    hourly: dict[str, np.ndarray] = field(default_factory=dict)  # optimize's: occupancy
 
 
 # The RepOutput fields that hold {name: numpy array}: what checkpoints save and aggregation
 # folds, declared once.
-ARRAY_GROUPS = ("by_hour", "quantiles", "by_month", "by_zone")
+ARRAY_GROUPS = ("by_hour", "quantiles", "by_month", "by_zone", "hourly")
 
 
 @dataclass(frozen=True)
@@ -53,12 +55,18 @@ class Task:
     scenario: Scenario
     seed: int
     replication: int
+    hourly: HourlySpec = NOTHING_HOURLY  # what to measure hour by hour (optimize)
 
 
 def run_replication(
-    scenario: Scenario, seed: int, replication: int, keep_calls: bool = False
+    scenario: Scenario,
+    seed: int,
+    replication: int,
+    keep_calls: bool = False,
+    hourly: HourlySpec = NOTHING_HOURLY,
 ) -> RepOutput:
-    """Simulate one replication and reduce it to KPIs, by-hour arrays and quantiles."""
+    """Simulate one replication and reduce it to KPIs, by-hour arrays and quantiles (and,
+    if asked, the per-hour-of-week measures of ``heart_sim.occupancy``)."""
     rec = simulate(scenario, seed, replication)
     samples = time_samples(rec)
     return RepOutput(
@@ -72,8 +80,9 @@ def run_replication(
         ),
         by_month=replication_by_month(rec),
         by_zone=replication_by_zone(rec, len(ZoneTable.of(scenario).names)),
+        hourly=hourly_measures(rec, scenario, hourly) if hourly else {},
     )
 
 
 def run_task(task: Task, keep_calls: bool = False) -> RepOutput:
-    return run_replication(task.scenario, task.seed, task.replication, keep_calls)
+    return run_replication(task.scenario, task.seed, task.replication, keep_calls, task.hourly)

@@ -40,6 +40,7 @@ from .folders import (
     sweep_manifest,
     writing,
 )
+from .occupancy import HourlySpec
 from .posterior import POSTERIOR_FILE, Posterior
 from .precision import (
     PRECISION_FILE,
@@ -104,12 +105,13 @@ class _Job:
     checkpoints: Checkpoints | None = None
     resumed: set[int] = field(default_factory=set)  # replications taken from checkpoints
     posterior: Posterior | None = None  # parameter draws, one a replication
+    hourly: HourlySpec = HourlySpec()  # per-hour-of-week measures (optimize)
 
     def task(self, j: int, replication: int) -> Task:
         sc = self.scenario
         if self.posterior is not None:
             sc = self.posterior.scenario(sc, replication, self.seed)
-        return Task(j, sc, self.seed, replication)
+        return Task(j, sc, self.seed, replication, self.hourly)
 
 
 def _saved(ckpt: Checkpoints | None, first: int, reps: int) -> Iterator[tuple[int, RepOutput]]:
