@@ -213,11 +213,15 @@ def cover(
     options: Sequence[ShiftOption],
     max_units: int | None = None,
     time_limit: float | None = None,
+    peak_cost: float = 0.0,
 ) -> Cover:
     """The least-cost units per option whose coverage meets ``requirement`` in every hour
     of the week (and stays within ``max_units`` units on duty in every hour, if given),
-    by the integer program in the module docstring. ``time_limit`` (seconds) stops HiGHS
-    early: the best plan found is returned with ``optimal`` False."""
+    by the integer program in the module docstring. ``peak_cost`` is charged per unit of
+    the most units on duty at once (a van or a desk each of them needs: the cost model's
+    ``fixed_per_unit_annual``), through one more integer variable p >= coverage in every
+    hour. ``time_limit`` (seconds) stops HiGHS early: the best plan found is returned with
+    ``optimal`` False."""
     r = _as_requirement(requirement)
     opts = tuple(options)
     a = coverage_matrix(opts)
@@ -247,11 +251,17 @@ def cover(
     solver_options: dict[str, float] = {}
     if time_limit is not None:
         solver_options["time_limit"] = float(time_limit)
+    n = len(opts)
+    constraints = [LinearConstraint(np.hstack([a, np.zeros((HOURS_PER_WEEK, 1))]), r, upper)]
+    if peak_cost > 0:  # coverage[h] - p <= 0 in every hour
+        constraints.append(
+            LinearConstraint(np.hstack([a, -np.ones((HOURS_PER_WEEK, 1))]), -np.inf, 0)
+        )
     res = milp(
-        c=costs,
-        constraints=[LinearConstraint(a, lb=r.astype(float), ub=upper)],
-        integrality=np.ones(len(opts)),
-        bounds=Bounds(0, np.inf),
+        c=np.append(costs, float(peak_cost)),
+        constraints=constraints,
+        integrality=np.ones(n + 1),
+        bounds=Bounds(0, np.append(np.full(n, np.inf), np.inf if peak_cost > 0 else 0)),
         options=solver_options,
     )
     if res.x is None:
@@ -266,7 +276,7 @@ def cover(
             why = f"no plan found: {res.message}"
         return _infeasible(opts, r, why)
 
-    x = np.round(res.x).astype(np.int64)
+    x = np.round(res.x[:n]).astype(np.int64)
     coverage = a @ x
     if np.any(coverage < r) or (max_units is not None and np.any(coverage > max_units)):
         return _infeasible(
@@ -276,7 +286,7 @@ def cover(
     return Cover(
         options=opts,
         units=tuple(int(v) for v in x),
-        total_cost=float(costs @ x),
+        total_cost=float(costs @ x) + float(peak_cost) * int(coverage.max(initial=0)),
         coverage=coverage,
         surplus=coverage - r,
         status="optimal" if optimal else f"feasible, not proven optimal: {res.message}",

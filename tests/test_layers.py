@@ -16,11 +16,16 @@ PACKAGE = Path(__file__).resolve().parent.parent / "heart_sim"
 def layer_map(doc: str) -> dict[str, int]:
     """module -> layer index, from lines '    name:   mod mod ...' of the docstring."""
     layers: dict[str, int] = {}
+    index = -1
     for line in doc.splitlines():
         m = re.match(r"^ {4}([a-z_]+):\s+([a-z_ ]+)$", line)
+        more = re.match(r"^ {16}([a-z_ ]+)$", line)  # a layer's list carried over a line
         if m:
             index = len({v for v in layers.values()})
             for mod in m.group(2).split():
+                layers[mod] = index
+        elif more and index >= 0:
+            for mod in more.group(1).split():
                 layers[mod] = index
     return layers
 
@@ -104,6 +109,7 @@ def test_the_checks_catch_what_they_guard() -> None:
     """The checkers themselves fail on an upward import and on a cycle."""
     layers = layer_map("    base: a b\n    top: c\n")
     assert layers == {"a": 0, "b": 0, "c": 1}
+    assert layer_map("    base: a\n                b\n    top: c\n") == {"a": 0, "b": 0, "c": 1}
     assert upward_imports({"a": {"c"}, "b": set(), "c": {"a"}}, layers) == [
         "a (layer 0) imports c (layer 1)"
     ]
