@@ -13,17 +13,18 @@ results -> reports and plots.
     base:       version errors vocab fileio simpy_compat
     catalog:    catalog
     input:      schedules days distributions travel problems variants scenario profiles targets
+                budgetfile
     paths:      keypaths scenario_view
     fit:        callfile sharefit demandfit durationfit fitinputs fitfragment summaryfit
     draws:      streams dates zones arrivals rosters routing
     engine:     staffing records model
-    measure:    costs metrics
-    statistics: compare precision history shiftcover
+    measure:    costs metrics workforce occupancy
+    statistics: compare precision history shiftcover isa frontier goals
     replicate:  replication
     results:    formatting headlines workbook markdown folders results sweep sensitivity
     execute:    checkpoint cluster execute aggregate
-    study:      posterior study calibrate sensitivity_study
-    present:    plots htmlreport pdf fitplots fitreport
+    study:      posterior study calibrate sensitivity_study optimize budget
+    present:    plots htmlreport pdf fitplots fitreport optimizeplots optimizereport
     api:        api
     cli:        cli __main__
     package:    __init__

@@ -21,8 +21,21 @@ from pathlib import Path
 from typing import Any
 
 from . import keypaths, sensitivity_study, study
+from .budget import BudgetResult, budget_study
+from .budgetfile import load_options
 from .calibrate import POINTS, REPS, WAVES, CalibrationResult
 from .calibrate import calibrate as calibrate_study
+from .goals import parse_goal
+from .optimize import (
+    MAX_REPS,
+    MAX_UNITS,
+    MIN_REPS,
+    OptimizeError,
+    OptimizeResult,
+    parse_hours,
+    parse_start,
+)
+from .optimize import optimize as optimize_study
 from .plots import write_monthly, write_plots
 from .posterior import load_posterior
 from .precision import Reps
@@ -249,3 +262,86 @@ def sensitivity(
     if result.folder is not None:
         write_plots(result.folder, ("png",))
     return result
+
+
+def optimize(
+    scenario: str | Path,
+    targets: Sequence[str] = (),
+    out: str | Path = "results",
+    *,
+    programs: Sequence[str] = (),
+    hours: str | None = None,
+    around_the_clock: bool = False,
+    shift_lengths: Sequence[int] = (8, 10, 12),
+    starts: Sequence[str] | None = None,
+    max_units: int = MAX_UNITS,
+    same_each_day: bool = False,
+    weekend_rotation: int | None = None,
+    budget: float | None = None,
+    fte: float | None = None,
+    maximize: str = "diverted_per_year",
+    options: str | Path | None = None,
+    reps: int = 10,
+    min_reps: int = MIN_REPS,
+    max_reps: int = MAX_REPS,
+    seed: int | None = None,
+    jobs: int = 1,
+    dask: str | None = None,
+    force: bool = False,
+    progress: Progress | None = None,
+) -> OptimizeResult | BudgetResult:
+    """``heart-sim optimize``: the cheapest shifts meeting ``targets`` ("metric<=value",
+    see ``heart_sim.goals``), or with ``budget`` / ``fte`` the set of ``options`` (an
+    options file) that maximizes ``maximize`` within it; resumable in ``out``."""
+    path, data, _ = load_scenario_dict(scenario)
+    if budget is not None or fte is not None:
+        if targets:
+            raise OptimizeError("give --target or --budget/--fte, not both")
+        if budget is not None and fte is not None:
+            raise OptimizeError("give --budget or --fte, not both")
+        if options is None:
+            raise OptimizeError("--budget and --fte choose among --options FILE (an options file)")
+        return budget_study(
+            data,
+            str(path),
+            load_options(options),
+            Path(out),
+            budget=budget,
+            fte=fte,
+            maximize=maximize,
+            reps=reps,
+            seed=seed,
+            jobs=jobs,
+            dask=dask,
+            force=force,
+            progress=progress,
+            extends=str(scenario),
+        )
+    if hours is not None and around_the_clock:
+        raise OptimizeError("give --hours or --24-7, not both")
+    window: list[tuple[int, int]] | None | str = "current"
+    if around_the_clock:
+        window = None
+    elif hours is not None:
+        window = [parse_hours(h) for h in hours.split(",")]
+    return optimize_study(
+        data,
+        str(path),
+        [parse_goal(t) for t in targets],
+        Path(out),
+        programs=list(programs) or None,
+        hours=window,
+        lengths=tuple(shift_lengths),
+        starts=None if starts is None else [parse_start(s) for s in starts],
+        max_units=max_units,
+        same_each_day=same_each_day,
+        weekend_rotation=weekend_rotation,
+        seed=seed,
+        min_reps=min_reps,
+        max_reps=max_reps,
+        extends=str(scenario),
+        jobs=jobs,
+        dask=dask,
+        force=force,
+        progress=progress,
+    )

@@ -586,6 +586,244 @@ def _print_calibration(result: CalibrationResult) -> None:
     _closing(Format.table, 0, result.notes, f"calibration written to {result.folder}")
 
 
+# --- optimize ---------------------------------------------------------------------------
+
+NO_PLAN_EXIT = 3  # optimize: no plan within the caps meets the targets (the closest is written)
+
+
+def _numbers(text: str | None, what: str) -> list[int] | None:
+    if text is None:
+        return None
+    try:
+        return [int(x) for x in text.split(",") if x.strip()]
+    except ValueError:
+        _fail(
+            api.OptimizeError(f"{what} {text!r}: whole numbers separated by commas, e.g. 8,10,12")
+        )
+        raise
+
+
+@app.command("optimize")
+def optimize_cmd(
+    scenario: ScenarioArg,
+    target: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--target",
+            "-t",
+            metavar="METRIC<=VALUE",
+            help='A service target, e.g. "crt_response_time_p90<=20"; add "each hour" to hold '
+            "it in every open hour. Repeat for more.",
+        ),
+    ] = None,
+    program: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--program",
+            "-p",
+            metavar="P",
+            help="Program whose shifts to set (ccd, crt, cor); default: those the targets name.",
+        ),
+    ] = None,
+    hours: Annotated[
+        str | None,
+        typer.Option(
+            "--hours",
+            metavar="HH:00-HH:00",
+            help="Hours the programs may open, every day (default: the hours they open now).",
+        ),
+    ] = None,
+    around_the_clock: Annotated[
+        bool, typer.Option("--24-7", help="The programs may open at any hour.")
+    ] = False,
+    shift_lengths: Annotated[
+        str, typer.Option("--shift-lengths", metavar="H,H", help="Allowed shift lengths in hours.")
+    ] = "8,10,12",
+    starts: Annotated[
+        str | None,
+        typer.Option(
+            "--starts", metavar="HH:00,...", help="Allowed shift starts (default: every hour)."
+        ),
+    ] = None,
+    max_units: Annotated[
+        int,
+        typer.Option(
+            "--max-units",
+            min=1,
+            max=1000,
+            metavar="N",
+            help="Most units of a program on duty at once.",
+        ),
+    ] = 20,
+    same_each_day: Annotated[
+        bool, typer.Option("--same-each-day", help="The same shifts every day of the week.")
+    ] = False,
+    weekend_rotation: Annotated[
+        int | None,
+        typer.Option(
+            "--weekend-rotation",
+            min=1,
+            max=10,
+            metavar="N",
+            help="Head count for staff working 1 weekend in N.",
+        ),
+    ] = None,
+    budget: Annotated[
+        float | None,
+        typer.Option(
+            "--budget",
+            min=0,
+            metavar="DOLLARS",
+            help="Budget mode: the best set of --options whose annual cost fits.",
+        ),
+    ] = None,
+    fte: Annotated[
+        float | None,
+        typer.Option(
+            "--fte",
+            min=0,
+            metavar="N",
+            help="Budget mode in people: the best set of --options adding at most N FTE.",
+        ),
+    ] = None,
+    maximize: Annotated[
+        str,
+        typer.Option("--maximize", metavar="MEASURE", help="Budget mode: the measure to maximize."),
+    ] = "diverted_per_year",
+    options: Annotated[
+        Path | None,
+        typer.Option(
+            "--options",
+            metavar="FILE",
+            help="Budget mode: the candidate changes (an options file).",
+        ),
+    ] = None,
+    reps: Annotated[
+        int,
+        typer.Option(
+            "--reps",
+            "-r",
+            min=3,
+            max=1000,
+            metavar="N",
+            help="Budget mode: replications per candidate.",
+        ),
+    ] = 10,
+    min_reps: Annotated[
+        int,
+        typer.Option(
+            "--min-reps", min=3, max=1000, metavar="N", help="Replications a plan gets first."
+        ),
+    ] = 5,
+    max_reps: Annotated[
+        int,
+        typer.Option(
+            "--max-reps", min=3, max=10_000, metavar="N", help="Most replications to decide a plan."
+        ),
+    ] = 40,
+    seed: SeedOpt = None,
+    out: OutOpt = Path("results"),
+    jobs: JobsOpt = 1,
+    dask: DaskOpt = None,
+    force: ForceOpt = False,
+    quiet: QuietOpt = False,
+    report: ReportOpt = False,
+) -> None:
+    """The cheapest shifts that meet service targets (iterative staffing on the full model,
+    shifts by integer programming, verified with common random numbers), written as
+    recommended.yaml; or, with --budget or --fte and --options, the set of changes that
+    buys the most within the limit, with the efficient frontier. Exit code 3: no plan
+    within --max-units meets the targets (the closest is written, and says so).
+
+    \b
+    Example: heart-sim optimize durham_2025 --24-7 --target "crt_response_time_p90<=20"
+    Example: heart-sim optimize durham_2025 --fte 17 --options scenarios/options/durham_fy26.yaml
+    """
+    with _user_errors(), _progress(quiet, unit="replications") as bars:
+        result = api.optimize(
+            scenario,
+            target or [],
+            out,
+            programs=program or [],
+            hours=hours,
+            around_the_clock=around_the_clock,
+            shift_lengths=_numbers(shift_lengths, "--shift-lengths") or [],
+            starts=None if starts is None else starts.split(","),
+            max_units=max_units,
+            same_each_day=same_each_day,
+            weekend_rotation=weekend_rotation,
+            budget=budget,
+            fte=fte,
+            maximize=maximize,
+            options=options,
+            reps=reps,
+            min_reps=min_reps,
+            max_reps=max_reps,
+            seed=seed,
+            jobs=jobs,
+            dask=dask,
+            force=force,
+            progress=bars,
+        )
+        page = write_html_report(result.folder) if report else None
+    if isinstance(result, api.OptimizeResult):
+        _print_optimization(result)
+    else:
+        _print_budget(result)
+    _report_written(Format.table, page)
+    if isinstance(result, api.OptimizeResult) and not result.summary["feasible"]:
+        raise typer.Exit(NO_PLAN_EXIT)
+
+
+def _print_optimization(result: api.OptimizeResult) -> None:
+    s = result.summary
+    if s["feasible"]:
+        _say(
+            f"{s['scenario']}: the recommended shifts meet every target with 95% confidence "
+            f"({s['reps']} replications)"
+        )
+    else:
+        _say(f"{s['scenario']}: {s['infeasible']}")
+    rows = [
+        [
+            str(r["plan"]),
+            str(r["goal"]),
+            fmt_value(r["metric"], r["mean"]),
+            fmt_interval(r["metric"], r["mean"], r["low"], r["high"]),
+            str(r["status"]),
+        ]
+        for r in result.verification.to_dict("records")
+    ]
+    _table("targets", ["plan", "target", "mean", "95% interval", ""], rows)
+    rows = [
+        [str(r["program"]), str(r["days"]), f"{r['start']}-{r['end']}", str(r["units"])]
+        for r in result.shifts.to_dict("records")
+    ]
+    _table("recommended shifts", ["program", "days", "hours", "units"], rows)
+    cost = s["cost"]
+    for plan in ("input", "recommended"):
+        c = cost[plan]["cost_total_annual"]
+        _say(
+            f"{plan}: {fmt_value('cost_total_annual', c['mean'])} a year "
+            f"({fmt_interval('cost_total_annual', c['mean'], c['low'], c['high'])}), "
+            f"{s['fte'][plan]:.1f} FTE, "
+            f"{s['head_count'][plan]} people"
+        )
+    _closing(
+        Format.table,
+        0,
+        result.notes,
+        f"recommended scenario written to {result.folder / 'recommended.yaml'}",
+    )
+
+
+def _print_budget(result: Any) -> None:
+    _say(result.summary.get("answer", ""))
+    _closing(
+        Format.table, 0, getattr(result, "notes", []), f"budget study written to {result.folder}"
+    )
+
+
 def _write_report(folder: Path, fmt: Format, rank_by: str = "diverted_per_year") -> Path:
     write_plots(folder)
     return write_html_report(folder, rank_by=rank_by)

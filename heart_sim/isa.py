@@ -112,7 +112,7 @@ def staircase_shifts(s: np.ndarray) -> list[dict]:
             while on[(a + n) % HOURS_PER_WEEK]:
                 n += 1
             b = a + n  # the run is [a, b) in hours of the week, b may pass Sunday
-            if n <= HOURS_PER_DAY:
+            if n < HOURS_PER_DAY or (n == HOURS_PER_DAY and a % HOURS_PER_DAY == 0):
                 add(((a // HOURS_PER_DAY) % 7,), a % HOURS_PER_DAY, b % HOURS_PER_DAY or 24)
                 continue
             midnight = (a // HOURS_PER_DAY + 1) * HOURS_PER_DAY
