@@ -285,8 +285,9 @@ def writing(folder: Path, after: str = "") -> Iterator[None]:
 
 
 def folder_kind(folder: Path) -> str:
-    """'comparison', 'sweep', 'sensitivity', 'calibration' or 'run': what wrote a results
-    folder."""
+    """'comparison', 'sweep', 'sensitivity', 'calibration', 'optimize' (heart-sim
+    optimize with targets), 'budget' (optimize --budget/--fte) or 'run': what wrote a
+    results folder."""
     folder = Path(folder)
     if not folder.is_dir():
         raise NotResultsError(f"{folder}: no such results folder")
@@ -298,6 +299,10 @@ def folder_kind(folder: Path) -> str:
         return "sensitivity"
     if (folder / "calibration.csv").exists():
         return "calibration"
+    if (folder / "requirement.csv").exists():
+        return "optimize"
+    if (folder / "candidates.csv").exists():
+        return "budget"
     if (folder / MANIFEST).exists():
         return "run"
     raise NotResultsError(f"{folder}: not a heart-sim results folder (no {MANIFEST})")
