@@ -1,6 +1,7 @@
 """The HTML report in a real browser (Playwright driving headless Chromium), and report.pdf.
 
-For a run, a comparison, a sweep and a sensitivity folder, report.html is loaded at
+For a run, a comparison, a sweep, a sensitivity, a calibration, an optimize and an
+optimize --budget folder, report.html is loaded at
 1280 x 900 from its file:// URL: it must not scroll sideways (the elements that stick out
 are named), every image must load, nothing may be fetched but file: and data: URLs, a
 full-page screenshot is taken, and printed (print media, A4 and Letter) it must fit the
@@ -24,10 +25,14 @@ from typer.testing import CliRunner
 
 import heart_sim as hs
 import heart_sim.pdf as pdf
+from heart_sim.budget import budget_study
+from heart_sim.budgetfile import options_from_dict
 from heart_sim.calibrate import calibrate
 from heart_sim.cli import app
 from heart_sim.errors import ChromiumNotFoundError, PdfError
-from heart_sim.htmlreport import write_html_report
+from heart_sim.goals import parse_goal
+from heart_sim.optimize import optimize
+from heart_sim.optimizereport import write_report as write_html_report
 from heart_sim.scenario import scenario_sources
 from heart_sim.study import sweep as run_sweep
 from heart_sim.targets import Targets
@@ -42,7 +47,7 @@ CSS_PX_PER_INCH = 96
 # in CSS px is known: A4 is 8.27 in wide, Letter 8.5 in.
 PAPERS = {"A4": 8.27, "Letter": 8.5}
 MARGIN_IN = 0.5
-KINDS = ("run", "comparison", "sweep", "sensitivity", "calibration")
+KINDS = ("run", "comparison", "sweep", "sensitivity", "calibration", "optimize", "budget")
 
 # Elements whose right edge is past the viewport, keeping only the outermost (those whose
 # parent still fits): the ones to fix. Each described by tag, id/class, size and text.
@@ -147,8 +152,41 @@ def calibration_folder(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
+def optimize_folder(tmp_path_factory) -> Path:
+    goals = [parse_goal("crt_response_time_p90<=30"), parse_goal("crt_p_wait<=0.8 each hour")]
+    out = tmp_path_factory.mktemp("optimize")
+    res = optimize(
+        _short(2), "durham_2022", goals, out, programs=["crt"], isa_reps=3, min_reps=3, max_reps=6
+    )
+    return res.folder
+
+
+@pytest.fixture(scope="module")
+def budget_folder(tmp_path_factory) -> Path:
+    evening = {"days": "daily", "start": "19:00", "end": "23:00", "units": 1}
+    options = options_from_dict(
+        {
+            "name": "small",
+            "options": {
+                "crt_third_team_on_the_day_shift": {"set": {"programs.crt.shifts[0].units": 3}},
+                "crt_evening": {"add": {"programs.crt.shifts": [evening]}},
+                "ccd_third": {"set": {"programs.ccd.shifts[0].units": 3}},
+            },
+        }
+    )
+    out = tmp_path_factory.mktemp("budget")
+    return budget_study(_short(2), "durham_2022", options, out, budget=1e9, reps=3).folder
+
+
+@pytest.fixture(scope="module")
 def folders(
-    run_folder, compare_folder, sweep_folder, sensitivity_folder, calibration_folder
+    run_folder,
+    compare_folder,
+    sweep_folder,
+    sensitivity_folder,
+    calibration_folder,
+    optimize_folder,
+    budget_folder,
 ) -> dict[str, Path]:
     return {
         "run": run_folder,
@@ -156,6 +194,8 @@ def folders(
         "sweep": sweep_folder,
         "sensitivity": sensitivity_folder,
         "calibration": calibration_folder,
+        "optimize": optimize_folder,
+        "budget": budget_folder,
     }
 
 
