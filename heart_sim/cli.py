@@ -37,9 +37,11 @@ from .formatting import (
     fmt_value,
     header,
 )
-from .htmlreport import check_rank_by, write_html_report
+from .htmlreport import check_rank_by
+from .optimizeplots import write_plots as write_any_plots
+from .optimizereport import write_report as write_html_report
 from .pdf import write_pdf_report
-from .plots import save, sweep_figures, write_plots
+from .plots import save, sweep_figures
 from .precision import parse_reps
 from .results import Comparison, Results
 from .scenario import builtin_scenarios, load_scenario
@@ -765,7 +767,7 @@ def optimize_cmd(
             force=force,
             progress=bars,
         )
-        page = write_html_report(result.folder) if report else None
+        page = _write_report(result.folder, Format.table) if report else None
     if isinstance(result, api.OptimizeResult):
         _print_optimization(result)
     else:
@@ -799,7 +801,7 @@ def _print_optimization(result: api.OptimizeResult) -> None:
         [str(r["program"]), str(r["days"]), f"{r['start']}-{r['end']}", str(r["units"])]
         for r in result.shifts.to_dict("records")
     ]
-    _table("recommended shifts", ["program", "days", "hours", "units"], rows)
+    _table("recommended shifts", ["program", "days", "on duty", "units"], rows)
     cost = s["cost"]
     for plan in ("input", "recommended"):
         c = cost[plan]["cost_total_annual"]
@@ -825,7 +827,7 @@ def _print_budget(result: Any) -> None:
 
 
 def _write_report(folder: Path, fmt: Format, rank_by: str = "diverted_per_year") -> Path:
-    write_plots(folder)
+    write_any_plots(folder)
     return write_html_report(folder, rank_by=rank_by)
 
 
@@ -960,7 +962,7 @@ def plot_cmd(results_dir: ResultsDirArg) -> None:
     Example: heart-sim plot results/durham_2022
     """
     with _user_errors():
-        written = write_plots(results_dir)
+        written = write_any_plots(results_dir)
     _say(f"{len(written)} files written to {results_dir / 'plots'}")
 
 

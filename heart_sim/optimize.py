@@ -738,7 +738,7 @@ def optimize(
     settings = {
         "goals": [g.text for g in goals],
         "programs": programs,
-        "hours": {p: [int(h) for h in np.flatnonzero(pl.open_hours)] for p, pl in plans.items()},
+        "open_hours": {p: [int(h) for h in np.flatnonzero(pl.open_hours)] for p, pl in plans.items()},
         "lengths": [int(n) for n in lengths],
         "starts": None if starts is None else [int(x) for x in starts],
         "max_units": max_units,

@@ -26,7 +26,7 @@ from typing import Any
 from .errors import ChromiumNotFoundError, PdfError
 from .fileio import atomic_write_bytes
 from .folders import writing
-from .htmlreport import write_html_report
+from .optimizereport import write_report as write_html_report
 
 ENV_VAR = "HEART_SIM_CHROMIUM"
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome")
