@@ -1,9 +1,9 @@
 """heart-sim: discrete-event simulation of crisis-response capacity (Durham HEART).
 
 The public API (see ``heart_sim.api``): ``load``, ``vary``, ``simulate``, ``compare``,
-``sweep``, ``sensitivity``, ``metric_catalog``, ``Results`` (``.summary``, ``.replications``,
-``.by_hour``, ``.quantiles``, ``.calls``, ``.save``, ``Results.load``) and ``Comparison``
-(``.differences``, ``.costs``, ``.save``).
+``sweep``, ``sensitivity``, ``optimize``, ``metric_catalog``, ``Results`` (``.summary``,
+``.replications``, ``.by_hour``, ``.quantiles``, ``.calls``, ``.save``, ``Results.load``)
+and ``Comparison`` (``.differences``, ``.costs``, ``.save``).
 
 Layers, lowest first. A module imports only from its own layer or the layers below it, and
 the import graph has no cycle (``tests/test_layers.py`` reads this map and checks both).
@@ -30,7 +30,7 @@ results -> reports and plots.
     package:    __init__
 """
 
-from .api import compare, load, sensitivity, simulate, sweep, vary
+from .api import compare, load, optimize, sensitivity, simulate, sweep, vary
 from .catalog import metric_catalog
 from .errors import HeartSimError, ScenarioError
 from .results import Comparison, Results
@@ -47,6 +47,7 @@ __all__ = [
     "compare",
     "load",
     "metric_catalog",
+    "optimize",
     "sensitivity",
     "simulate",
     "sweep",

@@ -39,6 +39,7 @@ from .formatting import (
 )
 from .htmlreport import check_rank_by
 from .optimizeplots import write_plots as write_any_plots
+from .optimizereport import budget_answer
 from .optimizereport import write_report as write_html_report
 from .pdf import write_pdf_report
 from .plots import save, sweep_figures
@@ -806,8 +807,8 @@ def _print_optimization(result: api.OptimizeResult) -> None:
     for plan in ("input", "recommended"):
         c = cost[plan]["cost_total_annual"]
         _say(
-            f"{plan}: {fmt_value('cost_total_annual', c['mean'])} a year "
-            f"({fmt_interval('cost_total_annual', c['mean'], c['low'], c['high'])}), "
+            f"{plan}: {fmt_interval('cost_total_annual', c['mean'], c['low'], c['high'])} a "
+            "year, "
             f"{s['fte'][plan]:.1f} FTE, "
             f"{s['head_count'][plan]} people"
         )
@@ -820,10 +821,26 @@ def _print_optimization(result: api.OptimizeResult) -> None:
 
 
 def _print_budget(result: Any) -> None:
-    _say(result.summary.get("answer", ""))
-    _closing(
-        Format.table, 0, getattr(result, "notes", []), f"budget study written to {result.folder}"
+    s = result.summary
+    m = s["maximize"]
+    _say(budget_answer(result))
+    rows = [
+        [
+            str(r["step"]),
+            str(r["options"]).replace("+", " + "),
+            fmt_interval("cost_total_annual", r["cost"], r["cost_low"], r["cost_high"]),
+            f"{r['extra_fte']:+.1f}",
+            fmt_interval(m, r["measure"], r["measure_low"], r["measure_high"]),
+            "chosen" if r["chosen"] else ("" if r["within_limit"] else "over the limit"),
+        ]
+        for r in result.frontier.to_dict("records")
+    ]
+    _table(
+        "efficient frontier: what each next step buys",
+        ["", "options", header("cost_total_annual"), "extra FTE", header(m), ""],
+        rows,
     )
+    _closing(Format.table, 0, result.notes, f"budget study written to {result.folder}")
 
 
 def _write_report(folder: Path, fmt: Format, rank_by: str = "diverted_per_year") -> Path:

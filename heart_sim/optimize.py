@@ -61,6 +61,7 @@ ISA_REPS = 8
 MIN_REPS, MAX_REPS = 5, 40
 ISA_ITERATIONS = 6
 POLISH_EVALUATIONS = 30
+POLISH_PATIENCE = 10  # polishing stops after this many neighbours in a row fail
 POLISH_REPS = 3  # a neighbour tried in polishing gets at most 3 x --min-reps replications
 SETTLED = 0.05  # the iteration has settled when at most this share of open hours change
 SWAP_LIMIT = 12  # at most this many options in use: also try moving a unit between two
@@ -347,8 +348,16 @@ class _Search:
         self.record("probe", "most units in every open hour: offered load", top, None)
         return load
 
-    def isa(self, start: dict[str, np.ndarray], alphas: dict[str, float]) -> dict[str, np.ndarray]:
-        """Iterate s <- min{s: P(L >= s) <= alpha} on simulations until it settles."""
+    def isa(
+        self,
+        start: dict[str, np.ndarray],
+        alphas: dict[str, float],
+        load: dict[str, np.ndarray],
+    ) -> dict[str, np.ndarray]:
+        """Iterate s <- min{s: P(L >= s) <= alpha} on simulations until it settles. Never
+        below the offered load (floor(m(h)) + 1): with fewer units than the work, the queue
+        grows without bound and the next step would jump to the cap."""
+        floor = {p: np.floor(load[p]).astype(np.int64) + 1 for p in self.plans}
         s = {p: v.copy() for p, v in start.items()}
         open_hours = sum(int(pl.open_hours.sum()) for pl in self.plans.values())
         last_changed = math.inf  # hours changed by the iteration before
@@ -360,8 +369,21 @@ class _Search:
                 crews=True,
             )
             new = {
-                p: isa_step(
-                    ev.mean_hourly(f"occupancy_{p}"), alphas[p], pl.open_hours, pl.max_units
+                p: np.where(
+                    pl.open_hours,
+                    np.minimum(
+                        np.maximum(
+                            isa_step(
+                                ev.mean_hourly(f"occupancy_{p}"),
+                                alphas[p],
+                                pl.open_hours,
+                                pl.max_units,
+                            ),
+                            floor[p],
+                        ),
+                        pl.max_units,
+                    ),
+                    0,
                 )
                 for p, pl in self.plans.items()
             }
@@ -371,7 +393,7 @@ class _Search:
             )
             if all(converged(s[p], new[p]) for p in s):
                 return new
-            if changed <= max(1, SETTLED * open_hours) or changed > 0.8 * last_changed:
+            if changed <= max(1, SETTLED * open_hours) or (it >= 3 and changed >= last_changed):
                 # Settled but for a few hours, or no longer settling: the hours flip between
                 # two levels (simulation noise, or an alpha between two staffing levels).
                 # The larger of the two errs on the side of the target.
@@ -432,7 +454,7 @@ def _search(s: _Search) -> dict[str, Any]:
                 for p, pl in s.plans.items()
             }
             s.record("start", "modified-offered-load Erlang C", start, None, alphas=alphas)
-        req = s.isa(start, alphas)
+        req = s.isa(start, alphas, load)
         reqs[key] = req
         units = {p: c.units for p, c in s.cover(req).items()}
         label = "alpha " + ", ".join(f"{p} {a:g}" for p, a in alphas.items())
@@ -460,6 +482,13 @@ def _search(s: _Search) -> dict[str, Any]:
                 lo[p], hi[p] = hi[p], n
     final_idx = {p: min(hi[p], n - 1) for p in s.plans}
     units, ev = at(final_idx)
+    # The noise of the iterations can make a looser alpha's plan dearer than a tighter
+    # one's: the cheapest plan tried that meets every goal is the one to carry on from.
+    met = [(s.cost(u), k) for k, (u, e) in tried.items() if e.met()]
+    if met:
+        key = min(met)[1]
+        final_idx = dict(zip(s.plans, key))
+        units, ev = tried[key]
     req = reqs[tuple(final_idx[p] for p in s.plans)]
     alphas = {p: ALPHAS[i] for p, i in final_idx.items()}
 
@@ -515,7 +544,12 @@ def _polish(
     """Take units off (or move one to a cheaper shift) while every goal still holds: the
     cheapest neighbouring plan first, until none holds or the evaluations run out."""
     evaluations = 0
-    while evaluations < POLISH_EVALUATIONS:
+    failed = 0  # neighbours in a row that did not hold
+    # A target held each hour is judged in every hour, and at the margin some hour needs
+    # more replications to decide: it may take as many as the verification.
+    hourly = any(g.each_hour for g in s.goals)
+    polish_reps = s.max_reps if hourly else POLISH_REPS * s.min_reps
+    while evaluations < POLISH_EVALUATIONS and failed < POLISH_PATIENCE:
         current = s.cost(units)
         used = sum(sum(1 for x in u if x) for u in units.values())
         moves: list[tuple[float, dict[str, tuple[int, ...]]]] = []
@@ -541,20 +575,20 @@ def _polish(
                         moves.append((cost, cand))
         moves.sort(key=lambda m: m[0])
         for cost, cand in moves:
-            if evaluations >= POLISH_EVALUATIONS:
+            if evaluations >= POLISH_EVALUATIONS or failed >= POLISH_PATIENCE:
                 break
             evaluations += 1
             # A neighbour must show it meets the goals within a few more replications than
-            # the first batch: at the margin the verdict would take the most replications
-            # allowed, and one that is that close is not worth the saving.
-            trial = s.verify(
-                s.units_shifts(cand), f"polish {evaluations}", POLISH_REPS * s.min_reps
-            )
+            # the first batch (whole-run targets): at the margin the verdict would take the
+            # most replications allowed, and one that close is not worth the saving.
+            trial = s.verify(s.units_shifts(cand), f"polish {evaluations}", polish_reps)
             on = {p: _coverage(s.plans[p], u) for p, u in cand.items()}
             s.record("polish", f"cheaper neighbour ({cost:,.0f})", on, trial, cost)
             if trial.met():
                 units, ev = cand, trial
+                failed = 0
                 break
+            failed += 1
         else:
             break
     return units, ev
@@ -738,7 +772,9 @@ def optimize(
     settings = {
         "goals": [g.text for g in goals],
         "programs": programs,
-        "open_hours": {p: [int(h) for h in np.flatnonzero(pl.open_hours)] for p, pl in plans.items()},
+        "open_hours": {
+            p: [int(h) for h in np.flatnonzero(pl.open_hours)] for p, pl in plans.items()
+        },
         "lengths": [int(n) for n in lengths],
         "starts": None if starts is None else [int(x) for x in starts],
         "max_units": max_units,
@@ -872,14 +908,8 @@ def _result(
         for line in shifts[p]:
             days = line["days"]
             n_days = 7 if days == "daily" else len(days)
-            hours = sum(
-                o.length_hours * u
-                for o, u in zip(pl.options, units[p])
-                if u
-                and _shift_text(o)["start"] == line["start"]
-                and _shift_text(o)["end"] == line["end"]
-                and u == line["units"]
-            )
+            a, b = (int(line[k].split(":")[0]) for k in ("start", "end"))
+            hours = ((b - a) % HOURS_PER_DAY or HOURS_PER_DAY) * n_days * line["units"]
             shift_rows.append(
                 {
                     "program": p,

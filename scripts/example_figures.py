@@ -3,8 +3,9 @@
 python scripts/example_figures.py
 
 The baseline's run figures, the zones of durham_2023_citywide, the monthly figure of
-durham_2022_to_2024 and a comparison's forest, outcomes and cost figures; each is what
-`heart-sim run --report` / `compare --report` writes to plots/.
+durham_2022_to_2024, a comparison's forest, outcomes and cost figures, and the two
+optimize examples (CRT 24/7's requirement, what 17 FTE buy); each is what
+`heart-sim run --report` / `compare --report` / `optimize --report` writes to plots/.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import tempfile
 from pathlib import Path
 
 import heart_sim as hs
+from heart_sim.optimizeplots import write_plots as write_any_plots
 from heart_sim.plots import write_plots
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,6 +49,34 @@ def main() -> None:
         assert comp.folder is not None
         names = ("differences_forest", "outcomes", "cost_vs_diverted")
         _copy(comp.folder, {s: f"compare_{s}" for s in names})
+        # The README's two optimize examples (about 1 and 3 minutes on 2 cores).
+        crt = hs.optimize(
+            "durham_2025",
+            ["crt_response_time_p90<=38"],
+            out,
+            programs=["crt"],
+            around_the_clock=True,
+            shift_lengths=(12,),
+            same_each_day=True,
+            weekend_rotation=3,
+            jobs=2,
+        )
+        _copy_any(crt.folder, {"requirement_crt": "optimize_crt_24_7_requirement"})
+        fte = hs.optimize(
+            "durham_2025",
+            fte=17,
+            options=ROOT / "scenarios" / "options" / "durham_fy26.yaml",
+            out=out,
+            jobs=2,
+        )
+        _copy_any(fte.folder, {"frontier": "optimize_fte_17_frontier"})
+
+
+def _copy_any(folder: Path, stems: dict[str, str]) -> None:
+    write_any_plots(folder, formats=("png",))
+    for stem, name in stems.items():
+        shutil.copyfile(folder / "plots" / f"{stem}.png", EXAMPLES / f"{name}.png")
+        print("wrote", EXAMPLES / f"{name}.png")
 
 
 if __name__ == "__main__":
