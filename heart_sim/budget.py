@@ -49,7 +49,7 @@ from .compare import RATIO_WORDS
 from .days import days_text
 from .errors import ScenarioError, StudyError
 from .fileio import atomic_write
-from .folders import MANIFEST, claim, published, read_manifest, writing
+from .folders import MANIFEST, claim, published, read_manifest, write_sources, writing
 from .formatting import csv_text, fmt_interval, fmt_value, header
 from .frontier import additive_frontier, best_within, pareto_frontier
 from .keypaths import KeyPathError, expand, parse_path, set_path
@@ -310,6 +310,7 @@ def budget_study(
         result.notes = notes + said
         result.summary["seconds"] = round(time.perf_counter() - started, 1)
         result.summary["chosen_yaml"] = _chosen_yaml(runs, result, extends or source)
+        result.summary["source"] = source
         _write(folder, result, manifest)
         Checkpoints(folder, base, seed).clear()
     return result
@@ -651,6 +652,7 @@ def _write(folder: Path, result: BudgetResult, manifest: dict) -> None:
         summary = {k: v for k, v in result.summary.items() if k != "chosen_yaml"}
         atomic_write(folder / "summary.json", json.dumps(summary, indent=2, default=str) + "\n")
         atomic_write(folder / "budget.md", budget_markdown(result))
+        write_sources(folder, str(result.summary.get("source", "")))
         atomic_write(folder / MANIFEST, json.dumps(manifest, indent=2, default=str) + "\n")
 
 

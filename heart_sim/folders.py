@@ -20,10 +20,10 @@ from typing import Any
 
 import yaml
 
-from .errors import NotResultsError, ResultsExistError, ResultsWriteError
-from .fileio import FolderLock, describe_os_error
+from .errors import HeartSimError, NotResultsError, ResultsExistError, ResultsWriteError
+from .fileio import FolderLock, atomic_write, describe_os_error
 from .keypaths import flatten, key_changes, short
-from .scenario import Scenario, scenario_hash
+from .scenario import Scenario, scenario_hash, scenario_sources
 from .version import __version__
 
 MANIFEST = "manifest.json"
@@ -279,6 +279,27 @@ def writing(folder: Path, after: str = "") -> Iterator[None]:
         yield
     except OSError as err:
         raise ResultsWriteError(describe_os_error(err, folder) + after) from None
+
+
+SOURCES = "sources"
+
+
+def write_sources(folder: Path, source: str) -> None:
+    """Copy the scenario file ``source`` and each file it extends into ``folder/sources/``
+    (as run folders keep them), so a report on the folder shows the assumptions the numbers
+    came from even after the files change; a scenario given as a dict has none to copy."""
+    try:
+        sources = scenario_sources(source)
+    except (HeartSimError, OSError):
+        return
+    for name, text in sources.items():
+        atomic_write(Path(folder) / SOURCES / name, text)
+
+
+def read_sources(folder: Path) -> dict[str, str]:
+    """The scenario files ``write_sources`` kept in a folder ({} if none)."""
+    src = Path(folder) / SOURCES
+    return {p.name: p.read_text() for p in sorted(src.glob("*"))} if src.is_dir() else {}
 
 
 # --- what kind of folder --------------------------------------------------------------------

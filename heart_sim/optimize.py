@@ -42,7 +42,7 @@ from .checkpoint import Checkpoints
 from .costs import WEEKS_PER_YEAR, unit_hourly_cost
 from .errors import HeartSimError, StudyError
 from .fileio import atomic_write
-from .folders import MANIFEST, claim, published, read_manifest, writing
+from .folders import MANIFEST, claim, published, read_manifest, write_sources, writing
 from .formatting import csv_text
 from .goals import Goal, judge_hours, judge_whole
 from .isa import ALPHAS, converged, isa_step, mol_erlang, open_mask, staircase_shifts
@@ -962,6 +962,7 @@ def _result(
         "scenario": s.base.name,
         "goals": [g.text for g in s.goals],
         "programs": list(s.plans),
+        "source": s.source,
         "feasible": bool(found["feasible"]),
         "alphas": found["alphas"],
         "reps": ev.reps,
@@ -1041,6 +1042,7 @@ def _write(folder: Path, result: OptimizeResult, manifest: dict) -> None:
         ):
             atomic_write(folder / name, csv_text(table))
         atomic_write(folder / "recommended.yaml", result.recommended_yaml)
+        write_sources(folder, result.summary["source"])
         atomic_write(
             folder / "summary.json", json.dumps(result.summary, indent=2, default=_json) + "\n"
         )

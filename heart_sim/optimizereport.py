@@ -33,7 +33,7 @@ from .compare import RATIO_WORDS
 from .days import days_text
 from .errors import HeartSimError
 from .fileio import atomic_write
-from .folders import folder_kind, read_manifest, writing
+from .folders import folder_kind, read_manifest, read_sources, writing
 from .formatting import NO_INTERVAL, fmt_format, fmt_interval, fmt_value, header
 from .headlines import Card
 from .htmlreport import (
@@ -125,8 +125,11 @@ def _in_words(x: float, lo: float, hi: float, name: str) -> str:
 
 
 def _sources_of(extends: str, folder: Path, want_hash: str | None) -> tuple[dict[str, str], str]:
-    """The input scenario's files (read again: the folder keeps only their hash) and a note
-    when they cannot be read or have changed since the study ran."""
+    """The input scenario's files: those the folder kept (``sources/``), else read again,
+    with a note when they cannot be read or have changed since the study ran."""
+    kept = read_sources(folder)
+    if kept:  # the files as they were when the study ran
+        return kept, ""
     where = Path(folder) / extends
     name: str | Path = where if where.suffix in (".yaml", ".yml") and where.is_file() else extends
     try:

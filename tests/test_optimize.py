@@ -248,6 +248,8 @@ def test_the_optimum_equals_brute_force_and_holds_with_another_seed(tmp_path) ->
     assert r.shifts["unit_hours_per_week"].sum() == 8 * 7 * sum(chosen)
     assert r.shifts["annual_cost"].sum() == pytest.approx(best)
     assert best == pytest.approx(8 * 7 * sum(chosen) * 60000 / 2080 * 52)
+    # The input's file is kept with the results, as a run keeps its scenario.
+    assert (r.folder / "sources" / "0_small.yaml").read_text() == source.read_text()
     # An independent rerun of recommended.yaml with another seed meets the target.
     path = r.folder / "recommended.yaml"
     again = hs.simulate(hs.load(path), reps=10, seed=99)
@@ -330,3 +332,17 @@ def test_an_interrupted_search_resumes_to_the_same_plan(tmp_path) -> None:
     assert again.history.drop(columns="reps").equals(whole.history.drop(columns="reps"))
     with pytest.raises(OptimizeError, match="no --target"):
         optimize(d, "small", [goal], tmp_path, programs=["crt", "cor"], **SMALL)
+
+
+@pytest.mark.slow
+def test_the_search_is_the_same_serially_in_processes_and_on_dask(tmp_path) -> None:
+    """The plan and every step of the search, whichever way the replications run."""
+    pytest.importorskip("dask.distributed")
+    d = _varying()
+    goal = parse_goal("crt_queue_wait_p90<=10")
+    serial = optimize(d, "small", [goal], tmp_path / "serial", **SMALL)
+    for name, kw in (("pool", {"jobs": 2}), ("dask", {"jobs": 2, "dask": "local"})):
+        other = optimize(d, "small", [goal], tmp_path / name, **SMALL, **kw)
+        assert other.shifts.equals(serial.shifts)
+        pd.testing.assert_frame_equal(other.history, serial.history, check_exact=True)
+        assert other.summary["cost"] == serial.summary["cost"]
