@@ -52,7 +52,7 @@ from .sensitivity import HEADINGS, SensitivityResult, effect_text
 from .study import Progress
 from .sweep import SweepResult, parse_vary
 from .version import __version__
-from .vocab import FIELD_TEAMS
+from .vocab import FIELD_TEAMS, Program
 
 DEFAULT_SCENARIO = "durham_2022"
 MAX_REPS = 100_000
@@ -804,13 +804,12 @@ def _print_optimization(result: api.OptimizeResult) -> None:
     ]
     _table("recommended shifts", ["program", "days", "on duty", "units"], rows)
     cost = s["cost"]
+    staff = ", ".join(Program(p).label for p in s["programs"])
     for plan in ("input", "recommended"):
         c = cost[plan]["cost_total_annual"]
         _say(
             f"{plan}: {fmt_interval('cost_total_annual', c['mean'], c['low'], c['high'])} a "
-            "year, "
-            f"{s['fte'][plan]:.1f} FTE, "
-            f"{s['head_count'][plan]} people"
+            f"year in all; {staff}: {s['fte'][plan]:.1f} FTE, {s['head_count'][plan]} people"
         )
     _closing(
         Format.table,

@@ -33,7 +33,24 @@ from .schedules import DAY_NAMES, HOURS_PER_WEEK
 from .shiftcover import HOURS_PER_DAY, erlang_c
 
 # The delay probabilities searched for a whole-run target, loosest first.
-ALPHAS = (0.8, 0.65, 0.5, 0.4, 0.3, 0.2, 0.15, 0.1, 0.07, 0.05, 0.03, 0.02, 0.01, 0.005, 0.002, 0.001)
+ALPHAS = (
+    0.8,
+    0.65,
+    0.5,
+    0.4,
+    0.3,
+    0.2,
+    0.15,
+    0.1,
+    0.07,
+    0.05,
+    0.03,
+    0.02,
+    0.01,
+    0.005,
+    0.002,
+    0.001,
+)
 
 
 def _bounded(s: np.ndarray, open_hours: np.ndarray, max_units: int) -> np.ndarray:
