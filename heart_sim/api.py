@@ -272,18 +272,18 @@ def optimize(
     programs: Sequence[str] = (),
     hours: str | None = None,
     around_the_clock: bool = False,
-    shift_lengths: Sequence[int] = (8, 10, 12),
+    shift_lengths: Sequence[int] | None = None,
     starts: Sequence[str] | None = None,
-    max_units: int = MAX_UNITS,
+    max_units: int | None = None,
     same_each_day: bool = False,
     weekend_rotation: int | None = None,
     budget: float | None = None,
     fte: float | None = None,
-    maximize: str = "diverted_per_year",
+    maximize: str | None = None,
     options: str | Path | None = None,
-    reps: int = 10,
-    min_reps: int = MIN_REPS,
-    max_reps: int = MAX_REPS,
+    reps: int | None = None,
+    min_reps: int | None = None,
+    max_reps: int | None = None,
     seed: int | None = None,
     jobs: int = 1,
     dask: str | None = None,
@@ -292,9 +292,34 @@ def optimize(
 ) -> OptimizeResult | BudgetResult:
     """``heart-sim optimize``: the cheapest shifts meeting ``targets`` ("metric<=value",
     see ``heart_sim.goals``), or with ``budget`` / ``fte`` the set of ``options`` (an
-    options file) that maximizes ``maximize`` within it; resumable in ``out``."""
+    options file) that maximizes ``maximize`` (default diverted_per_year) within it;
+    resumable in ``out``. Defaults: shift lengths 8, 10, 12; max_units 20; min_reps 5,
+    max_reps 40 (targets); reps 10 (budget). A setting of the other mode is an error, not
+    ignored."""
     path, data, _ = load_scenario_dict(scenario)
+    targets_only = {
+        "--program": bool(programs),
+        "--hours": hours is not None,
+        "--24-7": around_the_clock,
+        "--shift-lengths": shift_lengths is not None,
+        "--starts": starts is not None,
+        "--max-units": max_units is not None,
+        "--same-each-day": same_each_day,
+        "--weekend-rotation": weekend_rotation is not None,
+        "--min-reps": min_reps is not None,
+        "--max-reps": max_reps is not None,
+    }
+    budget_only = {
+        "--options": options is not None,
+        "--maximize": maximize is not None,
+        "--reps": reps is not None,
+    }
     if budget is not None or fte is not None:
+        extra = [k for k, given in targets_only.items() if given]
+        if extra:
+            raise OptimizeError(
+                f"{', '.join(extra)}: for the targets mode (--target), not --budget/--fte"
+            )
         if targets:
             raise OptimizeError("give --target or --budget/--fte, not both")
         if budget is not None and fte is not None:
@@ -308,8 +333,8 @@ def optimize(
             Path(out),
             budget=budget,
             fte=fte,
-            maximize=maximize,
-            reps=reps,
+            maximize=maximize or "diverted_per_year",
+            reps=10 if reps is None else reps,
             seed=seed,
             jobs=jobs,
             dask=dask,
@@ -317,6 +342,9 @@ def optimize(
             progress=progress,
             extends=str(scenario),
         )
+    extra = [k for k, given in budget_only.items() if given]
+    if extra:
+        raise OptimizeError(f"{', '.join(extra)}: for --budget or --fte, not the targets mode")
     if hours is not None and around_the_clock:
         raise OptimizeError("give --hours or --24-7, not both")
     window: list[tuple[int, int]] | None | str = "current"
@@ -331,14 +359,14 @@ def optimize(
         Path(out),
         programs=list(programs) or None,
         hours=window,
-        lengths=tuple(shift_lengths),
+        lengths=(8, 10, 12) if shift_lengths is None else tuple(dict.fromkeys(shift_lengths)),
         starts=None if starts is None else [parse_start(s) for s in starts],
-        max_units=max_units,
+        max_units=MAX_UNITS if max_units is None else max_units,
         same_each_day=same_each_day,
         weekend_rotation=weekend_rotation,
         seed=seed,
-        min_reps=min_reps,
-        max_reps=max_reps,
+        min_reps=MIN_REPS if min_reps is None else min_reps,
+        max_reps=MAX_REPS if max_reps is None else max_reps,
         extends=str(scenario),
         jobs=jobs,
         dask=dask,

@@ -640,8 +640,11 @@ def optimize_cmd(
         bool, typer.Option("--24-7", help="The programs may open at any hour.")
     ] = False,
     shift_lengths: Annotated[
-        str, typer.Option("--shift-lengths", metavar="H,H", help="Allowed shift lengths in hours.")
-    ] = "8,10,12",
+        str | None,
+        typer.Option(
+            "--shift-lengths", metavar="H,H", help="Allowed shift lengths in hours (8,10,12)."
+        ),
+    ] = None,
     starts: Annotated[
         str | None,
         typer.Option(
@@ -649,15 +652,15 @@ def optimize_cmd(
         ),
     ] = None,
     max_units: Annotated[
-        int,
+        int | None,
         typer.Option(
             "--max-units",
             min=1,
             max=1000,
             metavar="N",
-            help="Most units of a program on duty at once.",
+            help="Most units of a program on duty at once (20).",
         ),
-    ] = 20,
+    ] = None,
     same_each_day: Annotated[
         bool, typer.Option("--same-each-day", help="The same shifts every day of the week.")
     ] = False,
@@ -690,9 +693,13 @@ def optimize_cmd(
         ),
     ] = None,
     maximize: Annotated[
-        str,
-        typer.Option("--maximize", metavar="MEASURE", help="Budget mode: the measure to maximize."),
-    ] = "diverted_per_year",
+        str | None,
+        typer.Option(
+            "--maximize",
+            metavar="MEASURE",
+            help="Budget mode: the measure to maximize (diverted_per_year).",
+        ),
+    ] = None,
     options: Annotated[
         Path | None,
         typer.Option(
@@ -702,28 +709,32 @@ def optimize_cmd(
         ),
     ] = None,
     reps: Annotated[
-        int,
+        int | None,
         typer.Option(
             "--reps",
             "-r",
             min=3,
             max=1000,
             metavar="N",
-            help="Budget mode: replications per candidate.",
+            help="Budget mode: replications per candidate (10).",
         ),
-    ] = 10,
+    ] = None,
     min_reps: Annotated[
-        int,
+        int | None,
         typer.Option(
-            "--min-reps", min=3, max=1000, metavar="N", help="Replications a plan gets first."
+            "--min-reps", min=3, max=1000, metavar="N", help="Replications a plan gets first (5)."
         ),
-    ] = 5,
+    ] = None,
     max_reps: Annotated[
-        int,
+        int | None,
         typer.Option(
-            "--max-reps", min=3, max=10_000, metavar="N", help="Most replications to decide a plan."
+            "--max-reps",
+            min=3,
+            max=10_000,
+            metavar="N",
+            help="Most replications to decide a plan (40).",
         ),
-    ] = 40,
+    ] = None,
     seed: SeedOpt = None,
     out: OutOpt = Path("results"),
     jobs: JobsOpt = 1,
@@ -750,7 +761,7 @@ def optimize_cmd(
             programs=program or [],
             hours=hours,
             around_the_clock=around_the_clock,
-            shift_lengths=_numbers(shift_lengths, "--shift-lengths") or [],
+            shift_lengths=_numbers(shift_lengths, "--shift-lengths"),
             starts=None if starts is None else starts.split(","),
             max_units=max_units,
             same_each_day=same_each_day,
@@ -787,17 +798,24 @@ def _print_optimization(result: api.OptimizeResult) -> None:
         )
     else:
         _say(f"{s['scenario']}: {s['infeasible']}")
+    if s["feasible"]:
+        again = f"seed {s['confirmation_seed']} ({s['confirmation_reps']} replications)"
+        _say(
+            f"judged again on {again}: every target met"
+            if s["confirmed"]
+            else f"judged again on {again}: NOT every target met, so the margin is thin; "
+            "rerun with a higher --max-reps, or take the next plan up"
+        )
     rows = [
         [
             str(r["plan"]),
             str(r["goal"]),
-            fmt_value(r["metric"], r["mean"]),
             fmt_interval(r["metric"], r["mean"], r["low"], r["high"]),
             str(r["status"]),
         ]
         for r in result.verification.to_dict("records")
     ]
-    _table("targets", ["plan", "target", "mean", "95% interval", ""], rows)
+    _table("targets", ["plan", "target", "mean (95% interval)", ""], rows)
     rows = [
         [str(r["program"]), str(r["days"]), f"{r['start']}-{r['end']}", str(r["units"])]
         for r in result.shifts.to_dict("records")

@@ -36,6 +36,16 @@ def unit_hourly_cost(scenario: Scenario, program: str) -> float:
     return sum(n * scenario.costs.hourly(role) for role, n in cost.staff_per_unit.items())
 
 
+def paid_per_scheduled_hour(scenario: Scenario, program: str) -> float:
+    """Paid hours behind one scheduled unit-hour of a program, as the cost model pays them:
+    the model finds a share ``absence_prob`` of scheduled shifts missing (not backfilled)
+    and pays each present hour x the relief factor, so 1 scheduled hour is paid
+    (1 - absence_prob) x relief hours; with ``relief_factor: from_absence`` that is exactly 1.
+    (Vacancies are left out: an FTE count is of funded posts.)"""
+    absence = scenario.program(program).availability.absence_prob
+    return (1 - absence) * scenario.relief(program)
+
+
 @dataclass(frozen=True)
 class PhaseHours:
     """A program's staffed and overtime unit-hours in one phase, and the share of the

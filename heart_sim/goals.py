@@ -23,7 +23,7 @@ import numpy as np
 
 from .catalog import CATALOG
 from .errors import HeartSimError
-from .metrics import t_interval
+from .metrics import MIN_REPS_FOR_INTERVAL, t_interval
 from .occupancy import hourly_metrics, metric_program
 
 Status = Literal["met", "missed", "unclear"]
@@ -97,6 +97,14 @@ def parse_goal(text: str) -> Goal:
         )
     if value < 0:
         raise GoalError(f"--target {text!r}: {name} cannot be negative")
+    better = CATALOG[name].higher_is_better
+    if better is not None and (op == ">=") != better:
+        way = "higher" if better else "lower"
+        right = ">=" if better else "<="
+        raise GoalError(
+            f"--target {text!r}: {way} {name} is better, so a target on it is {name}{right}"
+            f"VALUE (more staff moves it that way)"
+        )
     return Goal(name, "<=" if op == "<=" else ">=", value, bool(hour))
 
 
@@ -111,7 +119,7 @@ def judge_hours(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[Status], Status]:
     """Per hour of the week (``values``: replications x 168, NaN where an hour had no
     calls): mean, interval bounds, each hour's status, and the goal's: missed if any hour
-    is missed, met if every hour with calls is met, else unclear."""
+    is missed, met if every hour judged is met, else unclear."""
     v = np.asarray(values, dtype=float)
     means, lows, highs, each = [], [], [], []
     for h in range(v.shape[1]):
@@ -119,7 +127,10 @@ def judge_hours(
         means.append(mean)
         lows.append(lo)
         highs.append(hi)
-        each.append("met" if math.isnan(mean) else goal.status(lo, hi))
+        # An hour whose calls came in fewer than MIN_REPS_FOR_INTERVAL replications (a
+        # closed hour, or one with a call a year) has no interval and is not judged.
+        sparse = int((~np.isnan(v[:, h])).sum()) < MIN_REPS_FOR_INTERVAL
+        each.append("met" if math.isnan(mean) or sparse else goal.status(lo, hi))
     overall: Status = (
         "missed" if "missed" in each else ("met" if all(s == "met" for s in each) else "unclear")
     )

@@ -39,7 +39,7 @@ import pandas as pd
 import yaml
 
 from .checkpoint import Checkpoints
-from .costs import WEEKS_PER_YEAR, unit_hourly_cost
+from .costs import WEEKS_PER_YEAR, paid_per_scheduled_hour, unit_hourly_cost
 from .errors import HeartSimError, StudyError
 from .fileio import atomic_write
 from .folders import MANIFEST, claim, published, read_manifest, write_sources, writing
@@ -130,6 +130,7 @@ def parse_hours(text: str) -> tuple[int, int]:
         raise OptimizeError(
             f"--hours {text!r}: write HH:00-HH:00, e.g. 06:00-24:00 or 20:00-08:00"
         ) from None
+    hb = hb or 24  # 18:00-00:00 ends at midnight
     if ma or mb or not 0 <= ha < 24 or not 0 < hb <= 24 or ha == hb % 24 and hb != 24:
         raise OptimizeError(
             f"--hours {text!r}: whole hours from 00:00 to 24:00, start and end different"
@@ -174,7 +175,8 @@ def plan_shifts(plan: ProgramPlan, units: Sequence[int]) -> list[dict]:
 
 
 def plan_cost(plan: ProgramPlan, units: Sequence[int]) -> float:
-    """Annual cost of the shifts: unit-hours x loaded pay x relief, and the fixed cost of
+    """Annual cost of the shifts: unit-hours x loaded pay x the paid hours per scheduled
+    hour (``costs.paid_per_scheduled_hour``: relief, less absences), and the fixed cost of
     the most units on duty at once (overtime is left to the simulation)."""
     x = np.asarray(units, dtype=np.int64)
     cov = np.column_stack([o.covers() for o in plan.options]) @ x if plan.options else 0
@@ -257,7 +259,7 @@ class _Search:
 
         _replicate([job], first, reps, take, self.jobs, self.dask, progress=progress)
         self.resumed += len(job.resumed)
-        self.simulated += reps - first
+        self.simulated += reps - first - len(job.resumed)
         rows = [got[r].kpis for r in range(first, reps)]
         hourly = [got[r].hourly for r in range(first, reps)]
         if ev is None:
@@ -274,9 +276,15 @@ class _Search:
                 mean_h, lo_h, hi_h, each, status = judge_hours(g, v)
                 missed = [h for h, s in enumerate(each) if s != "met"]
                 ev.hours_missed[g.text] = missed
-                worst = int(np.nanargmax(mean_h) if g.op == "<=" else np.nanargmin(mean_h))
-                mean, lo, hi = mean_h[worst], lo_h[worst], hi_h[worst]
-                where = f"worst hour {hour_label(worst)}; {len(missed)} hours not met"
+                judged = ~np.isnan(hi_h)  # hours with an interval (calls in 3+ replications)
+                if not judged.any():
+                    mean, lo, hi = math.nan, math.nan, math.nan
+                    where = "no hour with calls in enough replications to judge"
+                else:
+                    shown = np.where(judged, mean_h, -np.inf if g.op == "<=" else np.inf)
+                    worst = int(np.argmax(shown) if g.op == "<=" else np.argmin(shown))
+                    mean, lo, hi = mean_h[worst], lo_h[worst], hi_h[worst]
+                    where = f"worst hour {hour_label(worst)}; {len(missed)} hours not met"
             else:
                 mean, lo, hi, status = judge_whole(g, ev.kpis[g.metric].to_numpy(float))
                 where = ""
@@ -302,17 +310,29 @@ class _Search:
         or ``most`` replications (``max_reps`` by default; a goal still unclear then is
         not met). A plan verified before continues from the replications it has."""
         most = self.max_reps if most is None else min(most, self.max_reps)
-        key = json.dumps(shifts, sort_keys=True)
+        key = json.dumps([self.seed, shifts], sort_keys=True)
         ev = self.cache.get(key)
         if ev is None:
             ev = self.simulate(shifts, label, self.min_reps)
             self.judge(ev)
         while ev.reps < most and any(v["status"] == "unclear" for v in ev.verdicts):
-            more = min(most, max(ev.reps + max(self.jobs, 2), int(ev.reps * 1.5)))
+            # Batches depend on the count alone, never on --jobs: the counts at which a plan
+            # is judged, and so the whole search, are the same however the work is spread.
+            more = min(most, max(ev.reps + 2, int(ev.reps * 1.5)))
             ev = self.simulate(shifts, label, more, ev)
             self.judge(ev)
         self.cache[key] = ev
         return ev
+
+    def confirm(self, shifts: dict[str, list[dict]]) -> Evaluation:
+        """The plan judged again by the same rule on the next seed (independent random
+        numbers): many plans were judged on the search's seed and the one kept passed
+        there, so a plan at the margin may have passed by luck; this says whether it did."""
+        seed, self.seed = self.seed, self.seed + 1
+        try:
+            return self.verify(shifts, f"confirmation, seed {self.seed}")
+        finally:
+            self.seed = seed
 
     # -- the steps -----------------------------------------------------------------------
 
@@ -406,12 +426,17 @@ class _Search:
         out = {}
         for p, pl in self.plans.items():
             c = cover(req[p], pl.options, pl.max_units, peak_cost=pl.peak_cost)
-            if not c.feasible:  # the requirement at the cap where no shift can do more
+            if not c.feasible:
+                # The caps cannot meet it (shifts that must overlap where the requirement
+                # is at the cap): as much of it as they allow, each unit short costing more
+                # than any plan.
+                dearest = max(o.cost_per_unit for o in pl.options) + pl.peak_cost + 1.0
                 c = cover(
-                    np.minimum(req[p], pl.max_units),
+                    req[p],
                     pl.options,
                     pl.max_units,
                     peak_cost=pl.peak_cost,
+                    shortfall_cost=1000.0 * dearest,
                 )
             if not c.feasible:
                 raise OptimizeError(f"{p}: {c.status}")
@@ -660,7 +685,7 @@ def program_plans(
                 f"programs.{p} has no shifts to take its hours from: give --hours HH:00-HH:00 "
                 "or --24-7"
             )
-        hourly = unit_hourly_cost(base, p) * base.relief(p) * WEEKS_PER_YEAR
+        hourly = unit_hourly_cost(base, p) * paid_per_scheduled_hour(base, p) * WEEKS_PER_YEAR
         cost = base.program(p).cost
         peak = cost.fixed_per_unit_annual if cost is not None else 0.0
         day_sets = [tuple(range(7))] if same_each_day else [(d,) for d in range(7)]
@@ -756,10 +781,8 @@ def optimize(
     programs = list(dict.fromkeys(programs or [g.program for g in goals]))
     for p in programs:
         if p not in [q.value for q in QUEUED]:
-            raise OptimizeError(
-                f"--program {p}: optimize sets the shifts of ccd, crt or cor (Care Navigation "
-                "works a backlog, not calls waiting)"
-            )
+            why = " (Care Navigation works a backlog, not calls waiting)" if p == "cn" else ""
+            raise OptimizeError(f"--program {p}: optimize sets the shifts of ccd, crt or cor{why}")
     _check_goals(goals, programs, base)
     if not 3 <= min_reps <= max_reps:
         raise OptimizeError("--min-reps must be at least 3 and at most --max-reps")
@@ -810,6 +833,10 @@ def optimize(
             progress,
         )
         found = _search(s)
+        chosen = s.units_shifts(found["units"])
+        again = s.confirm(chosen)
+        cov = {p: _coverage(s.plans[p], u) for p, u in found["units"].items()}
+        s.record("confirm", f"the plan on another seed ({seed + 1})", cov, again)
         given = {p: full["programs"][p]["shifts"] for p in plans}
         before = s.verify(given, "input")
         s.record(
@@ -818,7 +845,9 @@ def optimize(
             {p: _coverage_of(base, p) for p in plans},
             before,
         )
-        result = _result(s, found, before, extends or source, folder, notes, weekend_rotation)
+        result = _result(
+            s, found, before, again, extends or source, folder, notes, weekend_rotation
+        )
         result.summary["seconds"] = round(time.perf_counter() - started, 1)
         _write(folder, result, manifest)
         Checkpoints(folder, base, seed).clear()
@@ -841,14 +870,21 @@ def _recommended_yaml(
     if Path(extends).suffix in (".yaml", ".yml") and Path(extends).exists():
         parent = os.path.relpath(Path(extends).resolve(), folder.resolve())
     verdict = (
-        "meets every target with 95% confidence"
+        f"meets every target with 95% confidence ({summary['reps']} replications, seed "
+        f"{summary['seed']})"
         if summary["feasible"]
         else "does NOT meet every target: the closest plan within --max-units"
     )
+    again = (
+        f"# Judged again on seed {summary['confirmation_seed']}: "
+        + ("every target met" if summary["confirmed"] else "NOT every target met (thin margin)")
+        + f" ({summary['confirmation_reps']} replications).\n"
+    )
     head = (
         f"# Recommended by heart-sim optimize ({__version__}) for: {'; '.join(summary['goals'])}.\n"
-        f"# Derived: the least-cost shifts found; {verdict} in {summary['reps']} replications\n"
-        "# (see optimize.md beside this file). Only the shifts of the optimized programs change.\n"
+        f"# Derived: the least-cost shifts found; {verdict}.\n"
+        + again
+        + "# See optimize.md beside this file. Only the shifts of the optimized programs change.\n"
     )
     body = {
         "extends": parent,
@@ -874,6 +910,7 @@ def _result(
     s: _Search,
     found: dict[str, Any],
     before: Evaluation,
+    again: Evaluation,
     extends: str,
     folder: Path,
     notes: list[str],
@@ -943,7 +980,11 @@ def _result(
                             "status": each[h],
                         }
                     )
-    verification = pd.DataFrame(_verdict_rows("recommended", ev) + _verdict_rows("input", before))
+    verification = pd.DataFrame(
+        _verdict_rows("recommended", ev)
+        + _verdict_rows("input", before)
+        + _verdict_rows("confirmation", again)
+    )
     staff = pd.concat(
         [
             people(rec_sc, list(s.plans), weekend_rotation).assign(plan="recommended"),
@@ -963,14 +1004,23 @@ def _result(
         "goals": [g.text for g in s.goals],
         "programs": list(s.plans),
         "source": s.source,
+        "seed": s.seed,
         "feasible": bool(found["feasible"]),
         "alphas": found["alphas"],
         "reps": ev.reps,
         "input_reps": before.reps,
         "input_meets_goals": before.met(),
+        "confirmation_seed": s.seed + 1,
+        "confirmed": again.met(),
+        "confirmation_reps": again.reps,
         "schedule_cost_annual": s.cost(units),
         "input_schedule_cost_annual": sum(
-            float(_coverage_of(s.base, p).sum()) * pl.unit_cost for p, pl in s.plans.items()
+            float(_coverage_of(s.base, p).sum()) * pl.unit_cost
+            + pl.peak_cost * int(_coverage_of(s.base, p).max(initial=0))
+            for p, pl in s.plans.items()
+        ),
+        "schedule_fixed_cost_annual": sum(
+            pl.peak_cost * int(_coverage(pl, units[p]).max(initial=0)) for p, pl in s.plans.items()
         ),
         "cost": {
             plan: {m: {k: r[k] for k in ("mean", "low", "high")} for m, r in c.items()}

@@ -65,7 +65,7 @@ from .version import __version__
 
 # How a verdict is said: a target met or missed with 95% confidence, or neither shown.
 STATUS_WORDS = {"met": "met", "missed": "missed", "unclear": "not shown either way"}
-PLANS = ("recommended", "input")
+PLANS = ("recommended", "input", "confirmation")
 OPTIMIZE_TERMS = {
     "offered load": "the mean number of units busy in an hour when there are always enough "
     "of them: the work arriving, measured by a probe run with the most units allowed on duty",
@@ -315,6 +315,8 @@ def _targets_table(res: OptimizeResult) -> str:
             "recommended",
             "input: mean (95% interval)",
             "input",
+            "recommended, another seed: mean (95% interval)",
+            "another seed",
         ],
         rows,
     )

@@ -1,7 +1,7 @@
 """Least-cost shifts covering an hourly requirement, and Erlang-C hourly requirements.
 
-A building block toward ``heart-sim optimize`` (issue 15, steps 1 and 2); pure functions,
-nothing is simulated here and no command uses it yet.
+Step 2 of ``heart-sim optimize`` (``heart_sim.optimize``): pure functions, nothing is
+simulated here.
 
 Time is in hours of the week, Monday 00:00 = hour 0, as in ``schedules``; a shift that runs
 past midnight carries into the next day, and past Sunday 24:00 into Monday.
@@ -29,8 +29,9 @@ an M/M/c queue with that hour's arrival rate, taken as stationary, meets the tar
 independent period-by-period approximation) that the issue refines by simulation-based
 iterative staffing (Feldman, Mandelbaum, Massey & Whitt, Management Science 54(2), 2008):
 with jobs lasting about an hour, the load in an hour depends on the arrivals of earlier
-hours, which this ignores. The modified offered load is not included here. Erlang C is
-computed from Erlang B by its recursion, which is stable for any load.
+hours, which this ignores (``heart_sim.isa`` starts from the modified offered load
+instead). Erlang C is computed from Erlang B by its recursion, which is stable for any
+load.
 """
 
 from __future__ import annotations
@@ -214,25 +215,29 @@ def cover(
     max_units: int | None = None,
     time_limit: float | None = None,
     peak_cost: float = 0.0,
+    shortfall_cost: float | None = None,
 ) -> Cover:
     """The least-cost units per option whose coverage meets ``requirement`` in every hour
     of the week (and stays within ``max_units`` units on duty in every hour, if given),
     by the integer program in the module docstring. ``peak_cost`` is charged per unit of
     the most units on duty at once (a van or a desk each of them needs: the cost model's
     ``fixed_per_unit_annual``), through one more integer variable p >= coverage in every
-    hour. ``time_limit`` (seconds) stops HiGHS early: the best plan found is returned with
-    ``optimal`` False."""
+    hour. ``shortfall_cost``: the requirement may go uncovered in an hour at this cost per
+    unit short (one integer variable per hour), for when the caps cannot meet it: the plan
+    then covers as much of it as they allow, still at least one unit in every hour that
+    needs any, and ``surplus`` is negative where it falls short. ``time_limit`` (seconds)
+    stops HiGHS early: the best plan found is returned with ``optimal`` False."""
     r = _as_requirement(requirement)
     opts = tuple(options)
     a = coverage_matrix(opts)
     on = a.sum(axis=1)
 
     bare = [int(h) for h in np.flatnonzero((r > 0) & (on == 0))]
-    if bare:
+    if bare and shortfall_cost is None:
         return _infeasible(
             opts, r, f"infeasible: no allowed shift covers {_hours_text(bare)}", bare
         )
-    if max_units is not None:
+    if max_units is not None and shortfall_cost is None:
         over = [int(h) for h in np.flatnonzero(r > max_units)]
         if over:
             return _infeasible(
@@ -252,16 +257,28 @@ def cover(
     if time_limit is not None:
         solver_options["time_limit"] = float(time_limit)
     n = len(opts)
-    constraints = [LinearConstraint(np.hstack([a, np.zeros((HOURS_PER_WEEK, 1))]), r, upper)]
+    # Variables: units on each option, the peak p, and (with a shortfall cost) the units
+    # short in each hour.
+    k = HOURS_PER_WEEK if shortfall_cost is not None else 0
+    short = np.eye(HOURS_PER_WEEK)[:, :k]
+    none = np.zeros((HOURS_PER_WEEK, k))
+    peak = np.zeros((HOURS_PER_WEEK, 1))
+    constraints = [
+        LinearConstraint(np.hstack([a, peak, short]), r, np.inf),  # covered + short >= r
+        # Covered at most up to the cap; and, when short, still at least one unit in
+        # every hour that needs any (the program is open then).
+        LinearConstraint(np.hstack([a, peak, none]), np.minimum(r, 1) if k else 0, upper),
+    ]
     if peak_cost > 0:  # coverage[h] - p <= 0 in every hour
-        constraints.append(
-            LinearConstraint(np.hstack([a, -np.ones((HOURS_PER_WEEK, 1))]), -np.inf, 0)
-        )
+        constraints.append(LinearConstraint(np.hstack([a, peak - 1, none]), -np.inf, 0))
+    upper_bounds = np.concatenate(
+        [np.full(n, np.inf), [np.inf if peak_cost > 0 else 0], np.full(k, np.inf)]
+    )
     res = milp(
-        c=np.append(costs, float(peak_cost)),
+        c=np.concatenate([costs, [float(peak_cost)], np.full(k, float(shortfall_cost or 0))]),
         constraints=constraints,
-        integrality=np.ones(n + 1),
-        bounds=Bounds(0, np.append(np.full(n, np.inf), np.inf if peak_cost > 0 else 0)),
+        integrality=np.ones(n + 1 + k),
+        bounds=Bounds(0, upper_bounds),
         options=solver_options,
     )
     if res.x is None:
@@ -278,7 +295,8 @@ def cover(
 
     x = np.round(res.x[:n]).astype(np.int64)
     coverage = a @ x
-    if np.any(coverage < r) or (max_units is not None and np.any(coverage > max_units)):
+    below = bool(np.any(coverage < r)) and shortfall_cost is None
+    if below or (max_units is not None and np.any(coverage > max_units)):
         return _infeasible(
             opts, r, f"no valid plan: the solver's rounded plan fails ({res.message})"
         )
@@ -289,7 +307,12 @@ def cover(
         total_cost=float(costs @ x) + float(peak_cost) * int(coverage.max(initial=0)),
         coverage=coverage,
         surplus=coverage - r,
-        status="optimal" if optimal else f"feasible, not proven optimal: {res.message}",
+        status=("optimal" if optimal else f"feasible, not proven optimal: {res.message}")
+        + (
+            f"; short of the requirement in {int((coverage < r).sum())} hour(s)"
+            if np.any(coverage < r)
+            else ""
+        ),
         feasible=True,
         optimal=optimal,
     )

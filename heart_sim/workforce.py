@@ -4,11 +4,14 @@ A schedule says how many units are on duty when; a budget office counts people. 
 of a program is ``programs.<p>.cost.staff_per_unit`` people (a CRT team: a clinician, a
 peer support specialist and an EMT), so a program needs, per role,
 
-    FTE = unit-hours a week x 52 x people per unit x relief factor / paid hours per FTE
+    FTE = unit-hours a week x 52 x people per unit x paid hours per scheduled hour
+          / paid hours per FTE
 
-where the relief factor (``Scenario.relief``) covers leave and training: the paid hours
-behind each hour on duty. This is what the scheduled hours need, whatever the simulation
-finds missing on the day; the run's cost metrics price the hours actually staffed.
+where the paid hours per scheduled hour (``costs.paid_per_scheduled_hour``) are those the
+cost model pays: (1 - absence_prob) x the relief factor, since the model finds absent
+shifts missing rather than backfilled and pays the present hours x the relief factor; with
+``relief_factor: from_absence`` it is 1, with absence 0 the relief factor itself. So the
+FTE and the annual cost count the same hours (vacancies apart: FTE counts funded posts).
 
 Head count is whole people. Without a rotation it is the FTE rounded up. With a weekend
 rotation of "1 weekend in N" (Durham's 2025 CRT posting: 1 weekend in 3), everyone works
@@ -27,7 +30,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from .costs import WEEKS_PER_YEAR
+from .costs import WEEKS_PER_YEAR, paid_per_scheduled_hour
 from .errors import StudyError
 from .scenario import Scenario
 from .schedules import MIN_PER_HOUR
@@ -86,10 +89,10 @@ def people(
             if cost is None:
                 continue
             hours = unit_hours_per_week(scenario, p)
-            relief = scenario.relief(p)
+            paid_per_hour = paid_per_scheduled_hour(scenario, p)
             crews = weekend_crews(scenario, p)
             for role, n in cost.staff_per_unit.items():
-                fte = hours * WEEKS_PER_YEAR * n * relief / paid
+                fte = hours * WEEKS_PER_YEAR * n * paid_per_hour / paid
                 count = math.ceil(round(fte, 9))  # 12.6000000001 is 13, 12.0000000001 is 12
                 if weekend_rotation is not None:
                     count = max(count, weekend_rotation * crews * n)

@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from heart_sim.schedules import MIN_PER_HOUR, build_weekly
+from heart_sim.schedules import HOURS_PER_WEEK, MIN_PER_HOUR, build_weekly
 from heart_sim.shiftcover import (
     ShiftOption,
     candidate_shifts,
@@ -173,3 +173,20 @@ def test_requirement_erlang_c_single_server_case():
     assert np.all(requirement_erlang_c(lam, 60.0, max_wait_prob=0.4) == 2)
     with pytest.raises(ValueError):
         requirement_erlang_c(lam, 60.0)
+
+
+def test_a_cap_the_shifts_cannot_meet_is_covered_as_far_as_it_allows() -> None:
+    """06:00-16:00 and 14:00-24:00 shifts, 3 needed 06:00-24:00, at most 3 on duty: the
+    overlap 14:00-16:00 caps the two shifts at 3 together, so no plan meets the
+    requirement; with a shortfall cost the cover keeps one unit in every hour and falls
+    short by 8 x 3 = 24 unit-hours a day whichever way the 3 are split (168 a week)."""
+    opts = candidate_shifts((10,), (6, 14), "daily")
+    r = np.zeros(HOURS_PER_WEEK, dtype=np.int64)
+    for d in range(7):
+        r[d * 24 + 6 : d * 24 + 24] = 3
+    assert not cover(r, opts, 3).feasible
+    c = cover(r, opts, 3, shortfall_cost=1e6)
+    assert c.feasible and "short of the requirement" in c.status
+    open_ = r > 0
+    assert c.coverage[open_].min() >= 1 and c.coverage.max() <= 3
+    assert int(np.clip(r - c.coverage, 0, None).sum()) == 168
