@@ -62,6 +62,7 @@ def dask_outputs(
                 t.seed,
                 t.replication,
                 keep_calls,
+                t.hourly,  # optimize's per-hour measures travel with the task
                 key=f"heart-sim-{tags[t.job]}-{t.seed}-{t.replication}",
                 pure=False,
             ): t
