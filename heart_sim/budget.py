@@ -30,7 +30,6 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-import os
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -49,7 +48,15 @@ from .compare import RATIO_WORDS
 from .days import days_text
 from .errors import ScenarioError, StudyError
 from .fileio import atomic_write
-from .folders import MANIFEST, claim, published, read_manifest, write_sources, writing
+from .folders import (
+    MANIFEST,
+    claim,
+    extends_from,
+    published,
+    read_manifest,
+    write_sources,
+    writing,
+)
 from .formatting import csv_text, fmt_interval, fmt_value, header
 from .frontier import additive_frontier, best_within, pareto_frontier
 from .keypaths import KeyPathError, expand, parse_path, set_path
@@ -603,9 +610,7 @@ def _chosen_yaml(runs: _Runs, result: BudgetResult, extends: str) -> str | None:
     sc = candidate(runs.full, runs.base, runs.options, combo)
     changes = _short_days(minimal_changes(runs.full, sc.model_dump(mode="json")))
     changes.pop("name", None)
-    parent = extends
-    if Path(extends).suffix in (".yaml", ".yml") and Path(extends).exists():
-        parent = os.path.relpath(Path(extends).resolve(), runs.folder.resolve())
+    parent = extends_from(runs.folder, extends)
     s = result.summary
     limit = (
         f"an annual budget of {fmt_value(COST, s['limit'])}"

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,7 +35,7 @@ import yaml
 from .checkpoint import Checkpoints
 from .errors import HeartSimError, StudyError
 from .fileio import atomic_write
-from .folders import MANIFEST, claim, published, read_manifest, writing
+from .folders import MANIFEST, claim, extends_from, published, read_manifest, writing
 from .formatting import csv_text
 from .history import (
     CANDIDATES_PER_POINT,
@@ -422,9 +421,7 @@ def _calibrated_yaml(
         full, {k: (v.item() if hasattr(v, "item") else v) for k, v in best.items()}, source
     )
     changes = minimal_changes(full, point.model_dump(mode="json"))
-    parent = extends
-    if Path(extends).suffix in (".yaml", ".yml") and Path(extends).exists():
-        parent = os.path.relpath(Path(extends).resolve(), folder.resolve())
+    parent = extends_from(folder, extends)
     verdict = (
         "non-implausible for every target"
         if summary["best_is_non_implausible"]

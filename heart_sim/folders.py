@@ -284,6 +284,15 @@ def writing(folder: Path, after: str = "") -> Iterator[None]:
 SOURCES = "sources"
 
 
+def extends_from(folder: Path, extends: str) -> str:
+    """What a scenario written into ``folder`` (calibrated.yaml, recommended.yaml,
+    chosen.yaml) names in ``extends:``: a scenario file by its path relative to the folder,
+    so that the folder moves with the project; a built-in scenario by its name."""
+    if Path(extends).suffix in (".yaml", ".yml") and Path(extends).exists():
+        return os.path.relpath(Path(extends).resolve(), Path(folder).resolve())
+    return extends
+
+
 def write_sources(folder: Path, source: str) -> None:
     """Copy the scenario file ``source`` and each file it extends into ``folder/sources/``
     (as run folders keep them), so a report on the folder shows the assumptions the numbers

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -42,7 +41,15 @@ from .checkpoint import Checkpoints
 from .costs import WEEKS_PER_YEAR, paid_per_scheduled_hour, unit_hourly_cost
 from .errors import HeartSimError, StudyError
 from .fileio import atomic_write
-from .folders import MANIFEST, claim, published, read_manifest, write_sources, writing
+from .folders import (
+    MANIFEST,
+    claim,
+    extends_from,
+    published,
+    read_manifest,
+    write_sources,
+    writing,
+)
 from .formatting import csv_text
 from .goals import Goal, judge_hours, judge_whole
 from .isa import ALPHAS, converged, isa_step, mol_erlang, open_mask, staircase_shifts
@@ -866,9 +873,7 @@ def _recommended_yaml(
     base: Scenario, shifts: dict[str, list[dict]], extends: str, folder: Path, summary: dict
 ) -> str:
     """A scenario that extends the input and replaces only the optimized programs' shifts."""
-    parent = extends
-    if Path(extends).suffix in (".yaml", ".yml") and Path(extends).exists():
-        parent = os.path.relpath(Path(extends).resolve(), folder.resolve())
+    parent = extends_from(folder, extends)
     verdict = (
         f"meets every target with 95% confidence ({summary['reps']} replications, seed "
         f"{summary['seed']})"
