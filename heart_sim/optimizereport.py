@@ -81,7 +81,8 @@ OPTIMIZE_TERMS = {
     "its mean lies on the right side of the target, missed when it lies wholly on the wrong "
     "side, and not shown either way otherwise (more replications may decide it)",
     "FTE": "full-time equivalents: the paid hours the schedule needs (unit-hours x people "
-    "per unit x the relief factor for leave) over one person's paid hours a year",
+    "per unit x the paid hours per scheduled hour, (1 - absence) x the relief factor, as the "
+    "cost model pays them) over one person's paid hours a year",
     "head count": "the people needed to fill the schedule, each a whole person",
     "efficient frontier": "the sets of options that no other set beats on both cost and the "
     "measure: each is the best that its cost (or FTE) buys",
@@ -590,7 +591,8 @@ def optimize_html(folder: Path) -> str:
         _targets_table(res),
         "<h2>The recommended shifts</h2>",
         "<p>The least-cost shifts the search found (recommended.yaml). Shift cost: unit-hours "
-        "a week x 52 x the loaded pay of a unit's people x the relief factor; the annual cost "
+        "a week x 52 x the loaded pay of a unit's people x the paid hours per scheduled hour "
+        "((1 - absence) x the relief factor); the annual cost "
         "above is the simulated one (present hours, overtime, fixed costs, every program).</p>",
         _shifts_table(res),
         "<h2>Requirement and schedule by hour of the week</h2>",
@@ -618,7 +620,7 @@ def optimize_html(folder: Path) -> str:
     body += [
         "<h2>People by role</h2>",
         "<p>What each schedule needs in people: FTE from the unit-hours, people per unit and "
-        "the relief factor; head count in whole people"
+        "the paid hours per scheduled hour; head count in whole people"
         + (
             f", staff working 1 weekend in {manifest['weekend_rotation']}"
             if manifest.get("weekend_rotation")
@@ -823,7 +825,7 @@ def budget_cards(res: BudgetResult) -> list[Card]:
             f"{chosen['fte']:,.1f} FTE",
             f"{chosen['extra_fte']:+,.1f} FTE over the base",
             f"The base's schedules need {base['fte']:,.1f} FTE (unit-hours x people per unit "
-            "x the relief factor, over one person's paid hours a year).",
+            "x the paid hours per scheduled hour, over one person's paid hours a year).",
         ),
     ]
 
