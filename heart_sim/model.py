@@ -345,7 +345,6 @@ class HeartModel:
             self._fall_back(i, Outcome.FALLBACK_OUT_OF_AREA)
         else:
             log.dispatched_to[i] = self.dispatch_code[program]
-            log.t_requested[i] = self.env.now
             unit = pool.try_acquire()
             if unit is not None:
                 log.dispatch_wait[i] = 0.0

@@ -12,8 +12,9 @@ target metric hour by hour.
   week (the request to a field team, or the call reaching CCD), as ``metrics`` computes
   it for the whole run, so that a target can be held hour by hour.
 
-A call's time in a program's system runs from the request (``t_requested`` for CRT and
-CoR, ``t_ccd_hold`` for CCD) until the unit is done with it, or until it stopped waiting
+A call's time in a program's system runs from the request (for CRT and CoR the unit's
+start, or the fallback, less the wait for a unit: the engine does not log it again;
+``t_ccd_hold`` for CCD) until the unit is done with it, or until it stopped waiting
 (gave up, or 911 took it back). Pure functions of one replication's records.
 """
 
@@ -71,16 +72,20 @@ def metric_program(name: str) -> Program | None:
 
 def _reached(rec: RepRecords, program: Program) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(index of the calls that reached the program, entry time, exit time; inf = still
-    there at the end)."""
+    there at the end). A field-team call still waiting for a unit at the end is left out:
+    its request time is known only once its wait is over (a few calls in the run's last
+    minutes, outside the measured hours' bulk)."""
     c = rec.calls
     if program == Program.CCD:
         idx = np.flatnonzero(~np.isnan(c.t_ccd_hold))
         entry = c.t_ccd_hold[idx]
         exit_ = np.where(c.ccd_answered[idx], c.t_ccd_free[idx], entry + c.ccd_wait[idx])
     else:
-        idx = np.flatnonzero((c.dispatched_to == program.dispatch_code) & ~np.isnan(c.t_requested))
-        entry = c.t_requested[idx]
+        asked = c.dispatched_to == program.dispatch_code
+        idx = np.flatnonzero(asked & ~np.isnan(c.dispatch_wait))  # its wait is over
         served = ~np.isnan(c.t_unit_start[idx])
+        done_waiting = np.where(served, c.t_unit_start[idx], c.t_fallback[idx])
+        entry = done_waiting - c.dispatch_wait[idx]
         exit_ = np.where(served, c.t_unit_free[idx], entry + c.dispatch_wait[idx])
     return idx, entry, np.where(np.isnan(exit_), np.inf, exit_)
 

@@ -39,7 +39,6 @@ class CallRecords:
     t_ccd_hold: np.ndarray = _logged(float, np.nan)  # when the call reached CCD
     t_ccd_free: np.ndarray = _logged(float, np.nan)  # when the clinician finished the call
     dispatch_wait: np.ndarray = _logged(float, np.nan)  # request -> unit assigned (or gave up)
-    t_requested: np.ndarray = _logged(float, np.nan)  # when 911 asked a field team (queued)
     t_unit_start: np.ndarray = _logged(float, np.nan)  # when a field unit took the call
     t_unit_free: np.ndarray = _logged(float, np.nan)  # when that unit was done with it
     travel_time: np.ndarray = _logged(float, np.nan)  # the unit's travel to the call

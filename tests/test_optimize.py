@@ -132,7 +132,7 @@ def test_a_metric_hour_by_hour_is_the_metric_of_that_hours_calls() -> None:
     served = (c.t_arrive >= rec.t0) & (c.t_arrive < rec.t1) & ~np.isnan(c.t_unit_start)
     frame = pd.DataFrame(
         {
-            "hour": (c.t_requested[served] // 60).astype(int) % HOURS_PER_WEEK,
+            "hour": ((c.t_unit_start - c.dispatch_wait)[served] // 60).astype(int) % HOURS_PER_WEEK,
             "wait": c.dispatch_wait[served],
         }
     )
