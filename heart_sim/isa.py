@@ -74,14 +74,23 @@ def mol_erlang(
     return _bounded(out, np.asarray(open_hours, bool), max_units)
 
 
-def isa_step(occ: np.ndarray, alpha: float, open_hours: np.ndarray, max_units: int) -> np.ndarray:
+def isa_step(
+    occ: np.ndarray,
+    alpha: float,
+    open_hours: np.ndarray,
+    max_units: int,
+    least: np.ndarray | None = None,
+) -> np.ndarray:
     """s(h) = min{s >= 1: P(L(h) >= s) <= alpha} from an occupancy table (168 x K of
-    P(L(h) = k), the last bin L >= K - 1); max_units where even that is not enough."""
+    P(L(h) = k), the last bin L >= K - 1); max_units where even that is not enough; never
+    below ``least`` (per hour), if given."""
     p = np.nan_to_num(np.asarray(occ, dtype=float))
     tail = np.cumsum(p[:, ::-1], axis=1)[:, ::-1]  # tail[h, k] = P(L >= k)
     ok = tail <= alpha + 1e-12
     ok[:, 0] = False  # s >= 1
     first = np.where(ok.any(axis=1), ok.argmax(axis=1), max_units)
+    if least is not None:
+        first = np.maximum(first, least)
     return _bounded(first, np.asarray(open_hours, bool), max_units)
 
 

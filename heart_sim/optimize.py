@@ -30,6 +30,7 @@ import math
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -58,7 +59,7 @@ from .occupancy import QUEUED, HourlySpec, offered_load
 from .replication import RepOutput
 from .scenario import Scenario, scenario_from_dict, scenario_hash
 from .schedules import DAY_NAMES, HOURS_PER_WEEK
-from .shiftcover import HOURS_PER_DAY, Cover, ShiftOption, cover, hour_label
+from .shiftcover import HOURS_PER_DAY, Cover, ShiftOption, cover, coverage_matrix, hour_label
 from .study import Progress, _Job, _replicate, check_run_size
 from .version import __version__
 from .workforce import people
@@ -88,6 +89,12 @@ class ProgramPlan:
     max_units: int
     unit_cost: float  # annual cost of one unit on duty one hour every week
     peak_cost: float  # annual fixed cost per unit on duty at once
+
+    @cached_property
+    def matrix(self) -> np.ndarray:
+        """168 x options: 1 where a unit on the option is on duty (built once: the polish
+        prices and checks many plans of the same options)."""
+        return coverage_matrix(self.options)
 
 
 @dataclass
@@ -185,11 +192,8 @@ def plan_cost(plan: ProgramPlan, units: Sequence[int]) -> float:
     """Annual cost of the shifts: unit-hours x loaded pay x the paid hours per scheduled
     hour (``costs.paid_per_scheduled_hour``: relief, less absences), and the fixed cost of
     the most units on duty at once (overtime is left to the simulation)."""
-    x = np.asarray(units, dtype=np.int64)
-    cov = np.column_stack([o.covers() for o in plan.options]) @ x if plan.options else 0
-    return float(sum(o.cost_per_unit * u for o, u in zip(plan.options, x))) + plan.peak_cost * int(
-        np.max(cov, initial=0)
-    )
+    cost = sum(o.cost_per_unit * u for o, u in zip(plan.options, units))
+    return float(cost) + plan.peak_cost * int(_coverage(plan, units).max(initial=0))
 
 
 class _Search:
@@ -396,21 +400,12 @@ class _Search:
                 crews=True,
             )
             new = {
-                p: np.where(
+                p: isa_step(
+                    ev.mean_hourly(f"occupancy_{p}"),
+                    alphas[p],
                     pl.open_hours,
-                    np.minimum(
-                        np.maximum(
-                            isa_step(
-                                ev.mean_hourly(f"occupancy_{p}"),
-                                alphas[p],
-                                pl.open_hours,
-                                pl.max_units,
-                            ),
-                            floor[p],
-                        ),
-                        pl.max_units,
-                    ),
-                    0,
+                    pl.max_units,
+                    least=floor[p],
                 )
                 for p, pl in self.plans.items()
             }
@@ -458,9 +453,8 @@ class _Search:
 
 
 def _coverage(plan: ProgramPlan, units: Sequence[int]) -> np.ndarray:
-    if not plan.options:
-        return np.zeros(HOURS_PER_WEEK, dtype=np.int64)
-    return np.column_stack([o.covers() for o in plan.options]) @ np.asarray(units, dtype=np.int64)
+    """Units on duty in each hour of the week under ``units`` per option."""
+    return plan.matrix @ np.asarray(units, dtype=np.int64)
 
 
 def _search(s: _Search) -> dict[str, Any]:
@@ -662,11 +656,6 @@ def check_plan(
 # -- setting up ------------------------------------------------------------------------
 
 
-def _current_hours(base: Scenario, p: str) -> np.ndarray:
-    sched = base.program(p).schedule()
-    return np.array([sched.units_at(h * 60 + 30) > 0 for h in range(HOURS_PER_WEEK)])
-
-
 def program_plans(
     base: Scenario,
     programs: Sequence[str],
@@ -686,7 +675,7 @@ def program_plans(
         )
     out = {}
     for p in programs:
-        mask = _current_hours(base, p) if hours == "current" else open_mask(hours)  # type: ignore[arg-type]
+        mask = _coverage_of(base, p) > 0 if hours == "current" else open_mask(hours)  # type: ignore[arg-type]
         if not mask.any():
             raise OptimizeError(
                 f"programs.{p} has no shifts to take its hours from: give --hours HH:00-HH:00 "
@@ -710,7 +699,7 @@ def program_plans(
                 f"{p}: no shift of {', '.join(map(str, lengths))} hours from the starts allowed "
                 "fits inside its open hours; allow other --shift-lengths or --starts"
             )
-        covered = np.column_stack([o.covers() for o in options]).sum(axis=1) > 0
+        covered = coverage_matrix(options).sum(axis=1) > 0
         if np.any(mask & ~covered):
             bare = [hour_label(h) for h in np.flatnonzero(mask & ~covered)[:6]]
             raise OptimizeError(
@@ -862,6 +851,7 @@ def optimize(
 
 
 def _coverage_of(base: Scenario, p: str) -> np.ndarray:
+    """Units the scenario's own shifts put on duty in each hour of the week."""
     sched = base.program(p).schedule()
     return np.array([sched.units_at(h * 60 + 30) for h in range(HOURS_PER_WEEK)])
 
