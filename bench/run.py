@@ -29,9 +29,9 @@ sys.path.insert(0, str(ROOT / "tests"))  # the M/M/c scenario builder lives with
 from builders import mmc_dict  # noqa: E402
 
 from heart_sim import __version__  # noqa: E402
-from heart_sim.replication import run_replication  # noqa: E402
-from heart_sim.scenario import load_scenario, scenario_from_dict  # noqa: E402
-from heart_sim.study import run  # noqa: E402
+from heart_sim.scenario._schema import load_scenario, scenario_from_dict  # noqa: E402
+from heart_sim.study._replication import run_replication  # noqa: E402
+from heart_sim.study._studies import run  # noqa: E402
 
 C, RHO, SERVICE = 5, 0.8, 30.0
 LAM = RHO * C / SERVICE  # calls per minute
@@ -220,8 +220,8 @@ def baseline_throughput(repeats: int) -> dict:
 CHILD = """
 import json, sys, time
 sys.path.insert(0, {root!r})
-from heart_sim.study import run
-from heart_sim.scenario import load_scenario
+from heart_sim.study._studies import run
+from heart_sim.scenario._schema import load_scenario
 sc = load_scenario("durham_2022")
 sc = sc.model_copy(update={{"horizon_weeks": {weeks},
     "demand": sc.demand.model_copy(update={{"multiplier": {mult}}})}})

@@ -5,37 +5,32 @@ The public API (see ``heart_sim.api``): ``load``, ``vary``, ``simulate``, ``comp
 ``.replications``, ``.by_hour``, ``.quantiles``, ``.calls``, ``.save``, ``Results.load``)
 and ``Comparison`` (``.differences``, ``.costs``, ``.save``).
 
-Layers, lowest first. A module imports only from its own layer or the layers below it, and
-the import graph has no cycle (``tests/test_layers.py`` reads this map and checks both).
-Data flows one way: YAML -> Scenario -> model -> per-replication records -> KPIs ->
-results -> reports and plots.
+One subpackage per capability, lowest first; each has a small public face (its
+``__init__``) and private ``_module.py`` files behind it. A subpackage imports only the faces
+of those below it (import-linter's contracts in pyproject.toml, run by tests/test_layers.py):
 
-    base:       version errors vocab fileio simpy_compat
-    catalog:    catalog
-    input:      schedules days distributions travel problems variants scenario profiles targets
-                budgetfile
-    paths:      keypaths scenario_view
-    fit:        callfile sharefit demandfit durationfit fitinputs fitfragment summaryfit
-    draws:      streams dates zones arrivals rosters routing
-    engine:     staffing records model
-    measure:    costs metrics workforce occupancy
-    statistics: compare precision history shiftcover isa frontier goals
-    replicate:  replication
-    results:    formatting headlines workbook markdown folders results sweep sensitivity
-    execute:    checkpoint cluster execute aggregate
-    study:      posterior study calibrate sensitivity_study optimize budget
-    present:    plots htmlreport pdf fitplots fitreport optimizeplots optimizereport
-    api:        api
-    cli:        cli __main__
-    package:    __init__
+    core          errors, the vocabulary (programs, outcomes), safe file writes, the version
+    scenario      the schema, loading with extends:, schedules, days, key paths, views
+    model         the SimPy engine: streams, dates, zones, arrivals, rosters, routing, records
+    measure       the metric catalog, per-replication metrics, costs, workforce, occupancy
+    study         replications run together (run, compare, sweep), execution, checkpoints,
+                  results objects and folders
+    fitting       inputs fitted from call records (heart-sim fit)
+    calibration   targets, history matching, sensitivity (never imports fitting/optimization)
+    optimization  goals, iterative staffing, shift cover, the targets search, budget mode
+    reports       figures, HTML pages, PDF, the fit report
+    api           the one public entry (re-exported here)
+    cli           the command line
+
+Data flows one way: YAML -> Scenario -> model -> per-replication records -> metrics ->
+results -> reports and plots.
 """
 
 from .api import compare, load, optimize, sensitivity, simulate, sweep, vary
-from .catalog import metric_catalog
-from .errors import HeartSimError, ScenarioError
-from .results import Comparison, Results
+from .core import HeartSimError, ScenarioError, __version__
+from .measure import metric_catalog
 from .scenario import Scenario
-from .version import __version__
+from .study import Comparison, Results
 
 __all__ = [
     "Comparison",

@@ -9,7 +9,7 @@ comp = hs.compare(base, hs.load("citywide"), reps=10)
 comp.differences, comp.costs                  # paired differences with 95% CIs
 hs.metric_catalog()                           # what every metric means, with its unit
 
-Every call goes through the study runner (``heart_sim.study``), as the CLI does: scenarios
+Every call goes through the study runner (``study._studies``), as the CLI does: scenarios
 are validated, names must differ, large runs need ``force``, and writing to ``out`` is
 locked, checkpointed and resumable.
 """
@@ -20,26 +20,35 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from . import keypaths, sensitivity_study, study
-from .budget import BudgetResult, budget_study
-from .budgetfile import load_options
-from .calibrate import POINTS, REPS, WAVES, CalibrationResult
-from .calibrate import calibrate as calibrate_study
-from .goals import parse_goal
-from .optimize import (
+from .calibration import (
+    METHODS,
+    POINTS,
+    REPS,
+    WAVES,
+    CalibrationResult,
+    SensitivityError,
+    SensitivityResult,
+    Targets,
+    load_targets,
+)
+from .calibration import calibrate as calibrate_study
+from .calibration import sensitivity as sensitivity_study
+from .measure import Reps
+from .optimization import (
     MAX_REPS,
     MAX_UNITS,
     MIN_REPS,
+    BudgetResult,
     OptimizeError,
     OptimizeResult,
+    budget_study,
+    load_options,
+    parse_goal,
     parse_hours,
     parse_start,
 )
-from .optimize import optimize as optimize_study
-from .plots import write_monthly, write_plots
-from .posterior import load_posterior
-from .precision import Reps
-from .results import Comparison, Results
+from .optimization import optimize as optimize_study
+from .reports import write_monthly, write_plots
 from .scenario import (
     Scenario,
     load_scenario,
@@ -47,10 +56,11 @@ from .scenario import (
     scenario_from_dict,
     scenario_sources,
 )
-from .sensitivity import METHODS, SensitivityError, SensitivityResult
-from .study import Progress
-from .sweep import SweepResult
-from .targets import Targets, load_targets
+from .scenario import vary as vary_scenario
+from .study import Comparison, Progress, Results, SweepResult, load_posterior
+from .study import compare as compare_study
+from .study import run as run_study
+from .study import sweep as sweep_study
 
 ScenarioLike = Scenario | str | Path | Mapping[str, Any]
 
@@ -68,7 +78,7 @@ def vary(scenario: ScenarioLike, changes: Mapping[str, Any], name: str | None = 
     """A validated variant: ``hs.vary(base, {"programs.crt.shifts[0].units": 3})``, with the
     key paths of the YAML (and of ``heart-sim sweep --vary``); it gets a name of its own
     (``name``, or one made from the changes) so it can be compared with ``base``."""
-    return keypaths.vary(load(scenario), dict(changes), name)
+    return vary_scenario(load(scenario), dict(changes), name)
 
 
 def _sources(source: ScenarioLike) -> dict[str, str]:
@@ -95,9 +105,9 @@ def simulate(
     figure, plots/monthly.png, for a run with a start_date). ``reps="auto"`` adds
     replications until every headline interval is within ``precision`` (default 0.05)
     of its mean, or ``max_reps`` (default 200); ``Results.precision`` says how many and
-    why (see ``heart_sim.precision``). ``posterior`` (a calibration's posterior.csv) runs
-    each replication at one of its parameter points (see ``heart_sim.posterior``)."""
-    result = study.run(
+    why (see ``measure._precision``). ``posterior`` (a calibration's posterior.csv) runs
+    each replication at one of its parameter points (see ``study._posterior``)."""
+    result = run_study(
         load(scenario),
         reps,
         seed,
@@ -137,7 +147,7 @@ def compare(
     per extra diverted call (``Comparison.precision``)."""
     given = (base, *alternatives)
     scenarios = [load(s) for s in given]
-    return study.compare(
+    return compare_study(
         scenarios[0],
         scenarios[1:],
         reps,
@@ -168,7 +178,7 @@ def sweep(
     """Run a grid over key paths (``{"crt.units": [1, 2, 3]}``, or a list of (path, values)
     pairs); resumable in ``out``."""
     path, data, _ = load_scenario_dict(scenario)
-    return study.sweep(
+    return sweep_study(
         data,
         str(path),
         list(vary.items()) if isinstance(vary, Mapping) else list(vary),
@@ -196,7 +206,7 @@ def calibrate(
     progress: Progress | None = None,
 ) -> CalibrationResult:
     """History-match the scenario's ``calibration:`` unknowns to a targets file; resumable
-    in ``out`` (see ``heart_sim.calibrate``)."""
+    in ``out`` (see ``calibration._calibrate``)."""
     path, data, _ = load_scenario_dict(scenario)
     goal = targets if isinstance(targets, Targets) else load_targets(targets)
     return calibrate_study(
@@ -235,7 +245,7 @@ def sensitivity(
     power of 2, default 64), every point run ``reps`` times with the same seed. Returns
     ``.indices`` (ranked per measure), ``.design``, ``.unknowns``, ``.ranking(metric)``;
     ``out`` also writes the folder, as ``heart-sim sensitivity`` does (with the tornado
-    charts in plots/), resumable (see ``heart_sim.sensitivity``)."""
+    charts in plots/), resumable (see ``calibration._sensitivity``)."""
     if method not in METHODS:
         raise SensitivityError(f"--method {method}: use morris or sobol")
     given = trajectories if method == "morris" else samples
@@ -246,7 +256,7 @@ def sensitivity(
             f"{opt} is for the other method; {method} takes "
             + ("--trajectories" if method == "morris" else "--samples")
         )
-    result = sensitivity_study.sensitivity(
+    result = sensitivity_study(
         load(scenario),
         method,  # a Method: checked above
         given,
@@ -291,7 +301,7 @@ def optimize(
     progress: Progress | None = None,
 ) -> OptimizeResult | BudgetResult:
     """``heart-sim optimize``: the cheapest shifts meeting ``targets`` ("metric<=value",
-    see ``heart_sim.goals``), or with ``budget`` / ``fte`` the set of ``options`` (an
+    see ``optimization._goals``), or with ``budget`` / ``fte`` the set of ``options`` (an
     options file) that maximizes ``maximize`` (default diverted_per_year) within it;
     resumable in ``out``. Defaults: shift lengths 8, 10, 12; max_units 20; min_reps 5,
     max_reps 40 (targets); reps 10 (budget). A setting of the other mode is an error, not

@@ -11,8 +11,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from heart_sim.scenario import load_scenario
-from heart_sim.study import compare
+from heart_sim.scenario._schema import load_scenario
+from heart_sim.study._studies import compare
 
 ROOT = Path(__file__).resolve().parent.parent
 METRICS = (

@@ -1,7 +1,7 @@
 """Print the demand weights and overdispersion used in scenarios/durham_2022.yaml from the
 shipped data files."""
 
-from heart_sim.profiles import milwaukee_overdispersion, milwaukee_weights
+from heart_sim.scenario._profiles import milwaukee_overdispersion, milwaukee_weights
 
 hourly, daily = milwaukee_weights()
 print(f"  hourly_weights: {hourly}")

@@ -25,8 +25,8 @@ import time
 from pathlib import Path
 
 import heart_sim as hs
-from heart_sim.fileio import atomic_write
-from heart_sim.markdown import table
+from heart_sim.core._fileio import atomic_write
+from heart_sim.study._markdown import table
 
 ROOT = Path(__file__).resolve().parent.parent
 PUBLISHED = {"responses": 11_612, "reached": (0.50, 0.55), "ccd": 0.75, "cor": 0.12}

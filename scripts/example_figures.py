@@ -15,8 +15,8 @@ import tempfile
 from pathlib import Path
 
 import heart_sim as hs
-from heart_sim.optimizeplots import write_plots as write_any_plots
-from heart_sim.plots import write_plots
+from heart_sim.reports._optimize_plots import write_plots as write_any_plots
+from heart_sim.reports._plots import write_plots
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "results" / "examples"

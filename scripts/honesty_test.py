@@ -32,8 +32,8 @@ import pandas as pd
 
 import heart_sim as hs
 from heart_sim.api import calibrate
-from heart_sim.fileio import atomic_write
-from heart_sim.markdown import table
+from heart_sim.core._fileio import atomic_write
+from heart_sim.study._markdown import table
 
 ROOT = Path(__file__).resolve().parent.parent
 VALIDATION = ROOT / "docs" / "validation.md"

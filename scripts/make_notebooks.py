@@ -18,7 +18,7 @@ NOTEBOOKS = {
     "01_quickstart.ipynb": [
         "MD # heart-sim quick start\n\nRun the built-in Durham baseline (October 2022) and look "
         "at where demand meets staffing, hour by hour. Uses only the public API.",
-        "import heart_sim as hs\nfrom heart_sim import plots\n\n"
+        "import heart_sim as hs\nfrom heart_sim import reports\n\n"
         'baseline = hs.load("durham_2022")\nprint(baseline.description)',
         "# 5 replications of one simulated year each (about 2 seconds).\n"
         "res = hs.simulate(baseline, reps=5, seed=1)\n"
@@ -28,13 +28,13 @@ NOTEBOOKS = {
         "MD A run shows its headline cards as a cell's output:",
         "res",
         "MD ## Demand and staffing by hour of week",
-        "plots.demand_heatmap(res.by_hour)",
-        "plots.staffing_heatmap(res.by_hour)",
+        "reports.demand_heatmap(res.by_hour)",
+        "reports.staffing_heatmap(res.by_hour)",
         "MD ## Utilization, and the calls HEART could not take\n\nMost unmet demand is out of "
         "hours (evenings, nights) and out of the pilot area.",
-        "plots.utilization_heatmap(res.by_hour)",
-        "plots.unmet_heatmap(res.by_hour)",
-        "plots.response_cdf_figure(res.quantiles, plots.targets_of(baseline))",
+        "reports.utilization_heatmap(res.by_hour)",
+        "reports.unmet_heatmap(res.by_hour)",
+        "reports.response_cdf_figure(res.quantiles, reports.targets_of(baseline))",
         "MD ## Per-call records\n\nAsk for them when you need them (they take memory).",
         "calls = hs.simulate(baseline, reps=1, seed=1, keep_calls=True).calls\n"
         'calls[calls.measured].groupby("call_type", observed=True)["outcome"]'
@@ -44,7 +44,7 @@ NOTEBOOKS = {
         "MD # Comparing expansion options\n\nWeekend Co-Response, city-wide service and 24/7 CRT "
         "against the 2022 baseline, with common random numbers (every option sees the same "
         "calls), costs, and paired 95% confidence intervals.",
-        "import heart_sim as hs\nfrom heart_sim import plots\n\n"
+        "import heart_sim as hs\nfrom heart_sim import reports\n\n"
         'comp = hs.compare("durham_2022", "weekend_cor", "citywide", "crt_24_7", '
         "reps=5, seed=1)",
         "MD ## What each option costs and what it buys (per year)\n\nThe comparison shows one "
@@ -57,13 +57,13 @@ NOTEBOOKS = {
         '        "marginal_cost_per_extra_diverted_ci_high", "police_hours_freed"]\n'
         "comp.costs[cols].round(1)",
         "summaries = {r.scenario.name: r.summary for r in (comp.base, *comp.alts)}\n"
-        "plots.cost_figure(summaries)",
+        "reports.cost_figure(summaries)",
         "MD ## Paired differences\n\nA difference whose interval spans zero is marked "
         "not significant.",
         "d = comp.differences\n"
         'd[d.metric.isin(["diversion_rate", "crt_response_time", "cost_total_annual"])]',
-        "plots.forest_figure(comp.differences, comp.base.scenario.name)",
-        "plots.outcome_figure(summaries)",
+        "reports.forest_figure(comp.differences, comp.base.scenario.name)",
+        "reports.outcome_figure(summaries)",
     ],
     "03_sensitivity.ipynb": [
         "MD # Sensitivity: demand growth and unit counts\n\nHow diversion and CRT response times "
@@ -82,15 +82,15 @@ NOTEBOOKS = {
         '                    for suf, col in (("", "mean"), ("_ci_low", "ci_low"), '
         '("_ci_high", "ci_high"))}})\n'
         "growth = pd.DataFrame(rows)\ngrowth.round(3)",
-        'plots.sweep_figure(growth, ["demand.multiplier"], "crt_response_time")',
-        'plots.sweep_figure(growth, ["demand.multiplier"], "fallback_no_unit_share")',
+        'reports.sweep_figure(growth, ["demand.multiplier"], "crt_response_time")',
+        'reports.sweep_figure(growth, ["demand.multiplier"], "fallback_no_unit_share")',
         "MD ## More CRT teams (a resumable sweep)",
         "out = tempfile.mkdtemp()\n"
         'sw = hs.sweep("durham_2022", {"crt.units": [1, 2, 3, 4]}, out, reps=3, seed=1)\n'
         'sw.table[["crt.units", "diversion_rate", "crt_response_time", '
         '"crt_utilization", "cost_per_diverted_call"]].round(3)',
-        'plots.sweep_figure(sw.table, sw.params, "diversion_rate")',
-        'plots.sweep_figure(sw.table, sw.params, "cost_per_diverted_call")',
+        'reports.sweep_figure(sw.table, sw.params, "diversion_rate")',
+        'reports.sweep_figure(sw.table, sw.params, "cost_per_diverted_call")',
     ],
 }
 

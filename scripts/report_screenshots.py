@@ -3,7 +3,7 @@
 Builds a Durham run (durham_2022), a comparison (durham_2022 vs crt_24_7 and weekend_cor)
 and a sweep (durham_2022 over crt.units = 1, 2, 3), writes each report.html, opens it in
 headless Chromium (Playwright, launched as the browser tests launch it:
-``heart_sim.pdf.launch_options``) at 1280 x 900 and saves the top 1280 x 1600 px to
+``heart_sim.reports._pdf.launch_options``) at 1280 x 900 and saves the top 1280 x 1600 px to
 docs/img/report_run.png, report_comparison.png and report_sweep.png (``--full-page`` adds
 ``*_full.png`` of the whole page). Results go to a temporary folder unless ``--out``.
 
@@ -22,8 +22,8 @@ from pathlib import Path
 from playwright.sync_api import FloatRect, sync_playwright
 
 import heart_sim as hs
-from heart_sim.htmlreport import write_html_report
-from heart_sim.pdf import launch_options
+from heart_sim.reports._html import write_html_report
+from heart_sim.reports._pdf import launch_options
 
 ROOT = Path(__file__).resolve().parent.parent
 WIDTH, TOP = 1280, 1600

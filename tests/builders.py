@@ -9,7 +9,7 @@ from typing import Any
 
 import yaml
 
-from heart_sim.scenario import Scenario, builtin_dir, scenario_from_dict
+from heart_sim.scenario._schema import Scenario, builtin_dir, scenario_from_dict
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -85,7 +85,7 @@ def scenario_error(data: dict, change) -> str:
 
     import pytest
 
-    from heart_sim.errors import ScenarioError
+    from heart_sim.core._errors import ScenarioError
 
     scenario_from_dict(copy.deepcopy(data))  # the base is valid: the change makes the error
     change(data)

@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from heart_sim.arrivals import arrival_times
-from heart_sim.scenario import Demand
-from heart_sim.schedules import MIN_PER_WEEK
-from heart_sim.streams import stream
+from heart_sim.model._arrivals import arrival_times
+from heart_sim.model._streams import stream
+from heart_sim.scenario._schedules import MIN_PER_WEEK
+from heart_sim.scenario._schema import Demand
 
 WEEKS = 200
 

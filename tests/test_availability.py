@@ -16,12 +16,12 @@ from builders import mmc_dict, scenario_error
 from scipy import stats
 from theory import erlang_c, mmc_mean_wait
 
-from heart_sim.dates import Calendar
-from heart_sim.metrics import replication_kpis, t_interval
-from heart_sim.model import simulate
-from heart_sim.rosters import roster
-from heart_sim.scenario import scenario_from_dict
-from heart_sim.vocab import Outcome, Program
+from heart_sim.core._vocab import Outcome, Program
+from heart_sim.measure._metrics import replication_kpis, t_interval
+from heart_sim.model._dates import Calendar
+from heart_sim.model._engine import simulate
+from heart_sim.model._rosters import roster
+from heart_sim.scenario._schema import scenario_from_dict
 
 H = 60
 DAY = 24 * H

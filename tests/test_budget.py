@@ -12,9 +12,9 @@ import yaml
 from builders import ROOT, baseline_dict
 
 import heart_sim as hs
-from heart_sim.budget import BudgetError, budget_study, read_budget
-from heart_sim.budgetfile import load_options, options_from_dict
-from heart_sim.errors import HeartSimError, Interrupted
+from heart_sim.core._errors import HeartSimError, Interrupted
+from heart_sim.optimization._budget import BudgetError, budget_study, read_budget
+from heart_sim.optimization._budgetfile import load_options, options_from_dict
 
 REPS, SEED, WEEKS = 4, 11, 3
 EVENING = {"days": "daily", "start": "19:00", "end": "23:00", "units": 1}
@@ -265,8 +265,8 @@ def test_a_lower_is_better_measure_is_minimised(brute, tmp_path) -> None:
 
 
 def test_the_durham_options_apply_to_durham_2025() -> None:
-    from heart_sim.budget import candidate
-    from heart_sim.scenario import load_scenario
+    from heart_sim.optimization._budget import candidate
+    from heart_sim.scenario._schema import load_scenario
 
     base = load_scenario("durham_2025")
     opts = load_options(ROOT / "scenarios" / "options" / "durham_fy26.yaml")
@@ -282,7 +282,12 @@ def test_the_knapsack_and_its_frontier_match_a_brute_force() -> None:
     with exclusions, savings (negative costs) and options that lose value."""
     import numpy as np
 
-    from heart_sim.frontier import additive_frontier, best_within, choose, pareto_frontier
+    from heart_sim.optimization._frontier import (
+        additive_frontier,
+        best_within,
+        choose,
+        pareto_frontier,
+    )
 
     rng = np.random.default_rng(7)
     for _ in range(60):

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from builders import ROOT
 
-from heart_sim.budgetfile import OptionsFileError, load_options, options_from_dict
-from heart_sim.errors import HeartSimError, ScenarioError
+from heart_sim.core._errors import HeartSimError, ScenarioError
+from heart_sim.optimization._budgetfile import OptionsFileError, load_options, options_from_dict
 
 NIGHT = '{days: daily, start: "00:00", end: "09:00", units: 1}'
 

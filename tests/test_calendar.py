@@ -16,14 +16,14 @@ import pytest
 from builders import baseline_dict, mmc_dict, scenario_error
 from scipy import stats
 
-from heart_sim.arrivals import expected_counts
-from heart_sim.dates import Calendar
-from heart_sim.errors import ScenarioError
-from heart_sim.metrics import replication_by_month, replication_kpis
-from heart_sim.model import simulate
-from heart_sim.rosters import crews, roster, staffing_changes
-from heart_sim.scenario import builtin_scenarios, load_scenario_dict, scenario_from_dict
-from heart_sim.vocab import PROGRAMS, Outcome, Program
+from heart_sim.core._errors import ScenarioError
+from heart_sim.core._vocab import PROGRAMS, Outcome, Program
+from heart_sim.measure._metrics import replication_by_month, replication_kpis
+from heart_sim.model._arrivals import expected_counts
+from heart_sim.model._dates import Calendar
+from heart_sim.model._engine import simulate
+from heart_sim.model._rosters import crews, roster, staffing_changes
+from heart_sim.scenario._schema import builtin_scenarios, load_scenario_dict, scenario_from_dict
 
 H = 60
 DAY = 24 * H

@@ -10,13 +10,14 @@ from builders import mmc_dict
 from typer.testing import CliRunner
 
 import heart_sim as hs
-from heart_sim.calibrate import CalibrationError, calibrate, minimal_changes
-from heart_sim.cli import app
-from heart_sim.errors import HeartSimError, Interrupted, StudyError
-from heart_sim.history import Space, identifiability
-from heart_sim.posterior import load_posterior
-from heart_sim.scenario import Unknown
-from heart_sim.targets import Targets, load_targets
+from heart_sim.calibration._calibrate import CalibrationError, calibrate
+from heart_sim.calibration._history import Space, identifiability
+from heart_sim.calibration._targets import Targets, load_targets
+from heart_sim.cli._app import app
+from heart_sim.core._errors import HeartSimError, Interrupted, StudyError
+from heart_sim.scenario._schema import Unknown
+from heart_sim.scenario._variants import minimal_changes
+from heart_sim.study._posterior import load_posterior
 
 TRUE_DEMAND, TRUE_SERVICE = 411.4, 30.0  # calls a week; minutes (rho = 0.6 on 2 units)
 

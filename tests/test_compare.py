@@ -6,12 +6,12 @@ import pandas as pd
 import pytest
 from builders import baseline_dict, mmc_dict, short_baseline
 
-from heart_sim.compare import paired_differences
-from heart_sim.costs import unit_hourly_cost
-from heart_sim.results import write_comparison
-from heart_sim.scenario import scenario_from_dict
-from heart_sim.study import compare, run
-from heart_sim.workbook import FIXED_SHEETS
+from heart_sim.measure._costs import unit_hourly_cost
+from heart_sim.measure._paired import paired_differences
+from heart_sim.scenario._schema import scenario_from_dict
+from heart_sim.study._results import write_comparison
+from heart_sim.study._studies import compare, run
+from heart_sim.study._workbook import FIXED_SHEETS
 
 
 def test_paired_differences_equal_the_difference_of_paired_runs() -> None:

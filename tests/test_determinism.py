@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 from builders import short_baseline
 
-from heart_sim.results import write_results
-from heart_sim.study import run
+from heart_sim.study._results import write_results
+from heart_sim.study._studies import run
 
 FILES = ("summary.csv", "summary.json", "by_hour.csv", "replications.csv", "report.md")
 
@@ -59,8 +59,8 @@ def test_dask_local_cluster_matches_serial_and_process_pool() -> None:
 
 def test_unreachable_scheduler_is_a_clear_error(monkeypatch) -> None:
     pytest.importorskip("dask.distributed")
-    from heart_sim import cluster
-    from heart_sim.errors import HeartSimError
+    from heart_sim.core._errors import HeartSimError
+    from heart_sim.study import _cluster as cluster
 
     monkeypatch.setattr(cluster, "CONNECT_TIMEOUT_S", 2)
     sc = short_baseline(weeks=1)
@@ -70,8 +70,8 @@ def test_unreachable_scheduler_is_a_clear_error(monkeypatch) -> None:
 
 def test_aggregation_order_does_not_matter() -> None:
     """Outputs arriving in any order are folded in replication order."""
-    from heart_sim.aggregate import Aggregator
-    from heart_sim.replication import run_replication
+    from heart_sim.study._aggregate import Aggregator
+    from heart_sim.study._replication import run_replication
 
     sc = short_baseline(weeks=2)
     outs = {r: run_replication(sc, 3, r) for r in range(4)}
@@ -88,7 +88,7 @@ def test_aggregation_order_does_not_matter() -> None:
 def test_batched_scenarios_match_one_at_a_time() -> None:
     """compare and sweep run all scenarios as one batch of tasks; the pool must not mix
     them up."""
-    from heart_sim.study import compare
+    from heart_sim.study._studies import compare
 
     base = short_baseline(weeks=2)
     alt = base.model_copy(

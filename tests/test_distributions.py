@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from pydantic import TypeAdapter
 
-from heart_sim.distributions import REGISTRY, Distribution
+from heart_sim.scenario._distributions import REGISTRY, Distribution
 
 CASES = [
     {"dist": "exponential", "mean": 12.0},

@@ -23,7 +23,8 @@ from fit_synthetic import TIME_FORMAT, TYPE_MAP, TYPES, ZONES, synthetic_export
 from scipy import stats
 from typer.testing import CliRunner
 
-from heart_sim.callfile import (
+from heart_sim.cli._app import app
+from heart_sim.fitting._callfile import (
     BLANK,
     DATE_ONLY,
     EARLY,
@@ -35,16 +36,15 @@ from heart_sim.callfile import (
     parse_times,
     read_calls,
 )
-from heart_sim.cli import app
-from heart_sim.demandfit import fit_demand, parse_holidays
-from heart_sim.distributions import REGISTRY
-from heart_sim.durationfit import fit_durations
-from heart_sim.fitfragment import check_on, fragment_yaml
-from heart_sim.fitinputs import FitOptions, fit_inputs, placement, resolve_columns
-from heart_sim.profiles import milwaukee_overdispersion
-from heart_sim.scenario import load_scenario, read_yaml
-from heart_sim.sharefit import apply_mapping, read_mapping
-from heart_sim.summaryfit import read_summary, summary_yaml
+from heart_sim.fitting._demand import fit_demand, parse_holidays
+from heart_sim.fitting._durations import fit_durations
+from heart_sim.fitting._fragment import check_on, fragment_yaml
+from heart_sim.fitting._inputs import FitOptions, fit_inputs, placement, resolve_columns
+from heart_sim.fitting._shares import apply_mapping, read_mapping
+from heart_sim.fitting._summary import read_summary, summary_yaml
+from heart_sim.scenario._distributions import REGISTRY
+from heart_sim.scenario._profiles import milwaukee_overdispersion
+from heart_sim.scenario._schema import load_scenario, read_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 MILWAUKEE = ROOT / "tests" / "data" / "milwaukee_police_dispatch_2018-05.csv.gz"

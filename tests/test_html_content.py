@@ -11,10 +11,10 @@ from builders import baseline_dict, short_baseline
 from typer.testing import CliRunner
 
 import heart_sim as hs
-from heart_sim.catalog import CATALOG
-from heart_sim.cli import app
-from heart_sim.errors import StudyError
-from heart_sim.htmlreport import write_html_report
+from heart_sim.cli._app import app
+from heart_sim.core._errors import StudyError
+from heart_sim.measure._catalog import CATALOG
+from heart_sim.reports._html import write_html_report
 
 
 def _short() -> dict:

@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from heart_sim.compare import cost_row, fieller_interval
-from heart_sim.metrics import MIN_REPS_FOR_INTERVAL, bounded, summarise, t_interval
+from heart_sim.measure._metrics import MIN_REPS_FOR_INTERVAL, bounded, summarise, t_interval
+from heart_sim.measure._paired import cost_row, fieller_interval
 
 
 def test_fieller_interval_covers_the_true_ratio_95_percent_of_the_time() -> None:

@@ -7,8 +7,8 @@ import pytest
 from builders import short_baseline
 
 import heart_sim as hs
-from heart_sim.errors import ScenarioError
-from heart_sim.keypaths import KeyPathError, parse_path, set_path
+from heart_sim.core._errors import ScenarioError
+from heart_sim.scenario._keypaths import KeyPathError, parse_path, set_path
 
 
 @pytest.mark.parametrize(

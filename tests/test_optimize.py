@@ -24,13 +24,14 @@ from builders import mmc_dict
 from typer.testing import CliRunner
 
 import heart_sim as hs
-from heart_sim.cli import NO_PLAN_EXIT, app
-from heart_sim.errors import Interrupted
-from heart_sim.goals import GoalError, parse_goal
-from heart_sim.isa import isa_step, mol_erlang, open_mask, staircase_shifts
-from heart_sim.model import simulate
-from heart_sim.occupancy import hourly_metric, occupancy, offered_load
-from heart_sim.optimize import (
+from heart_sim.cli._app import NO_PLAN_EXIT, app
+from heart_sim.core import Program
+from heart_sim.core._errors import Interrupted
+from heart_sim.measure._occupancy import hourly_metric, occupancy, offered_load
+from heart_sim.model._engine import simulate
+from heart_sim.optimization._goals import GoalError, parse_goal
+from heart_sim.optimization._isa import isa_step, mol_erlang, open_mask, staircase_shifts
+from heart_sim.optimization._optimize import (
     OptimizeError,
     check_plan,
     optimize,
@@ -39,9 +40,9 @@ from heart_sim.optimize import (
     program_plans,
     read_optimization,
 )
-from heart_sim.scenario import scenario_from_dict
-from heart_sim.schedules import HOURS_PER_WEEK
-from heart_sim.shiftcover import erlang_c, erlang_c_mean_wait
+from heart_sim.optimization._shiftcover import erlang_c, erlang_c_mean_wait
+from heart_sim.scenario._schedules import HOURS_PER_WEEK
+from heart_sim.scenario._schema import scenario_from_dict
 
 runner = CliRunner()
 
@@ -117,7 +118,7 @@ def test_with_ample_units_the_jobs_in_system_are_the_offered_load() -> None:
     Poisson(3), so P(L >= 6) = 0.084."""
     sc = scenario_from_dict(mmc_dict(20, 0.15, weeks=30))  # load 20 x 0.15 = 3 erlangs
     rec = simulate(sc, 1, 0)
-    occ = occupancy(rec, hs.scenario.Program("crt"))
+    occ = occupancy(rec, Program("crt"))
     load = offered_load(occ)
     assert abs(load.mean() - 3.0) < 0.1
     assert abs(occ[:, 6:].sum(axis=1).mean() - 0.0839) < 0.01

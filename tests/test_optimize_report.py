@@ -21,20 +21,19 @@ from matplotlib.figure import Figure
 from PIL import Image
 
 import heart_sim as hs
-from heart_sim.budget import budget_study, read_budget
-from heart_sim.budgetfile import options_from_dict
-from heart_sim.catalog import CATALOG
-from heart_sim.folders import folder_kind
-from heart_sim.formatting import fmt_interval, fmt_value, header
-from heart_sim.goals import parse_goal
-from heart_sim.optimize import optimize, read_optimization
-from heart_sim.optimizeplots import (
+from heart_sim.measure._catalog import CATALOG
+from heart_sim.measure._formatting import fmt_interval, fmt_value, header
+from heart_sim.optimization._budget import budget_study, read_budget
+from heart_sim.optimization._budgetfile import options_from_dict
+from heart_sim.optimization._goals import parse_goal
+from heart_sim.optimization._optimize import optimize, read_optimization
+from heart_sim.reports._optimize_plots import (
     folder_figures,
     optimize_figures,
     plan_verdicts,
     write_plots,
 )
-from heart_sim.optimizereport import (
+from heart_sim.reports._optimize_report import (
     STATUS_WORDS,
     budget_cards,
     budget_html,
@@ -42,7 +41,8 @@ from heart_sim.optimizereport import (
     optimize_html,
     write_report,
 )
-from heart_sim.plots import PlainFormatter
+from heart_sim.reports._plots import PlainFormatter
+from heart_sim.study._folders import folder_kind
 
 COST = "cost_total_annual"
 GOALS = ("crt_response_time_p90<=30", "crt_p_wait<=0.8 each hour")

@@ -12,9 +12,9 @@ from builders import baseline_dict
 from matplotlib.figure import Figure
 
 import heart_sim as hs
-from heart_sim import plots
-from heart_sim.catalog import metric
-from heart_sim.plots import PlainFormatter, axis_formatter
+from heart_sim.measure._catalog import metric
+from heart_sim.reports import _plots as plots
+from heart_sim.reports._plots import PlainFormatter, axis_formatter
 
 LONG = "crt_expansion_option_alpha_plus"
 SCIENTIFIC = re.compile(r"\de[+-]?\d|×10|\d+e\d", re.IGNORECASE)
@@ -43,7 +43,7 @@ def run():
 
 @pytest.fixture(scope="module")
 def sweep_table(tmp_path_factory):
-    from heart_sim.study import sweep as run_sweep
+    from heart_sim.study._studies import sweep as run_sweep
 
     res = run_sweep(
         _short(baseline_dict(), 1),

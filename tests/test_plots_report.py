@@ -11,10 +11,10 @@ import pytest
 from builders import baseline_dict
 
 import heart_sim as hs
-from heart_sim.htmlreport import assumptions, write_html_report
-from heart_sim.plots import write_plots
-from heart_sim.scenario import scenario_sources
-from heart_sim.study import sweep as run_sweep
+from heart_sim.reports._html import assumptions, write_html_report
+from heart_sim.reports._plots import write_plots
+from heart_sim.scenario._schema import scenario_sources
+from heart_sim.study._studies import sweep as run_sweep
 
 
 @pytest.fixture(scope="module")
@@ -87,8 +87,8 @@ def test_sweep_folder_plots_and_report(tmp_path) -> None:
 
 
 def test_the_monthly_figure_leaves_out_partial_months() -> None:
-    from heart_sim.catalog import BY_MONTH
-    from heart_sim.plots import monthly_figure
+    from heart_sim.measure._catalog import BY_MONTH
+    from heart_sim.reports._plots import monthly_figure
 
     months = pd.DataFrame({"month": ["2022-10", "2022-11", "2022-12", "2023-01"]})
     months["days"] = [29.0, 30.0, 31.0, 3.0]  # October starts on the 3rd; January is cut

@@ -24,18 +24,18 @@ from builders import baseline_dict
 from typer.testing import CliRunner
 
 import heart_sim as hs
-import heart_sim.pdf as pdf
-from heart_sim.budget import budget_study
-from heart_sim.budgetfile import options_from_dict
-from heart_sim.calibrate import calibrate
-from heart_sim.cli import app
-from heart_sim.errors import ChromiumNotFoundError, PdfError
-from heart_sim.goals import parse_goal
-from heart_sim.optimize import optimize
-from heart_sim.optimizereport import write_report as write_html_report
-from heart_sim.scenario import scenario_sources
-from heart_sim.study import sweep as run_sweep
-from heart_sim.targets import Targets
+import heart_sim.reports._pdf as pdf
+from heart_sim.calibration._calibrate import calibrate
+from heart_sim.calibration._targets import Targets
+from heart_sim.cli._app import app
+from heart_sim.core._errors import ChromiumNotFoundError, PdfError
+from heart_sim.optimization._budget import budget_study
+from heart_sim.optimization._budgetfile import options_from_dict
+from heart_sim.optimization._goals import parse_goal
+from heart_sim.optimization._optimize import optimize
+from heart_sim.reports._optimize_report import write_report as write_html_report
+from heart_sim.scenario._schema import scenario_sources
+from heart_sim.study._studies import sweep as run_sweep
 
 CHROMIUM = pdf.find_chromium()
 NO_CHROMIUM = "Chromium not installed (apt-get install chromium, or set HEART_SIM_CHROMIUM)"

@@ -14,13 +14,14 @@ from builders import baseline_dict, mmc_dict, short_baseline
 from typer.testing import CliRunner
 
 import heart_sim as hs
-from heart_sim import execute, study
-from heart_sim.catalog import shown_in
-from heart_sim.cli import app
-from heart_sim.errors import Interrupted, StudyError
-from heart_sim.metrics import t_interval
-from heart_sim.precision import AutoReps, parse_reps
-from heart_sim.study import AUTO
+from heart_sim.cli._app import app
+from heart_sim.core._errors import Interrupted, StudyError
+from heart_sim.measure._catalog import shown_in
+from heart_sim.measure._metrics import t_interval
+from heart_sim.measure._precision import AutoReps, parse_reps
+from heart_sim.study import _execute as execute
+from heart_sim.study import _studies as study
+from heart_sim.study._studies import AUTO
 
 runner = CliRunner()
 SHORT = short_baseline(weeks=1)

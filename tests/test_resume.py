@@ -11,7 +11,7 @@ import pytest
 import yaml
 from builders import baseline_dict, cli_process
 
-from heart_sim.fileio import atomic_write
+from heart_sim.core._fileio import atomic_write
 
 FILES = ("summary.csv", "summary.json", "replications.csv", "by_hour.csv", "quantiles.csv")
 REPS = "8"
@@ -61,7 +61,7 @@ def test_killed_run_resumes_to_identical_results(sig, scenario_file, reference, 
 
 
 def test_atomic_write_leaves_the_old_file_when_the_writer_dies(tmp_path, monkeypatch) -> None:
-    import heart_sim.fileio as fileio
+    import heart_sim.core._fileio as fileio
 
     target = tmp_path / "summary.csv"
     atomic_write(target, "old\n")

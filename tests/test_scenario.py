@@ -11,9 +11,9 @@ import pytest
 import yaml
 from builders import baseline_dict
 
-from heart_sim.errors import ScenarioError
-from heart_sim.profiles import milwaukee_weights
-from heart_sim.scenario import load_scenario, scenario_from_dict
+from heart_sim.core._errors import ScenarioError
+from heart_sim.scenario._profiles import milwaukee_weights
+from heart_sim.scenario._schema import load_scenario, scenario_from_dict
 
 CRT_SHIFT = ("programs", "crt", "shifts", 0)
 

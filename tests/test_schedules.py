@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 from builders import baseline_dict, mmc_dict
 
-from heart_sim.model import simulate
-from heart_sim.scenario import Shift, scenario_from_dict
-from heart_sim.schedules import MIN_PER_DAY, MIN_PER_WEEK, ShiftSpec, build_weekly
+from heart_sim.model._engine import simulate
+from heart_sim.scenario._schedules import MIN_PER_DAY, MIN_PER_WEEK, ShiftSpec, build_weekly
+from heart_sim.scenario._schema import Shift, scenario_from_dict
 
 H = 60
 

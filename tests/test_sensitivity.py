@@ -14,11 +14,7 @@ from SALib.sample import morris as salib_morris_sample
 from typer.testing import CliRunner
 
 import heart_sim as hs
-from heart_sim.cli import app
-from heart_sim.folders import folder_kind
-from heart_sim.htmlreport import write_html_report
-from heart_sim.scenario import Unknown, scenario_from_dict
-from heart_sim.sensitivity import (
+from heart_sim.calibration._sensitivity import (
     RESAMPLES,
     SensitivityError,
     elementary_effects,
@@ -26,6 +22,10 @@ from heart_sim.sensitivity import (
     run_unit,
     to_values,
 )
+from heart_sim.cli._app import app
+from heart_sim.reports._html import write_html_report
+from heart_sim.scenario._schema import Unknown, scenario_from_dict
+from heart_sim.study._folders import folder_kind
 
 runner = CliRunner()
 
@@ -231,7 +231,7 @@ def test_report_of_a_sobol_folder(tmp_path) -> None:
 
 
 def test_the_shipped_durham_unknowns_are_valid_paths() -> None:
-    from heart_sim.sensitivity import check_unknowns
+    from heart_sim.calibration._sensitivity import check_unknowns
 
     sc = hs.load("durham_2022_unknowns")
     assert len(check_unknowns(sc)) == 6

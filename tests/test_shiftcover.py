@@ -1,4 +1,4 @@
-"""Least-cost shift cover and Erlang-C requirements (heart_sim.shiftcover)."""
+"""Least-cost shift cover and Erlang-C requirements (heart_sim.optimization._shiftcover)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from heart_sim.schedules import HOURS_PER_WEEK, MIN_PER_HOUR, build_weekly
-from heart_sim.shiftcover import (
+from heart_sim.optimization._shiftcover import (
     ShiftOption,
     candidate_shifts,
     cover,
@@ -18,6 +17,7 @@ from heart_sim.shiftcover import (
     erlang_c_mean_wait,
     requirement_erlang_c,
 )
+from heart_sim.scenario._schedules import HOURS_PER_WEEK, MIN_PER_HOUR, build_weekly
 
 
 def brute_force_cost(requirement: np.ndarray, options: list[ShiftOption], top: int = 3) -> float:

@@ -1,4 +1,4 @@
-"""The SimPy internals heart_sim relies on (behind heart_sim.simpy_compat) still exist and
+"""The SimPy internals heart_sim relies on (behind heart_sim.model._simpy_compat) still exist and
 behave: a SimPy release that changes them fails here, not as wrong numbers elsewhere."""
 
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 import simpy
 from simpy.events import NORMAL, URGENT
 
-from heart_sim.simpy_compat import drop_pending_events, urgent_timeout
+from heart_sim.model._simpy_compat import drop_pending_events, urgent_timeout
 
 
 def test_the_internals_exist() -> None:

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import simpy
 
-from heart_sim.schedules import MIN_PER_DAY, ShiftSpec, build_weekly
-from heart_sim.staffing import FOLLOWUP, LIVE, PoolMeter, StaffedPool, Unit
+from heart_sim.model._staffing import FOLLOWUP, LIVE, PoolMeter, StaffedPool, Unit
+from heart_sim.scenario._schedules import MIN_PER_DAY, ShiftSpec, build_weekly
 
 H = 60
 MON, TUE = 0, 1

@@ -18,10 +18,8 @@ from builders import baseline_dict, cli_process, short_baseline
 from typer.testing import CliRunner
 
 import heart_sim as hs
-from heart_sim import study
-from heart_sim.checkpoint import Checkpoints
-from heart_sim.cli import app
-from heart_sim.errors import (
+from heart_sim.cli._app import app
+from heart_sim.core._errors import (
     FolderLockedError,
     HeartSimError,
     NotResultsError,
@@ -30,9 +28,11 @@ from heart_sim.errors import (
     ScenarioError,
     StudyError,
 )
-from heart_sim.fileio import LOCK_NAME, FolderLock, is_locked
-from heart_sim.folders import run_manifest
-from heart_sim.results import Comparison, run_folder
+from heart_sim.core._fileio import LOCK_NAME, FolderLock, is_locked
+from heart_sim.study import _studies as study
+from heart_sim.study._checkpoint import Checkpoints
+from heart_sim.study._folders import run_manifest
+from heart_sim.study._results import Comparison, run_folder
 
 runner = CliRunner()
 FILES = ("summary.csv", "replications.csv", "by_hour.csv", "quantiles.csv", "summary.json")
@@ -161,8 +161,8 @@ def test_a_second_concurrent_writer_is_refused(tmp_path) -> None:
 
 HOLD = """
 import sys, time
-from heart_sim.fileio import FolderLock
-from heart_sim.errors import FolderLockedError
+from heart_sim.core._fileio import FolderLock
+from heart_sim.core._errors import FolderLockedError
 try:
     FolderLock(sys.argv[1]).acquire()
 except FolderLockedError:
@@ -248,7 +248,7 @@ def test_a_full_disk_while_checkpointing_is_one_line_and_the_rerun_resumes(
 
 def _disk_full_at(monkeypatch, file_name: str):
     """Make writing results fail with ENOSPC at ``file_name``; returns the undo."""
-    import heart_sim.results as results
+    import heart_sim.study._results as results
 
     real = results.atomic_write
 
@@ -397,7 +397,7 @@ def test_a_forced_rewrite_leaves_no_file_of_the_earlier_run(tmp_path) -> None:
 
 
 def test_a_plot_the_disk_cannot_take_is_one_line(tmp_path, monkeypatch) -> None:
-    import heart_sim.plots as plots
+    import heart_sim.reports._plots as plots
 
     folder = hs.simulate(short_baseline(weeks=1), reps=2, out=tmp_path).folder
 
@@ -416,7 +416,7 @@ def test_a_checkpoint_cut_short_is_simulated_again(tmp_path) -> None:
     out = tmp_path / "o"
     folder = run_folder(out, sc, run_manifest(sc, 4, 3, {}))
     ckpt = Checkpoints(folder, sc, 4)
-    from heart_sim.replication import run_replication
+    from heart_sim.study._replication import run_replication
 
     ckpt.save(0, run_replication(sc, 4, 0))
     ckpt._path(1).write_bytes(b"")  # a power loss mid-write

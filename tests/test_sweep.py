@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 from builders import baseline_dict
 
-from heart_sim.study import sweep as run_sweep
-from heart_sim.sweep import SweepError, grid, parse_vary
+from heart_sim.study._studies import sweep as run_sweep
+from heart_sim.study._sweep import SweepError, grid, parse_vary
 
 
 def test_parse_vary() -> None:

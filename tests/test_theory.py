@@ -11,8 +11,8 @@ import pytest
 from builders import mmc
 from theory import erlang_b, erlang_c, mmc_mean_wait
 
-from heart_sim.metrics import t_interval
-from heart_sim.study import run
+from heart_sim.measure._metrics import t_interval
+from heart_sim.study._studies import run
 
 SERVICE = 30.0
 

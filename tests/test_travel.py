@@ -1,4 +1,4 @@
-"""The square-root law of travel (heart_sim.travel) against a spatial Monte Carlo written
+"""The square-root law of travel (heart_sim.scenario._travel) against a spatial Monte Carlo written
 here, and in the model: more area, longer travel; more free teams, shorter."""
 
 from __future__ import annotations
@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 from builders import mmc_dict
 
-from heart_sim.model import simulate
-from heart_sim.scenario import scenario_from_dict
-from heart_sim.travel import SquareRootTravel
+from heart_sim.model._engine import simulate
+from heart_sim.scenario._schema import scenario_from_dict
+from heart_sim.scenario._travel import SquareRootTravel
 
 
 def nearest_distance_mc(n: int, metric: str, trials: int, rng: np.random.Generator) -> float:
@@ -99,7 +99,7 @@ def test_the_same_calls_land_in_the_same_zones_whatever_the_staffing() -> None:
 
 def test_by_zone_outcomes_add_up_to_each_zones_calls() -> None:
     import heart_sim as hs
-    from heart_sim.vocab import ENDINGS
+    from heart_sim.core._vocab import ENDINGS
 
     res = hs.simulate(hs.load("durham_2022").model_copy(update={"horizon_weeks": 4}), reps=2)
     z = res.by_zone.set_index("zone")

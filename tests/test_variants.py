@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from heart_sim.errors import ScenarioError
-from heart_sim.scenario import builtin_scenarios, load_scenario
-from heart_sim.study import run
-from heart_sim.variants import deep_merge
+from heart_sim.core._errors import ScenarioError
+from heart_sim.scenario._schema import builtin_scenarios, load_scenario
+from heart_sim.scenario._variants import deep_merge
+from heart_sim.study._studies import run
 
 
 def test_deep_merge_replaces_lists_and_merges_mappings() -> None:

@@ -15,10 +15,10 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.chart import ScatterChart
 
 import heart_sim as hs
-from heart_sim.catalog import metric as catalog_metric
-from heart_sim.compare import RATIO_WORDS
-from heart_sim.formatting import header
-from heart_sim.workbook import (
+from heart_sim.measure._catalog import metric as catalog_metric
+from heart_sim.measure._formatting import header
+from heart_sim.measure._paired import RATIO_WORDS
+from heart_sim.study._workbook import (
     COST_BY_PROGRAM,
     DIFFERENCES,
     FIXED_SHEETS,

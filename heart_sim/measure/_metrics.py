@@ -1,0 +1,506 @@
+"""Pure functions: records -> per-replication KPIs -> summary with 95% confidence intervals.
+
+Only calls that arrive inside the measured window [end of warm-up, end of run) count;
+time integrals (staffed, busy, queue) are clipped to the same window by the meters.
+Times are minutes, except CN follow-up delays (hours) and staffed/overtime (hours).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from ..core import ENDINGS, FALLBACKS, FIELD_TEAMS, PROGRAMS, Outcome
+from ..model import RepRecords
+from ..scenario import DAY_NAMES, HOURS_PER_WEEK, MIN_PER_HOUR, MIN_PER_WEEK, Scenario
+from ._catalog import BY_MONTH, BY_ZONE, CATALOG, PERCENTILES, TIME_METRICS
+from ._costs import WEEKS_PER_YEAR, PhaseHours, cost_kpis
+
+
+def _time_stats(out: dict[str, float], name: str, values: np.ndarray) -> None:
+    """Mean and percentiles of one replication's times (NaN where there were none)."""
+    values = values[~np.isnan(values)]
+    if values.size:
+        out[name] = float(values.mean())
+        for q, v in zip(PERCENTILES, np.percentile(values, PERCENTILES)):
+            out[f"{name}_p{q}"] = float(v)
+    else:
+        out[name] = math.nan
+        for q in PERCENTILES:
+            out[f"{name}_p{q}"] = math.nan
+
+
+def time_samples(rec: RepRecords) -> dict[str, np.ndarray]:
+    """Per-call times of one replication for each metric in TIME_METRICS (units there)."""
+    c = rec.calls
+    window = (c.t_arrive >= rec.t0) & (c.t_arrive < rec.t1)
+    out = {"ccd_answer_wait": c.ccd_wait[window & c.ccd_answered]}
+    for p in FIELD_TEAMS:
+        served = window & (c.dispatched_to == p.dispatch_code) & ~np.isnan(c.t_unit_start)
+        out[f"{p}_response_time"] = c.response_time[served]
+        out[f"{p}_travel_time"] = c.travel_time[served]
+        out[f"{p}_call_to_arrival"] = (
+            c.t_unit_start[served] + c.travel_time[served] - (c.t_arrive[served])
+        )
+        out[f"{p}_queue_wait"] = c.dispatch_wait[served]
+    ref = (c.cn_referred >= rec.t0) & (c.cn_referred < rec.t1)
+    delay = (c.cn_start[ref] - c.cn_referred[ref]) / MIN_PER_HOUR
+    out["cn_followup_delay"] = delay[~np.isnan(delay)]
+    for o in FALLBACKS:
+        fell = window & (c.outcome == o)
+        out[f"{o.key}_wait"] = c.t_fallback[fell] - c.t_arrive[fell]
+    fu = (c.fu_created >= rec.t0) & (c.fu_created < rec.t1)
+    delay = (c.fu_start[fu] - c.fu_created[fu]) / MIN_PER_HOUR
+    out["ccd_followup_delay"] = delay[~np.isnan(delay)]
+    return out
+
+
+QUANTILE_GRID = np.linspace(0, 100, 101)
+
+
+def replication_quantiles(samples: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """The quantile function (0th..100th percentile) of each time: a compact, mergeable
+    stand-in for the per-call distribution (for CDF plots)."""
+    return {
+        m: np.percentile(v, QUANTILE_GRID) if v.size else np.full(QUANTILE_GRID.size, np.nan)
+        for m, v in samples.items()
+    }
+
+
+def replication_kpis(
+    rec: RepRecords, scenario: Scenario, samples: dict[str, np.ndarray] | None = None
+) -> dict[str, float]:
+    """Every headline number of one replication, as a flat dict."""
+    c = rec.calls
+    window = (c.t_arrive >= rec.t0) & (c.t_arrive < rec.t1)
+    weeks = (rec.t1 - rec.t0) / MIN_PER_WEEK
+    outcome = c.outcome[window]
+    n = int(window.sum())
+    k: dict[str, float] = {"replication": rec.replication, "calls_total": n}
+    k["calls_per_week"] = n / weeks
+    counts = {o.key: int((outcome == o).sum()) for o in ENDINGS}
+    k["in_system"] = int((outcome == Outcome.IN_SYSTEM).sum())
+    for key, v in counts.items():
+        k[key] = v
+    for key, v in counts.items():
+        k[f"{key}_share"] = v / n if n else math.nan
+    k["diversion_rate"] = (counts["ccd_resolved"] + counts["crt_served"]) / n if n else math.nan
+    heart = counts["ccd_resolved"] + counts["crt_served"] + counts["cor_served"]
+    k["heart_responses"] = heart
+    k["heart_response_rate"] = heart / n if n else math.nan
+
+    samples = time_samples(rec) if samples is None else samples
+    for name in TIME_METRICS:
+        _time_stats(k, name, samples[name])
+
+    # CCD: calls sent to a clinician, answered or not.
+    sent = window & ~np.isnan(c.ccd_wait)
+    k["ccd_assessed"] = int((window & c.ccd_answered).sum())
+    k["ccd_p_wait"] = float((c.ccd_wait[sent] > 0).mean()) if sent.any() else math.nan
+    k["ccd_unanswered"] = int((sent & ~c.ccd_answered).sum())
+    hung_up = int((window & (c.outcome == Outcome.CALLER_HUNG_UP)).sum())
+    k["ccd_taken_back"] = k["ccd_unanswered"] - hung_up
+    k["ccd_unanswered_share"] = k["ccd_unanswered"] / int(sent.sum()) if sent.any() else math.nan
+    k["ccd_share_of_heart_responses"] = counts["ccd_resolved"] / heart if heart else math.nan
+    # Reach as the published figures count it: CCD answers over the calls 911 would send
+    # it (each call's type's ccd_transfer, in the call's phase), CoR calls served over the
+    # calls of the types 911 sends to CoR.
+    transfer, to_cor = _type_tables(scenario)
+    phase = np.clip(rec.calendar.phase_of(c.t_arrive[window]), 0, len(transfer) - 1)
+    types = c.call_type[window]
+    eligible_ccd = float(transfer[phase, types].sum())
+    eligible_cor = float(to_cor[phase, types].sum())
+    k["ccd_reach"] = k["ccd_assessed"] / eligible_ccd if eligible_ccd else math.nan
+    k["cor_reach"] = counts["cor_served"] / eligible_cor if eligible_cor else math.nan
+
+    # Field teams: the share of responses within the target, where one is set.
+    for p in FIELD_TEAMS:
+        target = scenario.field_team(p).response_target_min
+        if target is not None:
+            times = samples[f"{p}_response_time"]
+            share = float((times <= target).mean()) if times.size else math.nan
+            k[f"{p}_response_within_target"] = share
+    # ...and every request, including those that gave up (for Little's law).
+    for p in FIELD_TEAMS:
+        asked = window & (c.dispatched_to == p.dispatch_code)
+        k[f"{p}_requests"] = int(asked.sum())
+        # Miles driven: to each call served and, as an estimate, as far back.
+        miles = c.travel_miles[window & (c.dispatched_to == p.dispatch_code)]
+        miles = miles[~np.isnan(miles)]
+        has_miles = any(sc.has_distances(p) for _, sc in scenario.phase_list())
+        per_year = WEEKS_PER_YEAR / weeks
+        k[f"{p}_miles_per_year"] = 2 * float(miles.sum()) * per_year if has_miles else math.nan
+        waits = c.dispatch_wait[asked]
+        waits = waits[~np.isnan(waits)]
+        k[f"{p}_p_wait"] = float((waits > 0).mean()) if waits.size else math.nan
+        k[f"{p}_mean_wait_all"] = float(waits.mean()) if waits.size else math.nan
+
+    # Care Navigation: the share of referrals contacted within target.
+    target_min = scenario.programs.cn.target_hours * MIN_PER_HOUR
+    ref = (c.cn_referred >= rec.t0) & (c.cn_referred < rec.t1)
+    delay = c.cn_start[ref] - c.cn_referred[ref]
+    k["cn_referrals"] = int(ref.sum())
+    k["cn_referrals_out_of_area"] = int((window & c.cn_out_of_area).sum())
+    tried = ref & (c.cn_attempts > 0)
+    k["cn_attempts_per_referral"] = float(c.cn_attempts[tried].mean()) if tried.any() else math.nan
+    k["cn_reached_share"] = float((~np.isnan(c.cn_start[ref])).mean()) if ref.any() else math.nan
+    k["cn_pending_at_end"] = int((np.isnan(delay) & ~c.cn_closed[ref]).sum())
+    # A referral still waiting at the end counts as a miss once its target has passed;
+    # one younger than the target at the end cannot be judged and is left out.
+    judged = ~np.isnan(delay) | (rec.t1 - c.cn_referred[ref] > target_min)
+    within = ~np.isnan(delay) & (delay <= target_min)
+    k["cn_followup_within_target"] = float(within[judged].mean()) if judged.any() else math.nan
+    k["ccd_followups"] = int(((c.fu_created >= rec.t0) & (c.fu_created < rec.t1)).sum())
+
+    # Staffing: scheduled, present (staffed) and available unit-hours; busy on-shift time
+    # over available time (and, labelled as such, over scheduled time); overtime apart.
+    window_min = rec.t1 - rec.t0
+    for p in PROGRAMS:
+        m = rec.meters[p]
+        staffed = sum(m.staffed)
+        available = staffed - sum(m.away)
+        scheduled = float(rec.scheduled[p].sum())
+        busy = sum(m.busy)
+        k[f"{p}_scheduled_hours"] = scheduled / MIN_PER_HOUR
+        k[f"{p}_staffed_hours"] = staffed / MIN_PER_HOUR
+        k[f"{p}_available_hours"] = available / MIN_PER_HOUR
+        k[f"{p}_overtime_hours"] = sum(m.overtime) / MIN_PER_HOUR
+        k[f"{p}_utilization"] = busy / available if available > 0 else math.nan
+        k[f"{p}_utilization_scheduled"] = busy / scheduled if scheduled > 0 else math.nan
+        k[f"{p}_queue_len"] = sum(m.queue) / window_min
+    if len(rec.calendar.phase_starts) > 1:
+        k.update(cost_kpis(k, scenario, _hours_by_phase(rec)))
+    else:
+        k.update(cost_kpis(k, scenario))
+    return k
+
+
+def _type_tables(scenario: Scenario) -> tuple[np.ndarray, np.ndarray]:
+    """[phase, call type]: each type's ccd_transfer, and 1 where 911 sends it to CoR."""
+    phases = [sc for _, sc in scenario.phase_list()]
+    names = list(scenario.call_types)
+    transfer = np.array([[sc.call_types[n].ccd_transfer for n in names] for sc in phases])
+    cor = np.array([[float(sc.call_types[n].direct == "cor") for n in names] for sc in phases])
+    return transfer, cor
+
+
+def _hours_by_phase(rec: RepRecords) -> dict[str, list[PhaseHours]]:
+    """Each program's staffed and overtime unit-hours in each phase of the measured
+    window, with the share of the window each phase covers."""
+    cal = rec.calendar
+    starts = [min(max(t, rec.t0), rec.t1) for t in cal.phase_starts] + [rec.t1]
+    shares = [(b - a) / (rec.t1 - rec.t0) for a, b in zip(starts, starts[1:])]
+    out: dict[str, list[PhaseHours]] = {}
+    for p in PROGRAMS:
+        m = rec.meters[p]
+        idx = [int((t - rec.t0) // MIN_PER_HOUR) for t in starts]  # phases start on the hour
+        staffed, overtime = _hours_between(m.staffed, idx), _hours_between(m.overtime, idx)
+        out[p] = [PhaseHours(*h) for h in zip(staffed.tolist(), overtime.tolist(), shares)]
+    return out
+
+
+def _hours_between(per_hour, edges) -> np.ndarray:
+    """Hours in each span between consecutive hour indices of a unit-minutes-per-hour
+    series (the meters' and the schedule's, from t0)."""
+    cum = np.concatenate(([0.0], np.cumsum(per_hour)))
+    return np.diff(cum[np.asarray(edges, dtype=np.int64)]) / MIN_PER_HOUR
+
+
+def replication_by_hour(rec: RepRecords) -> dict[str, np.ndarray]:
+    """Per-hour-of-week means per week (168 values each) for one replication."""
+    c = rec.calls
+    window = (c.t_arrive >= rec.t0) & (c.t_arrive < rec.t1)
+    weeks = (rec.t1 - rec.t0) / MIN_PER_WEEK
+    hour = (c.t_arrive[window] // MIN_PER_HOUR).astype(np.int64) % HOURS_PER_WEEK
+    outcome = c.outcome[window]
+    out = {"arrivals": np.bincount(hour, minlength=HOURS_PER_WEEK) / weeks}
+    for o in FALLBACKS:
+        out[o.key] = np.bincount(hour[outcome == o], minlength=HOURS_PER_WEEK) / weeks
+    for p in PROGRAMS:
+        m = rec.meters[p]
+        # t = 0 is a Monday 00:00, so an hour's index from t = 0 modulo 168 is its hour
+        # of the week.
+        how = (m.h0 + np.arange(len(m.staffed))) % HOURS_PER_WEEK
+        per_hour_min = weeks * MIN_PER_HOUR
+
+        def fold(values, how=how, per_hour_min=per_hour_min) -> np.ndarray:
+            folded = np.bincount(how, weights=np.asarray(values), minlength=HOURS_PER_WEEK)
+            return folded / per_hour_min
+
+        out[f"{p}_staffed_units"] = fold(m.staffed)
+        out[f"{p}_busy_units"] = fold(m.busy)
+    return out
+
+
+def _calls_by_group(
+    rec: RepRecords, window: np.ndarray, group: np.ndarray, n: int
+) -> dict[str, np.ndarray]:
+    """Call counts, shares reached and response and travel times of the measured calls in
+    each of n groups (months, zones); ``group`` holds the group of each measured call."""
+    c = rec.calls
+    outcome = c.outcome[window]
+
+    def count(mask: np.ndarray) -> np.ndarray:
+        return np.bincount(group[mask], minlength=n).astype(float)
+
+    out: dict[str, np.ndarray] = {"calls_total": count(np.ones(group.size, bool))}
+    for o in ENDINGS:
+        out[o.key] = count(outcome == o)
+    out["heart_responses"] = out["ccd_resolved"] + out["crt_served"] + out["cor_served"]
+    out["ccd_assessed"] = count(c.ccd_answered[window])
+    with np.errstate(invalid="ignore", divide="ignore"):
+        calls = np.where(out["calls_total"] > 0, out["calls_total"], np.nan)
+        out["diversion_rate"] = (out["ccd_resolved"] + out["crt_served"]) / calls
+        out["heart_response_rate"] = out["heart_responses"] / calls
+    for p in FIELD_TEAMS:
+        served = (c.dispatched_to[window] == p.dispatch_code) & ~np.isnan(c.t_unit_start[window])
+        for name, values in (("response_time", c.response_time), ("travel_time", c.travel_time)):
+            times = values[window]
+            mean = np.full(n, np.nan)
+            p90 = np.full(n, np.nan)
+            for j in range(n):
+                v = times[served & (group == j)]
+                if v.size:
+                    mean[j], p90[j] = v.mean(), np.percentile(v, 90)
+            out[f"{p}_{name}"] = mean
+            out[f"{p}_{name}_p90"] = p90
+    return out
+
+
+def replication_by_month(rec: RepRecords) -> dict[str, np.ndarray]:
+    """Run metrics per calendar month of the measured window (one value per month, the
+    names of ``catalog.BY_MONTH``); empty for a run without start_date."""
+    cal = rec.calendar
+    if not cal.dated:
+        return {}
+    months = cal.months()
+    edges = np.array([m.t_from for m in months] + [months[-1].t_to])
+    c = rec.calls
+    window = (c.t_arrive >= rec.t0) & (c.t_arrive < rec.t1)
+    month = np.searchsorted(edges, c.t_arrive[window], side="right") - 1
+    out = _calls_by_group(rec, window, month, len(months))
+    # Hours: the meters hold unit-minutes per hour from t0; months start on the hour.
+    hour_edges = ((edges - rec.t0) // MIN_PER_HOUR).astype(np.int64)
+    for p in PROGRAMS:
+        m = rec.meters[p]
+        series = {
+            "scheduled": np.asarray(rec.scheduled[p]),
+            "staffed": np.asarray(m.staffed),
+            "available": np.asarray(m.staffed) - np.asarray(m.away),
+        }
+        for name, per_hour in series.items():
+            out[f"{p}_{name}_hours"] = _hours_between(per_hour, hour_edges)
+    return {k: out[k] for k in BY_MONTH}
+
+
+def replication_by_zone(rec: RepRecords, n_zones: int) -> dict[str, np.ndarray]:
+    """Run metrics per zone (one value per zone, the names of ``catalog.BY_ZONE``)."""
+    c = rec.calls
+    window = (c.t_arrive >= rec.t0) & (c.t_arrive < rec.t1)
+    out = _calls_by_group(rec, window, c.zone[window].astype(np.int64), n_zones)
+    return {k: out[k] for k in BY_ZONE}
+
+
+def _with_intervals(
+    df: pd.DataFrame, moments: dict[str, RunningMoments], keys: tuple[str, ...]
+) -> pd.DataFrame:
+    """Each quantity's mean over replications and its 95% t-interval as columns
+    ``<name>``, ``<name>_ci_low``, ``<name>_ci_high``, in the order of ``keys``."""
+    for key in keys:
+        if key in moments:
+            mean, lo, hi = moments[key].interval()
+            lo, hi = bounded(key, lo, hi)
+            df[key], df[f"{key}_ci_low"], df[f"{key}_ci_high"] = mean, lo, hi
+    return df
+
+
+def summarise_by_zone(
+    moments: dict[str, RunningMoments], names: list[str], area: np.ndarray
+) -> pd.DataFrame:
+    """One row per zone: its area, then each quantity with its 95% interval."""
+    return _with_intervals(pd.DataFrame({"zone": names, "area_sq_mi": area}), moments, BY_ZONE)
+
+
+def summarise_by_month(moments: dict[str, RunningMoments], months: list) -> pd.DataFrame:
+    """One row per calendar month: days in the window, then each quantity with its 95%
+    interval."""
+    df = pd.DataFrame({"month": [m.label for m in months], "days": [m.days for m in months]})
+    return _with_intervals(df, moments, BY_MONTH)
+
+
+# Fewer replications than this give no interval ("too few replications for an interval"):
+# with 2, a t-interval rests on one degree of freedom (t = 12.7) and a ratio's on nothing.
+MIN_REPS_FOR_INTERVAL = 3
+
+
+def bounded(name: str, lo: Any, hi: Any) -> tuple[Any, Any]:
+    """An interval of metric ``name`` intersected with the values it can take ([0, 1] for
+    a share, [0, inf) for any other unsigned metric; see ``catalog.Metric.bounds``). The
+    true value lies in that range, so the intersection covers it whenever the t-interval
+    does: coverage is unchanged, and no interval of a count, time or cost goes below zero.
+    Works on floats and arrays alike; names outside the catalog are left as they are."""
+    m = CATALOG.get(name)
+    if m is None:
+        return lo, hi
+    low, high = m.bounds
+    with np.errstate(invalid="ignore"):
+        if low is not None:
+            lo, hi = np.maximum(lo, low), np.maximum(hi, low)
+        if high is not None:
+            lo, hi = np.minimum(lo, high), np.minimum(hi, high)
+    if isinstance(lo, np.floating):
+        return float(lo), float(hi)
+    return lo, hi
+
+
+def t_interval(values: np.ndarray, level: float = 0.95) -> tuple[float, float, float, float]:
+    """Mean, lower and upper bound of a t-interval (NaN with fewer than
+    MIN_REPS_FOR_INTERVAL values), and the standard deviation."""
+    v = np.asarray(values, dtype=float)
+    v = v[~np.isnan(v)]
+    if v.size == 0:
+        return (math.nan,) * 4
+    mean = float(v.mean())
+    if v.size == 1:
+        return mean, math.nan, math.nan, math.nan
+    sd = float(v.std(ddof=1))
+    if v.size < MIN_REPS_FOR_INTERVAL:
+        return mean, math.nan, math.nan, sd
+    half = float(stats.t.ppf(0.5 + level / 2, v.size - 1)) * sd / math.sqrt(v.size)
+    return mean, mean - half, mean + half, sd
+
+
+RatioStatus = Literal["ok", "too_few_reps", "no_change", "unclear", "fewer"]
+
+
+def fieller_interval(
+    num: np.ndarray, den: np.ndarray, level: float = 0.95
+) -> tuple[float, float, float, RatioStatus]:
+    """mean(num) / mean(den) and Fieller's interval for the ratio of the means of paired
+    samples (replication i gives num[i] and den[i]), with a status saying why an interval
+    or the ratio is missing."""
+    num, den = np.asarray(num, float), np.asarray(den, float)
+    ok = ~(np.isnan(num) | np.isnan(den))
+    num, den = num[ok], den[ok]
+    n = num.size
+    if n == 0 or np.all(den == 0):
+        return math.nan, math.nan, math.nan, "no_change"
+    a, b = float(num.mean()), float(den.mean())
+    point = a / b if b != 0 else math.nan
+    if n < MIN_REPS_FOR_INTERVAL:
+        return point, math.nan, math.nan, "too_few_reps"
+    t2 = float(stats.t.ppf(0.5 + level / 2, n - 1)) ** 2
+    cov = np.cov(num, den, ddof=1) / n  # variances and covariance of the two means
+    v11, v12, v22 = float(cov[0, 0]), float(cov[0, 1]), float(cov[1, 1])
+    # (a - R b)^2 <= t^2 (v11 - 2 R v12 + R^2 v22), a quadratic in R: q2 R^2 + q1 R + q0 <= 0
+    q2 = b * b - t2 * v22
+    if q2 <= 0:  # the denominator is not clear of zero: the set is unbounded
+        return point, math.nan, math.nan, "unclear"
+    q1 = -2 * (a * b - t2 * v12)
+    q0 = a * a - t2 * v11
+    disc = max(q1 * q1 - 4 * q2 * q0, 0.0)  # >= 0 whenever q2 > 0 (a Cauchy-Schwarz bound)
+    lo = (-q1 - math.sqrt(disc)) / (2 * q2)
+    hi = (-q1 + math.sqrt(disc)) / (2 * q2)
+    return point, lo, hi, "ok"
+
+
+def metric_interval(table: pd.DataFrame, name: str) -> tuple[float, float, float, float]:
+    """Mean, 95% interval and sd of a metric over the replications (rows) of ``table``: a
+    t-interval, or for a ratio the catalog declares (``ratio_of``) the ratio of the means
+    with Fieller's interval, as costs.csv reports it (the sd stays that of the rows)."""
+    if name not in table:
+        return (math.nan,) * 4
+    mean, lo, hi, sd = t_interval(table[name].to_numpy(dtype=float))
+    ratio = CATALOG[name].ratio_of if name in CATALOG else None
+    if ratio and set(ratio) <= set(table.columns):
+        num, den = (table[c].to_numpy(dtype=float) for c in ratio)
+        mean, lo, hi, _ = fieller_interval(num, den)
+    return mean, lo, hi, sd
+
+
+def summarise(replications: pd.DataFrame) -> pd.DataFrame:
+    """One row per metric: mean over replications, 95% t-interval, sd, replications used."""
+    rows = []
+    for col in replications.columns:
+        if col == "replication":
+            continue
+        values = replications[col].to_numpy(dtype=float)
+        mean, lo, hi, sd = metric_interval(replications, col)
+        lo, hi = bounded(col, lo, hi)
+        rows.append(
+            {
+                "metric": col,
+                "mean": mean,
+                "ci_low": lo,
+                "ci_high": hi,
+                "sd": sd,
+                "n_reps": int((~np.isnan(values)).sum()),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def summarise_by_hour(means: dict[str, np.ndarray]) -> pd.DataFrame:
+    """168 rows: each by-hour quantity (already averaged over replications)."""
+    hours = np.arange(HOURS_PER_WEEK)
+    df = pd.DataFrame(
+        {
+            "hour_of_week": hours,
+            "day": [DAY_NAMES[h // 24] for h in hours],
+            "hour": hours % 24,
+        }
+    )
+    for key, values in means.items():
+        df[key] = values
+    for p in PROGRAMS:
+        staffed = df[f"{p}_staffed_units"].to_numpy()
+        busy = df[f"{p}_busy_units"].to_numpy()
+        with np.errstate(invalid="ignore", divide="ignore"):
+            df[f"{p}_utilization"] = np.where(staffed > 0, busy / staffed, np.nan)
+    return df
+
+
+class RunningMoments:
+    """Mean and variance of arrays folded in one at a time (Welford), ignoring NaN, so
+    summaries over many replications need memory for one array, not one per replication."""
+
+    def __init__(self, shape: tuple[int, ...]):
+        self.n = np.zeros(shape)
+        self.mean = np.zeros(shape)
+        self.m2 = np.zeros(shape)
+
+    def add(self, x: np.ndarray) -> None:
+        ok = ~np.isnan(x)
+        self.n += ok
+        delta = np.where(ok, x - self.mean, 0.0)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            self.mean += np.where(ok, delta / np.maximum(self.n, 1), 0.0)
+        self.m2 += np.where(ok, delta * (x - self.mean), 0.0)
+
+    def interval(self, level: float = 0.95) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Mean and t-interval bounds (NaN where fewer than MIN_REPS_FOR_INTERVAL values)."""
+        n = self.n
+        mean = np.where(n > 0, self.mean, np.nan)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            sd = np.sqrt(self.m2 / (n - 1))
+            half = stats.t.ppf(0.5 + level / 2, np.maximum(n - 1, 1)) * sd / np.sqrt(n)
+        half = np.where(n >= MIN_REPS_FOR_INTERVAL, half, np.nan)
+        return mean, mean - half, mean + half
+
+
+def quantile_table(moments: dict[str, RunningMoments]) -> pd.DataFrame:
+    """Long table (metric, q, mean, ci_low, ci_high) of each time's quantile function."""
+    frames = []
+    for metric, m in moments.items():
+        mean, lo, hi = m.interval()
+        lo, hi = bounded(metric, lo, hi)  # a time's quantiles are never negative
+        frames.append(
+            pd.DataFrame(
+                {"metric": metric, "q": QUANTILE_GRID, "mean": mean, "ci_low": lo, "ci_high": hi}
+            )
+        )
+    return pd.concat(frames, ignore_index=True)

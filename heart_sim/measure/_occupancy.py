@@ -1,0 +1,206 @@
+"""Per-hour-of-week measures for staffing: how many jobs each program holds, and a
+target metric hour by hour.
+
+``heart-sim optimize`` sets staffing hour by hour, so it needs, for every hour of the week,
+
+- the distribution of the number of jobs in a program's system L(t) (calls waiting for a
+  unit plus calls a unit is on), sampled four times an hour in every measured week: the
+  iterative staffing algorithm sets s(h) from P(L(h) >= s) (``optimization._isa``). Only live
+  calls count: CCD follow-up calls and time away (breaks, police duty) are not jobs that
+  must be met at once, and they are left to the verification by simulation;
+- a target metric computed from the calls that reached the program in that hour of the
+  week (the request to a field team, or the call reaching CCD), as ``metrics`` computes
+  it for the whole run, so that a target can be held hour by hour.
+
+A call's time in a program's system runs from the request (for CRT and CoR the unit's
+start, or the fallback, less the wait for a unit: the engine does not log it again;
+``t_ccd_hold`` for CCD) until the unit is done with it, or until it stopped waiting
+(gave up, or 911 took it back). Pure functions of one replication's records.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..core import FIELD_TEAMS, Program
+from ..model import RepRecords
+from ..scenario import HOURS_PER_WEEK, MIN_PER_HOUR, Scenario
+from ._catalog import CATALOG, PERCENTILES
+
+SAMPLES_PER_HOUR = 4
+OCCUPANCY_CAP = 80  # L at or above this is counted in the last bin
+QUEUED = (Program.CCD, Program.CRT, Program.COR)  # programs whose staffing can be set
+
+# The per-call quantity behind each metric that can be held hour by hour:
+# metric stem -> (program, what is measured).
+_TIMES = {
+    "ccd_answer_wait": Program.CCD,
+    **{f"{p}_response_time": p for p in FIELD_TEAMS},
+    **{f"{p}_queue_wait": p for p in FIELD_TEAMS},
+}
+_SHARES = {
+    "ccd_p_wait": Program.CCD,
+    "ccd_unanswered_share": Program.CCD,
+    **{f"{p}_p_wait": p for p in FIELD_TEAMS},
+    **{f"{p}_response_within_target": p for p in FIELD_TEAMS},
+    **{f"{p}_mean_wait_all": p for p in FIELD_TEAMS},
+}
+
+
+def _stem(name: str) -> tuple[str, int | None]:
+    for q in PERCENTILES:
+        if name.endswith(f"_p{q}") and name[: -len(f"_p{q}")] in _TIMES:
+            return name[: -len(f"_p{q}")], q
+    return name, None
+
+
+def hourly_metrics() -> list[str]:
+    """The catalog metrics that can be computed hour by hour (targets 'each hour')."""
+    names = [n for n in CATALOG if _stem(n)[0] in _TIMES or n in _SHARES]
+    return sorted(names)
+
+
+def metric_program(name: str) -> Program | None:
+    """The program whose staffing a metric measures, or None if it is not a program's
+    service measure that staffing moves (volumes, costs, utilization)."""
+    stem, _ = _stem(name)
+    return _TIMES.get(stem) or _SHARES.get(name)
+
+
+def _reached(rec: RepRecords, program: Program) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(index of the calls that reached the program, entry time, exit time; inf = still
+    there at the end). A field-team call still waiting for a unit at the end is left out:
+    its request time is known only once its wait is over (a few calls in the run's last
+    minutes, outside the measured hours' bulk)."""
+    c = rec.calls
+    if program == Program.CCD:
+        idx = np.flatnonzero(~np.isnan(c.t_ccd_hold))
+        entry = c.t_ccd_hold[idx]
+        exit_ = np.where(c.ccd_answered[idx], c.t_ccd_free[idx], entry + c.ccd_wait[idx])
+    else:
+        asked = c.dispatched_to == program.dispatch_code
+        idx = np.flatnonzero(asked & ~np.isnan(c.dispatch_wait))  # its wait is over
+        served = ~np.isnan(c.t_unit_start[idx])
+        done_waiting = np.where(served, c.t_unit_start[idx], c.t_fallback[idx])
+        entry = done_waiting - c.dispatch_wait[idx]
+        exit_ = np.where(served, c.t_unit_free[idx], entry + c.dispatch_wait[idx])
+    return idx, entry, np.where(np.isnan(exit_), np.inf, exit_)
+
+
+def occupancy(rec: RepRecords, program: Program, cap: int = OCCUPANCY_CAP) -> np.ndarray:
+    """(168, cap + 1): per hour of the week, the share of sample instants (four an hour,
+    every measured week) at which the program held k jobs (k = cap: cap or more)."""
+    _, entry, exit_ = _reached(rec, program)
+    h0, h1 = int(rec.t0 // MIN_PER_HOUR), int(rec.t1 // MIN_PER_HOUR)
+    hours = np.arange(h0, h1)
+    offsets = (np.arange(SAMPLES_PER_HOUR) + 0.5) * (MIN_PER_HOUR / SAMPLES_PER_HOUR)
+    t = (hours[:, None] * MIN_PER_HOUR + offsets[None, :]).ravel()
+    level = np.searchsorted(np.sort(entry), t, side="right") - np.searchsorted(
+        np.sort(exit_), t, side="right"
+    )
+    how = np.repeat(hours % HOURS_PER_WEEK, SAMPLES_PER_HOUR)
+    counts = np.zeros((HOURS_PER_WEEK, cap + 1))
+    np.add.at(counts, (how, np.minimum(level, cap)), 1.0)
+    total = counts.sum(axis=1, keepdims=True)
+    with np.errstate(invalid="ignore"):
+        return np.where(total > 0, counts / np.maximum(total, 1), np.nan)
+
+
+def _by_hour(values: np.ndarray, hour: np.ndarray, stat) -> np.ndarray:
+    out = np.full(HOURS_PER_WEEK, np.nan)
+    order = np.argsort(hour, kind="stable")
+    hour, values = hour[order], values[order]
+    edges = np.searchsorted(hour, np.arange(HOURS_PER_WEEK + 1))
+    for h in range(HOURS_PER_WEEK):
+        a, b = edges[h], edges[h + 1]
+        if b > a:
+            out[h] = stat(values[a:b])
+    return out
+
+
+def hourly_metric(rec: RepRecords, scenario: Scenario, name: str) -> np.ndarray:
+    """168 values: the metric over the calls that reached its program in each hour of the
+    week (NaN in an hour with none), defined as the whole-run metric is in ``metrics``."""
+    stem, q = _stem(name)
+    program = metric_program(name)
+    if program is None:
+        raise ValueError(f"{name} cannot be computed hour by hour; one of {hourly_metrics()}")
+    c = rec.calls
+    idx, entry, _ = _reached(rec, program)
+    keep = (c.t_arrive[idx] >= rec.t0) & (c.t_arrive[idx] < rec.t1)
+    idx, entry = idx[keep], entry[keep]
+    hour = (entry // MIN_PER_HOUR).astype(np.int64) % HOURS_PER_WEEK
+
+    def mean(v: np.ndarray) -> float:
+        return float(v.mean())
+
+    if program == Program.CCD:
+        answered = c.ccd_answered[idx]
+        if stem == "ccd_answer_wait":
+            values, stat_hours = c.ccd_wait[idx][answered], hour[answered]
+        elif name == "ccd_p_wait":
+            values, stat_hours = (c.ccd_wait[idx] > 0).astype(float), hour
+        else:  # ccd_unanswered_share
+            values, stat_hours = (~answered).astype(float), hour
+    else:
+        served = ~np.isnan(c.t_unit_start[idx])
+        wait = c.dispatch_wait[idx]
+        if stem.endswith("_response_time"):
+            values, stat_hours = c.response_time[idx][served], hour[served]
+        elif stem.endswith("_queue_wait"):
+            values, stat_hours = wait[served], hour[served]
+        elif name.endswith("_p_wait"):
+            ok = ~np.isnan(wait)
+            values, stat_hours = (wait[ok] > 0).astype(float), hour[ok]
+        elif name.endswith("_mean_wait_all"):
+            ok = ~np.isnan(wait)
+            values, stat_hours = wait[ok], hour[ok]
+        else:  # response within target
+            target = scenario.field_team(program).response_target_min
+            if target is None:
+                raise ValueError(f"{name} needs programs.{program}.response_target_min")
+            values = (c.response_time[idx][served] <= target).astype(float)
+            stat_hours = hour[served]
+    if q is None:
+        return _by_hour(values, stat_hours, mean)
+    return _by_hour(values, stat_hours, lambda v: float(np.percentile(v, q)))
+
+
+@dataclass(frozen=True)
+class HourlySpec:
+    """What a replication measures hour by hour for the optimizer: the occupancy of each
+    of ``programs`` and each metric of ``metrics`` (see ``hourly_metrics``)."""
+
+    programs: tuple[str, ...] = ()
+    metrics: tuple[str, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.programs or self.metrics)
+
+
+NOTHING_HOURLY = HourlySpec()  # a run that measures nothing hour by hour
+
+
+def hourly_measures(rec: RepRecords, scenario: Scenario, spec: HourlySpec) -> dict[str, np.ndarray]:
+    """``occupancy_<program>`` (168 x 81) and ``<metric>`` (168) arrays of one replication."""
+    out = {f"occupancy_{p}": occupancy(rec, Program(p)) for p in spec.programs}
+    for m in spec.metrics:
+        out[m] = hourly_metric(rec, scenario, m)
+    return out
+
+
+def offered_load(occ: np.ndarray) -> np.ndarray:
+    """Mean jobs in system per hour of the week from an occupancy table (168 x K)."""
+    k = np.arange(occ.shape[1])
+    with np.errstate(invalid="ignore"):
+        return np.nan_to_num(occ @ k, nan=0.0)
+
+
+def share_at_least(occ: np.ndarray, s: np.ndarray) -> np.ndarray:
+    """P(L(h) >= s(h)) per hour of the week from an occupancy table; an s past the last
+    bin (L >= cap) gets that bin's share, an upper bound."""
+    tail = np.cumsum(np.nan_to_num(occ)[:, ::-1], axis=1)[:, ::-1]  # tail[h, k] = P(L >= k)
+    k = np.clip(np.asarray(s, dtype=np.int64), 0, occ.shape[1] - 1)
+    return tail[np.arange(HOURS_PER_WEEK), k]

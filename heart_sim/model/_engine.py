@@ -1,0 +1,463 @@
+"""The SimPy model of one replication: calls arrive, are assessed, dispatched or fall back.
+
+``HeartModel`` reads as one call's journey, top to bottom; each step is a method, in order:
+
+1. ``_arrive``: 911 receives a behavioral-health call. It goes to a CCD clinician when one
+   is on duty and the call suits CCD; otherwise 911 dispatches by call type.
+2. ``_ccd_assessment`` (a process): the call waits for a clinician (at most
+   ``answer_patience_min``, then 911 dispatches it), the clinician talks, then decides:
+   resolve by phone (perhaps with a follow-up call), send CRT or CoR, or refer to police/EMS.
+3. ``_dispatch``: CRT/CoR closed -> police/EMS (out of hours); call outside the team's area
+   -> police/EMS (out of area); a free team -> serve; else the call waits for a team, at
+   most ``patience_min`` (``_team_or_fallback``: a team came, or police/EMS: no unit).
+4. ``_serve`` / ``_job_done``: travel, time on scene and wrap-up; then the team is free and
+   may refer the person to Care Navigation.
+5. Follow-up work that carries over closed hours: ``_refer_to_cn`` -> ``_cn_followup``, and
+   ``_ccd_followup`` (waits behind live calls).
+6. Time away: ``_time_away`` (a break, a CoR officer pulled for police work) takes a unit
+   as a job would, but the unit is counted away, not busy.
+
+A call follows the rules of the phase in force when it arrived (its type, routing, times);
+staffing follows the phase of the day each shift starts (``rosters``).
+
+Steps with several stages are SimPy processes (a phone assessment, follow-ups). Single
+waits are events with a callback: an arrival, a wait for a team, a team's job (which frees
+the unit when it ends); a dispatch that finds a free team starts the job at once. This keeps
+the events per call below those of a plain SimPy program (see bench/). Units, shifts,
+patience and closing are ``staffing.StaffedPool``'s business.
+
+All randomness is drawn up front, per call and per source, from separate streams, so the
+same call meets the same times and choices in every scenario (common random numbers).
+The model records what happened and computes no statistics.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from types import SimpleNamespace
+
+import numpy as np
+import simpy
+
+from ..core import FIELD_TEAMS, PROGRAMS, SERVED_BY, Outcome, Program
+from ..scenario import MIN_PER_HOUR, Programs, Scenario, SquareRootTravel
+from ._arrivals import calendar_arrival_times
+from ._dates import Calendar
+from ._records import CallRecords, RepRecords, logged_fields
+from ._rosters import Away, roster, unit_minutes_by_hour
+from ._routing import ccd_decision, pick_call_types
+from ._simpy_compat import drop_pending_events
+from ._staffing import AWAY, AWAY_NOW, FOLLOWUP, LIVE, PoolMeter, StaffedPool, Unit
+from ._streams import stream
+from ._zones import ZoneTable, draw_zones
+
+
+@dataclass
+class Draws:
+    """Per-call random draws, one list per source of randomness (lists: fast to index)."""
+
+    u_transfer: list[float]
+    u_decision: list[float]
+    ccd_phone: list[float]
+    u_followup: list[float]
+    followup_time: list[float]
+    u_cn: list[float]
+    cn_contact: list[float]
+    u_cn_attempts: list[float]
+    call_taking: list[float] | None  # 911 call-taking minutes, if the scenario has it
+    # program -> per call (travel, busy, on scene + wrap-up); where the call's phase has a
+    # square-root travel model, "travel" holds the call's random factor instead
+    field_time: dict[str, list[tuple[float, float, float]]]
+    # longest waits per call (math.inf: no limit): "ccd_hold" (911 takes the call back),
+    # "ccd_caller" (the caller hangs up), "crt" and "cor" (police/EMS are sent)
+    patience: dict[str, list[float]]
+
+    @classmethod
+    def draw(
+        cls,
+        phases: list[Scenario],
+        phase: np.ndarray,
+        type_index: np.ndarray,
+        seed: int,
+        rep: int,
+        n: int,
+    ) -> Draws:
+        """Each call's draws, with times from the distributions of its arrival's phase. Every
+        phase samples the same streams, so phases (and scenarios) share their randomness."""
+
+        def u(source: str) -> list[float]:
+            return stream(seed, rep, source).random(n).tolist()
+
+        def d(source: str, dist_of) -> np.ndarray:
+            samples = [_sample(dist_of(sc), stream(seed, rep, source), n) for sc in phases]
+            if len(samples) == 1:
+                return samples[0]
+            return np.stack(samples)[phase, np.arange(n)]
+
+        field_time: dict[str, list[tuple[float, float, float]]] = {}
+        for name in FIELD_TEAMS:
+            travel = d(f"{name}_travel_time", lambda sc, p=name: sc.field_team(p).travel_time)
+            on_scene = d(f"{name}_on_scene_time", lambda sc, p=name: sc.field_team(p).on_scene_time)
+            wrap_up = d(f"{name}_wrap_up_time", lambda sc, p=name: sc.field_team(p).wrap_up_time)
+            busy = travel + on_scene + wrap_up
+            rest = on_scene + wrap_up
+            field_time[name] = list(zip(travel.tolist(), busy.tolist(), rest.tolist()))
+
+        def patience(source: str, spec_of) -> list[float]:
+            """Each call's patience by its phase and type: a number, or a draw from the
+            distribution given (one stream per source, shared by every distribution)."""
+            out = np.full(n, math.inf)
+            drawn: dict[int, np.ndarray] = {}  # one sample per distribution object
+            for j, sc in enumerate(phases):
+                for k, ct in enumerate(sc.call_types.values()):
+                    spec = spec_of(sc, ct)
+                    if spec is None:
+                        continue
+                    mine = (phase == j) & (type_index == k)
+                    if isinstance(spec, int | float):
+                        out[mine] = spec
+                    else:
+                        if id(spec) not in drawn:  # (equal ones would draw the same)
+                            drawn[id(spec)] = spec.sample(stream(seed, rep, source), n)
+                        out[mine] = drawn[id(spec)][mine]
+            return out.tolist()
+
+        waits = {
+            "ccd_hold": patience("ccd_hold", lambda sc, ct: sc.programs.ccd.answer_patience_min),
+            "ccd_caller": patience(
+                "ccd_caller_patience", lambda sc, ct: sc.programs.ccd.caller_patience_min
+            ),
+        }
+        for name in FIELD_TEAMS:
+            waits[name] = patience(
+                f"{name}_patience",
+                lambda sc, ct, p=name: (
+                    ct.patience_min
+                    if ct.patience_min is not None
+                    else sc.field_team(p).patience_min
+                ),
+            )
+        return cls(
+            u_transfer=u("ccd_transfer"),
+            u_decision=u("ccd_decision"),
+            ccd_phone=d("ccd_phone_time", lambda sc: sc.programs.ccd.phone_time).tolist(),
+            u_followup=u("ccd_followup"),
+            followup_time=d("ccd_followup_time", lambda sc: sc.programs.ccd.followup_time).tolist(),
+            u_cn=u("cn_referral"),
+            cn_contact=d("cn_contact_time", lambda sc: sc.programs.cn.contact_time).tolist(),
+            u_cn_attempts=u("cn_attempts"),
+            call_taking=(
+                phases[0].call_taking_time.sample(stream(seed, rep, "call_taking"), n).tolist()
+                if phases[0].call_taking_time is not None
+                else None
+            ),
+            field_time=field_time,
+            patience=waits,
+        )
+
+
+def _sample(dist, rng: np.random.Generator, n: int) -> np.ndarray:
+    """n draws of a distribution, or of a travel model's random factor."""
+    return dist.factors(rng, n) if isinstance(dist, SquareRootTravel) else dist.sample(rng, n)
+
+
+INF = math.inf
+
+
+class HeartModel:
+    """One replication of the HEART system."""
+
+    def __init__(self, scenario: Scenario, seed: int, replication: int):
+        self.scenario = scenario
+        self.replication = replication
+        cal = self.calendar = Calendar.of(scenario)
+        self.env = simpy.Environment(initial_time=cal.begin)
+        times = calendar_arrival_times(
+            scenario,
+            cal,
+            stream(seed, replication, "arrivals"),
+            stream(seed, replication, "demand_days"),
+        )
+        n = len(times)
+        phases = [sc for _, sc in scenario.phase_list()]
+        phase = cal.phase_of(times) if len(phases) > 1 else np.zeros(n, dtype=np.int64)
+        u_type = stream(seed, replication, "call_type").random(n)
+        u_area = stream(seed, replication, "area").random(n)
+        type_index = np.zeros(n, dtype=np.int16)
+        zone = np.zeros(n, dtype=np.int16)
+        table = ZoneTable.of(scenario)
+        for j, sc in enumerate(phases):  # each call by the call types of its phase
+            mine = phase == j
+            type_index[mine] = pick_call_types(u_type[mine], list(sc.call_types.values()))
+            zone[mine] = draw_zones(sc, table, type_index[mine], times[mine], u_area[mine])
+        in_pilot = table.pilot[zone]
+        self.attributes = (times, type_index, in_pilot, zone)
+        # Whether each program serves each call's zone, by the phase the call arrived in.
+        served = {p: np.stack([table.served(sc, p) for sc in phases]) for p in PROGRAMS}
+        self.in_area: dict[str, list[bool]] = {p: served[p][phase, zone].tolist() for p in PROGRAMS}
+        # Square miles each field program covers, by phase (for square-root travel).
+        self.region = [{p: table.area_served(sc, p) for p in FIELD_TEAMS} for sc in phases]
+        self.phase = phase.tolist()
+        # Per phase, what the hot path reads of each field program (not per call).
+        self.travel_model: list[dict[str, SquareRootTravel | None]] = [
+            {
+                p: t if isinstance(t := sc.field_team(p).travel_time, SquareRootTravel) else None
+                for p in FIELD_TEAMS
+            }
+            for sc in phases
+        ]
+        self.cn_prob = [
+            {p: sc.field_team(p).cn_referral_prob for p in FIELD_TEAMS} for sc in phases
+        ]
+        self.draws = Draws.draw(phases, phase, type_index, seed, replication, n)
+        phase_types = [list(sc.call_types.values()) for sc in phases]
+        self.call_types = [phase_types[j][k] for j, k in zip(self.phase, type_index.tolist())]
+        self.priority = [ct.priority for ct in self.call_types]  # read on the hot path
+        self.programs: list[Programs] = [sc.programs for sc in phases]  # by phase
+        self.t_arrive = times.tolist()
+        self.log = SimpleNamespace(**{name: [init] * n for name, _, init in logged_fields()})
+        t0, t1 = scenario.start_min, scenario.end_min
+        self.meters: dict[str, PoolMeter] = {p: PoolMeter(t0, t1, cal.begin) for p in PROGRAMS}
+        self.scheduled: dict[str, np.ndarray] = {}
+        self.pools: dict[str, StaffedPool] = {}
+        for p in PROGRAMS:
+            r = roster(scenario, cal, p, seed, replication)
+            self.scheduled[p] = unit_minutes_by_hour(r.scheduled, t0, t1)
+            self.pools[p] = StaffedPool(self.env, r.present, self.meters[p])
+            for away in r.away:
+                self.env.process(self._time_away(self.pools[p], away))
+        self.ccd, self.cn = self.pools[Program.CCD], self.pools[Program.CN]
+        self.dispatch_code: dict[str, int] = {p: p.dispatch_code for p in FIELD_TEAMS}
+        self.served_by: dict[str, Outcome] = {p: o for p, o in SERVED_BY.items()}
+        self._next_call = 0
+        self._schedule_next_arrival()
+
+    def run(self) -> RepRecords:
+        end = self.scenario.end_min
+        self.env.run(until=end)
+        for pool in self.pools.values():
+            pool.touch()  # credit the levels that held up to the horizon
+        logged = {name: np.asarray(getattr(self.log, name), t) for name, t, _ in logged_fields()}
+        calls = CallRecords(*self.attributes, **logged)
+        self._tear_down()
+        return RepRecords(
+            self.replication,
+            self.scenario.start_min,
+            end,
+            calls,
+            self.meters,
+            self.scheduled,
+            self.calendar,
+        )
+
+    def _tear_down(self) -> None:
+        """Drop pending events and queues. Events left at the horizon point back at the
+        model through their callbacks; without this each replication would leave a
+        reference cycle for the garbage collector, and memory would grow with
+        replications (measured: 145 MB for 10, 320 MB for 1000 one-week runs)."""
+        drop_pending_events(self.env)
+        for pool in self.pools.values():
+            pool.close_queues()
+
+    # -- the call's journey --------------------------------------------------------------
+
+    def _schedule_next_arrival(self) -> None:
+        """Arrivals as a chain of timed events, one pending at a time (no process needed)."""
+        i = self._next_call
+        if i < len(self.t_arrive):
+            ev = self.env.timeout(self.t_arrive[i] - self.env.now)
+            ev.callbacks.append(self._on_arrival)
+
+    def _on_arrival(self, _ev) -> None:
+        i = self._next_call
+        self._next_call = i + 1
+        if self.draws.call_taking is None:
+            self._arrive(i)
+        else:  # the 911 call-taker's time with the call comes first
+            taken = self.env.timeout(self.draws.call_taking[i])
+            taken.callbacks.append(lambda _ev: self._arrive(i))
+        self._schedule_next_arrival()
+
+    def _arrive(self, i: int) -> None:
+        """911 receives a behavioral-health call: to a CCD clinician if one is on duty and
+        the call suits CCD, otherwise straight to dispatch by call type."""
+        ctype = self.call_types[i]
+        ccd = self.ccd
+        if (
+            ccd.staffed
+            and self.draws.u_transfer[i] < ctype.ccd_transfer
+            and self.in_area[Program.CCD][i]
+        ):
+            self.env.process(self._ccd_assessment(i))
+        else:
+            self._dispatch(i, ctype.direct)
+
+    def _ccd_assessment(self, i: int):
+        """A clinician answers (if one is free in time), talks, and decides."""
+        env, log, draws = self.env, self.log, self.draws
+        ctype = self.call_types[i]
+        cfg = self.programs[self.phase[i]].ccd
+        ccd = self.ccd
+        log.t_ccd_hold[i] = env.now
+        clinician = ccd.try_acquire()
+        if clinician is None:
+            hold, caller = self.draws.patience["ccd_hold"][i], self.draws.patience["ccd_caller"][i]
+            wait = min(hold, caller)
+            t_hold = env.now  # the call reached CCD (after any 911 call-taking)
+            clinician = yield ccd.request(LIVE + self.priority[i], None if wait == INF else wait)
+            log.ccd_wait[i] = env.now - t_hold
+            if clinician is None:
+                # Out of the caller's patience: a hang-up. Otherwise 911's hold limit ran
+                # out, or CCD closed with the call on hold: 911 takes it back.
+                if caller < hold and env.now - t_hold >= caller - 1e-9:
+                    log.outcome[i] = Outcome.CALLER_HUNG_UP
+                else:  # 911 stops holding and dispatches directly
+                    self._dispatch(i, ctype.direct)
+                return
+        else:
+            log.ccd_wait[i] = 0.0
+        log.ccd_answered[i] = True
+        yield env.timeout(draws.ccd_phone[i])
+        log.t_ccd_free[i] = env.now
+        ccd.release(clinician)
+        if draws.u_cn[i] < cfg.cn_referral_prob:
+            self._refer_to_cn(i)
+        decision = ccd_decision(draws.u_decision[i], ctype.ccd_decision)
+        if decision == "resolve":
+            log.outcome[i] = Outcome.CCD_RESOLVED
+            if draws.u_followup[i] < cfg.followup_prob:
+                env.process(self._ccd_followup(i))
+        elif decision == "refer":
+            self._fall_back(i, Outcome.FALLBACK_REFERRED)
+        else:
+            self._dispatch(i, decision)
+
+    def _dispatch(self, i: int, program: str) -> None:
+        """911 asks CRT or CoR for a team; police/EMS if none can come."""
+        log = self.log
+        pool = self.pools[program]
+        if not pool.staffed:
+            self._fall_back(i, Outcome.FALLBACK_OUT_OF_HOURS)
+        elif not self.in_area[program][i]:
+            self._fall_back(i, Outcome.FALLBACK_OUT_OF_AREA)
+        else:
+            log.dispatched_to[i] = self.dispatch_code[program]
+            unit = pool.try_acquire()
+            if unit is not None:
+                log.dispatch_wait[i] = 0.0
+                self._serve(i, program, self.env.now, unit, pool.staffed - pool.busy + 1)
+            elif (patience := self.draws.patience[program][i]) == 0:
+                log.dispatch_wait[i] = 0.0
+                self._fall_back(i, Outcome.FALLBACK_NO_UNIT)
+            else:  # the call waits for a free team, at most its patience
+                t_request = self.env.now
+                priority = LIVE + self.priority[i]
+                req = pool.request(priority, None if patience == INF else patience)
+                req.callbacks.append(lambda ev: self._team_or_fallback(i, program, t_request, ev))
+
+    def _fall_back(self, i: int, outcome: Outcome) -> None:
+        """911 sends police/EMS: the call's outcome and when it happened."""
+        self.log.outcome[i] = outcome
+        self.log.t_fallback[i] = self.env.now
+
+    def _team_or_fallback(self, i: int, program: str, t_request: float, req) -> None:
+        """The wait is over: a team took the call, or 911 sent police/EMS."""
+        self.log.dispatch_wait[i] = self.env.now - t_request
+        if req.value is not None:
+            self._serve(i, program, t_request, req.value, req.free)
+        else:
+            self._fall_back(i, Outcome.FALLBACK_NO_UNIT)
+
+    def _serve(self, i: int, program: str, t_request: float, unit: Unit, free: int) -> None:
+        """A team takes the call: travel, time on scene, wrap-up; then the unit is free."""
+        env, log = self.env, self.log
+        log.outcome[i] = self.served_by[program]
+        log.t_unit_start[i] = env.now
+        travel, busy, rest = self.draws.field_time[program][i]
+        model = self.travel_model[self.phase[i]][program]
+        if model is not None:  # distance to the nearest of the free units
+            # free: the units free when this one took the call, itself included
+            area = self.region[self.phase[i]][program]
+            log.travel_miles[i] = model.miles(area, free, travel)
+            travel = model.minutes(area, free, travel)
+            busy = travel + rest
+        log.travel_time[i] = travel
+        log.response_time[i] = env.now - t_request + travel
+        log.t_unit_free[i] = env.now + busy
+        done = env.timeout(busy)
+        done.callbacks.append(lambda _ev: self._job_done(i, program, unit))
+
+    def _job_done(self, i: int, program: str, unit: Unit) -> None:
+        self.pools[program].release(unit)
+        if self.draws.u_cn[i] < self.cn_prob[self.phase[i]][program]:
+            self._refer_to_cn(i)
+
+    # -- follow-up work ------------------------------------------------------------------
+
+    def _refer_to_cn(self, i: int) -> None:
+        """At most one CN referral per call, and only inside CN's area (one outside it is
+        counted as such)."""
+        log = self.log
+        if log.cn_referred[i] != log.cn_referred[i] and not log.cn_out_of_area[i]:
+            if self.in_area[Program.CN][i]:
+                log.cn_referred[i] = self.env.now
+                self.env.process(self._cn_followup(i))
+            else:
+                log.cn_out_of_area[i] = True
+
+    def _cn_followup(self, i: int):
+        """Care Navigation tries to reach the person, again after retry_hours when an
+        attempt fails, up to max_attempts; referrals wait over nights and weekends."""
+        env, cn, log = self.env, self.cn, self.log
+        cfg = self.programs[self.phase[i]].cn
+        p = cfg.contact_success_prob
+        u = self.draws.u_cn_attempts[i]  # attempts needed: geometric, from one uniform
+        needed = 1 if p >= 1 else 1 + int(math.log(1 - u) / math.log(1 - p))
+        for attempt in range(1, cfg.max_attempts + 1):
+            navigator = yield cn.request(LIVE, None, persistent=True)
+            log.cn_attempts[i] = attempt
+            if attempt == needed:
+                log.cn_start[i] = env.now
+            yield env.timeout(self.draws.cn_contact[i])
+            cn.release(navigator)
+            if attempt == needed:
+                return
+            if attempt == cfg.max_attempts:
+                log.cn_closed[i] = True  # not reached: the referral closes
+                return
+            yield env.timeout(cfg.retry_hours * MIN_PER_HOUR)
+
+    def _ccd_followup(self, i: int):
+        """A clinician calls the person back, when no live call needs them."""
+        env, ccd = self.env, self.ccd
+        self.log.fu_created[i] = env.now
+        clinician = yield ccd.request(FOLLOWUP, None, persistent=True)
+        self.log.fu_start[i] = env.now
+        yield env.timeout(self.draws.followup_time[i])
+        ccd.release(clinician)
+
+    # -- time away from calls ------------------------------------------------------------
+
+    def _time_away(self, pool: StaffedPool, away: Away):
+        """A break or police duty: from its due time the unit goes when free and no live
+        call waits; from the latest start, as soon as it finishes its job; not after its
+        shift has ended."""
+        env = self.env
+        yield env.timeout(max(0.0, away.due - env.now))
+        unit = None
+        if min(away.latest, away.until) > env.now:
+            patience = min(away.latest, away.until) - env.now
+            unit = yield pool.request(AWAY, patience, until=away.until)
+        if unit is None and env.now < away.until:
+            unit = yield pool.request(AWAY_NOW, away.until - env.now, until=away.until)
+        if unit is None:
+            return
+        pool.go_away(unit)
+        yield env.timeout(away.duration)
+        pool.release(unit)
+
+
+def simulate(scenario: Scenario, seed: int, replication: int) -> RepRecords:
+    """Run one replication and return its records."""
+    return HeartModel(scenario, seed, replication).run()

@@ -1,0 +1,298 @@
+"""A pool of identical units (clinicians or teams) whose number on duty follows a schedule.
+
+``StaffedPool`` is a small SimPy resource: a request is an event that succeeds with a
+``Unit`` when one takes the job, or with None when the caller gave up (patience) or the
+program closed with the call still waiting. When a shift ends, its crew's busy units finish
+their job on overtime and then go off, its free units go off at once, and a shift starting
+at that moment brings fresh units. Continuing crews are kept busy first: a dispatcher sends
+the crews whose shift goes on, so only the busy units beyond them run into overtime (the
+longest-running jobs). Staffing changes are URGENT events: at the instant a shift ends no
+new job starts, and at the instant one begins its units are on duty before anything else.
+
+Time away (a break, a CoR officer pulled for police work) is a request like a job's: a
+unit takes it when free (``AWAY`` waits behind live calls; ``AWAY_NOW`` goes ahead of them)
+and ``go_away`` marks the unit, so the meter counts it as away, not busy. A unit away when
+its crew's shift ends just goes off (no overtime).
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from collections.abc import Iterable
+from itertools import count, islice
+
+import simpy
+
+from ..scenario import MIN_PER_HOUR
+from ._simpy_compat import urgent_timeout
+
+AWAY_NOW = -1  # a break at its latest start, police duty: ahead of live calls
+LIVE = 0  # live calls go first: LIVE + the call type's priority (0-9, lower first)
+AWAY = 10  # a break in its window: when no live call needs the unit
+FOLLOWUP = 11  # follow-up work waits for a unit no live call needs
+
+
+class Unit:
+    """A busy unit, handed to the job it serves and back to the pool when it is done."""
+
+    __slots__ = ("overtime", "away", "gone")
+
+    def __init__(self) -> None:
+        self.overtime = False
+        self.away = False  # on a break or police duty
+        self.gone = False  # its shift ended while away: nothing left to count
+
+
+class Request(simpy.Event):
+    """A job waiting for a unit. Succeeds with the Unit that took it, or None (gave up)."""
+
+    __slots__ = ("priority", "persistent", "until", "free")
+
+    def __init__(
+        self, env: simpy.Environment, priority: int, persistent: bool, until: float = math.inf
+    ):
+        super().__init__(env)
+        self.priority = priority
+        self.persistent = persistent
+        self.until = until  # time away: its crew's end, when no unit may take it any more
+        self.free = 1  # units free when a unit took it, that unit included
+
+
+class PoolMeter:
+    """Time integrals over the measured window [t0, t1), in unit-minutes per hour of the
+    window (index 0 = the hour starting at t0; t0 is on the hour)."""
+
+    __slots__ = ("t0", "t1", "h0", "last", "staffed", "busy", "overtime", "queue", "away")
+
+    def __init__(self, t0: float, t1: float, begin: float = 0.0):
+        self.t0, self.t1 = t0, t1
+        self.h0 = int(t0 // MIN_PER_HOUR)
+        n = int(-(-(t1 - t0) // MIN_PER_HOUR))
+        self.last = begin
+        self.staffed = [0.0] * n  # units on duty (present)
+        self.busy = [0.0] * n  # units on duty busy with a job
+        self.overtime = [0.0] * n  # busy units past their shift's end
+        self.queue = [0.0] * n  # jobs waiting
+        self.away = [0.0] * n  # units on duty away from calls (breaks, police duty)
+
+    def advance(
+        self, now: float, staffed: int, on: int, over: int, queue: int, away: int = 0
+    ) -> None:
+        """Credit the levels that held since the last change up to ``now``: units on duty,
+        busy units on duty, busy units on overtime, jobs waiting, units away."""
+        last = self.last
+        if now == last:
+            return
+        self.last = now
+        a = last if last > self.t0 else self.t0
+        b = now if now < self.t1 else self.t1
+        if b <= a:
+            return
+        while True:  # usually one pass: most intervals lie inside one hour
+            hour = int(a // MIN_PER_HOUR)
+            stop: float = (hour + 1) * MIN_PER_HOUR
+            if stop > b:
+                stop = b
+            h = hour - self.h0
+            dt = stop - a
+            if staffed:
+                self.staffed[h] += staffed * dt
+            if on:
+                self.busy[h] += on * dt
+            if over:
+                self.overtime[h] += over * dt
+            if queue:
+                self.queue[h] += queue * dt
+            if away:
+                self.away[h] += away * dt
+            if stop >= b:
+                return
+            a = stop
+
+
+class StaffedPool:
+    """Units on duty per a list of staffing changes, serving a priority queue of requests.
+    ``changes``: (time, units on duty from then, units whose shift ends then), in order
+    (``rosters.staffing_changes``)."""
+
+    def __init__(
+        self,
+        env: simpy.Environment,
+        changes: Iterable[tuple[float, int, int]],
+        meter: PoolMeter,
+    ):
+        self.env = env
+        self.meter = meter
+        self.staffed = 0  # units on duty
+        self.busy = 0  # busy units on duty
+        self.overtime = 0  # busy units whose shift has ended
+        self.waiting = 0
+        self.away = 0  # units on duty away from calls (counted in busy)
+        self.waiting_away = 0  # of the waiting requests, time away (not jobs: not metered)
+        self._busy_units: dict[Unit, None] = {}  # on-duty busy units, oldest job first
+        # Two queues so that closing touches only live calls: follow-up work that carries
+        # over (``persistent``) can pile up without slowing every shift end.
+        self._live: list[tuple[int, int, Request]] = []
+        self._kept: list[tuple[int, int, Request]] = []
+        self._seq = count()
+        self._changes = iter(changes)
+        self._schedule_next_change()
+
+    # -- the public protocol -------------------------------------------------------------
+
+    def try_acquire(self) -> Unit | None:
+        """Take a free unit now if there is one and nobody is queued; no event needed."""
+        if self.busy < self.staffed and not self.waiting:
+            return self._take()
+        return None
+
+    def request(
+        self,
+        priority: int = LIVE,
+        patience: float | None = None,
+        persistent: bool = False,
+        until: float = math.inf,
+    ) -> Request:
+        """Ask for a unit. ``patience``: longest wait before giving up (None = no limit).
+        ``persistent`` jobs stay queued when the program closes (follow-up work). ``until``:
+        no unit takes it from then on (time away of a crew whose shift has ended)."""
+        req = Request(self.env, priority, persistent, until)
+        unit = self.try_acquire()
+        if unit is not None:
+            req.free = self.staffed - self.busy + 1
+            req.succeed(unit)
+        elif patience == 0:
+            req.succeed(None)
+        else:
+            self.touch()
+            self.waiting += 1
+            if priority in (AWAY, AWAY_NOW):
+                self.waiting_away += 1
+            queue = self._kept if persistent else self._live
+            heapq.heappush(queue, (priority, next(self._seq), req))
+            if patience is not None:
+                timer = self.env.timeout(patience)
+                timer.callbacks.append(lambda _ev: self._give_up(req))
+        return req
+
+    def go_away(self, unit: Unit) -> None:
+        """The unit just taken is away from calls (a break, police duty), not working one."""
+        self.touch()
+        unit.away = True
+        self.away += 1
+
+    def release(self, unit: Unit) -> None:
+        """A unit finished its job: it goes off if its shift has ended, else takes the next."""
+        if unit.gone:
+            return
+        self.touch()
+        if unit.overtime:
+            self.overtime -= 1
+            return
+        del self._busy_units[unit]
+        self.busy -= 1
+        if unit.away:
+            self.away -= 1
+        self._serve_queue()
+
+    def close_queues(self) -> None:
+        """Forget waiting requests and the rest of the schedule (end of a replication)."""
+        self._live, self._kept = [], []
+        self._busy_units = {}
+        self._changes = iter(())
+
+    # -- internals -----------------------------------------------------------------------
+
+    def touch(self) -> None:
+        """Credit the current levels to the meter before any of them changes."""
+        now = self.env.now
+        if now == self.meter.last:  # nothing has elapsed since the last credit
+            return
+        away = self.away
+        self.meter.advance(
+            now,
+            self.staffed,
+            self.busy - away,
+            self.overtime,
+            self.waiting - self.waiting_away,
+            away,
+        )
+
+    def _take(self) -> Unit:
+        self.touch()
+        self.busy += 1
+        unit = Unit()
+        self._busy_units[unit] = None
+        return unit
+
+    def _serve_queue(self) -> None:
+        live, kept = self._live, self._kept
+        while self.busy < self.staffed and (live or kept):
+            # The next job is the better head of the two queues (priority, then arrival).
+            queue = live if not kept or (live and live[0] < kept[0]) else kept
+            req = heapq.heappop(queue)[2]
+            if req.triggered:  # gave up earlier; lazily removed
+                continue
+            if self.waiting_away and req.until <= self.env.now:
+                # Time away of a crew that has just gone off: not for the next crew.
+                self.touch()
+                self._dequeued(req)
+                req.succeed(None)
+                continue
+            self.touch()
+            self._dequeued(req)
+            req.free = self.staffed - self.busy
+            req.succeed(self._take())
+
+    def _dequeued(self, req: Request) -> None:
+        self.waiting -= 1
+        if req.priority in (AWAY, AWAY_NOW):
+            self.waiting_away -= 1
+
+    def _give_up(self, req: Request) -> None:
+        if not req.triggered:
+            self.touch()
+            self._dequeued(req)
+            req.succeed(None)
+
+    def _schedule_next_change(self) -> None:
+        nxt = next(self._changes, None)
+        if nxt is None:
+            return
+        t, units, ending = nxt
+        ev = urgent_timeout(self.env, t - self.env.now)
+        ev.callbacks.append(lambda _ev: self._set_staffed(units, ending))
+
+    def _set_staffed(self, units: int, ending: int) -> None:
+        """Shifts end (``ending`` units) and start, leaving ``units`` on duty."""
+        self.touch()
+        continuing = self.staffed - ending
+        to_overtime = self.busy - continuing
+        if to_overtime > 0:  # busy units of ending crews finish on overtime
+            if self.away:  # units away go off first, and without overtime
+                engaged = [u for u in self._busy_units if u.away]
+                engaged += [u for u in self._busy_units if not u.away]
+                leaving = engaged[:to_overtime]
+            else:
+                leaving = list(islice(self._busy_units, to_overtime))
+            for unit in leaving:
+                del self._busy_units[unit]
+                if unit.away:
+                    unit.gone = True
+                    self.away -= 1
+                else:
+                    unit.overtime = True
+                    self.overtime += 1
+            self.busy -= to_overtime
+        self.staffed = units
+        if units == 0:
+            # Program closes: live calls still waiting fall back; follow-up work carries over.
+            for _, _, req in self._live:
+                if not req.triggered:
+                    self._dequeued(req)
+                    req.succeed(None)
+            self._live = []
+        else:
+            self._serve_queue()
+        self._schedule_next_change()

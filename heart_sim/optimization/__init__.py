@@ -1,0 +1,38 @@
+"""What to do: service goals, iterative staffing, shift cover by integer programming,
+the targets search (``heart-sim optimize``) and budget mode with its options files."""
+
+from __future__ import annotations
+
+from ._budget import COST, BudgetResult, budget_study, read_budget
+from ._budgetfile import BASE, load_options
+from ._goals import parse_goal
+from ._optimize import (
+    MAX_REPS,
+    MAX_UNITS,
+    MIN_REPS,
+    OptimizeError,
+    OptimizeResult,
+    optimize,
+    parse_hours,
+    parse_start,
+    read_optimization,
+)
+
+__all__ = [
+    "BASE",
+    "BudgetResult",
+    "COST",
+    "MAX_REPS",
+    "MAX_UNITS",
+    "MIN_REPS",
+    "OptimizeError",
+    "OptimizeResult",
+    "budget_study",
+    "load_options",
+    "optimize",
+    "parse_goal",
+    "parse_hours",
+    "parse_start",
+    "read_budget",
+    "read_optimization",
+]

@@ -1,0 +1,135 @@
+"""Service targets for ``heart-sim optimize``: ``"crt_response_time_p90<=20"``.
+
+A goal is a catalog metric, ``<=`` or ``>=``, and a number in the metric's own unit (a
+share as 0.05, minutes as minutes). Written with ``each hour`` after it
+(``"ccd_answer_wait_p90<=2 each hour"``) it must hold in every hour of the week the program
+is open, over the calls that reached the program in that hour, rather than over the whole
+run. A goal is about one program's service (its waits, response times, shares waited or
+unanswered): that program's staffing is what the optimizer moves to meet it.
+
+Held with 95% confidence: a goal is **met** when the whole 95% interval of its mean over
+the replications lies on the right side of the target, **missed** when the whole interval
+lies on the wrong side, and **unclear** otherwise (more replications may decide it).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+
+from ..core import HeartSimError
+from ..measure import CATALOG, MIN_REPS_FOR_INTERVAL, hourly_metrics, metric_program, t_interval
+
+Status = Literal["met", "missed", "unclear"]
+_FORM = re.compile(r"^\s*([a-z0-9_]+)\s*(<=|>=)\s*([-+0-9.eE]+)\s*(each hour)?\s*$")
+EXAMPLES = '"crt_response_time_p90<=20", "ccd_unanswered_share<=0.05", "crt_p_wait<=0.2 each hour"'
+
+
+class GoalError(HeartSimError):
+    """A --target that cannot be read or cannot be a staffing target."""
+
+
+@dataclass(frozen=True)
+class Goal:
+    metric: str
+    op: Literal["<=", ">="]
+    value: float
+    each_hour: bool = False
+
+    @property
+    def program(self) -> str:
+        p = metric_program(self.metric)
+        assert p is not None
+        return p.value
+
+    @property
+    def text(self) -> str:
+        hour = " each hour" if self.each_hour else ""
+        return f"{self.metric} {self.op} {self.value:g}{hour}"
+
+    def holds(self, x: float) -> bool:
+        return x <= self.value if self.op == "<=" else x >= self.value
+
+    def status(self, low: float, high: float) -> Status:
+        """Met, missed or unclear from a 95% interval (NaN bounds: unclear)."""
+        if math.isnan(low) or math.isnan(high):
+            return "unclear"
+        good, bad = (high, low) if self.op == "<=" else (low, high)
+        if self.holds(good):
+            return "met"
+        return "missed" if not self.holds(bad) else "unclear"
+
+
+def parse_goal(text: str) -> Goal:
+    """A goal from its text; GoalError naming what is wrong and the accepted forms."""
+    m = _FORM.match(text)
+    if not m:
+        raise GoalError(
+            f"--target {text!r}: not of the form METRIC<=VALUE or METRIC>=VALUE (optionally "
+            f"followed by 'each hour'), e.g. {EXAMPLES}"
+        )
+    name, op, raw, hour = m.groups()
+    try:
+        value = float(raw)
+    except ValueError:
+        raise GoalError(f"--target {text!r}: {raw!r} is not a number") from None
+    if not math.isfinite(value):
+        raise GoalError(f"--target {text!r}: the value must be a finite number")
+    if name not in CATALOG:
+        raise GoalError(
+            f"--target {text!r}: {name} is not a metric (heart-sim metrics lists them); "
+            f"e.g. {EXAMPLES}"
+        )
+    if metric_program(name) is None:
+        raise GoalError(
+            f"--target {text!r}: {name} is not a measure of a program's service that its "
+            f"staffing moves; staffing targets are one of {', '.join(hourly_metrics())}"
+        )
+    if CATALOG[name].format == "share" and not 0 <= value <= 1:
+        raise GoalError(
+            f"--target {text!r}: {name} is a share, written between 0 and 1 (0.05 for 5%)"
+        )
+    if value < 0:
+        raise GoalError(f"--target {text!r}: {name} cannot be negative")
+    better = CATALOG[name].higher_is_better
+    if better is not None and (op == ">=") != better:
+        way = "higher" if better else "lower"
+        right = ">=" if better else "<="
+        raise GoalError(
+            f"--target {text!r}: {way} {name} is better, so a target on it is {name}{right}"
+            f"VALUE (more staff moves it that way)"
+        )
+    return Goal(name, "<=" if op == "<=" else ">=", value, bool(hour))
+
+
+def judge_whole(goal: Goal, values: np.ndarray) -> tuple[float, float, float, Status]:
+    """Mean, 95% interval and status of a whole-run goal from per-replication values."""
+    mean, lo, hi, _ = t_interval(values)
+    return mean, lo, hi, goal.status(lo, hi)
+
+
+def judge_hours(
+    goal: Goal, values: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[Status], Status]:
+    """Per hour of the week (``values``: replications x 168, NaN where an hour had no
+    calls): mean, interval bounds, each hour's status, and the goal's: missed if any hour
+    is missed, met if every hour judged is met, else unclear."""
+    v = np.asarray(values, dtype=float)
+    means, lows, highs, each = [], [], [], []
+    for h in range(v.shape[1]):
+        mean, lo, hi, _ = t_interval(v[:, h])
+        means.append(mean)
+        lows.append(lo)
+        highs.append(hi)
+        # An hour whose calls came in fewer than MIN_REPS_FOR_INTERVAL replications (a
+        # closed hour, or one with a call a year) has no interval and is not judged.
+        sparse = int((~np.isnan(v[:, h])).sum()) < MIN_REPS_FOR_INTERVAL
+        each.append("met" if math.isnan(mean) or sparse else goal.status(lo, hi))
+    overall: Status = (
+        "missed" if "missed" in each else ("met" if all(s == "met" for s in each) else "unclear")
+    )
+    return np.array(means), np.array(lows), np.array(highs), each, overall
