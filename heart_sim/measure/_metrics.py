@@ -133,7 +133,8 @@ def replication_kpis(
         miles = miles[~np.isnan(miles)]
         has_miles = any(sc.has_distances(p) for _, sc in scenario.phase_list())
         per_year = WEEKS_PER_YEAR / weeks
-        k[f"{p}_miles_per_year"] = 2 * float(miles.sum()) * per_year if has_miles else math.nan
+        # math.fsum: correctly rounded, so the figure is the same whatever numpy sums with.
+        k[f"{p}_miles_per_year"] = 2 * math.fsum(miles) * per_year if has_miles else math.nan
         waits = c.dispatch_wait[asked]
         waits = waits[~np.isnan(waits)]
         k[f"{p}_p_wait"] = float((waits > 0).mean()) if waits.size else math.nan
