@@ -1,9 +1,9 @@
 """heart-sim: discrete-event simulation of crisis-response capacity (Durham HEART).
 
-The public API (see ``heart_sim.api``): ``load``, ``vary``, ``simulate``, ``compare``,
-``sweep``, ``sensitivity``, ``optimize``, ``metric_catalog``, ``Results`` (``.summary``,
-``.replications``, ``.by_hour``, ``.quantiles``, ``.calls``, ``.save``, ``Results.load``)
-and ``Comparison`` (``.differences``, ``.costs``, ``.save``).
+The public API (see ``heart_sim.api``): ``load``, ``vary``, the studies ``simulate``,
+``compare``, ``sweep``, ``sensitivity``, ``calibrate``, ``optimize``, ``budget`` and
+``fit``, ``open`` (any results folder back as its result object), ``report``,
+``metric_catalog``, and the result types.
 
 One subpackage per capability, lowest first; each has a small public face (its
 ``__init__``) and private ``_module.py`` files behind it. A subpackage imports only the faces
@@ -26,23 +26,50 @@ Data flows one way: YAML -> Scenario -> model -> per-replication records -> metr
 results -> reports and plots.
 """
 
-from .api import compare, load, optimize, sensitivity, simulate, sweep, vary
+from .api import (
+    budget,
+    calibrate,
+    compare,
+    fit,
+    load,
+    open,
+    optimize,
+    report,
+    sensitivity,
+    simulate,
+    sweep,
+    vary,
+)
+from .calibration import CalibrationResult, SensitivityResult
 from .core import HeartSimError, ScenarioError, __version__
 from .measure import metric_catalog
+from .optimization import BudgetResult, OptimizeResult
+from .reports import FitOutcome
 from .scenario import Scenario
-from .study import Comparison, Results
+from .study import Comparison, Results, SweepResult
 
 __all__ = [
+    "BudgetResult",
+    "CalibrationResult",
     "Comparison",
+    "FitOutcome",
     "HeartSimError",
+    "OptimizeResult",
     "Results",
     "Scenario",
     "ScenarioError",
+    "SensitivityResult",
+    "SweepResult",
     "__version__",
+    "budget",
+    "calibrate",
     "compare",
+    "fit",
     "load",
     "metric_catalog",
+    "open",
     "optimize",
+    "report",
     "sensitivity",
     "simulate",
     "sweep",

@@ -8,6 +8,18 @@ res = hs.Results.load("results/durham_2022")  # reopen in a notebook
 comp = hs.compare(base, hs.load("citywide"), reps=10)
 comp.differences, comp.costs                  # paired differences with 95% CIs
 hs.metric_catalog()                           # what every metric means, with its unit
+hs.sweep(base, {"crt.units": [1, 2, 3]}, reps=5)   # a grid; .table
+hs.calibrate("durham_2022_unknowns", "scenarios/targets/durham_pilot_2022_23.yaml")
+hs.optimize("durham_2025", ["crt_response_time_p90<=38"], around_the_clock=True)
+hs.budget("durham_2025", "scenarios/options/durham_fy26.yaml", fte=17)
+hs.fit("calls.csv", "inputs.yaml", time_column="time")   # a scenario fragment
+hs.open("results/durham_2022")                # any results folder, read back
+hs.report("results/durham_2022")              # its report.html (and plots/)
+
+One shape for every study: the scenario first (a Scenario, a YAML file, a built-in name or
+a mapping), then what the study needs, then keywords; ``out=None`` writes nothing (a
+temporary folder holds the checkpoints while it runs), ``out="results"`` writes the
+results folder the CLI writes for the same call, with the same files.
 
 Every call goes through the study runner (``study._studies``), as the CLI does: scenarios
 are validated, names must differ, large runs need ``force``, and writing to ``out`` is
@@ -16,9 +28,14 @@ locked, checkpointed and resumable.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import tempfile
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import ExitStack, contextmanager
+from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
+
+import yaml
 
 from .calibration import (
     METHODS,
@@ -33,6 +50,8 @@ from .calibration import (
 )
 from .calibration import calibrate as calibrate_study
 from .calibration import sensitivity as sensitivity_study
+from .core import atomic_write
+from .fitting import FitOptions
 from .measure import Reps
 from .optimization import (
     MAX_REPS,
@@ -44,11 +63,18 @@ from .optimization import (
     budget_study,
     load_options,
     parse_goal,
-    parse_hours,
-    parse_start,
 )
 from .optimization import optimize as optimize_study
-from .reports import write_monthly, write_plots
+from .reports import (
+    RANK_BY,
+    FitOutcome,
+    fit_calls,
+    open_folder,
+    write_pdf_report,
+    write_plots,
+    write_report,
+    write_study_files,
+)
 from .scenario import (
     Scenario,
     load_scenario,
@@ -63,6 +89,7 @@ from .study import run as run_study
 from .study import sweep as sweep_study
 
 ScenarioLike = Scenario | str | Path | Mapping[str, Any]
+T = TypeVar("T")
 
 
 def load(source: ScenarioLike) -> Scenario:
@@ -89,6 +116,7 @@ def simulate(
     scenario: ScenarioLike,
     reps: Reps = 10,
     seed: int | None = None,
+    *,
     jobs: int = 1,
     keep_calls: bool = False,
     progress: Progress | None = None,
@@ -123,7 +151,7 @@ def simulate(
         posterior=load_posterior(posterior) if posterior is not None else None,
     )
     if out is not None:
-        write_monthly(result)
+        write_study_files("run", result)
     return result
 
 
@@ -165,65 +193,73 @@ def compare(
 
 
 def sweep(
-    scenario: str | Path,
+    scenario: ScenarioLike,
     vary: Mapping[str, list[Any]] | Sequence[tuple[str, list[Any]]],
-    out: str | Path,
     reps: int = 10,
     seed: int | None = None,
+    *,
+    out: str | Path | None = None,
     jobs: int = 1,
     dask: str | None = None,
     force: bool = False,
     progress: Progress | None = None,
 ) -> SweepResult:
     """Run a grid over key paths (``{"crt.units": [1, 2, 3]}``, or a list of (path, values)
-    pairs); resumable in ``out``."""
-    path, data, _ = load_scenario_dict(scenario)
-    return sweep_study(
-        data,
-        str(path),
-        list(vary.items()) if isinstance(vary, Mapping) else list(vary),
-        Path(out),
-        reps,
-        seed,
-        jobs=jobs,
-        dask=dask,
-        force=force,
-        progress=progress,
-    )
+    pairs); ``.table`` has a row per grid point. ``out`` also writes the sweep folder with
+    its figures, as ``heart-sim sweep`` does, resumable."""
+    grid = list(vary.items()) if isinstance(vary, Mapping) else list(vary)
+    with _study_folder(scenario, out) as (folder, data, source, _):
+        result = sweep_study(
+            data,
+            source,
+            grid,
+            folder,
+            reps,
+            seed,
+            jobs=jobs,
+            dask=dask,
+            force=force,
+            progress=progress,
+        )
+        write_study_files("sweep", result)
+    return _kept(result, out)
 
 
 def calibrate(
-    scenario: str | Path,
+    scenario: ScenarioLike,
     targets: str | Path | Targets,
-    out: str | Path,
     points: int = POINTS,
     reps: int = REPS,
     waves: int = WAVES,
     seed: int | None = None,
+    *,
+    out: str | Path | None = None,
     jobs: int = 1,
     dask: str | None = None,
     force: bool = False,
     progress: Progress | None = None,
 ) -> CalibrationResult:
-    """History-match the scenario's ``calibration:`` unknowns to a targets file; resumable
-    in ``out`` (see ``calibration._calibrate``)."""
-    path, data, _ = load_scenario_dict(scenario)
+    """History-match the scenario's ``calibration:`` unknowns to a targets file (or
+    ``Targets``); ``out`` also writes the calibration folder, as ``heart-sim calibrate``
+    does, resumable (see ``calibration._calibrate``)."""
     goal = targets if isinstance(targets, Targets) else load_targets(targets)
-    return calibrate_study(
-        data,
-        str(path),
-        goal,
-        Path(out),
-        points,
-        reps,
-        waves,
-        seed,
-        extends=str(scenario),
-        jobs=jobs,
-        dask=dask,
-        force=force,
-        progress=progress,
-    )
+    with _study_folder(scenario, out) as (folder, data, source, extends):
+        result = calibrate_study(
+            data,
+            source,
+            goal,
+            folder,
+            points,
+            reps,
+            waves,
+            seed,
+            extends=extends,
+            jobs=jobs,
+            dask=dask,
+            force=force,
+            progress=progress,
+        )
+    return _kept(result, out)
 
 
 def sensitivity(
@@ -233,6 +269,7 @@ def sensitivity(
     samples: int | None = None,
     reps: int = 5,
     seed: int | None = None,
+    *,
     metrics: Sequence[str] | None = None,
     out: str | Path | None = None,
     jobs: int = 1,
@@ -270,116 +307,168 @@ def sensitivity(
         progress=progress,
     )
     if result.folder is not None:
-        write_plots(result.folder, ("png",))
+        write_study_files("sensitivity", result)
     return result
 
 
 def optimize(
-    scenario: str | Path,
-    targets: Sequence[str] = (),
-    out: str | Path = "results",
+    scenario: ScenarioLike,
+    targets: Sequence[str],
     *,
     programs: Sequence[str] = (),
-    hours: str | None = None,
+    hours: Sequence[tuple[int, int]] | None = None,
     around_the_clock: bool = False,
-    shift_lengths: Sequence[int] | None = None,
-    starts: Sequence[str] | None = None,
-    max_units: int | None = None,
+    shift_lengths: Sequence[int] = (8, 10, 12),
+    starts: Sequence[int] | None = None,
+    max_units: int = MAX_UNITS,
     same_each_day: bool = False,
     weekend_rotation: int | None = None,
-    budget: float | None = None,
-    fte: float | None = None,
-    maximize: str | None = None,
-    options: str | Path | None = None,
-    reps: int | None = None,
-    min_reps: int | None = None,
-    max_reps: int | None = None,
+    min_reps: int = MIN_REPS,
+    max_reps: int = MAX_REPS,
     seed: int | None = None,
+    out: str | Path | None = None,
     jobs: int = 1,
     dask: str | None = None,
     force: bool = False,
     progress: Progress | None = None,
-) -> OptimizeResult | BudgetResult:
-    """``heart-sim optimize``: the cheapest shifts meeting ``targets`` ("metric<=value",
-    see ``optimization._goals``), or with ``budget`` / ``fte`` the set of ``options`` (an
-    options file) that maximizes ``maximize`` (default diverted_per_year) within it;
-    resumable in ``out``. Defaults: shift lengths 8, 10, 12; max_units 20; min_reps 5,
-    max_reps 40 (targets); reps 10 (budget). A setting of the other mode is an error, not
-    ignored."""
-    path, data, _ = load_scenario_dict(scenario)
-    targets_only = {
-        "--program": bool(programs),
-        "--hours": hours is not None,
-        "--24-7": around_the_clock,
-        "--shift-lengths": shift_lengths is not None,
-        "--starts": starts is not None,
-        "--max-units": max_units is not None,
-        "--same-each-day": same_each_day,
-        "--weekend-rotation": weekend_rotation is not None,
-        "--min-reps": min_reps is not None,
-        "--max-reps": max_reps is not None,
-    }
-    budget_only = {
-        "--options": options is not None,
-        "--maximize": maximize is not None,
-        "--reps": reps is not None,
-    }
-    if budget is not None or fte is not None:
-        extra = [k for k, given in targets_only.items() if given]
-        if extra:
-            raise OptimizeError(
-                f"{', '.join(extra)}: for the targets mode (--target), not --budget/--fte"
-            )
-        if targets:
-            raise OptimizeError("give --target or --budget/--fte, not both")
-        if budget is not None and fte is not None:
-            raise OptimizeError("give --budget or --fte, not both")
-        if options is None:
-            raise OptimizeError("--budget and --fte choose among --options FILE (an options file)")
-        return budget_study(
+) -> OptimizeResult:
+    """The cheapest shifts meeting ``targets`` ("metric<=value", "... each hour"; see
+    ``optimization._goals``), for ``programs`` (default: those the targets are about), open
+    in ``hours`` (a list of (start, end) hours, every day), around the clock, or (neither)
+    the hours each program opens now; ``starts`` are the allowed shift starts (hours of the
+    day, default every hour). ``out`` also writes the folder ``heart-sim optimize`` writes,
+    resumable."""
+    if hours is not None and around_the_clock:
+        raise OptimizeError("give hours or around_the_clock, not both")
+    window: list[tuple[int, int]] | None | str = "current"
+    if around_the_clock:
+        window = None
+    elif hours is not None:
+        window = [tuple(h) for h in hours]  # type: ignore[misc]
+    goals = [parse_goal(t) for t in targets]
+    with _study_folder(scenario, out) as (folder, data, source, extends):
+        result = optimize_study(
             data,
-            str(path),
-            load_options(options),
-            Path(out),
+            source,
+            goals,
+            folder,
+            programs=list(programs) or None,
+            hours=window,
+            lengths=tuple(dict.fromkeys(shift_lengths)),
+            starts=None if starts is None else list(starts),
+            max_units=max_units,
+            same_each_day=same_each_day,
+            weekend_rotation=weekend_rotation,
+            seed=seed,
+            min_reps=min_reps,
+            max_reps=max_reps,
+            extends=extends,
+            jobs=jobs,
+            dask=dask,
+            force=force,
+            progress=progress,
+        )
+    return _kept(result, out)
+
+
+def budget(
+    scenario: ScenarioLike,
+    options: str | Path,
+    *,
+    budget: float | None = None,
+    fte: float | None = None,
+    maximize: str = "diverted_per_year",
+    reps: int = 10,
+    seed: int | None = None,
+    out: str | Path | None = None,
+    jobs: int = 1,
+    dask: str | None = None,
+    force: bool = False,
+    progress: Progress | None = None,
+) -> BudgetResult:
+    """The set of ``options`` (an options file) that buys the most ``maximize`` within a
+    ``budget`` in dollars a year or ``fte`` positions (one of them), and the efficient
+    frontier; ``out`` also writes the folder ``heart-sim optimize --budget`` writes."""
+    if (budget is None) == (fte is None):
+        raise OptimizeError("give a budget or an fte limit (one of them)")
+    choices = load_options(options)
+    with _study_folder(scenario, out) as (folder, data, source, extends):
+        result = budget_study(
+            data,
+            source,
+            choices,
+            folder,
             budget=budget,
             fte=fte,
-            maximize=maximize or "diverted_per_year",
-            reps=10 if reps is None else reps,
+            maximize=maximize,
+            reps=reps,
             seed=seed,
             jobs=jobs,
             dask=dask,
             force=force,
             progress=progress,
-            extends=str(scenario),
+            extends=extends,
         )
-    extra = [k for k, given in budget_only.items() if given]
-    if extra:
-        raise OptimizeError(f"{', '.join(extra)}: for --budget or --fte, not the targets mode")
-    if hours is not None and around_the_clock:
-        raise OptimizeError("give --hours or --24-7, not both")
-    window: list[tuple[int, int]] | None | str = "current"
-    if around_the_clock:
-        window = None
-    elif hours is not None:
-        window = [parse_hours(h) for h in hours.split(",")]
-    return optimize_study(
-        data,
-        str(path),
-        [parse_goal(t) for t in targets],
-        Path(out),
-        programs=list(programs) or None,
-        hours=window,
-        lengths=(8, 10, 12) if shift_lengths is None else tuple(dict.fromkeys(shift_lengths)),
-        starts=None if starts is None else [parse_start(s) for s in starts],
-        max_units=MAX_UNITS if max_units is None else max_units,
-        same_each_day=same_each_day,
-        weekend_rotation=weekend_rotation,
-        seed=seed,
-        min_reps=MIN_REPS if min_reps is None else min_reps,
-        max_reps=MAX_REPS if max_reps is None else max_reps,
-        extends=str(scenario),
-        jobs=jobs,
-        dask=dask,
-        force=force,
-        progress=progress,
-    )
+    return _kept(result, out)
+
+
+def fit(
+    calls: str | Path,
+    out: str | Path,
+    *,
+    force: bool = False,
+    **columns: Any,
+) -> FitOutcome:
+    """Fit demand, call-type and zone shares and durations to a CAD export and write the
+    scenario fragment ``out`` with its fit report beside it, as ``heart-sim fit`` does;
+    ``columns`` are ``FitOptions`` fields (``time_column``, ``type_column``,
+    ``type_map``, ``durations``, ``extends``, ...)."""
+    return fit_calls(Path(calls), Path(out), FitOptions(**columns), force=force)
+
+
+def open(folder: str | Path) -> Any:
+    """Read any heart-sim results folder back: ``Results``, ``Comparison``, ``SweepResult``,
+    ``SensitivityResult``, ``CalibrationResult``, ``OptimizeResult`` or ``BudgetResult``."""
+    return open_folder(folder)
+
+
+def report(
+    folder: str | Path, *, pdf: bool = False, plots: bool = True, rank_by: str = RANK_BY
+) -> Path:
+    """Write a results folder's ``report.html`` (and its figures in plots/, as ``--report``
+    does); with ``pdf`` also ``report.pdf`` (headless Chromium). Returns the page."""
+    if plots:
+        write_plots(folder)
+    if pdf:
+        return write_pdf_report(Path(folder), rank_by=rank_by)[0]
+    return write_report(folder, rank_by=rank_by)
+
+
+@contextmanager
+def _study_folder(
+    scenario: ScenarioLike, out: str | Path | None
+) -> Iterator[tuple[Path, dict[str, Any], str, str]]:
+    """(folder, the scenario's merged mapping, its source, what a scenario written by
+    the study extends) for a study: ``out``, or a temporary folder removed afterwards.
+    A Scenario or mapping is first written to ``<folder>/inputs/<name>.yaml`` so that
+    recommended.yaml, calibrated.yaml and chosen.yaml can extend it."""
+    with ExitStack() as stack:
+        folder = (
+            Path(out)
+            if out is not None
+            else Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="heart-sim-")))
+        )
+        if isinstance(scenario, str | Path):
+            path, data, _ = load_scenario_dict(scenario)
+            yield folder, data, str(path), str(scenario)
+            return
+        sc = load(scenario)
+        data = sc.model_dump(mode="json", by_alias=True, exclude_none=True)
+        given = folder / "inputs" / f"{sc.name}.yaml"
+        atomic_write(given, yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
+        yield folder, data, str(given), str(given)
+
+
+def _kept(result: T, out: str | Path | None) -> T:
+    """The result, its folder forgotten when it was a temporary one."""
+    return result if out is not None else replace(result, folder=None)  # type: ignore[type-var]

@@ -15,8 +15,8 @@ import tempfile
 from pathlib import Path
 
 import heart_sim as hs
-from heart_sim.reports._optimize_plots import write_plots as write_any_plots
-from heart_sim.reports._plots import write_plots
+from heart_sim.reports import write_plots
+from heart_sim.reports import write_plots as write_any_plots
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "results" / "examples"
@@ -53,7 +53,7 @@ def main() -> None:
         crt = hs.optimize(
             "durham_2025",
             ["crt_response_time_p90<=38"],
-            out,
+            out=out,
             programs=["crt"],
             around_the_clock=True,
             shift_lengths=(12,),
@@ -62,10 +62,10 @@ def main() -> None:
             jobs=2,
         )
         _copy_any(crt.folder, {"requirement_crt": "optimize_crt_24_7_requirement"})
-        fte = hs.optimize(
+        fte = hs.budget(
             "durham_2025",
+            ROOT / "scenarios" / "options" / "durham_fy26.yaml",
             fte=17,
-            options=ROOT / "scenarios" / "options" / "durham_fy26.yaml",
             out=out,
             jobs=2,
         )

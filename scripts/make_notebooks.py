@@ -86,7 +86,7 @@ NOTEBOOKS = {
         'reports.sweep_figure(growth, ["demand.multiplier"], "fallback_no_unit_share")',
         "MD ## More CRT teams (a resumable sweep)",
         "out = tempfile.mkdtemp()\n"
-        'sw = hs.sweep("durham_2022", {"crt.units": [1, 2, 3, 4]}, out, reps=3, seed=1)\n'
+        'sw = hs.sweep("durham_2022", {"crt.units": [1, 2, 3, 4]}, reps=3, seed=1, out=out)\n'
         'sw.table[["crt.units", "diversion_rate", "crt_response_time", '
         '"crt_utilization", "cost_per_diverted_call"]].round(3)',
         'reports.sweep_figure(sw.table, sw.params, "diversion_rate")',

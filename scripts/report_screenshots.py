@@ -22,7 +22,7 @@ from pathlib import Path
 from playwright.sync_api import FloatRect, sync_playwright
 
 import heart_sim as hs
-from heart_sim.reports._html import write_html_report
+from heart_sim.reports import write_report as write_html_report
 from heart_sim.reports._pdf import launch_options
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,7 +40,7 @@ def build(out: Path, reps: int, seed: int) -> dict[str, Path]:
         seed=seed,
         out=out,
     )
-    sweep = hs.sweep("durham_2022", {"crt.units": [1, 2, 3]}, out, reps=reps, seed=seed)
+    sweep = hs.sweep("durham_2022", {"crt.units": [1, 2, 3]}, reps=reps, seed=seed, out=out)
     folders = {"run": run.folder, "comparison": comp.folder, "sweep": sweep.folder}
     missing = [kind for kind, folder in folders.items() if folder is None]
     if missing:

@@ -81,3 +81,70 @@ def test_results_and_comparison_have_a_short_repr_and_headline_cards_for_noteboo
     cards = comp._repr_html_()
     assert cards.count("class='card'") == 1 and "three_<wbr>teams" in cards
     assert "per extra call diverted" in cards
+
+
+# --- one shape for every study -------------------------------------------------------------
+
+STUDIES = ("simulate", "compare", "sweep", "sensitivity", "calibrate", "optimize", "budget")
+
+
+@pytest.mark.parametrize("name", [*STUDIES, "fit", "open", "report", "load", "vary"])
+def test_every_study_is_a_function_of_the_package(name: str) -> None:
+    """``hs.calibrate`` was the module once (``TypeError: 'module' object is not callable``);
+    every study is now the API's function, and no subpackage bears its name."""
+    import inspect
+
+    assert inspect.isfunction(getattr(hs, name))
+    assert getattr(hs, name).__module__ == "heart_sim.api"
+
+
+@pytest.mark.parametrize("name", STUDIES)
+def test_every_study_takes_the_scenario_first_and_out_as_a_keyword_defaulting_to_none(
+    name: str,
+) -> None:
+    import inspect
+
+    params = inspect.signature(getattr(hs, name)).parameters
+    first = next(iter(params.values()))
+    assert first.name in ("scenario", "base")
+    assert "ScenarioLike" in str(first.annotation)
+    assert params["out"].kind is inspect.Parameter.KEYWORD_ONLY
+    assert params["out"].default is None
+
+
+def test_sweep_of_a_scenario_object_writes_nothing_without_out(tmp_path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    base = hs.load(_short())
+    res = hs.sweep(base, {"crt.units": [1, 2]}, reps=2, seed=3)
+    assert isinstance(res, hs.SweepResult) and res.folder is None
+    assert list(res.table["crt.units"]) == [1, 2]
+    # one more CRT team on every shift serves at least as many calls, under the same seed
+    served = res.table["crt_served_share"]
+    assert served.iloc[1] >= served.iloc[0] > 0
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_sweep_with_out_writes_the_folder_and_figures_the_cli_writes(tmp_path) -> None:
+    res = hs.sweep(_short(), {"crt.units": [1, 2]}, reps=2, seed=3, out=tmp_path)
+    assert res.folder is not None and (res.folder / "sweep.csv").is_file()
+    assert (res.folder / "sweep_diversion_rate.png").is_file()  # what `heart-sim sweep` writes
+    again = hs.open(res.folder)
+    assert isinstance(again, hs.SweepResult)
+    pd.testing.assert_frame_equal(again.table, pd.read_csv(res.folder / "sweep.csv"))
+
+
+def test_budget_needs_one_limit_and_optimize_has_no_budget_mode() -> None:
+    import inspect
+
+    with pytest.raises(hs.HeartSimError, match="one of them"):
+        hs.budget(_short(), "scenarios/options/durham_fy26.yaml")
+    with pytest.raises(hs.HeartSimError, match="one of them"):
+        hs.budget(_short(), "scenarios/options/durham_fy26.yaml", budget=1e6, fte=3)
+    assert "budget" not in inspect.signature(hs.optimize).parameters
+    assert inspect.signature(hs.optimize).return_annotation == "OptimizeResult"
+    assert inspect.signature(hs.budget).return_annotation == "BudgetResult"
+
+
+def test_open_refuses_a_folder_that_is_not_results(tmp_path) -> None:
+    with pytest.raises(hs.HeartSimError, match="not a heart-sim results folder"):
+        hs.open(tmp_path)

@@ -81,7 +81,7 @@ class CalibrationError(StudyError):
 class CalibrationResult:
     """What ``calibrate`` found; the tables are those of the folder's CSV files."""
 
-    folder: Path
+    folder: Path | None  # None: the study wrote to a temporary folder (out=None)
     paths: list[str]
     points: pd.DataFrame
     waves: pd.DataFrame

@@ -41,7 +41,8 @@ from ..measure import (
     parse_reps,
     shown_in,
 )
-from ..reports import budget_answer, check_rank_by, save, sweep_figures, write_pdf_report
+from ..optimization import parse_hours, parse_start
+from ..reports import budget_answer, check_rank_by, write_pdf_report
 from ..reports import write_plots as write_any_plots
 from ..reports import write_report as write_html_report
 from ..scenario import (
@@ -342,7 +343,7 @@ def run_cmd(
             scenario,
             parse_reps(reps, 1, MAX_REPS),
             seed,
-            jobs,
+            jobs=jobs,
             progress=bars,
             dask=dask,
             out=out,
@@ -486,11 +487,9 @@ def sweep_cmd(
     with _user_errors(), _progress(quiet, unit="grid points") as bars:
         grid = [parse_vary(v) for v in vary]
         result = api.sweep(
-            scenario, grid, out, reps, seed, jobs, dask=dask, force=force, progress=bars
+            scenario, grid, reps, seed, out=out, jobs=jobs, dask=dask, force=force, progress=bars
         )
-        for stem, fig in sweep_figures(result.table, result.params).items():
-            save(fig, result.folder / stem)
-        page = _write_report(result.folder, fmt) if report else None
+        page = _write_report(result.folder, fmt) if report and result.folder else None
     _print_sweep(result, reps, fmt)
     _report_written(fmt, page)
 
@@ -553,9 +552,19 @@ def calibrate_cmd(
     """
     with _user_errors(), _progress(quiet, unit="points") as bars:
         result = api.calibrate(
-            scenario, targets, out, points, reps, waves, seed, jobs, dask, force, progress=bars
+            scenario,
+            targets,
+            points,
+            reps,
+            waves,
+            seed,
+            out=out,
+            jobs=jobs,
+            dask=dask,
+            force=force,
+            progress=bars,
         )
-        page = _write_report(result.folder, Format.table) if report else None
+        page = _write_report(result.folder, Format.table) if report and result.folder else None
     _print_calibration(result)
     _report_written(Format.table, page)
 
@@ -754,15 +763,15 @@ def optimize_cmd(
     Example: heart-sim optimize durham_2025 --fte 17 --options scenarios/options/durham_fy26.yaml
     """
     with _user_errors(), _progress(quiet, unit="replications") as bars:
-        result = api.optimize(
+        result = _optimize_or_budget(
             scenario,
             target or [],
             out,
-            programs=program or [],
+            program=program or [],
             hours=hours,
             around_the_clock=around_the_clock,
-            shift_lengths=_numbers(shift_lengths, "--shift-lengths"),
-            starts=None if starts is None else starts.split(","),
+            shift_lengths=shift_lengths,
+            starts=starts,
             max_units=max_units,
             same_each_day=same_each_day,
             weekend_rotation=weekend_rotation,
@@ -779,7 +788,7 @@ def optimize_cmd(
             force=force,
             progress=bars,
         )
-        page = _write_report(result.folder, Format.table) if report else None
+        page = _write_report(result.folder, Format.table) if report and result.folder else None
     if isinstance(result, api.OptimizeResult):
         _print_optimization(result)
     else:
@@ -787,6 +796,95 @@ def optimize_cmd(
     _report_written(Format.table, page)
     if isinstance(result, api.OptimizeResult) and not result.summary["feasible"]:
         raise typer.Exit(NO_PLAN_EXIT)
+
+
+def _optimize_or_budget(
+    scenario: str,
+    targets: list[str],
+    out: Path,
+    *,
+    program: list[str],
+    hours: str | None,
+    around_the_clock: bool,
+    shift_lengths: str | None,
+    starts: str | None,
+    max_units: int | None,
+    same_each_day: bool,
+    weekend_rotation: int | None,
+    budget: float | None,
+    fte: float | None,
+    maximize: str | None,
+    options: Path | None,
+    reps: int | None,
+    min_reps: int | None,
+    max_reps: int | None,
+    **common: Any,
+) -> api.OptimizeResult | api.BudgetResult:
+    """The two modes of ``heart-sim optimize``: flags of the other mode are errors, named
+    by their flag, not ignored."""
+    targets_only = {
+        "--program": bool(program),
+        "--hours": hours is not None,
+        "--24-7": around_the_clock,
+        "--shift-lengths": shift_lengths is not None,
+        "--starts": starts is not None,
+        "--max-units": max_units is not None,
+        "--same-each-day": same_each_day,
+        "--weekend-rotation": weekend_rotation is not None,
+        "--min-reps": min_reps is not None,
+        "--max-reps": max_reps is not None,
+    }
+    budget_only = {
+        "--options": options is not None,
+        "--maximize": maximize is not None,
+        "--reps": reps is not None,
+    }
+    if budget is not None or fte is not None:
+        extra = [k for k, given in targets_only.items() if given]
+        if extra:
+            raise api.OptimizeError(
+                f"{', '.join(extra)}: for the targets mode (--target), not --budget/--fte"
+            )
+        if targets:
+            raise api.OptimizeError("give --target or --budget/--fte, not both")
+        if budget is not None and fte is not None:
+            raise api.OptimizeError("give --budget or --fte, not both")
+        if options is None:
+            raise api.OptimizeError(
+                "--budget and --fte choose among --options FILE (an options file)"
+            )
+        return api.budget(
+            scenario,
+            options,
+            budget=budget,
+            fte=fte,
+            maximize=maximize or "diverted_per_year",
+            reps=10 if reps is None else reps,
+            out=out,
+            **common,
+        )
+    extra = [k for k, given in budget_only.items() if given]
+    if extra:
+        raise api.OptimizeError(f"{', '.join(extra)}: for --budget or --fte, not the targets mode")
+    if hours is not None and around_the_clock:
+        raise api.OptimizeError("give --hours or --24-7, not both")
+    lengths = _numbers(shift_lengths, "--shift-lengths")
+    return api.optimize(
+        scenario,
+        targets,
+        programs=program,
+        hours=None if hours is None else [parse_hours(h) for h in hours.split(",")],
+        around_the_clock=around_the_clock,
+        shift_lengths=(8, 10, 12) if lengths is None else lengths,
+        starts=None if starts is None else [parse_start(h) for h in starts.split(",")],
+        max_units=api.MAX_UNITS if max_units is None else max_units,
+        same_each_day=same_each_day,
+        weekend_rotation=weekend_rotation,
+        min_reps=api.MIN_REPS if min_reps is None else min_reps,
+        max_reps=api.MAX_REPS if max_reps is None else max_reps,
+        out=out,
+        **common,
+    )
 
 
 def _print_optimization(result: api.OptimizeResult) -> None:
@@ -833,7 +931,7 @@ def _print_optimization(result: api.OptimizeResult) -> None:
         Format.table,
         0,
         result.notes,
-        f"recommended scenario written to {result.folder / 'recommended.yaml'}",
+        f"recommended scenario written to {Path(result.folder or '.') / 'recommended.yaml'}",
     )
 
 
@@ -947,11 +1045,11 @@ def sensitivity_cmd(
             samples,
             reps,
             seed,
-            metrics,
-            out,
-            jobs,
-            dask,
-            force,
+            metrics=metrics,
+            out=out,
+            jobs=jobs,
+            dask=dask,
+            force=force,
             progress=bars,
         )
         if report and result.folder is not None:

@@ -93,7 +93,7 @@ class BudgetError(StudyError):
 class BudgetResult:
     """What a budget study found; the tables are those of the folder's CSV files."""
 
-    folder: Path
+    folder: Path | None  # None: the study wrote to a temporary folder (out=None)
     candidates: pd.DataFrame
     frontier: pd.DataFrame
     options: pd.DataFrame

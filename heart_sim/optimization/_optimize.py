@@ -127,7 +127,7 @@ class Evaluation:
 
 @dataclass
 class OptimizeResult:
-    folder: Path
+    folder: Path | None  # None: the study wrote to a temporary folder (out=None)
     summary: dict[str, Any]
     requirement: pd.DataFrame
     shifts: pd.DataFrame

@@ -3,9 +3,19 @@ printing and the fit report."""
 
 from __future__ import annotations
 
-from ._fit_report import fit_calls
+from ._fit_report import FitOutcome, fit_calls
 from ._html import check_rank_by
-from ._optimize_report import budget_answer, write_report
+from ._kinds import (
+    KINDS,
+    RANK_BY,
+    FolderKind,
+    kind_of,
+    open_folder,
+    write_plots,
+    write_report,
+    write_study_files,
+)
+from ._optimize_report import budget_answer
 from ._pdf import write_pdf_report
 from ._plots import (
     cost_figure,
@@ -20,17 +30,21 @@ from ._plots import (
     targets_of,
     unmet_heatmap,
     utilization_heatmap,
-    write_monthly,
-    write_plots,
 )
 
 __all__ = [
+    "FitOutcome",
+    "FolderKind",
+    "KINDS",
+    "RANK_BY",
     "budget_answer",
     "check_rank_by",
     "cost_figure",
     "demand_heatmap",
     "fit_calls",
     "forest_figure",
+    "kind_of",
+    "open_folder",
     "outcome_figure",
     "response_cdf_figure",
     "save",
@@ -40,8 +54,8 @@ __all__ = [
     "targets_of",
     "unmet_heatmap",
     "utilization_heatmap",
-    "write_monthly",
     "write_pdf_report",
     "write_plots",
     "write_report",
+    "write_study_files",
 ]

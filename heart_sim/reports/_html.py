@@ -36,7 +36,7 @@ from ..calibration import (
     read_sensitivity,
     symbol,
 )
-from ..core import FALLBACKS, PROGRAMS, Outcome, StudyError, __version__, atomic_write
+from ..core import FALLBACKS, PROGRAMS, Outcome, StudyError, __version__
 from ..measure import (
     CARD_CSS,
     CATALOG,
@@ -63,11 +63,9 @@ from ..study import (
     POSTERIOR_FILE,
     Comparison,
     Results,
-    folder_kind,
     read_comparison,
     read_results,
     read_sweep,
-    writing,
 )
 from ._plots import (
     calibration_figures,
@@ -1138,25 +1136,3 @@ def check_rank_by(rank_by: str) -> None:
             f"--rank-by {rank_by}: not a measure of the comparison's cost table; use one of "
             + ", ".join(VIEWS["costs"])
         )
-
-
-def write_html_report(folder: Path, rank_by: str = "diverted_per_year") -> Path:
-    """Write ``folder/report.html`` for a run, comparison, sweep or sensitivity folder; a
-    comparison's options are ranked by ``rank_by`` (a column of its cost table)."""
-    folder = Path(folder)
-    check_rank_by(rank_by)
-    kind = folder_kind(folder)
-    if kind == "comparison":
-        text = comparison_html(folder, rank_by)
-    elif kind == "sweep":
-        text = sweep_html(folder)
-    elif kind == "sensitivity":
-        text = sensitivity_html(folder)
-    elif kind == "calibration":
-        text = calibration_html(folder)
-    else:
-        text = run_html(folder)
-    target = folder / "report.html"
-    with writing(folder):
-        atomic_write(target, text)
-    return target

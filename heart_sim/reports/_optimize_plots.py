@@ -22,7 +22,6 @@ Nothing here reads a folder beyond the library's own readers or runs a simulatio
 from __future__ import annotations
 
 import math
-from pathlib import Path
 from typing import Any
 
 import matplotlib.pyplot as plt
@@ -33,9 +32,8 @@ from matplotlib.ticker import FixedLocator, MaxNLocator
 
 from ..core import Program
 from ..measure import BY_HOUR, CATALOG, fmt_value
-from ..optimization import COST, BudgetResult, OptimizeResult, read_budget, read_optimization
+from ..optimization import COST, BudgetResult, OptimizeResult
 from ..scenario import HOURS_PER_WEEK
-from ..study import folder_kind
 from ._plots import (
     ALTERNATIVE,
     DAY_LABELS,
@@ -46,9 +44,7 @@ from ._plots import (
     formatter,
     label,
     new_figure,
-    save,
 )
-from ._plots import folder_figures as _other_figures
 
 HOURS_PER_DAY = 24
 UNITS_AXIS = BY_HOUR["staffed_units"][0]  # 'units on duty'
@@ -380,22 +376,3 @@ def optimize_figures(res: OptimizeResult) -> dict[str, Figure]:
 
 def budget_figures(res: BudgetResult) -> dict[str, Figure]:
     return {"frontier": frontier_figure(res)}
-
-
-def folder_figures(folder: Path) -> dict[str, Figure]:
-    """Figures for a results folder of any kind (optimize and budget here, the others
-    from ``reports._plots``)."""
-    kind = folder_kind(folder)
-    if kind == "optimize":
-        return optimize_figures(read_optimization(folder))
-    if kind == "budget":
-        return budget_figures(read_budget(folder))
-    return _other_figures(folder)
-
-
-def write_plots(folder: Path, formats: tuple[str, ...] = ("png", "svg")) -> list[Path]:
-    """Write every figure of a results folder to ``folder/plots/``."""
-    written: list[Path] = []
-    for stem, fig in folder_figures(folder).items():
-        written += save(fig, Path(folder) / "plots" / stem, formats)
-    return written

@@ -26,7 +26,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from ..core import HeartSimError, __version__, atomic_write
+from ..core import HeartSimError, __version__
 from ..measure import (
     CATALOG,
     GLOSSARY,
@@ -41,7 +41,7 @@ from ..measure import (
 )
 from ..optimization import BASE, COST, BudgetResult, OptimizeResult, read_budget, read_optimization
 from ..scenario import days_text, load_scenario, scenario_hash, scenario_sources
-from ..study import folder_kind, read_manifest, read_sources, writing
+from ..study import read_manifest, read_sources
 from ._html import (
     FIXED_ASSUMPTIONS,
     _assumptions_section,
@@ -54,8 +54,6 @@ from ._html import (
     _row,
     _settings,
     _table,
-    check_rank_by,
-    write_html_report,
 )
 from ._optimize_plots import (
     frontier_figure,
@@ -1088,18 +1086,3 @@ def _read(path: Path) -> str | None:
 
 
 # --- any folder --------------------------------------------------------------------------
-
-
-def write_report(folder: Path | str, rank_by: str = "diverted_per_year") -> Path:
-    """Write ``folder/report.html`` for a results folder of any kind: optimize and budget
-    here, the others by ``htmlreport.write_html_report``."""
-    folder = Path(folder)
-    kind = folder_kind(folder)
-    if kind not in ("optimize", "budget"):
-        return write_html_report(folder, rank_by=rank_by)
-    check_rank_by(rank_by)
-    text = optimize_html(folder) if kind == "optimize" else budget_html(folder)
-    target = folder / "report.html"
-    with writing(folder):
-        atomic_write(target, text)
-    return target

@@ -25,7 +25,7 @@ from typing import Any
 
 from ..core import ChromiumNotFoundError, PdfError, atomic_write_bytes
 from ..study import writing
-from ._optimize_report import write_report as write_html_report
+from ._kinds import write_report as write_html_report
 
 ENV_VAR = "HEART_SIM_CHROMIUM"
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome")

@@ -30,8 +30,6 @@ from ..calibration import (
     CalibrationResult,
     Method,
     effect_text,
-    read_calibration,
-    read_sensitivity,
 )
 from ..core import ENDINGS, FALLBACKS, PROGRAMS, Program, atomic_write_bytes
 from ..measure import BY_HOUR, CATALOG, Format, fmt_value, metric, shown_in
@@ -40,10 +38,6 @@ from ..scenario import DAY_NAMES
 from ..study import (
     Comparison,
     Results,
-    folder_kind,
-    read_comparison,
-    read_results,
-    read_sweep,
     writing,
 )
 
@@ -823,30 +817,6 @@ def comparison_figures(comp: Comparison) -> dict[str, Figure]:
 
 def sweep_figures(table: pd.DataFrame, params: list[str]) -> dict[str, Figure]:
     return {f"sweep_{m}": sweep_figure(table, params, m) for m in shown_in("sweep") if m in table}
-
-
-def folder_figures(folder: Path) -> dict[str, Figure]:
-    """Figures for a results folder of any kind: a run, a comparison or a sweep."""
-    kind = folder_kind(folder)
-    if kind == "comparison":
-        return comparison_figures(read_comparison(folder))
-    if kind == "sweep":
-        _, table, params = read_sweep(folder)
-        return sweep_figures(table, params)
-    if kind == "sensitivity":
-        res = read_sensitivity(folder)
-        return sensitivity_figures(res.indices, res.method)
-    if kind == "calibration":
-        return calibration_figures(read_calibration(folder))
-    return run_figures(read_results(folder))
-
-
-def write_plots(folder: Path, formats: tuple[str, ...] = ("png", "svg")) -> list[Path]:
-    """Write every figure of a results folder to ``folder/plots/``."""
-    written: list[Path] = []
-    for stem, fig in folder_figures(folder).items():
-        written += save(fig, Path(folder) / "plots" / stem, formats)
-    return written
 
 
 # --- sensitivity -----------------------------------------------------------------------

@@ -159,7 +159,7 @@ def point_scenario(base: dict[str, Any], point: dict[str, Any], source: str) -> 
 
 @dataclass
 class SweepResult:
-    folder: Path
+    folder: Path | None  # None: the study wrote to a temporary folder (out=None)
     params: list[str]
     table: pd.DataFrame  # one row per grid point: params, then metric, metric_ci_low/high
     ran: int  # grid points simulated in this call (the rest were resumed from disk)
