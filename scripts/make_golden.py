@@ -1,4 +1,4 @@
-"""Regenerate the golden files of tests/test_golden.py from the current code.
+"""Regenerate the golden files of tests/behaviour/test_golden.py from the current code.
 
     python scripts/make_golden.py
 

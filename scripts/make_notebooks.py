@@ -114,7 +114,8 @@ def main() -> None:
         nbformat.write(nb, folder / name)
         print("wrote", folder / name)
     ruff = shutil.which("ruff")
-    if ruff:  # the notebooks' code follows the project's style (checked by tests/test_lint.py)
+    # The notebooks' code follows the project's style (checked by tests/behaviour/test_lint.py).
+    if ruff:
         subprocess.run([ruff, "format", "-q", str(folder)], check=True)
 
 

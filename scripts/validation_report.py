@@ -67,7 +67,7 @@ def main() -> None:
         "",
         f"Written by `python scripts/validation_report.py` (heart-sim {__version__}, "
         f"{time.strftime('%Y-%m-%d')}). The same cases run in the test suite "
-        "(`tests/test_validation.py`, `tests/test_theory.py`; the large grids with "
+        "(`tests/behaviour/test_validation.py`, `tests/behaviour/test_theory.py`; the large grids with "
         "`pytest -m slow`). Intervals are 95%.",
         "",
     ]

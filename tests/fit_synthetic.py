@@ -1,4 +1,4 @@
-"""Synthetic CAD exports with known truth, for tests/test_fit.py (and the timing check).
+"""Synthetic CAD exports with known truth, for tests/fitting/test_fit.py (and the timing check).
 
 One row per call: an hour-of-week profile (separable or not), month-of-year weights, annual
 growth and a gamma day-level multiplier set the day's calls; natures, zones and two

@@ -1,4 +1,5 @@
-"""The golden back-test's cases, shared by tests/test_golden.py and scripts/make_golden.py.
+"""The golden back-test's cases, shared by tests/behaviour/test_golden.py and
+scripts/make_golden.py.
 
 Each case runs through the public API exactly as a user would and keeps some of the files
 it writes under tests/golden/<case>/. The test compares them byte for byte, so any change

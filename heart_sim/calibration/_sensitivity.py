@@ -24,7 +24,7 @@ evenly in log space. An ``integer`` unknown is drawn over [low - 1/2, high + 1/2
 rounded, so every whole number of the range is equally likely; its elementary effects are
 divided by the step actually run (SALib's analyzer divides by the nominal step, which
 rounding changes: for units 1-3 a nominal step of 1.33 units is a step of 1 or 2), and
-otherwise equal SALib's (``tests/test_sensitivity.py`` checks).
+otherwise equal SALib's (``tests/calibration/test_sensitivity.py`` checks).
 
 Every design point runs the same seed (common random numbers), so an unknown that cannot
 change a measure (the police hours per call and the CRT response time) gets exactly zero,

@@ -6,7 +6,7 @@
 - ``drop_pending_events``: forget every scheduled event at the end of a replication
   (``Environment._queue``), so no reference cycle through callbacks outlives it.
 
-``tests/test_simpy_compat.py`` checks that these internals exist and behave; simpy is
+``tests/model/test_simpy_compat.py`` checks that these internals exist and behave; simpy is
 pinned below 5 in pyproject.toml.
 """
 

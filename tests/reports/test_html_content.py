@@ -14,7 +14,7 @@ import heart_sim as hs
 from heart_sim.cli._app import app
 from heart_sim.core._errors import StudyError
 from heart_sim.measure._catalog import CATALOG
-from heart_sim.reports._html import write_html_report
+from heart_sim.reports import write_report as write_html_report
 
 
 def _short() -> dict:

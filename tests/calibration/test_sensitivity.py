@@ -23,7 +23,7 @@ from heart_sim.calibration._sensitivity import (
     to_values,
 )
 from heart_sim.cli._app import app
-from heart_sim.reports._html import write_html_report
+from heart_sim.reports import write_report as write_html_report
 from heart_sim.scenario._schema import Unknown, scenario_from_dict
 from heart_sim.study._folders import folder_kind
 

@@ -27,11 +27,10 @@ from heart_sim.optimization._budget import budget_study, read_budget
 from heart_sim.optimization._budgetfile import options_from_dict
 from heart_sim.optimization._goals import parse_goal
 from heart_sim.optimization._optimize import optimize, read_optimization
+from heart_sim.reports import kind_of, write_plots, write_report
 from heart_sim.reports._optimize_plots import (
-    folder_figures,
     optimize_figures,
     plan_verdicts,
-    write_plots,
 )
 from heart_sim.reports._optimize_report import (
     STATUS_WORDS,
@@ -39,7 +38,6 @@ from heart_sim.reports._optimize_report import (
     budget_html,
     optimize_cards,
     optimize_html,
-    write_report,
 )
 from heart_sim.reports._plots import PlainFormatter
 from heart_sim.study._folders import folder_kind
@@ -364,7 +362,7 @@ def test_fte_mode_says_what_each_fte_buys(fte_folder) -> None:
     page = budget_html(fte_folder)
     assert "What 3 more FTE buys" in page
     assert "gained per extra FTE" in page
-    fig = folder_figures(fte_folder)["frontier"]
+    fig = kind_of(fte_folder).figures(fte_folder)["frontier"]
     ax = fig.axes[0]
     assert ax.get_xlabel() == "FTE added over the base"
     assert any(t.get_label() == "limit: 3 FTE" for t in ax.get_lines())

@@ -33,7 +33,7 @@ from heart_sim.optimization._budget import budget_study
 from heart_sim.optimization._budgetfile import options_from_dict
 from heart_sim.optimization._goals import parse_goal
 from heart_sim.optimization._optimize import optimize
-from heart_sim.reports._optimize_report import write_report as write_html_report
+from heart_sim.reports import write_report as write_html_report
 from heart_sim.scenario._schema import scenario_sources
 from heart_sim.study._studies import sweep as run_sweep
 
@@ -402,3 +402,29 @@ def test_a_browser_that_fails_leaves_no_file(tmp_path) -> None:
         pdf.print_pdf(html, tmp_path / "report.pdf", chromium=str(silent))
     assert not (tmp_path / "report.pdf").exists()
     assert not list(tmp_path.glob(".report.pdf.*"))
+
+
+# --- every kind of folder reads back -------------------------------------------------------
+
+OPENED_AS = {
+    "run": hs.Results,
+    "comparison": hs.Comparison,
+    "sweep": hs.SweepResult,
+    "sensitivity": hs.SensitivityResult,
+    "calibration": hs.CalibrationResult,
+    "optimize": hs.OptimizeResult,
+    "budget": hs.BudgetResult,
+}
+
+
+def test_every_kind_of_folder_is_declared_once() -> None:
+    from heart_sim.reports import KINDS as DECLARED
+
+    assert sorted(DECLARED) == sorted(KINDS) == sorted(OPENED_AS)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_open_reads_every_kind_of_folder_back(folders, kind) -> None:
+    res = hs.open(folders[kind])
+    assert type(res) is OPENED_AS[kind]
+    assert Path(res.folder).resolve() == Path(folders[kind]).resolve()

@@ -12,7 +12,7 @@ import typer
 
 from heart_sim.cli._app import app
 
-README = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+README = (Path(__file__).resolve().parents[2] / "README.md").read_text()
 GROUP: Any = typer.main.get_command(app)  # a click group (typer may vendor its own click)
 COMMANDS = sorted(GROUP.commands)
 
@@ -50,7 +50,7 @@ def test_docs_sources_md_is_current() -> None:
     """docs/sources.md (cited by the baseline scenario) lists what the scenarios say."""
     import importlib.util
 
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parents[2]
     spec = importlib.util.spec_from_file_location(
         "sources_doc", root / "scripts" / "sources_doc.py"
     )

@@ -11,8 +11,9 @@ import pytest
 from builders import baseline_dict
 
 import heart_sim as hs
-from heart_sim.reports._html import assumptions, write_html_report
-from heart_sim.reports._plots import write_plots
+from heart_sim.reports import write_plots
+from heart_sim.reports import write_report as write_html_report
+from heart_sim.reports._html import assumptions
 from heart_sim.scenario._schema import scenario_sources
 from heart_sim.study._studies import sweep as run_sweep
 

@@ -46,7 +46,7 @@ from heart_sim.scenario._distributions import REGISTRY
 from heart_sim.scenario._profiles import milwaukee_overdispersion
 from heart_sim.scenario._schema import load_scenario, read_yaml
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 MILWAUKEE = ROOT / "tests" / "data" / "milwaukee_police_dispatch_2018-05.csv.gz"
 MKE_TYPES = ROOT / "scenarios" / "fit" / "milwaukee_types.yaml"
 LANE = ROOT / "heart_sim" / "data" / "lane_county_crisis_team_times.csv"

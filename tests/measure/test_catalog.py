@@ -13,7 +13,7 @@ import heart_sim as hs
 from heart_sim.cli._app import app
 from heart_sim.measure._catalog import BY_HOUR, CATALOG, UNITS, VIEWS
 
-PACKAGE = Path(__file__).resolve().parent.parent / "heart_sim"
+PACKAGE = Path(__file__).resolve().parents[2] / "heart_sim"
 
 
 def test_every_metric_in_summary_csv_has_a_label_and_a_unit(tmp_path) -> None:

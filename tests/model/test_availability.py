@@ -188,8 +188,8 @@ def test_littles_law_on_the_call_queue_holds_with_breaks() -> None:
     sc = scenario_from_dict(d)
     k = replication_kpis(simulate(sc, 3, 0), sc)
     lam = k["crt_requests"] / (sc.horizon_weeks * 7 * DAY)
-    # Without breaks the two agree to rounding (tests/test_theory.py); with them they differ
-    # by the breaks' own waiting time (1.34 against 1.23 here).
+    # Without breaks the two agree to rounding (tests/behaviour/test_theory.py); with them
+    # they differ by the breaks' own waiting time (1.34 against 1.23 here).
     assert k["crt_queue_len"] == pytest.approx(lam * k["crt_mean_wait_all"], rel=0.01)
 
 
