@@ -67,8 +67,8 @@ def main() -> None:
         "",
         f"Written by `python scripts/validation_report.py` (heart-sim {__version__}, "
         f"{time.strftime('%Y-%m-%d')}). The same cases run in the test suite "
-        "(`tests/behaviour/test_validation.py`, `tests/behaviour/test_theory.py`; the large grids with "
-        "`pytest -m slow`). Intervals are 95%.",
+        "(`tests/behaviour/test_validation.py`, `tests/behaviour/test_theory.py`; "
+        "the large grids with `pytest -m slow`). Intervals are 95%.",
         "",
     ]
     total = passed = 0
