@@ -26,9 +26,12 @@ from ._fileio import (
 from ._problems import MISSING, describe, did_you_mean, known_keys, not_a_mapping, problems
 from ._version import __version__
 from ._vocab import (
+    DIVERTED,
     ENDINGS,
     FALLBACKS,
     FIELD_TEAMS,
+    HANDLED_BY,
+    HEART_RESPONSES,
     NOT_DISPATCHED,
     PROGRAMS,
     SERVED_BY,
@@ -40,11 +43,14 @@ from ._vocab import (
 __all__ = [
     "CHECKPOINTS",
     "ChromiumNotFoundError",
+    "DIVERTED",
     "ENDINGS",
     "FALLBACKS",
     "FIELD_TEAMS",
     "FieldTeamKey",
     "FolderLock",
+    "HANDLED_BY",
+    "HEART_RESPONSES",
     "HeartSimError",
     "Interrupted",
     "LOCK_NAME",

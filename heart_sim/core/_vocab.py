@@ -106,3 +106,9 @@ _OUTCOME_LABELS = {
 ENDINGS: tuple[Outcome, ...] = tuple(o for o in Outcome if o is not Outcome.IN_SYSTEM)
 FALLBACKS: tuple[Outcome, ...] = tuple(o for o in ENDINGS if o.is_fallback)
 SERVED_BY = {Program.CRT: Outcome.CRT_SERVED, Program.COR: Outcome.COR_SERVED}
+# The outcome groups that measures count, declared once. Diverted: handled by HEART with no
+# police officer (resolved by a CCD clinician on the phone, or a CRT team on scene). HEART
+# responses add Co-Response, where an officer goes with a clinician.
+HANDLED_BY: dict[Program, Outcome] = {Program.CCD: Outcome.CCD_RESOLVED, **SERVED_BY}
+DIVERTED: tuple[Outcome, ...] = (Outcome.CCD_RESOLVED, Outcome.CRT_SERVED)
+HEART_RESPONSES: tuple[Outcome, ...] = tuple(HANDLED_BY.values())

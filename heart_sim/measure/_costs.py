@@ -22,7 +22,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from ..core import FALLBACKS, PROGRAMS
+from ..core import DIVERTED, FALLBACKS, HANDLED_BY, PROGRAMS
 from ..scenario import Scenario
 
 WEEKS_PER_YEAR = 52.0
@@ -58,7 +58,6 @@ class PhaseHours:
 
 # The parts of a program's annual cost, each a run metric ``<program>_<part>_cost_annual``.
 COST_PARTS = ("staff", "overtime", "fixed", "mileage")
-HANDLED = {"ccd": "ccd_resolved", "crt": "crt_served", "cor": "cor_served"}
 
 
 def cost_kpis(
@@ -74,7 +73,7 @@ def cost_kpis(
     if scenario.costs is None:  # the calls a year, which need no cost rates
         fallbacks = sum(k[o.key] for o in FALLBACKS)
         return {
-            "diverted_per_year": (k["ccd_resolved"] + k["crt_served"]) * per_year,
+            "diverted_per_year": sum(k[o.key] for o in DIVERTED) * per_year,
             "heart_responses_per_year": k["heart_responses"] * per_year,
             "police_calls_per_year": fallbacks * per_year,
         }
@@ -107,7 +106,7 @@ def cost_kpis(
         out[f"{p}_cost_annual"] = sum(parts.values())
         total += out[f"{p}_cost_annual"]
     out["cost_total_annual"] = total
-    diverted = (k["ccd_resolved"] + k["crt_served"]) * per_year
+    diverted = sum(k[o.key] for o in DIVERTED) * per_year
     out["diverted_per_year"] = diverted
     out["cost_per_diverted_call"] = total / diverted if diverted else math.nan
     responses = k["heart_responses"] * per_year
@@ -117,8 +116,8 @@ def cost_kpis(
     out["police_calls_per_year"] = fallbacks * per_year
     out["police_hours_per_year"] = fallbacks * per_year * c.police_hours_per_call
     rate = c.police_cost_per_hour
-    for prog, handled in HANDLED.items():
-        priced = k[handled] * per_year * c.police_hours_per_call
+    for prog, handled in HANDLED_BY.items():
+        priced = k[handled.key] * per_year * c.police_hours_per_call
         out[f"{prog}_police_cost_avoided_annual"] = priced * rate if rate is not None else math.nan
     # Avoided: every eligible call not sent to police/EMS (the calls HEART handled, and
     # callers who hung up), so that between two options it is the police hours freed.

@@ -8,13 +8,15 @@ Times are minutes, except CN follow-up delays (hours) and staffed/overtime (hour
 from __future__ import annotations
 
 import math
+import operator
+from functools import reduce
 from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ..core import ENDINGS, FALLBACKS, FIELD_TEAMS, PROGRAMS, Outcome
+from ..core import DIVERTED, ENDINGS, FALLBACKS, FIELD_TEAMS, HEART_RESPONSES, PROGRAMS, Outcome
 from ..model import RepRecords
 from ..scenario import DAY_NAMES, HOURS_PER_WEEK, MIN_PER_HOUR, MIN_PER_WEEK, Scenario
 from ._catalog import BY_MONTH, BY_ZONE, CATALOG, PERCENTILES, TIME_METRICS
@@ -88,8 +90,8 @@ def replication_kpis(
         k[key] = v
     for key, v in counts.items():
         k[f"{key}_share"] = v / n if n else math.nan
-    k["diversion_rate"] = (counts["ccd_resolved"] + counts["crt_served"]) / n if n else math.nan
-    heart = counts["ccd_resolved"] + counts["crt_served"] + counts["cor_served"]
+    k["diversion_rate"] = sum(counts[o.key] for o in DIVERTED) / n if n else math.nan
+    heart = sum(counts[o.key] for o in HEART_RESPONSES)
     k["heart_responses"] = heart
     k["heart_response_rate"] = heart / n if n else math.nan
 
@@ -251,11 +253,11 @@ def _calls_by_group(
     out: dict[str, np.ndarray] = {"calls_total": count(np.ones(group.size, bool))}
     for o in ENDINGS:
         out[o.key] = count(outcome == o)
-    out["heart_responses"] = out["ccd_resolved"] + out["crt_served"] + out["cor_served"]
+    out["heart_responses"] = reduce(operator.add, (out[o.key] for o in HEART_RESPONSES))
     out["ccd_assessed"] = count(c.ccd_answered[window])
     with np.errstate(invalid="ignore", divide="ignore"):
         calls = np.where(out["calls_total"] > 0, out["calls_total"], np.nan)
-        out["diversion_rate"] = (out["ccd_resolved"] + out["crt_served"]) / calls
+        out["diversion_rate"] = reduce(operator.add, (out[o.key] for o in DIVERTED)) / calls
         out["heart_response_rate"] = out["heart_responses"] / calls
     for p in FIELD_TEAMS:
         served = (c.dispatched_to[window] == p.dispatch_code) & ~np.isnan(c.t_unit_start[window])
