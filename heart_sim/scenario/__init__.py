@@ -5,23 +5,8 @@ from __future__ import annotations
 
 from ._days import days_text
 from ._keypaths import KeyPathError, expand, flatten, key_changes, parse_path, set_path, short, vary
-from ._schedules import (
-    DAY_NAMES,
-    HOURS_PER_WEEK,
-    MIN_PER_DAY,
-    MIN_PER_HOUR,
-    MIN_PER_WEEK,
-    ShiftSpec,
-)
-from ._schema import (
-    CallType,
-    CCDDecision,
-    Holidays,
-    Programs,
-    Scenario,
-    Unknown,
+from ._load import (
     builtin_scenarios,
-    key_path,
     load_layers_of,
     load_scenario,
     load_scenario_dict,
@@ -31,6 +16,16 @@ from ._schema import (
     scenario_hash,
     scenario_sources,
 )
+from ._programs import Programs
+from ._schedules import (
+    DAY_NAMES,
+    HOURS_PER_WEEK,
+    MIN_PER_DAY,
+    MIN_PER_HOUR,
+    MIN_PER_WEEK,
+    ShiftSpec,
+)
+from ._schema import CallType, CCDDecision, Holidays, Scenario, Unknown, key_path
 from ._travel import SquareRootTravel
 from ._variants import merge_layers, minimal_changes
 from ._views import parent_differences, resolved_yaml, staffing_by_hour, write_starter

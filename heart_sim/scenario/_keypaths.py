@@ -17,7 +17,8 @@ import re
 from typing import Any
 
 from ..core import PROGRAMS, HeartSimError, did_you_mean, known_keys
-from ._schema import Scenario, scenario_from_dict
+from ._load import scenario_from_dict
+from ._schema import Scenario
 
 PROGRAM_KEYS = {p.value for p in PROGRAMS}
 _PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
@@ -67,40 +68,58 @@ def set_path(data: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
     out = copy.deepcopy(data)
     parts = expand(parse_path(path))
     if len(parts) == 3 and parts[0] == "programs" and parts[2] == "units":
-        shifts = out.get("programs", {}).get(parts[1], {}).get("shifts")
-        if not shifts:
-            raise KeyPathError(f"{path}: program {parts[1]} has no shifts to set units on")
-        for shift in shifts:
-            shift["units"] = value
+        _set_units(out, path, parts[1], value)
         return out
     node: Any = out
     for i, part in enumerate(parts):
-        here = parts[:i]
         last = i == len(parts) - 1
-        if isinstance(node, dict) and isinstance(part, int) and str(part) in node:
-            part = str(part)  # a key made of digits (a call type "911"), not a list index
-        if isinstance(node, list):
-            if not isinstance(part, int) or not 0 <= part < len(node):
-                which = f"use [0]..[{len(node) - 1}]" if node else "it is empty"
-                raise KeyPathError(f"{path}: {_show(here)} is a list of {len(node)} ({which})")
-        elif isinstance(node, dict):
-            if part not in node:
-                allowed = known_keys(Scenario, here)
-                if part not in allowed:  # neither set here nor allowed here
-                    choices = set(allowed) | {k for k in node if isinstance(k, str)}
-                    if not here:  # the <program>.<key> shorthand
-                        choices |= PROGRAM_KEYS
-                    why = did_you_mean(str(part), sorted(choices))
-                    raise KeyPathError(f"{_show((*here, part))}: {why}")
-                if not last:
-                    node[part] = {}
-        else:
-            raise KeyPathError(f"{path}: {_show(here)} is a value, not a mapping of keys")
+        part = _step(node, part, parts[:i], path, last)
         if last:
             node[part] = value
         else:
             node = node[part]
     return out
+
+
+def _set_units(data: dict[str, Any], path: str, program: str | int, value: Any) -> None:
+    """The ``<program>.units`` shorthand: set the units of every shift of the program."""
+    shifts = data.get("programs", {}).get(program, {}).get("shifts")
+    if not shifts:
+        raise KeyPathError(f"{path}: program {program} has no shifts to set units on")
+    for shift in shifts:
+        shift["units"] = value
+
+
+def _step(
+    node: Any, part: str | int, here: tuple[str | int, ...], path: str, last: bool
+) -> str | int:
+    """The key or index ``part`` of ``node`` (reached by ``here``), checked; on the way to
+    the last key a mapping the scenario may have but does not set yet is created empty."""
+    if isinstance(node, dict) and isinstance(part, int) and str(part) in node:
+        part = str(part)  # a key made of digits (a call type "911"), not a list index
+    if isinstance(node, list):
+        if not isinstance(part, int) or not 0 <= part < len(node):
+            which = f"use [0]..[{len(node) - 1}]" if node else "it is empty"
+            raise KeyPathError(f"{path}: {_show(here)} is a list of {len(node)} ({which})")
+    elif isinstance(node, dict):
+        if part not in node:
+            _check_allowed(node, part, here)
+            if not last:
+                node[part] = {}
+    else:
+        raise KeyPathError(f"{path}: {_show(here)} is a value, not a mapping of keys")
+    return part
+
+
+def _check_allowed(node: dict, part: str | int, here: tuple[str | int, ...]) -> None:
+    """A key the mapping does not set is one the schema allows there."""
+    allowed = known_keys(Scenario, here)
+    if part not in allowed:  # neither set here nor allowed here
+        choices = set(allowed) | {k for k in node if isinstance(k, str)}
+        if not here:  # the <program>.<key> shorthand
+            choices |= PROGRAM_KEYS
+        why = did_you_mean(str(part), sorted(choices))
+        raise KeyPathError(f"{_show((*here, part))}: {why}")
 
 
 def _short_form(parts: tuple[str | int, ...]) -> tuple[str | int, ...]:

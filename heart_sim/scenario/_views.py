@@ -17,15 +17,15 @@ import yaml
 from ..core import PROGRAMS, ScenarioError, atomic_write
 from ._days import days_text
 from ._keypaths import differences
-from ._schedules import DAY_NAMES, MIN_PER_HOUR
-from ._schema import (
-    Scenario,
+from ._load import (
     builtin_scenarios,
     load_layers_of,
     load_scenario,
     resolve_path,
     scenario_from_dict,
 )
+from ._schedules import DAY_NAMES, MIN_PER_HOUR
+from ._schema import Scenario
 from ._variants import merge_layers
 
 

@@ -12,8 +12,8 @@ import yaml
 from builders import baseline_dict
 
 from heart_sim.core._errors import ScenarioError
+from heart_sim.scenario._load import load_scenario, scenario_from_dict
 from heart_sim.scenario._profiles import milwaukee_weights
-from heart_sim.scenario._schema import load_scenario, scenario_from_dict
 
 CRT_SHIFT = ("programs", "crt", "shifts", 0)
 

@@ -6,8 +6,9 @@ import numpy as np
 from builders import baseline_dict, mmc_dict
 
 from heart_sim.model._engine import simulate
+from heart_sim.scenario._load import scenario_from_dict
+from heart_sim.scenario._programs import Shift
 from heart_sim.scenario._schedules import MIN_PER_DAY, MIN_PER_WEEK, ShiftSpec, build_weekly
-from heart_sim.scenario._schema import Shift, scenario_from_dict
 
 H = 60
 

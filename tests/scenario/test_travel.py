@@ -10,7 +10,7 @@ import pytest
 from builders import mmc_dict
 
 from heart_sim.model._engine import simulate
-from heart_sim.scenario._schema import scenario_from_dict
+from heart_sim.scenario._load import scenario_from_dict
 from heart_sim.scenario._travel import SquareRootTravel
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from heart_sim.core._errors import ScenarioError
-from heart_sim.scenario._schema import builtin_scenarios, load_scenario
+from heart_sim.scenario._load import builtin_scenarios, load_scenario
 from heart_sim.scenario._variants import deep_merge
 from heart_sim.study._studies import run
 

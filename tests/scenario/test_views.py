@@ -8,7 +8,7 @@ import yaml
 from builders import mmc_dict
 
 from heart_sim.core._errors import ScenarioError
-from heart_sim.scenario._schema import load_scenario, scenario_from_dict
+from heart_sim.scenario._load import load_scenario, scenario_from_dict
 from heart_sim.scenario._views import (
     parent_differences,
     resolved_yaml,
