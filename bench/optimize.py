@@ -26,14 +26,10 @@ import time
 from pathlib import Path
 
 from heart_sim.optimization._goals import parse_goal
-from heart_sim.optimization._optimize import (
-    check_plan,
-    optimize,
-    plan_cost,
-    plan_shifts,
-    program_plans,
-)
-from heart_sim.scenario._schema import load_scenario_dict
+from heart_sim.optimization._optimize import optimize
+from heart_sim.optimization._plans import plan_cost, plan_shifts, program_plans
+from heart_sim.optimization._search import check_plan
+from heart_sim.scenario._load import load_scenario_dict
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIO = ROOT / "scenarios" / "durham_2023_citywide.yaml"
@@ -46,7 +42,7 @@ def reduced(tmp: Path, jobs: int) -> dict:
     t0 = time.perf_counter()
     r = optimize(data, str(path), [goal], tmp / "opt", jobs=jobs, **kw)  # type: ignore[arg-type]
     t_opt = time.perf_counter() - t0
-    from heart_sim.scenario._schema import scenario_from_dict
+    from heart_sim.scenario._load import scenario_from_dict
 
     pl = program_plans(scenario_from_dict(data), ["crt"], [(6, 24)], (9,), (6, 15), 8, True)["crt"]
     t0 = time.perf_counter()

@@ -29,7 +29,7 @@ sys.path.insert(0, str(ROOT / "tests"))  # the M/M/c scenario builder lives with
 from builders import mmc_dict  # noqa: E402
 
 from heart_sim import __version__  # noqa: E402
-from heart_sim.scenario._schema import load_scenario, scenario_from_dict  # noqa: E402
+from heart_sim.scenario._load import load_scenario, scenario_from_dict  # noqa: E402
 from heart_sim.study._replication import run_replication  # noqa: E402
 from heart_sim.study._studies import run  # noqa: E402
 
@@ -221,7 +221,7 @@ CHILD = """
 import json, sys, time
 sys.path.insert(0, {root!r})
 from heart_sim.study._studies import run
-from heart_sim.scenario._schema import load_scenario
+from heart_sim.scenario._load import load_scenario
 sc = load_scenario("durham_2022")
 sc = sc.model_copy(update={{"horizon_weeks": {weeks},
     "demand": sc.demand.model_copy(update={{"multiplier": {mult}}})}})

@@ -5,18 +5,13 @@ from __future__ import annotations
 
 from ._budget import COST, BudgetResult, budget_study, read_budget
 from ._budgetfile import BASE, load_options
+from ._folder import read_optimization
 from ._goals import parse_goal
-from ._optimize import (
-    MAX_REPS,
-    MAX_UNITS,
-    MIN_REPS,
-    OptimizeError,
-    OptimizeResult,
-    optimize,
-    parse_hours,
-    parse_start,
-    read_optimization,
-)
+from ._hours import parse_hours, parse_start
+from ._optimize import optimize
+from ._plans import MAX_UNITS
+from ._result import OptimizeError, OptimizeResult
+from ._search import MAX_REPS, MIN_REPS
 
 __all__ = [
     "BASE",

@@ -266,7 +266,7 @@ def test_a_lower_is_better_measure_is_minimised(brute, tmp_path) -> None:
 
 def test_the_durham_options_apply_to_durham_2025() -> None:
     from heart_sim.optimization._budget import candidate
-    from heart_sim.scenario._schema import load_scenario
+    from heart_sim.scenario._load import load_scenario
 
     base = load_scenario("durham_2025")
     opts = load_options(ROOT / "scenarios" / "options" / "durham_fy26.yaml")

@@ -24,25 +24,22 @@ from builders import mmc_dict
 from typer.testing import CliRunner
 
 import heart_sim as hs
-from heart_sim.cli._app import NO_PLAN_EXIT, app
+from heart_sim.cli import app
+from heart_sim.cli._optimize import NO_PLAN_EXIT
 from heart_sim.core import Program
 from heart_sim.core._errors import Interrupted
 from heart_sim.measure._occupancy import hourly_metric, occupancy, offered_load
 from heart_sim.model._engine import simulate
+from heart_sim.optimization._folder import read_optimization
 from heart_sim.optimization._goals import GoalError, parse_goal
 from heart_sim.optimization._isa import isa_step, mol_erlang, open_mask, staircase_shifts
-from heart_sim.optimization._optimize import (
-    OptimizeError,
-    check_plan,
-    optimize,
-    plan_cost,
-    plan_shifts,
-    program_plans,
-    read_optimization,
-)
+from heart_sim.optimization._optimize import optimize
+from heart_sim.optimization._plans import plan_cost, plan_shifts, program_plans
+from heart_sim.optimization._result import OptimizeError
+from heart_sim.optimization._search import check_plan
 from heart_sim.optimization._shiftcover import erlang_c, erlang_c_mean_wait
+from heart_sim.scenario._load import scenario_from_dict
 from heart_sim.scenario._schedules import HOURS_PER_WEEK
-from heart_sim.scenario._schema import scenario_from_dict
 
 runner = CliRunner()
 
