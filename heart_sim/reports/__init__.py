@@ -3,8 +3,9 @@ printing and the fit report."""
 
 from __future__ import annotations
 
+from ._budget_page import budget_answer
+from ._comparison_page import check_rank_by
 from ._fit_report import FitOutcome, fit_calls
-from ._html import check_rank_by
 from ._kinds import (
     KINDS,
     RANK_BY,
@@ -15,7 +16,6 @@ from ._kinds import (
     write_report,
     write_study_files,
 )
-from ._optimize_report import budget_answer
 from ._pdf import write_pdf_report
 from ._plots import (
     cost_figure,

@@ -30,16 +30,11 @@ from ..study import (
     read_sweep,
     writing,
 )
-from ._html import (
-    calibration_html,
-    check_rank_by,
-    comparison_html,
-    run_html,
-    sensitivity_html,
-    sweep_html,
-)
+from ._budget_page import budget_html
+from ._calibration_page import calibration_html
+from ._comparison_page import check_rank_by, comparison_html
+from ._optimize_page import optimize_html
 from ._optimize_plots import budget_figures, optimize_figures
-from ._optimize_report import budget_html, optimize_html
 from ._plots import (
     calibration_figures,
     comparison_figures,
@@ -49,6 +44,9 @@ from ._plots import (
     sensitivity_figures,
     sweep_figures,
 )
+from ._run_page import run_html
+from ._sensitivity_page import sensitivity_html
+from ._sweep_page import sweep_html
 
 RANK_BY = "diverted_per_year"  # a comparison's options, ranked by this cost-table column
 

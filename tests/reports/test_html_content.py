@@ -11,7 +11,7 @@ from builders import baseline_dict, short_baseline
 from typer.testing import CliRunner
 
 import heart_sim as hs
-from heart_sim.cli._app import app
+from heart_sim.cli import app
 from heart_sim.core._errors import StudyError
 from heart_sim.measure._catalog import CATALOG
 from heart_sim.reports import write_report as write_html_report

@@ -25,19 +25,15 @@ from heart_sim.measure._catalog import CATALOG
 from heart_sim.measure._formatting import fmt_interval, fmt_value, header
 from heart_sim.optimization._budget import budget_study, read_budget
 from heart_sim.optimization._budgetfile import options_from_dict
+from heart_sim.optimization._folder import read_optimization
 from heart_sim.optimization._goals import parse_goal
-from heart_sim.optimization._optimize import optimize, read_optimization
+from heart_sim.optimization._optimize import optimize
 from heart_sim.reports import kind_of, write_plots, write_report
+from heart_sim.reports._budget_page import budget_cards, budget_html
+from heart_sim.reports._optimize_page import STATUS_WORDS, optimize_cards, optimize_html
 from heart_sim.reports._optimize_plots import (
     optimize_figures,
     plan_verdicts,
-)
-from heart_sim.reports._optimize_report import (
-    STATUS_WORDS,
-    budget_cards,
-    budget_html,
-    optimize_cards,
-    optimize_html,
 )
 from heart_sim.reports._plots import PlainFormatter
 from heart_sim.study._folders import folder_kind

@@ -13,8 +13,8 @@ from builders import baseline_dict
 import heart_sim as hs
 from heart_sim.reports import write_plots
 from heart_sim.reports import write_report as write_html_report
-from heart_sim.reports._html import assumptions
-from heart_sim.scenario._schema import scenario_sources
+from heart_sim.reports._html_kit import assumptions
+from heart_sim.scenario._load import scenario_sources
 from heart_sim.study._studies import sweep as run_sweep
 
 
