@@ -11,7 +11,7 @@ import yaml
 from builders import baseline_dict
 from typer.testing import CliRunner
 
-from heart_sim.cli._app import app
+from heart_sim.cli import app
 
 runner = CliRunner()
 
