@@ -10,7 +10,7 @@ import argparse
 import copy
 from pathlib import Path
 
-from heart_sim.scenario._schema import builtin_dir, read_yaml, scenario_from_dict
+from heart_sim.scenario._load import builtin_dir, read_yaml, scenario_from_dict
 from heart_sim.study._studies import run
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from heart_sim.scenario._schema import load_scenario
+from heart_sim.scenario._load import load_scenario
 from heart_sim.study._studies import compare
 
 ROOT = Path(__file__).resolve().parent.parent

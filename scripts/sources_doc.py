@@ -11,8 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from heart_sim.core._fileio import atomic_write
-from heart_sim.reports._html import assumptions
-from heart_sim.scenario._schema import builtin_scenarios
+from heart_sim.reports._html_kit import assumptions
+from heart_sim.scenario._load import builtin_scenarios
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -9,7 +9,8 @@ from typing import Any
 
 import yaml
 
-from heart_sim.scenario._schema import Scenario, builtin_dir, scenario_from_dict
+from heart_sim.scenario._load import builtin_dir, scenario_from_dict
+from heart_sim.scenario._schema import Scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -48,7 +48,7 @@ def test_save_and_load_round_trip(tmp_path) -> None:
 
 
 def test_file_scenarios_carry_their_source_files() -> None:
-    from heart_sim.scenario._schema import scenario_sources
+    from heart_sim.scenario._load import scenario_sources
 
     src = scenario_sources("weekend_cor")
     assert list(src) == ["0_weekend_cor.yaml", "1_durham_2022.yaml"]

@@ -16,7 +16,7 @@ from builders import mmc, mmc_dict
 from theory import erlang_b, erlang_c, mmc_mean_wait
 
 from heart_sim.measure._metrics import t_interval
-from heart_sim.scenario._schema import scenario_from_dict
+from heart_sim.scenario._load import scenario_from_dict
 from heart_sim.study._studies import run
 
 SERVICE = 30.0

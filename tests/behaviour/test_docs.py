@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import typer
 
-from heart_sim.cli._app import app
+from heart_sim.cli import app
 
 README = (Path(__file__).resolve().parents[2] / "README.md").read_text()
 GROUP: Any = typer.main.get_command(app)  # a click group (typer may vendor its own click)

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from heart_sim.cli._app import app
+from heart_sim.cli import app
 
 runner = CliRunner()
 FUZZ = settings(

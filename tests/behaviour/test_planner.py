@@ -15,8 +15,8 @@ import yaml
 from typer.testing import CliRunner
 
 import heart_sim as hs
-from heart_sim.cli._app import app
-from heart_sim.scenario._schema import load_scenario
+from heart_sim.cli import app
+from heart_sim.scenario._load import load_scenario
 
 runner = CliRunner()
 INTERNALS = ("Input should", "NoneType", "list[str]", "^[A-Za-z", "Traceback", "dict[")

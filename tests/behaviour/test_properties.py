@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from heart_sim.core._vocab import ENDINGS, Outcome
 from heart_sim.measure._metrics import replication_kpis, t_interval
 from heart_sim.model._engine import simulate
-from heart_sim.scenario._schema import scenario_from_dict
+from heart_sim.scenario._load import scenario_from_dict
 from heart_sim.study._studies import run
 
 DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]

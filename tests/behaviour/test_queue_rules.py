@@ -11,7 +11,7 @@ from theory import erlang_a
 from heart_sim.core._vocab import Outcome
 from heart_sim.measure._metrics import replication_kpis, t_interval
 from heart_sim.model._engine import simulate
-from heart_sim.scenario._schema import scenario_from_dict
+from heart_sim.scenario._load import scenario_from_dict
 
 
 def ccd_queue(c: int, lam_per_min: float, phone_mean: float, patience_mean: float) -> dict:

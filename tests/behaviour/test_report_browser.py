@@ -27,14 +27,14 @@ import heart_sim as hs
 import heart_sim.reports._pdf as pdf
 from heart_sim.calibration._calibrate import calibrate
 from heart_sim.calibration._targets import Targets
-from heart_sim.cli._app import app
+from heart_sim.cli import app
 from heart_sim.core._errors import ChromiumNotFoundError, PdfError
 from heart_sim.optimization._budget import budget_study
 from heart_sim.optimization._budgetfile import options_from_dict
 from heart_sim.optimization._goals import parse_goal
 from heart_sim.optimization._optimize import optimize
 from heart_sim.reports import write_report as write_html_report
-from heart_sim.scenario._schema import scenario_sources
+from heart_sim.scenario._load import scenario_sources
 from heart_sim.study._studies import sweep as run_sweep
 
 CHROMIUM = pdf.find_chromium()

@@ -13,7 +13,7 @@ import heart_sim as hs
 from heart_sim.calibration._calibrate import CalibrationError, calibrate
 from heart_sim.calibration._history import Space, identifiability
 from heart_sim.calibration._targets import Targets, load_targets
-from heart_sim.cli._app import app
+from heart_sim.cli import app
 from heart_sim.core._errors import HeartSimError, Interrupted, StudyError
 from heart_sim.scenario._schema import Unknown
 from heart_sim.scenario._variants import minimal_changes

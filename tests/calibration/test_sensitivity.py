@@ -22,9 +22,10 @@ from heart_sim.calibration._sensitivity import (
     run_unit,
     to_values,
 )
-from heart_sim.cli._app import app
-from heart_sim.reports import write_report as write_html_report
-from heart_sim.scenario._schema import Unknown, scenario_from_dict
+from heart_sim.cli import app
+from heart_sim.reports._sensitivity_page import sensitivity_html
+from heart_sim.scenario._load import scenario_from_dict
+from heart_sim.scenario._schema import Unknown
 from heart_sim.study._folders import folder_kind
 
 runner = CliRunner()
@@ -226,8 +227,14 @@ def test_report_of_a_sobol_folder(tmp_path) -> None:
         metrics=["cost_total_annual"],
     )
     assert res.folder is not None
-    html = write_html_report(res.folder).read_text()
+    html = sensitivity_html(res.folder)
     assert "ST (total index)" in html and "Annual cost" in html
+    ranges = html.split("<h2>The ranges used</h2>")[1].split("</table>")[0]
+    ranges = ranges.replace("<wbr>", "")  # where a long name may break
+    for name in UNKNOWNS:
+        assert f"<code>{name}</code>" in ranges
+    assert "<tr class='assumption'>" in ranges and "ASSUMPTION: test range" in ranges
+    assert "1 to 3 (whole numbers)" in ranges  # the integer unknown
 
 
 def test_the_shipped_durham_unknowns_are_valid_paths() -> None:

@@ -10,7 +10,7 @@ from builders import baseline_dict
 from heart_sim.calibration._sensitivity_study import sensitivity
 from heart_sim.core._errors import StudyError
 from heart_sim.scenario._keypaths import vary
-from heart_sim.scenario._schema import scenario_from_dict
+from heart_sim.scenario._load import scenario_from_dict
 from heart_sim.study._studies import run
 
 UNITS = "programs.ccd.shifts[0].units"

@@ -23,7 +23,7 @@ from fit_synthetic import TIME_FORMAT, TYPE_MAP, TYPES, ZONES, synthetic_export
 from scipy import stats
 from typer.testing import CliRunner
 
-from heart_sim.cli._app import app
+from heart_sim.cli import app
 from heart_sim.fitting._callfile import (
     BLANK,
     DATE_ONLY,
@@ -43,8 +43,8 @@ from heart_sim.fitting._inputs import FitOptions, fit_inputs, placement, resolve
 from heart_sim.fitting._shares import apply_mapping, read_mapping
 from heart_sim.fitting._summary import read_summary, summary_yaml
 from heart_sim.scenario._distributions import REGISTRY
+from heart_sim.scenario._load import load_scenario, read_yaml
 from heart_sim.scenario._profiles import milwaukee_overdispersion
-from heart_sim.scenario._schema import load_scenario, read_yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 MILWAUKEE = ROOT / "tests" / "data" / "milwaukee_police_dispatch_2018-05.csv.gz"

@@ -10,7 +10,7 @@ from builders import short_baseline
 from typer.testing import CliRunner
 
 import heart_sim as hs
-from heart_sim.cli._app import app
+from heart_sim.cli import app
 from heart_sim.measure._catalog import BY_HOUR, CATALOG, UNITS, VIEWS
 
 PACKAGE = Path(__file__).resolve().parents[2] / "heart_sim"

@@ -10,7 +10,7 @@ import pytest
 from builders import mmc_dict, scenario_error
 
 import heart_sim as hs
-from heart_sim.scenario._schema import scenario_from_dict
+from heart_sim.scenario._load import scenario_from_dict
 
 
 def _costed(weeks: int = 4) -> dict:

@@ -9,7 +9,7 @@ from builders import baseline_dict
 
 from heart_sim.core._errors import StudyError
 from heart_sim.measure._workforce import fte_total, people, unit_hours_per_week
-from heart_sim.scenario._schema import load_scenario, scenario_from_dict
+from heart_sim.scenario._load import load_scenario, scenario_from_dict
 
 
 def test_durham_2022_crt_needs_twelve_point_six_fte() -> None:

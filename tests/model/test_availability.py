@@ -21,7 +21,7 @@ from heart_sim.measure._metrics import replication_kpis, t_interval
 from heart_sim.model._dates import Calendar
 from heart_sim.model._engine import simulate
 from heart_sim.model._rosters import roster
-from heart_sim.scenario._schema import scenario_from_dict
+from heart_sim.scenario._load import scenario_from_dict
 
 H = 60
 DAY = 24 * H

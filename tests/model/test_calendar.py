@@ -23,7 +23,7 @@ from heart_sim.model._arrivals import expected_counts
 from heart_sim.model._dates import Calendar
 from heart_sim.model._engine import simulate
 from heart_sim.model._rosters import crews, roster, staffing_changes
-from heart_sim.scenario._schema import builtin_scenarios, load_scenario_dict, scenario_from_dict
+from heart_sim.scenario._load import builtin_scenarios, load_scenario_dict, scenario_from_dict
 
 H = 60
 DAY = 24 * H

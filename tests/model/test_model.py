@@ -8,7 +8,7 @@ from builders import baseline_dict, mmc_dict, short_baseline
 from heart_sim.core._vocab import ENDINGS, Outcome
 from heart_sim.measure._metrics import replication_kpis
 from heart_sim.model._engine import simulate
-from heart_sim.scenario._schema import scenario_from_dict
+from heart_sim.scenario._load import scenario_from_dict
 
 
 def test_every_call_ends_in_exactly_one_outcome() -> None:

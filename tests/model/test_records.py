@@ -15,7 +15,7 @@ from heart_sim.core._vocab import Outcome
 from heart_sim.model._dates import Calendar
 from heart_sim.model._engine import simulate
 from heart_sim.model._records import CallRecords, RepRecords, calls_frame, logged_fields
-from heart_sim.scenario._schema import scenario_from_dict
+from heart_sim.scenario._load import scenario_from_dict
 
 
 def _records(t_arrive: list[float], dated: bool) -> RepRecords:

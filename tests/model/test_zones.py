@@ -9,7 +9,7 @@ import numpy as np
 from builders import mmc_dict
 
 from heart_sim.model._zones import IMPLICIT, ZoneTable, draw_zones
-from heart_sim.scenario._schema import scenario_from_dict
+from heart_sim.scenario._load import scenario_from_dict
 
 
 def _zoned(**north) -> dict:

@@ -8,7 +8,7 @@ from builders import baseline_dict, mmc_dict, short_baseline
 
 from heart_sim.measure._costs import unit_hourly_cost
 from heart_sim.measure._paired import paired_differences
-from heart_sim.scenario._schema import scenario_from_dict
+from heart_sim.scenario._load import scenario_from_dict
 from heart_sim.study._results import write_comparison
 from heart_sim.study._studies import compare, run
 from heart_sim.study._workbook import FIXED_SHEETS

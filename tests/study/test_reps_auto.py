@@ -14,7 +14,7 @@ from builders import baseline_dict, mmc_dict, short_baseline
 from typer.testing import CliRunner
 
 import heart_sim as hs
-from heart_sim.cli._app import app
+from heart_sim.cli import app
 from heart_sim.core._errors import Interrupted, StudyError
 from heart_sim.measure._catalog import shown_in
 from heart_sim.measure._metrics import t_interval

@@ -18,7 +18,7 @@ from builders import baseline_dict, cli_process, short_baseline
 from typer.testing import CliRunner
 
 import heart_sim as hs
-from heart_sim.cli._app import app
+from heart_sim.cli import app
 from heart_sim.core._errors import (
     FolderLockedError,
     HeartSimError,
