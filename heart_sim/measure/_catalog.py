@@ -6,8 +6,20 @@ views that show it (headline tables, CDF panels, forest plots, sweep plots). Met
 plots, reports, the workbook and the CLI read it; none of them declares a label or unit of
 its own. ``metric_catalog()`` gives it as a DataFrame (``heart-sim metrics`` prints it).
 
-The per-program and per-outcome metrics are generated from the vocabulary (``vocab``), so
-adding a program or an outcome adds its metrics here without another list to edit.
+The catalog is data, so its words can be read and edited as a table:
+
+- Metrics that stand alone are rows of module-level tables grouped by topic (``_VOLUME``,
+  ``_HEART``, ``_CCD_CALLS``, ``_FOLLOWUPS``, ``_BUDGET``, ``_POLICE_COST``; the per-call
+  times in ``_TIMES``); the few ratios and signed ones are named in ``_RATIO_OF``, ``_SIGNED``.
+- Families (one metric per outcome, per program, per field team, per percentile) are
+  generated from the vocabulary (``core``: ``ENDINGS``, ``FALLBACKS``, ``PROGRAMS``,
+  ``FIELD_TEAMS``) by small generators, most from templates in which ``{p}`` stands for the
+  program's label. So adding a program or an outcome adds its metrics here without another
+  list to edit, and a new field team needs only its words in ``_TEAM_TEXT`` (the texts in
+  which CRT and CoR differ).
+
+``_declare`` chains the segments in the order ``metrics.replication_kpis`` computes them.
+That order is the column order of every output file, so it must not change by accident.
 """
 
 from __future__ import annotations
@@ -114,94 +126,46 @@ class Metric:
         return f"{self.label} ({self.unit_text})"
 
 
+# --- Rows and templates --------------------------------------------------------------------
+# A fixed metric's row: name, label, unit (a key of UNITS), format, description, higher is
+# better (None: neither), program (None: the whole system).
+_Row = tuple[str, str, str, Format, str, bool | None, Program | None]
+# A family's template, one metric per program: the name after "<program>_", label, unit,
+# format, description, higher is better; "{p}" stands for the program's label (CRT, CoR).
+_Template = tuple[str, str, str, Format, str, bool | None]
+# A per-call time, reported as a mean and PERCENTILES: name, label, unit, what is timed
+# ("mean of <text>"), program.
+_Time = tuple[str, str, str, str, Program | None]
+# A field-team time family: the name after "<team>_", label, unit, what is timed; "{p}" is
+# the team's label and "{team}", "{response_time}", "{call_to_arrival}" its words in _TEAM_TEXT.
+_TeamTime = tuple[str, str, str, str]
+
+# --- Words ---------------------------------------------------------------------------------
+# What the catalog says of each field team where CRT's and CoR's texts differ: who takes the
+# call, and what its response time and its call to arrival cover. A new field team adds its
+# words here; its metrics then follow from FIELD_TEAMS.
+_TEAM_TEXT: dict[Program, dict[str, str]] = {
+    Program.CRT: {
+        "team": "a CRT team",
+        "response_time": "dispatch request to a CRT team on scene (wait for a team + travel), "
+        "calls served",
+        "call_to_arrival": "the 911 call to a CRT team on scene: call-taking, any CCD wait and "
+        "assessment, the wait for a team and travel, calls served",
+    },
+    Program.COR: {
+        "team": "a Co-Response team",
+        "response_time": "dispatch request to a Co-Response team on scene (wait + travel), "
+        "calls served",
+        "call_to_arrival": "the 911 call to a Co-Response team on scene (as for CRT), calls served",
+    },
+}
+assert set(_TEAM_TEXT) == set(FIELD_TEAMS), "every field team needs its words in _TEAM_TEXT"
 _FALLBACK_WHY = {
     Outcome.FALLBACK_OUT_OF_HOURS: "sent on because the program was closed",
     Outcome.FALLBACK_OUT_OF_AREA: "sent on because they were outside the program's area",
     Outcome.FALLBACK_NO_UNIT: "sent on because no team came within the patience",
     Outcome.FALLBACK_REFERRED: "the CCD clinician referred to police/EMS",
 }
-# Per-call times: name -> (label, unit, description, program, higher is better).
-_TIMES = {
-    "ccd_answer_wait": (
-        "CCD answer wait",
-        "min",
-        "arrival to a CCD clinician answering, for calls a clinician answered",
-        Program.CCD,
-    ),
-    "crt_response_time": (
-        "CRT response time",
-        "min",
-        "dispatch request to a CRT team on scene (wait for a team + travel), calls served",
-        Program.CRT,
-    ),
-    "cor_response_time": (
-        "CoR response time",
-        "min",
-        "dispatch request to a Co-Response team on scene (wait + travel), calls served",
-        Program.COR,
-    ),
-    "crt_travel_time": (
-        "CRT travel time",
-        "min",
-        "a CRT team taking the call to arriving on scene, calls served",
-        Program.CRT,
-    ),
-    "cor_travel_time": (
-        "CoR travel time",
-        "min",
-        "a Co-Response team taking the call to arriving on scene, calls served",
-        Program.COR,
-    ),
-    "crt_call_to_arrival": (
-        "CRT call to arrival",
-        "min",
-        "the 911 call to a CRT team on scene: call-taking, any CCD wait and assessment, the "
-        "wait for a team and travel, calls served",
-        Program.CRT,
-    ),
-    "cor_call_to_arrival": (
-        "CoR call to arrival",
-        "min",
-        "the 911 call to a Co-Response team on scene (as for CRT), calls served",
-        Program.COR,
-    ),
-    **{
-        f"{o.key}_wait": (
-            f"Wait before {o.label}",
-            "min",
-            f"the 911 call to police/EMS being sent, calls {_FALLBACK_WHY[o]}",
-            None,
-        )
-        for o in FALLBACKS
-    },
-    "crt_queue_wait": (
-        "CRT wait for a team",
-        "min",
-        "dispatch request to a CRT team taking the call, calls served",
-        Program.CRT,
-    ),
-    "cor_queue_wait": (
-        "CoR wait for a team",
-        "min",
-        "dispatch request to a Co-Response team taking the call, calls served",
-        Program.COR,
-    ),
-    "cn_followup_delay": (
-        "CN follow-up delay",
-        "h",
-        "Care Navigation referral to reaching the person (the attempt that succeeded), "
-        "referrals reached",
-        Program.CN,
-    ),
-    "ccd_followup_delay": (
-        "CCD follow-up delay",
-        "h",
-        "a CCD follow-up call queued to a clinician making it",
-        Program.CCD,
-    ),
-}
-TIME_METRICS: dict[str, str] = {name: spec[1] for name, spec in _TIMES.items()}
-
 _OUTCOME_TEXT = {
     Outcome.CCD_RESOLVED: "resolved by a CCD clinician on the phone",
     Outcome.CRT_SERVED: "served in person by a CRT team",
@@ -212,72 +176,143 @@ _OUTCOME_TEXT = {
     Outcome.FALLBACK_REFERRED: "sent to police/EMS by the CCD clinician's decision",
     Outcome.CALLER_HUNG_UP: "whose caller hung up while holding for a CCD clinician",
 }
+_OUTCOME_BETTER = {
+    Outcome.CCD_RESOLVED: True,
+    Outcome.CRT_SERVED: True,
+    Outcome.COR_SERVED: True,
+}
+# What "reach of its eligible calls" means for the programs the published figures give it for.
+_REACH = {
+    Program.CCD: "calls a CCD clinician answered / the calls 911 would send to CCD (each call's "
+    "type's ccd_transfer, summed), as the published 'CCD ~75% of its eligible' counts",
+    Program.COR: "calls Co-Response served / the calls of the types 911 sends to CoR, as the "
+    "published 'CoR 12% of its eligible' counts",
+}
 _COST_PARTS = {
     "staff": "staffed unit-hours x relief factor x loaded pay of a unit's people",
     "overtime": "overtime unit-hours x overtime multiplier x loaded pay",
     "fixed": "fixed_annual plus fixed_per_unit_annual x the most units on duty at once",
     "mileage": "miles driven x cost_per_mile (0 without a distance model or a rate)",
 }
-_OUTCOME_BETTER = {
-    Outcome.CCD_RESOLVED: True,
-    Outcome.CRT_SERVED: True,
-    Outcome.COR_SERVED: True,
+# The calls whose police time each HEART program saves, in the words of its cost description.
+_POLICE_AVOIDED_BY = {
+    Program.CCD: "resolved by phone",
+    Program.CRT: "served",
+    Program.COR: "served",
 }
 
+# --- Per-call times ------------------------------------------------------------------------
+# The field teams' times, in two runs: _TIMES puts the fallback waits between them.
+_TEAM_TIMES: tuple[_TeamTime, ...] = (
+    ("response_time", "{p} response time", "min", "{response_time}"),
+    (
+        "travel_time",
+        "{p} travel time",
+        "min",
+        "{team} taking the call to arriving on scene, calls served",
+    ),
+    ("call_to_arrival", "{p} call to arrival", "min", "{call_to_arrival}"),
+)
+_TEAM_QUEUE_TIMES: tuple[_TeamTime, ...] = (
+    (
+        "queue_wait",
+        "{p} wait for a team",
+        "min",
+        "dispatch request to {team} taking the call, calls served",
+    ),
+)
+_FOLLOWUP_TIMES: tuple[_Time, ...] = (
+    (
+        "cn_followup_delay",
+        "CN follow-up delay",
+        "h",
+        "Care Navigation referral to reaching the person (the attempt that succeeded), "
+        "referrals reached",
+        Program.CN,
+    ),
+    (
+        "ccd_followup_delay",
+        "CCD follow-up delay",
+        "h",
+        "a CCD follow-up call queued to a clinician making it",
+        Program.CCD,
+    ),
+)
 
-def _declare() -> Iterator[Metric]:
-    """Every metric, in the order ``metrics.replication_kpis`` computes them."""
-    yield Metric(
+
+def _team_times(families: tuple[_TeamTime, ...]) -> Iterator[_Time]:
+    """Each family's time for each field team, family by family."""
+    for suffix, lab, unit, text in families:
+        for p in FIELD_TEAMS:
+            words = {"p": p.label, **_TEAM_TEXT[p]}
+            yield f"{p}_{suffix}", lab.format(**words), unit, text.format(**words), p
+
+
+def _fallback_waits() -> Iterator[_Time]:
+    """The wait before each kind of fallback sends a call to police/EMS."""
+    for o in FALLBACKS:
+        text = f"the 911 call to police/EMS being sent, calls {_FALLBACK_WHY[o]}"
+        yield f"{o.key}_wait", f"Wait before {o.label}", "min", text, None
+
+
+_TIMES: tuple[_Time, ...] = (
+    (
+        "ccd_answer_wait",
+        "CCD answer wait",
+        "min",
+        "arrival to a CCD clinician answering, for calls a clinician answered",
+        Program.CCD,
+    ),
+    *_team_times(_TEAM_TIMES),
+    *_fallback_waits(),
+    *_team_times(_TEAM_QUEUE_TIMES),
+    *_FOLLOWUP_TIMES,
+)
+TIME_METRICS: dict[str, str] = {name: unit for name, _, unit, _, _ in _TIMES}
+
+# --- Fixed metrics, by topic ---------------------------------------------------------------
+# How many eligible calls came, and how many were still open at the horizon.
+_VOLUME: tuple[_Row, ...] = (
+    (
         "calls_total",
         "Eligible calls",
         "calls",
         "count",
         "behavioral-health calls arriving in the measured period",
         None,
-    )
-    yield Metric(
+        None,
+    ),
+    (
         "calls_per_week",
         "Eligible calls per week",
         "calls/week",
         "rate",
         "eligible calls arriving per week",
         None,
-    )
-    yield Metric(
+        None,
+    ),
+    (
         "in_system",
         "Calls still open at the end",
         "calls",
         "count",
         "calls that arrived in the measured period and had not ended at the horizon",
         None,
-    )
-    for o in ENDINGS:
-        yield Metric(
-            o.key,
-            o.label[0].upper() + o.label[1:],
-            "calls",
-            "count",
-            f"calls {_OUTCOME_TEXT[o]}",
-            _OUTCOME_BETTER.get(o, False),
-        )
-    for o in ENDINGS:
-        yield Metric(
-            f"{o.key}_share",
-            f"Share {o.label}",
-            "share",
-            "share",
-            f"share of eligible calls {_OUTCOME_TEXT[o]}",
-            _OUTCOME_BETTER.get(o, False),
-        )
-    yield Metric(
+        None,
+    ),
+)
+# What HEART did with them: calls kept from police, and calls it handled.
+_HEART: tuple[_Row, ...] = (
+    (
         "diversion_rate",
         "Diversion rate",
         "share",
         "share",
         "share of eligible calls that ended with no police: resolved by CCD or served by CRT",
         True,
-    )
-    yield Metric(
+        None,
+    ),
+    (
         "heart_responses",
         "HEART responses",
         "calls",
@@ -285,29 +320,21 @@ def _declare() -> Iterator[Metric]:
         "calls a HEART program handled (CCD by phone, CRT or CoR in person), as the HEART "
         "dashboard counts responses",
         True,
-    )
-    yield Metric(
+        None,
+    ),
+    (
         "heart_response_rate",
         "HEART response rate",
         "share",
         "share",
         "share of eligible calls a HEART program handled (CCD, CRT or CoR)",
         True,
-    )
-    for name, (label, unit, text, prog) in _TIMES.items():
-        fmt: Format = "minutes" if unit == "min" else "hours"
-        yield Metric(name, f"{label} (mean)", unit, fmt, f"mean of {text}", False, prog, True)
-        for q in PERCENTILES:
-            yield Metric(
-                f"{name}_p{q}",
-                f"{label} (p{q})",
-                unit,
-                fmt,
-                f"{q}th percentile of {text}",
-                False,
-                prog,
-            )
-    yield Metric(
+        None,
+    ),
+)
+# Calls sent to CCD clinicians: assessed, waited, unanswered.
+_CCD_CALLS: tuple[_Row, ...] = (
+    (
         "ccd_assessed",
         "CCD assessments",
         "calls",
@@ -315,8 +342,8 @@ def _declare() -> Iterator[Metric]:
         "calls a CCD clinician answered and assessed",
         None,
         Program.CCD,
-    )
-    yield Metric(
+    ),
+    (
         "ccd_p_wait",
         "CCD calls that waited",
         "share",
@@ -324,8 +351,8 @@ def _declare() -> Iterator[Metric]:
         "share of calls sent to CCD that waited for a clinician",
         False,
         Program.CCD,
-    )
-    yield Metric(
+    ),
+    (
         "ccd_unanswered",
         "CCD calls unanswered",
         "calls",
@@ -334,8 +361,8 @@ def _declare() -> Iterator[Metric]:
         "them, or the caller hung up",
         False,
         Program.CCD,
-    )
-    yield Metric(
+    ),
+    (
         "ccd_taken_back",
         "CCD calls taken back by 911",
         "calls",
@@ -344,8 +371,8 @@ def _declare() -> Iterator[Metric]:
         "the call on hold) and dispatched directly; callers who hung up are caller_hung_up",
         False,
         Program.CCD,
-    )
-    yield Metric(
+    ),
+    (
         "ccd_unanswered_share",
         "CCD share unanswered",
         "share",
@@ -354,8 +381,8 @@ def _declare() -> Iterator[Metric]:
         "the caller hung up)",
         False,
         Program.CCD,
-    )
-    yield Metric(
+    ),
+    (
         "ccd_share_of_heart_responses",
         "CCD share of HEART responses",
         "share",
@@ -363,77 +390,11 @@ def _declare() -> Iterator[Metric]:
         "share of the calls HEART handled that a CCD clinician resolved on the phone",
         None,
         Program.CCD,
-    )
-    yield Metric(
-        "ccd_reach",
-        "CCD reach of its eligible calls",
-        "share",
-        "share",
-        "calls a CCD clinician answered / the calls 911 would send to CCD (each call's "
-        "type's ccd_transfer, summed), as the published 'CCD ~75% of its eligible' counts",
-        True,
-        Program.CCD,
-    )
-    yield Metric(
-        "cor_reach",
-        "CoR reach of its eligible calls",
-        "share",
-        "share",
-        "calls Co-Response served / the calls of the types 911 sends to CoR, as the "
-        "published 'CoR 12% of its eligible' counts",
-        True,
-        Program.COR,
-    )
-    for p in FIELD_TEAMS:
-        yield Metric(
-            f"{p}_response_within_target",
-            f"{p.label} responses within target",
-            "share",
-            "share",
-            f"share of {p.label} responses on scene within the response target",
-            True,
-            p,
-        )
-    for p in FIELD_TEAMS:
-        yield Metric(
-            f"{p}_requests",
-            f"{p.label} dispatch requests",
-            "calls",
-            "count",
-            f"calls 911 asked {p.label} to attend in its area and hours",
-            None,
-            p,
-        )
-        yield Metric(
-            f"{p}_miles_per_year",
-            f"{p.label} miles driven",
-            "mi/year",
-            "rate",
-            f"miles {p.label} teams drive per year: to each call (square-root travel "
-            "distance) and, as an estimate, as far back; n/a without a distance model (in a "
-            "phased run, calls in a phase without one add no miles)",
-            None,
-            p,
-        )
-        yield Metric(
-            f"{p}_p_wait",
-            f"{p.label} requests that waited",
-            "share",
-            "share",
-            f"share of {p.label} requests that waited for a team",
-            False,
-            p,
-        )
-        yield Metric(
-            f"{p}_mean_wait_all",
-            f"{p.label} wait, all requests (mean)",
-            "min",
-            "minutes",
-            f"mean wait of every {p.label} request, including those that gave up (Little's law)",
-            False,
-            p,
-        )
-    yield Metric(
+    ),
+)
+# Follow-ups: Care Navigation referrals, and CCD's follow-up calls.
+_FOLLOWUPS: tuple[_Row, ...] = (
+    (
         "cn_referrals",
         "Care Navigation referrals",
         "calls",
@@ -441,8 +402,8 @@ def _declare() -> Iterator[Metric]:
         "referrals to Care Navigation in the measured period",
         None,
         Program.CN,
-    )
-    yield Metric(
+    ),
+    (
         "cn_referrals_out_of_area",
         "CN referrals outside its area",
         "calls",
@@ -450,8 +411,8 @@ def _declare() -> Iterator[Metric]:
         "calls referred to Care Navigation that it could not take: outside its area",
         False,
         Program.CN,
-    )
-    yield Metric(
+    ),
+    (
         "cn_attempts_per_referral",
         "CN contact attempts per referral",
         "attempts",
@@ -459,8 +420,8 @@ def _declare() -> Iterator[Metric]:
         "contact attempts Care Navigation made per referral it tried",
         None,
         Program.CN,
-    )
-    yield Metric(
+    ),
+    (
         "cn_reached_share",
         "CN share of referrals reached",
         "share",
@@ -468,8 +429,8 @@ def _declare() -> Iterator[Metric]:
         "share of Care Navigation referrals whose person was reached (by the end)",
         True,
         Program.CN,
-    )
-    yield Metric(
+    ),
+    (
         "cn_pending_at_end",
         "CN referrals pending at the end",
         "calls",
@@ -477,8 +438,8 @@ def _declare() -> Iterator[Metric]:
         "referrals not yet contacted at the horizon",
         False,
         Program.CN,
-    )
-    yield Metric(
+    ),
+    (
         "cn_followup_within_target",
         "CN follow-ups within target",
         "share",
@@ -487,8 +448,8 @@ def _declare() -> Iterator[Metric]:
         "count as misses)",
         True,
         Program.CN,
-    )
-    yield Metric(
+    ),
+    (
         "ccd_followups",
         "CCD follow-up calls",
         "calls",
@@ -496,74 +457,322 @@ def _declare() -> Iterator[Metric]:
         "follow-up calls queued for CCD clinicians",
         None,
         Program.CCD,
-    )
-    for p in PROGRAMS:
+    ),
+)
+# The whole system's annual cost, what it buys, and the police work left.
+_BUDGET: tuple[_Row, ...] = (
+    (
+        "cost_total_annual",
+        "Annual cost",
+        "$/year",
+        "money",
+        "all programs' annual cost",
+        False,
+        None,
+    ),
+    (
+        "diverted_per_year",
+        "Diverted calls",
+        "calls/year",
+        "rate",
+        "calls per year ended with no police (CCD resolved + CRT served)",
+        True,
+        None,
+    ),
+    (
+        "cost_per_diverted_call",
+        "Cost per diverted call",
+        "$",
+        "money",
+        "annual cost / diverted calls per year: the ratio of the means over replications, "
+        "with Fieller's interval",
+        False,
+        None,
+    ),
+    (
+        "heart_responses_per_year",
+        "HEART responses per year",
+        "calls/year",
+        "rate",
+        "calls per year a HEART program handled (CCD resolved, CRT or CoR served)",
+        True,
+        None,
+    ),
+    (
+        "cost_per_heart_response",
+        "Cost per HEART response",
+        "$",
+        "money",
+        "annual cost / HEART responses per year: the ratio of the means, with Fieller's "
+        "interval; defined where cost per diverted call is not (Co-Response still sends an "
+        "officer)",
+        False,
+        None,
+    ),
+    (
+        "police_calls_per_year",
+        "Calls sent to police/EMS",
+        "calls/year",
+        "rate",
+        "fallback calls per year",
+        False,
+        None,
+    ),
+    (
+        "police_hours_per_year",
+        "Police time on fallback calls",
+        "h/year",
+        "hours",
+        "officer hours per year spent on calls sent to police/EMS",
+        False,
+        None,
+    ),
+)
+# The police cost of fallback calls, the police cost HEART avoids, and the net cost.
+_POLICE_COST: tuple[_Row, ...] = (
+    (
+        "police_cost_annual",
+        "Police cost of fallback calls",
+        "$/year",
+        "money",
+        "officer hours per year on calls sent to police/EMS x police_cost_per_hour",
+        False,
+        None,
+    ),
+    (
+        "police_cost_avoided_annual",
+        "Police cost avoided",
+        "$/year",
+        "money",
+        "the eligible calls not sent to police/EMS (those HEART handled and callers who hung "
+        "up), priced at the officer time each would have taken (police_hours_per_call x "
+        "police_cost_per_hour); between two options, the police hours freed priced",
+        True,
+        None,
+    ),
+    (
+        "net_cost_annual",
+        "Net annual cost",
+        "$/year",
+        "money",
+        "annual cost - police cost avoided",
+        False,
+        None,
+    ),
+)
+# Of the rows above: the ratios of two means (with Fieller's interval), and those that may be
+# negative.
+_RATIO_OF = {
+    "cost_per_diverted_call": ("cost_total_annual", "diverted_per_year"),
+    "cost_per_heart_response": ("cost_total_annual", "heart_responses_per_year"),
+}
+_SIGNED = frozenset({"net_cost_annual"})
+
+# --- Per-program families ------------------------------------------------------------------
+# Each field team's responses within target; then its requests, miles and waits.
+_TEAM_TARGET: tuple[_Template, ...] = (
+    (
+        "response_within_target",
+        "{p} responses within target",
+        "share",
+        "share",
+        "share of {p} responses on scene within the response target",
+        True,
+    ),
+)
+_TEAM_REQUESTS: tuple[_Template, ...] = (
+    (
+        "requests",
+        "{p} dispatch requests",
+        "calls",
+        "count",
+        "calls 911 asked {p} to attend in its area and hours",
+        None,
+    ),
+    (
+        "miles_per_year",
+        "{p} miles driven",
+        "mi/year",
+        "rate",
+        "miles {p} teams drive per year: to each call (square-root travel distance) and, as an "
+        "estimate, as far back; n/a without a distance model (in a phased run, calls in a "
+        "phase without one add no miles)",
+        None,
+    ),
+    (
+        "p_wait",
+        "{p} requests that waited",
+        "share",
+        "share",
+        "share of {p} requests that waited for a team",
+        False,
+    ),
+    (
+        "mean_wait_all",
+        "{p} wait, all requests (mean)",
+        "min",
+        "minutes",
+        "mean wait of every {p} request, including those that gave up (Little's law)",
+        False,
+    ),
+)
+# Each program's unit-hours, utilization and queue.
+_UNIT_HOURS: tuple[_Template, ...] = (
+    (
+        "scheduled_hours",
+        "{p} scheduled unit-hours",
+        "h",
+        "hours",
+        "{p} unit-hours the shifts call for over the measured period, before vacancies and "
+        "absences (holidays and phases applied)",
+        None,
+    ),
+    (
+        "staffed_hours",
+        "{p} present unit-hours",
+        "h",
+        "hours",
+        "{p} unit-hours units were on shift over the measured period (scheduled, less "
+        "vacancies and absences)",
+        None,
+    ),
+    (
+        "available_hours",
+        "{p} available unit-hours",
+        "h",
+        "hours",
+        "{p} present unit-hours less time away from calls (breaks, police duty)",
+        None,
+    ),
+    (
+        "overtime_hours",
+        "{p} overtime unit-hours",
+        "h",
+        "hours",
+        "{p} unit-hours spent finishing a job after the shift ended",
+        False,
+    ),
+    (
+        "utilization",
+        "{p} utilization",
+        "ratio",
+        "share",
+        "busy {p} unit-time on shift / available unit-time",
+        None,
+    ),
+    (
+        "utilization_scheduled",
+        "{p} utilization of scheduled time",
+        "ratio",
+        "share",
+        "busy {p} unit-time on shift / scheduled unit-time (vacancies, absences and time "
+        "away count as idle)",
+        None,
+    ),
+    (
+        "queue_len",
+        "{p} queue length (mean)",
+        "calls",
+        "number",
+        "mean number of jobs waiting for a {p} unit",
+        False,
+    ),
+)
+
+# --- A comparison's columns ----------------------------------------------------------------
+# The alternative minus the base per year: name, label, unit, format, what is differenced,
+# higher is better.
+_EXTRAS: tuple[tuple[str, str, str, Format, str, bool], ...] = (
+    ("extra_cost", "Extra annual cost", "$/year", "money", "annual cost", False),
+    ("extra_diverted", "Extra diverted calls", "calls/year", "rate", "diverted calls", True),
+    (
+        "extra_heart_responses",
+        "Extra HEART responses",
+        "calls/year",
+        "rate",
+        "HEART responses",
+        True,
+    ),
+    (
+        "police_hours_freed",
+        "Police hours freed",
+        "h/year",
+        "hours",
+        "officer hours on fallback calls (base minus alternative)",
+        True,
+    ),
+    ("police_cost_saved", "Police cost saved", "$/year", "money", "police cost avoided", True),
+    ("extra_net_cost", "Extra net cost", "$/year", "money", "net annual cost", False),
+)
+# Extra cost per extra call: name, label, the calls ("diverted" or "response").
+_MARGINALS = (
+    ("marginal_cost_per_extra_diverted", "Marginal cost per extra diverted call", "diverted"),
+    ("marginal_cost_per_extra_response", "Marginal cost per extra HEART response", "response"),
+)
+
+
+# --- Generators ----------------------------------------------------------------------------
+def _fixed(rows: tuple[_Row, ...]) -> Iterator[Metric]:
+    """A table's rows as metrics."""
+    for row in rows:
+        yield Metric(*row, signed=row[0] in _SIGNED, ratio_of=_RATIO_OF.get(row[0]))
+
+
+def _per_program(programs: tuple[Program, ...], family: tuple[_Template, ...]) -> Iterator[Metric]:
+    """A family's templates filled in for each program, program by program."""
+    for p in programs:
+        for suffix, lab, unit, fmt, text, better in family:
+            yield Metric(
+                f"{p}_{suffix}", lab.format(p=p.label), unit, fmt, text.format(p=p.label), better, p
+            )
+
+
+def _outcomes() -> Iterator[Metric]:
+    """The calls that ended each way: counts, then shares."""
+    for o in ENDINGS:
+        text, better = _OUTCOME_TEXT[o], _OUTCOME_BETTER.get(o, False)
         yield Metric(
-            f"{p}_scheduled_hours",
-            f"{p.label} scheduled unit-hours",
-            "h",
-            "hours",
-            f"{p.label} unit-hours the shifts call for over the measured period, before "
-            "vacancies and absences (holidays and phases applied)",
-            None,
-            p,
+            o.key, o.label[0].upper() + o.label[1:], "calls", "count", f"calls {text}", better
         )
+    for o in ENDINGS:
+        text, better = _OUTCOME_TEXT[o], _OUTCOME_BETTER.get(o, False)
         yield Metric(
-            f"{p}_staffed_hours",
-            f"{p.label} present unit-hours",
-            "h",
-            "hours",
-            f"{p.label} unit-hours units were on shift over the measured period (scheduled, "
-            "less vacancies and absences)",
-            None,
-            p,
-        )
-        yield Metric(
-            f"{p}_available_hours",
-            f"{p.label} available unit-hours",
-            "h",
-            "hours",
-            f"{p.label} present unit-hours less time away from calls (breaks, police duty)",
-            None,
-            p,
-        )
-        yield Metric(
-            f"{p}_overtime_hours",
-            f"{p.label} overtime unit-hours",
-            "h",
-            "hours",
-            f"{p.label} unit-hours spent finishing a job after the shift ended",
-            False,
-            p,
-        )
-        yield Metric(
-            f"{p}_utilization",
-            f"{p.label} utilization",
-            "ratio",
+            f"{o.key}_share",
+            f"Share {o.label}",
             "share",
-            f"busy {p.label} unit-time on shift / available unit-time",
-            None,
-            p,
-        )
-        yield Metric(
-            f"{p}_utilization_scheduled",
-            f"{p.label} utilization of scheduled time",
-            "ratio",
             "share",
-            f"busy {p.label} unit-time on shift / scheduled unit-time (vacancies, absences "
-            "and time away count as idle)",
-            None,
-            p,
+            f"share of eligible calls {text}",
+            better,
         )
+
+
+def _times() -> Iterator[Metric]:
+    """Each per-call time's mean, then its percentiles."""
+    for name, lab, unit, text, prog in _TIMES:
+        fmt: Format = "minutes" if unit == "min" else "hours"
+        yield Metric(name, f"{lab} (mean)", unit, fmt, f"mean of {text}", False, prog, True)
+        for q in PERCENTILES:
+            yield Metric(
+                f"{name}_p{q}",
+                f"{lab} (p{q})",
+                unit,
+                fmt,
+                f"{q}th percentile of {text}",
+                False,
+                prog,
+            )
+
+
+def _reach() -> Iterator[Metric]:
+    """The share of its eligible calls a program reached, as the published figures count it."""
+    for p, text in _REACH.items():
         yield Metric(
-            f"{p}_queue_len",
-            f"{p.label} queue length (mean)",
-            "calls",
-            "number",
-            f"mean number of jobs waiting for a {p.label} unit",
-            False,
-            p,
+            f"{p}_reach", f"{p.label} reach of its eligible calls", "share", "share", text, True, p
         )
+
+
+def _program_costs() -> Iterator[Metric]:
+    """Each program's cost parts, then its annual cost."""
     for p in PROGRAMS:
         for part, text in _COST_PARTS.items():
             yield Metric(
@@ -584,67 +793,11 @@ def _declare() -> Iterator[Metric]:
             False,
             p,
         )
-    yield Metric(
-        "cost_total_annual", "Annual cost", "$/year", "money", "all programs' annual cost", False
-    )
-    yield Metric(
-        "diverted_per_year",
-        "Diverted calls",
-        "calls/year",
-        "rate",
-        "calls per year ended with no police (CCD resolved + CRT served)",
-        True,
-    )
-    yield Metric(
-        "cost_per_diverted_call",
-        "Cost per diverted call",
-        "$",
-        "money",
-        "annual cost / diverted calls per year: the ratio of the means over replications, "
-        "with Fieller's interval",
-        False,
-        ratio_of=("cost_total_annual", "diverted_per_year"),
-    )
-    yield Metric(
-        "heart_responses_per_year",
-        "HEART responses per year",
-        "calls/year",
-        "rate",
-        "calls per year a HEART program handled (CCD resolved, CRT or CoR served)",
-        True,
-    )
-    yield Metric(
-        "cost_per_heart_response",
-        "Cost per HEART response",
-        "$",
-        "money",
-        "annual cost / HEART responses per year: the ratio of the means, with Fieller's "
-        "interval; defined where cost per diverted call is not (Co-Response still sends an "
-        "officer)",
-        False,
-        ratio_of=("cost_total_annual", "heart_responses_per_year"),
-    )
-    yield Metric(
-        "police_calls_per_year",
-        "Calls sent to police/EMS",
-        "calls/year",
-        "rate",
-        "fallback calls per year",
-        False,
-    )
-    yield Metric(
-        "police_hours_per_year",
-        "Police time on fallback calls",
-        "h/year",
-        "hours",
-        "officer hours per year spent on calls sent to police/EMS",
-        False,
-    )
-    for p, handled in (
-        (Program.CCD, "resolved by phone"),
-        (Program.CRT, "served"),
-        (Program.COR, "served"),
-    ):
+
+
+def _police_cost_avoided() -> Iterator[Metric]:
+    """The police time each HEART program's calls would have taken, priced."""
+    for p, handled in _POLICE_AVOIDED_BY.items():
         yield Metric(
             f"{p}_police_cost_avoided_annual",
             f"{p.label} police cost avoided",
@@ -655,68 +808,30 @@ def _declare() -> Iterator[Metric]:
             True,
             p,
         )
-    yield Metric(
-        "police_cost_annual",
-        "Police cost of fallback calls",
-        "$/year",
-        "money",
-        "officer hours per year on calls sent to police/EMS x police_cost_per_hour",
-        False,
-    )
-    yield Metric(
-        "police_cost_avoided_annual",
-        "Police cost avoided",
-        "$/year",
-        "money",
-        "the eligible calls not sent to police/EMS (those HEART handled and callers who hung "
-        "up), priced at the officer time each would have taken (police_hours_per_call x "
-        "police_cost_per_hour); between two options, the police hours freed priced",
-        True,
-    )
-    yield Metric(
-        "net_cost_annual",
-        "Net annual cost",
-        "$/year",
-        "money",
-        "annual cost - police cost avoided",
-        False,
-        signed=True,
-    )
+
+
+def _declare() -> Iterator[Metric]:
+    """Every metric, in the order ``metrics.replication_kpis`` computes them."""
+    yield from _fixed(_VOLUME)
+    yield from _outcomes()
+    yield from _fixed(_HEART)
+    yield from _times()
+    yield from _fixed(_CCD_CALLS)
+    yield from _reach()
+    yield from _per_program(FIELD_TEAMS, _TEAM_TARGET)
+    yield from _per_program(FIELD_TEAMS, _TEAM_REQUESTS)
+    yield from _fixed(_FOLLOWUPS)
+    yield from _per_program(PROGRAMS, _UNIT_HOURS)
+    yield from _program_costs()
+    yield from _fixed(_BUDGET)
+    yield from _police_cost_avoided()
+    yield from _fixed(_POLICE_COST)
 
 
 def _comparison() -> Iterator[Metric]:
     """The columns of a comparison's costs.csv that are not run metrics: the alternative
     minus the base, paired by replication (the base's row holds zeros)."""
-    specs: tuple[tuple[str, str, str, Format, str, bool], ...] = (
-        ("extra_cost", "Extra annual cost", "$/year", "money", "annual cost", False),
-        ("extra_diverted", "Extra diverted calls", "calls/year", "rate", "diverted calls", True),
-        (
-            "extra_heart_responses",
-            "Extra HEART responses",
-            "calls/year",
-            "rate",
-            "HEART responses",
-            True,
-        ),
-        (
-            "police_hours_freed",
-            "Police hours freed",
-            "h/year",
-            "hours",
-            "officer hours on fallback calls (base minus alternative)",
-            True,
-        ),
-        (
-            "police_cost_saved",
-            "Police cost saved",
-            "$/year",
-            "money",
-            "police cost avoided",
-            True,
-        ),
-        ("extra_net_cost", "Extra net cost", "$/year", "money", "net annual cost", False),
-    )
-    for name, lab, unit, fmt, what, better in specs:
+    for name, lab, unit, fmt, what, better in _EXTRAS:
         yield Metric(
             name,
             lab,
@@ -728,10 +843,7 @@ def _comparison() -> Iterator[Metric]:
             kind="comparison",
             signed=True,
         )
-    for name, lab, per in (
-        ("marginal_cost_per_extra_diverted", "Marginal cost per extra diverted call", "diverted"),
-        ("marginal_cost_per_extra_response", "Marginal cost per extra HEART response", "response"),
-    ):
+    for name, lab, per in _MARGINALS:
         yield Metric(
             name,
             lab,
