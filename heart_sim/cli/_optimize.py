@@ -278,19 +278,8 @@ def _optimize_or_budget(
         "--reps": reps is not None,
     }
     if budget is not None or fte is not None:
-        extra = [k for k, given in targets_only.items() if given]
-        if extra:
-            raise api.OptimizeError(
-                f"{', '.join(extra)}: for the targets mode (--target), not --budget/--fte"
-            )
-        if targets:
-            raise api.OptimizeError("give --target or --budget/--fte, not both")
-        if budget is not None and fte is not None:
-            raise api.OptimizeError("give --budget or --fte, not both")
-        if options is None:
-            raise api.OptimizeError(
-                "--budget and --fte choose among --options FILE (an options file)"
-            )
+        _refuse_targets_flags(targets_only, targets, budget, fte, options)
+        assert options is not None
         return api.budget(
             scenario,
             options,
@@ -323,6 +312,27 @@ def _optimize_or_budget(
         out=out,
         **common,
     )
+
+
+def _refuse_targets_flags(
+    targets_only: dict[str, bool],
+    targets: list[str],
+    budget: float | None,
+    fte: float | None,
+    options: Path | None,
+) -> None:
+    """Budget mode: no flag of the targets mode, one limit, and an options file."""
+    extra = [k for k, given in targets_only.items() if given]
+    if extra:
+        raise api.OptimizeError(
+            f"{', '.join(extra)}: for the targets mode (--target), not --budget/--fte"
+        )
+    if targets:
+        raise api.OptimizeError("give --target or --budget/--fte, not both")
+    if budget is not None and fte is not None:
+        raise api.OptimizeError("give --budget or --fte, not both")
+    if options is None:
+        raise api.OptimizeError("--budget and --fte choose among --options FILE (an options file)")
 
 
 def _print_optimization(result: api.OptimizeResult) -> None:
