@@ -86,21 +86,7 @@ def cost_kpis(
             PhaseHours(k[f"{p}_staffed_hours"], k[f"{p}_overtime_hours"], 1.0)
         ]
         assert len(hours) == len(phases), "hours for each phase"
-        parts = dict.fromkeys(COST_PARTS, 0.0)
-        for h, sc in zip(hours, phases):
-            cfg = sc.program(p)
-            hourly = unit_hourly_cost(sc, p) * per_year
-            parts["staff"] += h.staffed * sc.relief(p) * hourly
-            parts["overtime"] += h.overtime * c.overtime_multiplier * hourly
-            # A program with no shifts (or only shifts of 0 units) costs nothing, fixed costs
-            # included: it does not exist.
-            units = cfg.schedule().max_units if cfg.shifts else 0
-            if cfg.cost and units > 0:
-                fixed = cfg.cost.fixed_annual + cfg.cost.fixed_per_unit_annual * units
-                parts["fixed"] += fixed * h.share
-        miles = k.get(f"{p}_miles_per_year", math.nan)
-        if c.cost_per_mile is not None and not math.isnan(miles):
-            parts["mileage"] = miles * c.cost_per_mile
+        parts = _cost_parts(k, p, hours, phases, per_year, c.overtime_multiplier, c.cost_per_mile)
         for part, value in parts.items():
             out[f"{p}_{part}_cost_annual"] = value
         out[f"{p}_cost_annual"] = sum(parts.values())
@@ -112,19 +98,60 @@ def cost_kpis(
     responses = k["heart_responses"] * per_year
     out["heart_responses_per_year"] = responses
     out["cost_per_heart_response"] = total / responses if responses else math.nan
+    _police_kpis(out, k, per_year, c.police_hours_per_call, c.police_cost_per_hour, total)
+    return out
+
+
+def _cost_parts(
+    k: dict[str, float],
+    p: str,
+    hours: list[PhaseHours],
+    phases: list[Scenario],
+    per_year: float,
+    overtime_multiplier: float,
+    cost_per_mile: float | None,
+) -> dict[str, float]:
+    """One program's annual cost by part (``COST_PARTS``), summed over the phases."""
+    parts = dict.fromkeys(COST_PARTS, 0.0)
+    for h, sc in zip(hours, phases):
+        cfg = sc.program(p)
+        hourly = unit_hourly_cost(sc, p) * per_year
+        parts["staff"] += h.staffed * sc.relief(p) * hourly
+        parts["overtime"] += h.overtime * overtime_multiplier * hourly
+        # A program with no shifts (or only shifts of 0 units) costs nothing, fixed costs
+        # included: it does not exist.
+        units = cfg.schedule().max_units if cfg.shifts else 0
+        if cfg.cost and units > 0:
+            fixed = cfg.cost.fixed_annual + cfg.cost.fixed_per_unit_annual * units
+            parts["fixed"] += fixed * h.share
+    miles = k.get(f"{p}_miles_per_year", math.nan)
+    if cost_per_mile is not None and not math.isnan(miles):
+        parts["mileage"] = miles * cost_per_mile
+    return parts
+
+
+def _police_kpis(
+    out: dict[str, float],
+    k: dict[str, float],
+    per_year: float,
+    hours_per_call: float,
+    rate: float | None,
+    total: float,
+) -> None:
+    """Police time on the calls that fell back (``hours_per_call`` officer hours each), and
+    the police cost the others avoided at ``rate`` an officer-hour (NaN without one); the
+    net cost is ``total`` less that."""
     fallbacks = sum(k[o.key] for o in FALLBACKS)
     out["police_calls_per_year"] = fallbacks * per_year
-    out["police_hours_per_year"] = fallbacks * per_year * c.police_hours_per_call
-    rate = c.police_cost_per_hour
+    out["police_hours_per_year"] = fallbacks * per_year * hours_per_call
     for prog, handled in HANDLED_BY.items():
-        priced = k[handled.key] * per_year * c.police_hours_per_call
+        priced = k[handled.key] * per_year * hours_per_call
         out[f"{prog}_police_cost_avoided_annual"] = priced * rate if rate is not None else math.nan
     # Avoided: every eligible call not sent to police/EMS (the calls HEART handled, and
     # callers who hung up), so that between two options it is the police hours freed.
-    kept = (k["calls_total"] - fallbacks) * per_year * c.police_hours_per_call
+    kept = (k["calls_total"] - fallbacks) * per_year * hours_per_call
     avoided = kept * rate if rate is not None else math.nan
     police_hours = out["police_hours_per_year"]
     out["police_cost_annual"] = police_hours * rate if rate is not None else math.nan
     out["police_cost_avoided_annual"] = avoided
     out["net_cost_annual"] = total - avoided
-    return out

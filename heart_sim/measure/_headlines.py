@@ -111,37 +111,51 @@ def missed_by_reason(summary: pd.DataFrame) -> list[tuple[Outcome, float]]:
 
 
 def run_cards(summary: pd.DataFrame) -> list[Card]:
-    """The headline cards of one run."""
+    """The headline cards of one run: the calls HEART handled and diverted, the service
+    it gave, what it cost and the police time left, how busy CRT was."""
     s = _Summary(summary)
-    cards = []
+    cards = _reach_cards(s, _why_missed(summary)) + _cost_cards(s)
+    if _ok(s.mean("crt_utilization")):
+        cards.append(
+            s.card(
+                "crt_utilization",
+                "How busy CRT teams were",
+                "Share of the time CRT teams were on shift and available that they spent on "
+                "calls (travel, on scene, wrap-up).",
+            )
+        )
+    return cards
+
+
+def _why_missed(summary: pd.DataFrame) -> str:
+    """' Of the calls it missed, 40% came when ...; 30% ...; 20% ....': the three largest
+    reasons HEART missed calls, or '' when it missed none."""
     missed = missed_by_reason(summary)
-    if missed:
-        first, share = missed[0]
-        rest = "; ".join(
-            f"{fmt_value('diversion_rate', v)} {_WHY_MISSED[o]}" for o, v in missed[1:3]
-        )
-        why = (
-            f" Of the calls it missed, {fmt_value('diversion_rate', share)} "
-            f"{_WHY_MISSED[first]}" + (f"; {rest}." if rest else ".")
-        )
-    else:
-        why = ""
-    cards.append(
+    if not missed:
+        return ""
+    first, share = missed[0]
+    rest = "; ".join(f"{fmt_value('diversion_rate', v)} {_WHY_MISSED[o]}" for o, v in missed[1:3])
+    lead = f" Of the calls it missed, {fmt_value('diversion_rate', share)} {_WHY_MISSED[first]}"
+    return lead + (f"; {rest}." if rest else ".")
+
+
+def _reach_cards(s: _Summary, why: str) -> list[Card]:
+    """The calls HEART handled (``why``: the reasons it missed the others) and diverted,
+    the CRT response time and the calls CCD could not answer."""
+    cards = [
         s.card(
             "heart_response_rate",
             "Eligible calls HEART handled",
             "Share of eligible 911 behavioral-health calls handled by a HEART program (CCD by "
             f"phone, CRT or Co-Response in person).{why}",
-        )
-    )
-    cards.append(
+        ),
         s.card(
             "diverted_per_year",
             "Calls diverted from police, per year",
             f"{s.value('diversion_rate')} of eligible calls ended with no police: resolved by a "
             "CCD clinician on the phone or served by a CRT team.",
-        )
-    )
+        ),
+    ]
     if _ok(s.mean("crt_response_time")):
         cards.append(
             s.card(
@@ -160,6 +174,13 @@ def run_cards(summary: pd.DataFrame) -> list[Card]:
                 "(911 took them back, or the caller hung up).",
             )
         )
+    return cards
+
+
+def _cost_cards(s: _Summary) -> list[Card]:
+    """The programs' annual cost (where there is one), the net cost after police time
+    saved (where police time is priced), and the police time still spent."""
+    cards = []
     if _ok(s.mean("cost_total_annual")) and s.mean("cost_total_annual") > 0:
         per = s.mean("cost_per_diverted_call")
         per_text = (
@@ -194,15 +215,6 @@ def run_cards(summary: pd.DataFrame) -> list[Card]:
             f"({s.value('police_calls_per_year')} calls a year).",
         )
     )
-    if _ok(s.mean("crt_utilization")):
-        cards.append(
-            s.card(
-                "crt_utilization",
-                "How busy CRT teams were",
-                "Share of the time CRT teams were on shift and available that they spent on "
-                "calls (travel, on scene, wrap-up).",
-            )
-        )
     return cards
 
 

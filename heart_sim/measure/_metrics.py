@@ -76,13 +76,38 @@ def replication_quantiles(samples: dict[str, np.ndarray]) -> dict[str, np.ndarra
 def replication_kpis(
     rec: RepRecords, scenario: Scenario, samples: dict[str, np.ndarray] | None = None
 ) -> dict[str, float]:
-    """Every headline number of one replication, as a flat dict."""
+    """Every headline number of one replication, as a flat dict. The keys are written in
+    the order of replications.csv's columns: calls, times, CCD, field teams, Care
+    Navigation, staffing, costs."""
     c = rec.calls
     window = (c.t_arrive >= rec.t0) & (c.t_arrive < rec.t1)
     weeks = (rec.t1 - rec.t0) / MIN_PER_WEEK
-    outcome = c.outcome[window]
-    n = int(window.sum())
-    k: dict[str, float] = {"replication": rec.replication, "calls_total": n}
+    k: dict[str, float] = {"replication": rec.replication}
+    counts, heart = _call_kpis(k, c.outcome[window], weeks)
+
+    samples = time_samples(rec) if samples is None else samples
+    for name in TIME_METRICS:
+        _time_stats(k, name, samples[name])
+
+    _ccd_kpis(k, rec, scenario, window, counts, heart)
+    _within_target_kpis(k, scenario, samples)
+    _field_request_kpis(k, rec, scenario, window, weeks)
+    _cn_kpis(k, rec, scenario, window)
+    _staffing_kpis(k, rec)
+    if len(rec.calendar.phase_starts) > 1:
+        k.update(cost_kpis(k, scenario, _hours_by_phase(rec)))
+    else:
+        k.update(cost_kpis(k, scenario))
+    return k
+
+
+def _call_kpis(
+    k: dict[str, float], outcome: np.ndarray, weeks: float
+) -> tuple[dict[str, int], int]:
+    """The measured calls: how many, how each ended (counts, then shares), diverted and
+    handled by HEART. Returns the count of each ending and of HEART responses."""
+    n = int(outcome.size)
+    k["calls_total"] = n
     k["calls_per_week"] = n / weeks
     counts = {o.key: int((outcome == o).sum()) for o in ENDINGS}
     k["in_system"] = int((outcome == Outcome.IN_SYSTEM).sum())
@@ -94,12 +119,19 @@ def replication_kpis(
     heart = sum(counts[o.key] for o in HEART_RESPONSES)
     k["heart_responses"] = heart
     k["heart_response_rate"] = heart / n if n else math.nan
+    return counts, heart
 
-    samples = time_samples(rec) if samples is None else samples
-    for name in TIME_METRICS:
-        _time_stats(k, name, samples[name])
 
-    # CCD: calls sent to a clinician, answered or not.
+def _ccd_kpis(
+    k: dict[str, float],
+    rec: RepRecords,
+    scenario: Scenario,
+    window: np.ndarray,
+    counts: dict[str, int],
+    heart: int,
+) -> None:
+    """CCD: calls sent to a clinician, answered or not, and the reach of CCD and CoR."""
+    c = rec.calls
     sent = window & ~np.isnan(c.ccd_wait)
     k["ccd_assessed"] = int((window & c.ccd_answered).sum())
     k["ccd_p_wait"] = float((c.ccd_wait[sent] > 0).mean()) if sent.any() else math.nan
@@ -119,14 +151,25 @@ def replication_kpis(
     k["ccd_reach"] = k["ccd_assessed"] / eligible_ccd if eligible_ccd else math.nan
     k["cor_reach"] = counts["cor_served"] / eligible_cor if eligible_cor else math.nan
 
-    # Field teams: the share of responses within the target, where one is set.
+
+def _within_target_kpis(
+    k: dict[str, float], scenario: Scenario, samples: dict[str, np.ndarray]
+) -> None:
+    """Field teams: the share of responses within the target, where one is set."""
     for p in FIELD_TEAMS:
         target = scenario.field_team(p).response_target_min
         if target is not None:
             times = samples[f"{p}_response_time"]
             share = float((times <= target).mean()) if times.size else math.nan
             k[f"{p}_response_within_target"] = share
-    # ...and every request, including those that gave up (for Little's law).
+
+
+def _field_request_kpis(
+    k: dict[str, float], rec: RepRecords, scenario: Scenario, window: np.ndarray, weeks: float
+) -> None:
+    """Field teams: every request, including those that gave up (for Little's law), the
+    miles driven and the waits for a team."""
+    c = rec.calls
     for p in FIELD_TEAMS:
         asked = window & (c.dispatched_to == p.dispatch_code)
         k[f"{p}_requests"] = int(asked.sum())
@@ -142,7 +185,11 @@ def replication_kpis(
         k[f"{p}_p_wait"] = float((waits > 0).mean()) if waits.size else math.nan
         k[f"{p}_mean_wait_all"] = float(waits.mean()) if waits.size else math.nan
 
-    # Care Navigation: the share of referrals contacted within target.
+
+def _cn_kpis(k: dict[str, float], rec: RepRecords, scenario: Scenario, window: np.ndarray) -> None:
+    """Care Navigation: referrals, attempts, and the share contacted within target; then
+    the CCD follow-up calls."""
+    c = rec.calls
     target_min = scenario.programs.cn.target_hours * MIN_PER_HOUR
     ref = (c.cn_referred >= rec.t0) & (c.cn_referred < rec.t1)
     delay = c.cn_start[ref] - c.cn_referred[ref]
@@ -159,8 +206,10 @@ def replication_kpis(
     k["cn_followup_within_target"] = float(within[judged].mean()) if judged.any() else math.nan
     k["ccd_followups"] = int(((c.fu_created >= rec.t0) & (c.fu_created < rec.t1)).sum())
 
-    # Staffing: scheduled, present (staffed) and available unit-hours; busy on-shift time
-    # over available time (and, labelled as such, over scheduled time); overtime apart.
+
+def _staffing_kpis(k: dict[str, float], rec: RepRecords) -> None:
+    """Staffing: scheduled, present (staffed) and available unit-hours; busy on-shift time
+    over available time (and, labelled as such, over scheduled time); overtime apart."""
     window_min = rec.t1 - rec.t0
     for p in PROGRAMS:
         m = rec.meters[p]
@@ -175,11 +224,6 @@ def replication_kpis(
         k[f"{p}_utilization"] = busy / available if available > 0 else math.nan
         k[f"{p}_utilization_scheduled"] = busy / scheduled if scheduled > 0 else math.nan
         k[f"{p}_queue_len"] = sum(m.queue) / window_min
-    if len(rec.calendar.phase_starts) > 1:
-        k.update(cost_kpis(k, scenario, _hours_by_phase(rec)))
-    else:
-        k.update(cost_kpis(k, scenario))
-    return k
 
 
 def _type_tables(scenario: Scenario) -> tuple[np.ndarray, np.ndarray]:

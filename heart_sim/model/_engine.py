@@ -85,68 +85,20 @@ class Draws:
     ) -> Draws:
         """Each call's draws, with times from the distributions of its arrival's phase. Every
         phase samples the same streams, so phases (and scenarios) share their randomness."""
-
-        def u(source: str) -> list[float]:
-            return stream(seed, rep, source).random(n).tolist()
-
-        def d(source: str, dist_of) -> np.ndarray:
-            samples = [_sample(dist_of(sc), stream(seed, rep, source), n) for sc in phases]
-            if len(samples) == 1:
-                return samples[0]
-            return np.stack(samples)[phase, np.arange(n)]
-
-        field_time: dict[str, list[tuple[float, float, float]]] = {}
-        for name in FIELD_TEAMS:
-            travel = d(f"{name}_travel_time", lambda sc, p=name: sc.field_team(p).travel_time)
-            on_scene = d(f"{name}_on_scene_time", lambda sc, p=name: sc.field_team(p).on_scene_time)
-            wrap_up = d(f"{name}_wrap_up_time", lambda sc, p=name: sc.field_team(p).wrap_up_time)
-            busy = travel + on_scene + wrap_up
-            rest = on_scene + wrap_up
-            field_time[name] = list(zip(travel.tolist(), busy.tolist(), rest.tolist()))
-
-        def patience(source: str, spec_of) -> list[float]:
-            """Each call's patience by its phase and type: a number, or a draw from the
-            distribution given (one stream per source, shared by every distribution)."""
-            out = np.full(n, math.inf)
-            drawn: dict[int, np.ndarray] = {}  # one sample per distribution object
-            for j, sc in enumerate(phases):
-                for k, ct in enumerate(sc.call_types.values()):
-                    spec = spec_of(sc, ct)
-                    if spec is None:
-                        continue
-                    mine = (phase == j) & (type_index == k)
-                    if isinstance(spec, int | float):
-                        out[mine] = spec
-                    else:
-                        if id(spec) not in drawn:  # (equal ones would draw the same)
-                            drawn[id(spec)] = spec.sample(stream(seed, rep, source), n)
-                        out[mine] = drawn[id(spec)][mine]
-            return out.tolist()
-
-        waits = {
-            "ccd_hold": patience("ccd_hold", lambda sc, ct: sc.programs.ccd.answer_patience_min),
-            "ccd_caller": patience(
-                "ccd_caller_patience", lambda sc, ct: sc.programs.ccd.caller_patience_min
-            ),
-        }
-        for name in FIELD_TEAMS:
-            waits[name] = patience(
-                f"{name}_patience",
-                lambda sc, ct, p=name: (
-                    ct.patience_min
-                    if ct.patience_min is not None
-                    else sc.field_team(p).patience_min
-                ),
-            )
+        src = _Sources(phases, phase, type_index, seed, rep, n)
+        field_time = _field_times(src)
+        waits = _waits(src)
         return cls(
-            u_transfer=u("ccd_transfer"),
-            u_decision=u("ccd_decision"),
-            ccd_phone=d("ccd_phone_time", lambda sc: sc.programs.ccd.phone_time).tolist(),
-            u_followup=u("ccd_followup"),
-            followup_time=d("ccd_followup_time", lambda sc: sc.programs.ccd.followup_time).tolist(),
-            u_cn=u("cn_referral"),
-            cn_contact=d("cn_contact_time", lambda sc: sc.programs.cn.contact_time).tolist(),
-            u_cn_attempts=u("cn_attempts"),
+            u_transfer=src.uniform("ccd_transfer"),
+            u_decision=src.uniform("ccd_decision"),
+            ccd_phone=src.by_phase("ccd_phone_time", lambda sc: sc.programs.ccd.phone_time),
+            u_followup=src.uniform("ccd_followup"),
+            followup_time=src.by_phase(
+                "ccd_followup_time", lambda sc: sc.programs.ccd.followup_time
+            ),
+            u_cn=src.uniform("cn_referral"),
+            cn_contact=src.by_phase("cn_contact_time", lambda sc: sc.programs.cn.contact_time),
+            u_cn_attempts=src.uniform("cn_attempts"),
             call_taking=(
                 phases[0].call_taking_time.sample(stream(seed, rep, "call_taking"), n).tolist()
                 if phases[0].call_taking_time is not None
@@ -157,9 +109,140 @@ class Draws:
         )
 
 
+@dataclass(frozen=True)
+class _Sources:
+    """The n calls of one replication as ``Draws.draw`` samples them: each call's phase
+    and call type, and the (seed, replication) of the streams. Used once per replication,
+    before the simulation starts."""
+
+    phases: list[Scenario]
+    phase: np.ndarray
+    type_index: np.ndarray
+    seed: int
+    rep: int
+    n: int
+
+    def uniform(self, source: str) -> list[float]:
+        """A uniform draw per call."""
+        return stream(self.seed, self.rep, source).random(self.n).tolist()
+
+    def times(self, source: str, dist_of) -> np.ndarray:
+        """A draw per call from ``dist_of`` its phase (every phase samples the stream)."""
+        phases, n = self.phases, self.n
+        samples = [_sample(dist_of(sc), stream(self.seed, self.rep, source), n) for sc in phases]
+        if len(samples) == 1:
+            return samples[0]
+        return np.stack(samples)[self.phase, np.arange(n)]
+
+    def by_phase(self, source: str, dist_of) -> list[float]:
+        """``times`` as a list (fast to index)."""
+        return self.times(source, dist_of).tolist()
+
+    def patience(self, source: str, spec_of) -> list[float]:
+        """Each call's patience by its phase and type: a number, or a draw from the
+        distribution given (one stream per source, shared by every distribution)."""
+        out = np.full(self.n, math.inf)
+        drawn: dict[int, np.ndarray] = {}  # one sample per distribution object
+        for j, sc in enumerate(self.phases):
+            for k, ct in enumerate(sc.call_types.values()):
+                spec = spec_of(sc, ct)
+                if spec is None:
+                    continue
+                mine = (self.phase == j) & (self.type_index == k)
+                if isinstance(spec, int | float):
+                    out[mine] = spec
+                else:
+                    if id(spec) not in drawn:  # (equal ones would draw the same)
+                        drawn[id(spec)] = spec.sample(stream(self.seed, self.rep, source), self.n)
+                    out[mine] = drawn[id(spec)][mine]
+        return out.tolist()
+
+
+def _field_times(src: _Sources) -> dict[str, list[tuple[float, float, float]]]:
+    """Each field program's (travel, busy, on scene + wrap-up) per call."""
+    field_time: dict[str, list[tuple[float, float, float]]] = {}
+    for name in FIELD_TEAMS:
+        travel = src.times(f"{name}_travel_time", lambda sc, p=name: sc.field_team(p).travel_time)
+        on_scene = src.times(
+            f"{name}_on_scene_time", lambda sc, p=name: sc.field_team(p).on_scene_time
+        )
+        wrap_up = src.times(
+            f"{name}_wrap_up_time", lambda sc, p=name: sc.field_team(p).wrap_up_time
+        )
+        busy = travel + on_scene + wrap_up
+        rest = on_scene + wrap_up
+        field_time[name] = list(zip(travel.tolist(), busy.tolist(), rest.tolist()))
+    return field_time
+
+
+def _waits(src: _Sources) -> dict[str, list[float]]:
+    """The longest waits per call (``Draws.patience``): CCD's hold limit, the caller's
+    patience, and each field program's (the call type's where it sets one)."""
+    waits = {
+        "ccd_hold": src.patience("ccd_hold", lambda sc, ct: sc.programs.ccd.answer_patience_min),
+        "ccd_caller": src.patience(
+            "ccd_caller_patience", lambda sc, ct: sc.programs.ccd.caller_patience_min
+        ),
+    }
+    for name in FIELD_TEAMS:
+        waits[name] = src.patience(
+            f"{name}_patience",
+            lambda sc, ct, p=name: (
+                ct.patience_min if ct.patience_min is not None else sc.field_team(p).patience_min
+            ),
+        )
+    return waits
+
+
 def _sample(dist, rng: np.random.Generator, n: int) -> np.ndarray:
     """n draws of a distribution, or of a travel model's random factor."""
     return dist.factors(rng, n) if isinstance(dist, SquareRootTravel) else dist.sample(rng, n)
+
+
+def _draw_calls(
+    scenario: Scenario,
+    cal: Calendar,
+    phases: list[Scenario],
+    table: ZoneTable,
+    seed: int,
+    replication: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Each call's arrival time, phase (index in ``phases``), call type (index in its
+    phase's call types) and zone (index in ``table``)."""
+    times = calendar_arrival_times(
+        scenario,
+        cal,
+        stream(seed, replication, "arrivals"),
+        stream(seed, replication, "demand_days"),
+    )
+    n = len(times)
+    phase = cal.phase_of(times) if len(phases) > 1 else np.zeros(n, dtype=np.int64)
+    u_type = stream(seed, replication, "call_type").random(n)
+    u_area = stream(seed, replication, "area").random(n)
+    type_index = np.zeros(n, dtype=np.int16)
+    zone = np.zeros(n, dtype=np.int16)
+    for j, sc in enumerate(phases):  # each call by the call types of its phase
+        mine = phase == j
+        type_index[mine] = pick_call_types(u_type[mine], list(sc.call_types.values()))
+        zone[mine] = draw_zones(sc, table, type_index[mine], times[mine], u_area[mine])
+    return times, phase, type_index, zone
+
+
+def _field_team_tables(
+    phases: list[Scenario],
+) -> tuple[list[dict[str, SquareRootTravel | None]], list[dict[Program, float]]]:
+    """Per phase, what the hot path reads of each field program (not per call): its
+    square-root travel model (None for travel times drawn directly), and the chance a
+    call it served is referred to Care Navigation."""
+    travel_model: list[dict[str, SquareRootTravel | None]] = [
+        {
+            p: t if isinstance(t := sc.field_team(p).travel_time, SquareRootTravel) else None
+            for p in FIELD_TEAMS
+        }
+        for sc in phases
+    ]
+    cn_prob = [{p: sc.field_team(p).cn_referral_prob for p in FIELD_TEAMS} for sc in phases]
+    return travel_model, cn_prob
 
 
 INF = math.inf
@@ -169,28 +252,18 @@ class HeartModel:
     """One replication of the HEART system."""
 
     def __init__(self, scenario: Scenario, seed: int, replication: int):
+        """Set up one replication: draw every call (time, type, zone, then ``Draws``),
+        tabulate per call and per phase what the hot path reads, and staff the pools."""
         self.scenario = scenario
         self.replication = replication
         cal = self.calendar = Calendar.of(scenario)
         self.env = simpy.Environment(initial_time=cal.begin)
-        times = calendar_arrival_times(
-            scenario,
-            cal,
-            stream(seed, replication, "arrivals"),
-            stream(seed, replication, "demand_days"),
+        phases = [sc for _, sc in scenario.phase_list()]
+        table = ZoneTable.of(scenario)
+        times, phase, type_index, zone = _draw_calls(
+            scenario, cal, phases, table, seed, replication
         )
         n = len(times)
-        phases = [sc for _, sc in scenario.phase_list()]
-        phase = cal.phase_of(times) if len(phases) > 1 else np.zeros(n, dtype=np.int64)
-        u_type = stream(seed, replication, "call_type").random(n)
-        u_area = stream(seed, replication, "area").random(n)
-        type_index = np.zeros(n, dtype=np.int16)
-        zone = np.zeros(n, dtype=np.int16)
-        table = ZoneTable.of(scenario)
-        for j, sc in enumerate(phases):  # each call by the call types of its phase
-            mine = phase == j
-            type_index[mine] = pick_call_types(u_type[mine], list(sc.call_types.values()))
-            zone[mine] = draw_zones(sc, table, type_index[mine], times[mine], u_area[mine])
         in_pilot = table.pilot[zone]
         self.attributes = (times, type_index, in_pilot, zone)
         # Whether each program serves each call's zone, by the phase the call arrived in.
@@ -199,17 +272,7 @@ class HeartModel:
         # Square miles each field program covers, by phase (for square-root travel).
         self.region = [{p: table.area_served(sc, p) for p in FIELD_TEAMS} for sc in phases]
         self.phase = phase.tolist()
-        # Per phase, what the hot path reads of each field program (not per call).
-        self.travel_model: list[dict[str, SquareRootTravel | None]] = [
-            {
-                p: t if isinstance(t := sc.field_team(p).travel_time, SquareRootTravel) else None
-                for p in FIELD_TEAMS
-            }
-            for sc in phases
-        ]
-        self.cn_prob = [
-            {p: sc.field_team(p).cn_referral_prob for p in FIELD_TEAMS} for sc in phases
-        ]
+        self.travel_model, self.cn_prob = _field_team_tables(phases)
         self.draws = Draws.draw(phases, phase, type_index, seed, replication, n)
         phase_types = [list(sc.call_types.values()) for sc in phases]
         self.call_types = [phase_types[j][k] for j, k in zip(self.phase, type_index.tolist())]
@@ -217,6 +280,17 @@ class HeartModel:
         self.programs: list[Programs] = [sc.programs for sc in phases]  # by phase
         self.t_arrive = times.tolist()
         self.log = SimpleNamespace(**{name: [init] * n for name, _, init in logged_fields()})
+        self._staff(seed)
+        self.ccd, self.cn = self.pools[Program.CCD], self.pools[Program.CN]
+        self.dispatch_code: dict[str, int] = {p: p.dispatch_code for p in FIELD_TEAMS}
+        self.served_by: dict[str, Outcome] = {p: o for p, o in SERVED_BY.items()}
+        self._next_call = 0
+        self._schedule_next_arrival()
+
+    def _staff(self, seed: int) -> None:
+        """Each program's roster: its meter, scheduled unit-minutes by hour and pool of
+        units, and a process for each of its units' times away."""
+        scenario, cal, replication = self.scenario, self.calendar, self.replication
         t0, t1 = scenario.start_min, scenario.end_min
         self.meters: dict[str, PoolMeter] = {p: PoolMeter(t0, t1, cal.begin) for p in PROGRAMS}
         self.scheduled: dict[str, np.ndarray] = {}
@@ -227,11 +301,6 @@ class HeartModel:
             self.pools[p] = StaffedPool(self.env, r.present, self.meters[p])
             for away in r.away:
                 self.env.process(self._time_away(self.pools[p], away))
-        self.ccd, self.cn = self.pools[Program.CCD], self.pools[Program.CN]
-        self.dispatch_code: dict[str, int] = {p: p.dispatch_code for p in FIELD_TEAMS}
-        self.served_by: dict[str, Outcome] = {p: o for p, o in SERVED_BY.items()}
-        self._next_call = 0
-        self._schedule_next_arrival()
 
     def run(self) -> RepRecords:
         end = self.scenario.end_min
