@@ -449,20 +449,31 @@ def _cv(y: np.ndarray, mu: np.ndarray, p: int) -> Estimate:
     return Estimate(cv(avg_var), cv(lo), cv(hi))
 
 
-def fit_demand(
-    times: pd.Series, all_times: pd.Series, holidays: Holidays | None = None
-) -> DemandFit:
-    """Fit demand to the eligible call ``times``; ``all_times`` (every record) finds gaps."""
-    all_sorted = np.sort(all_times.dropna().to_numpy(dtype="datetime64[ns]"))
-    times = times.dropna()
-    if len(all_sorted) == 0 or times.empty:
-        raise FitError("no eligible call with a usable time to fit demand to")
-    first, last = pd.Timestamp(all_sorted[0]), pd.Timestamp(all_sorted[-1])
-    days = pd.date_range(first.normalize(), last.normalize(), freq="D")
+def _holidays_in_log(
+    holidays: Holidays, first: pd.Timestamp, last: pd.Timestamp, days: pd.DatetimeIndex
+) -> dict[dt.date, str]:
+    """The public holidays between the log's first and last day, by name."""
+    found = holidays_lib.country_holidays(
+        holidays.country,
+        subdiv=holidays.subdivision,
+        years=list(range(first.year, last.year + 1)),
+    )
+    keep = holidays.dates(days[0].date(), days[-1].date())
+    return {day: str(found.get(day, "holiday")) for day in sorted(keep)}
+
+
+def _days_to_leave_out(
+    all_sorted: np.ndarray,
+    first: pd.Timestamp,
+    last: pd.Timestamp,
+    days: pd.DatetimeIndex,
+    holidays: Holidays | None,
+) -> tuple[dict[dt.date, str], list[Gap], dict[dt.date, str]]:
+    """The days to leave out (day -> why, gaps first, then low counts, then holidays), the
+    gaps in the log and the public holidays in it."""
     n_days = len(days)
-    weekdays = days.day_of_week.to_numpy()
     records = day_hour_counts(pd.Series(all_sorted), days[0], n_days)
-    flagged, runs, _ = find_gaps(records, weekdays)
+    flagged, runs, _ = find_gaps(records, days.day_of_week.to_numpy())
     origin = days[0].to_datetime64().astype("datetime64[h]")
     gaps = _gap_list(runs, all_sorted, origin, n_days * 24)
     excluded: dict[dt.date, str] = {}
@@ -473,20 +484,17 @@ def fit_demand(
         excluded.setdefault(days[index].date(), why)
     in_log: dict[dt.date, str] = {}
     if holidays is not None:
-        found = holidays_lib.country_holidays(
-            holidays.country,
-            subdiv=holidays.subdivision,
-            years=list(range(first.year, last.year + 1)),
-        )
-        keep = holidays.dates(days[0].date(), days[-1].date())
-        in_log = {day: str(found.get(day, "holiday")) for day in sorted(keep)}
+        in_log = _holidays_in_log(holidays, first, last, days)
         for day, name in in_log.items():
             excluded.setdefault(day, f"public holiday ({name})")
-    used = np.array([d.date() not in excluded for d in days])
-    eligible = day_hour_counts(times, days[0], n_days)
-    daily = eligible.sum(axis=1)
-    if not used.any():
-        raise FitError("every day of the log has a gap or is a holiday: no day to fit demand to")
+    return excluded, gaps, in_log
+
+
+def _weekday_counts(
+    eligible: np.ndarray, used: np.ndarray, weekdays: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """7 x 24 eligible calls of the days used, and the days used of each weekday; an error
+    if a weekday has none."""
     counts = np.zeros((7, 24))
     n_by_dow = np.zeros(7, int)
     for k in range(7):
@@ -499,11 +507,11 @@ def fit_demand(
             f"no complete day for {missing}: the hour-of-week profile needs at least one "
             "complete day of each weekday"
         )
-    observed = counts / n_by_dow[:, None]
-    test = separability(eligible[used], weekdays[used])
-    intervals = profile_intervals(eligible[used], weekdays[used])
-    # regression of daily counts: weekday (+ month + trend with a year or more)
-    used_days = days[used]
+    return counts, n_by_dow
+
+
+def _seasons(used_days: pd.DatetimeIndex) -> tuple[bool, str]:
+    """Whether the days used allow month-of-year weights and growth, and if not, why not."""
     span_days = (used_days[-1] - used_days[0]).days + 1
     months_seen = set(used_days.month)
     seasons = span_days >= MIN_DAYS_FOR_SEASONS and len(months_seen) == 12
@@ -518,6 +526,100 @@ def fit_demand(
         note = f"no day used in {gone}: month-of-year weights and growth are not written"
     else:
         note = ""
+    return seasons, note
+
+
+def _seasonal_effects(
+    glm: Glm, month_days: np.ndarray
+) -> tuple[list[Estimate], Estimate, float, np.ndarray]:
+    """From the regression's month and time coefficients: the month-of-year weights (mean 1)
+    with their intervals, annual growth, the day-weighted mean month effect and its gradient
+    in the month coefficients."""
+    n_params = len(glm.names)
+    month_effect = np.exp(np.concatenate([[0.0], glm.coef[7:18]]))
+    month_mean = float((month_days * month_effect).sum() / month_days.sum())
+    grad = month_days[1:] * month_effect[1:] / (month_days * month_effect).sum()
+    rel = month_effect / month_effect.mean()
+    monthly = []
+    for m in range(12):
+        dm = np.zeros(n_params)
+        dm[7:18] = -month_effect[1:] / (12 * month_effect.mean())
+        if m > 0:
+            dm[6 + m] += 1.0
+        se = math.sqrt(float(dm @ glm.cov @ dm))
+        monthly.append(
+            Estimate(float(rel[m]), rel[m] * math.exp(-Z95 * se), rel[m] * math.exp(Z95 * se))
+        )
+    delta, se_delta = glm["years"], glm.se("years")
+    growth = Estimate(
+        math.expm1(delta),
+        math.expm1(delta - Z95 * se_delta),
+        math.expm1(delta + Z95 * se_delta),
+    )
+    return monthly, growth, month_mean, grad
+
+
+def _calls_per_week(
+    glm: Glm, seasons: bool
+) -> tuple[Estimate, list[Estimate] | None, Estimate | None]:
+    """Calls per week (over the weekdays, and the months in a year with seasons) with its
+    interval from the delta method, and the month-of-year weights and growth with seasons."""
+    dow_effect = np.exp(np.concatenate([[0.0], glm.coef[1:7]]))
+    month_days = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], float)
+    grad = np.zeros(len(glm.names))
+    grad[0] = 1.0
+    grad[1:7] = dow_effect[1:] / dow_effect.sum()
+    monthly = growth = None
+    month_mean = 1.0
+    if seasons:
+        monthly, growth, month_mean, grad[7:18] = _seasonal_effects(glm, month_days)
+    per_week = 7 * math.exp(glm["intercept"]) * float(dow_effect.mean()) * month_mean
+    se_log = math.sqrt(float(grad @ glm.cov @ grad))
+    calls_per_week = Estimate(
+        per_week, per_week * math.exp(-Z95 * se_log), per_week * math.exp(Z95 * se_log)
+    )
+    return calls_per_week, monthly, growth
+
+
+def _holiday_ratios(
+    days: pd.DatetimeIndex,
+    daily: np.ndarray,
+    expected_daily: np.ndarray,
+    in_log: dict[dt.date, str],
+    excluded: dict[dt.date, str],
+) -> dict[dt.date, float]:
+    """Each public holiday left out: its calls as a share of the regression's expectation."""
+    return {
+        d: float(daily[i] / expected_daily[i])
+        for i, d in enumerate(days.date)
+        if d in in_log and excluded[d].startswith("public holiday")
+    }
+
+
+def fit_demand(
+    times: pd.Series, all_times: pd.Series, holidays: Holidays | None = None
+) -> DemandFit:
+    """Fit demand to the eligible call ``times``; ``all_times`` (every record) finds gaps."""
+    all_sorted = np.sort(all_times.dropna().to_numpy(dtype="datetime64[ns]"))
+    times = times.dropna()
+    if len(all_sorted) == 0 or times.empty:
+        raise FitError("no eligible call with a usable time to fit demand to")
+    first, last = pd.Timestamp(all_sorted[0]), pd.Timestamp(all_sorted[-1])
+    days = pd.date_range(first.normalize(), last.normalize(), freq="D")
+    weekdays = days.day_of_week.to_numpy()
+    excluded, gaps, in_log = _days_to_leave_out(all_sorted, first, last, days, holidays)
+    used = np.array([d.date() not in excluded for d in days])
+    eligible = day_hour_counts(times, days[0], len(days))
+    daily = eligible.sum(axis=1)
+    if not used.any():
+        raise FitError("every day of the log has a gap or is a holiday: no day to fit demand to")
+    counts, n_by_dow = _weekday_counts(eligible, used, weekdays)
+    observed = counts / n_by_dow[:, None]
+    test = separability(eligible[used], weekdays[used])
+    intervals = profile_intervals(eligible[used], weekdays[used])
+    # regression of daily counts: weekday (+ month + trend with a year or more)
+    used_days = days[used]
+    seasons, note = _seasons(used_days)
     midpoint = used_days[0] + (used_days[-1] - used_days[0]) / 2
     midpoint = midpoint.normalize()
     X, names = _design(used_days, seasons, midpoint)
@@ -525,46 +627,7 @@ def fit_demand(
     glm = poisson_glm(X, y, names)
     Xall, _ = _design(days, seasons, midpoint)
     expected_daily = np.exp(Xall @ glm.coef)
-    dow_effect = np.exp(np.concatenate([[0.0], glm.coef[1:7]]))
-    month_days = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], float)
-    grad = np.zeros(len(names))
-    grad[0] = 1.0
-    grad[1:7] = dow_effect[1:] / dow_effect.sum()
-    monthly = growth = None
-    month_mean = 1.0
-    if seasons:
-        month_effect = np.exp(np.concatenate([[0.0], glm.coef[7:18]]))
-        month_mean = float((month_days * month_effect).sum() / month_days.sum())
-        grad[7:18] = month_days[1:] * month_effect[1:] / (month_days * month_effect).sum()
-        rel = month_effect / month_effect.mean()
-        monthly = []
-        for m in range(12):
-            dm = np.zeros(len(names))
-            dm[7:18] = -month_effect[1:] / (12 * month_effect.mean())
-            if m > 0:
-                dm[6 + m] += 1.0
-            se = math.sqrt(float(dm @ glm.cov @ dm))
-            monthly.append(
-                Estimate(float(rel[m]), rel[m] * math.exp(-Z95 * se), rel[m] * math.exp(Z95 * se))
-            )
-        delta, se_delta = glm["years"], glm.se("years")
-        growth = Estimate(
-            math.expm1(delta),
-            math.expm1(delta - Z95 * se_delta),
-            math.expm1(delta + Z95 * se_delta),
-        )
-    per_week = 7 * math.exp(glm["intercept"]) * float(dow_effect.mean()) * month_mean
-    se_log = math.sqrt(float(grad @ glm.cov @ grad))
-    calls_per_week = Estimate(
-        per_week, per_week * math.exp(-Z95 * se_log), per_week * math.exp(Z95 * se_log)
-    )
-    overdispersion = _cv(y, glm.mu, len(names))
-    overdispersion_raw = _cv(y, np.full(len(y), y.mean()), 1)
-    ratios = {
-        d: float(daily[i] / expected_daily[i])
-        for i, d in enumerate(days.date)
-        if d in in_log and excluded[d].startswith("public holiday")
-    }
+    calls_per_week, monthly, growth = _calls_per_week(glm, seasons)
     return DemandFit(
         first=first,
         last=last,
@@ -585,13 +648,13 @@ def fit_demand(
         separable=test.p_value >= SEPARABLE_P,
         test=test,
         calls_per_week=calls_per_week,
-        overdispersion=overdispersion,
-        overdispersion_raw=overdispersion_raw,
+        overdispersion=_cv(y, glm.mu, len(names)),
+        overdispersion_raw=_cv(y, np.full(len(y), y.mean()), 1),
         monthly=monthly,
         growth=growth,
         seasons_note=note,
         midpoint=midpoint,
         dispersion=glm.dispersion,
         glm_parameters=len(names),
-        holiday_ratios=ratios,
+        holiday_ratios=_holiday_ratios(days, daily, expected_daily, in_log, excluded),
     )

@@ -33,7 +33,7 @@ from ._callfile import FitError
 from ._demand import MONTHS, WEEKDAYS, DemandFit, Estimate, p_text
 from ._durations import DurationFit
 from ._inputs import Fitted, unmapped_rows
-from ._shares import Share, rounded
+from ._shares import Mapped, Share, rounded
 
 WIDTH = 96
 
@@ -275,6 +275,24 @@ def _demand(doc: Doc, d: DemandFit) -> None:
             f"dispersion ({d.dispersion:.2f})."
         ],
     )
+    _profile_weights(doc, d)
+    _seasonal_weights(doc, d)
+    od, raw = d.overdispersion, d.overdispersion_raw
+    doc.put(
+        ["demand", "overdispersion"],
+        round(od.value, 3),
+        [
+            "Derived: the cv of a gamma day-level rate multiplier, from variance = mean + cv^2 "
+            f"mean^2 of the {used} daily counts about the regression's means ({d.glm_parameters} "
+            f"parameters): {_est(od)} (the chi-square interval of the variance); about the overall "
+            f"mean instead, as scripts/derive_profile.py computes it: {_est(raw)}."
+        ],
+    )
+
+
+def _profile_weights(doc: Doc, d: DemandFit) -> None:
+    """24 hourly x 7 daily weights if hour and weekday are separable, else 168 hour-of-week
+    weights; the other keys cleared."""
     days = ", ".join(f"{WEEKDAYS[k]} {n}" for k, n in enumerate(d.days_by_weekday))
     test = d.test.describe()
     if d.separable:
@@ -294,54 +312,47 @@ def _demand(doc: Doc, d: DemandFit) -> None:
             None,
             ["Cleared, so that a parent's hour-of-week weights are not kept beside these."],
         )
-    else:
-        doc.put(
-            ["demand", "hour_of_week_weights"],
-            d.hour_of_week,
-            [
-                f"Derived: hour x weekday is not separable: {test}; p < 0.05, so 168 hour-of-week "
-                "weights: the mean calls per day in each hour of the week, Monday 00:00 first "
-                f"(days used of each weekday: {days}); bootstrap intervals of the shares in the "
-                "fit report."
-            ],
-        )
-        for key in ("hourly_weights", "daily_weights"):
-            doc.put(
-                ["demand", key],
-                None,
-                ["Cleared, so that a parent's weights are not kept beside these."]
-                if key == "hourly_weights"
-                else [],
-            )
-    if d.monthly is not None and d.growth is not None:
-        ranges = ", ".join(f"{MONTHS[m]} {e.low:.2f}-{e.high:.2f}" for m, e in enumerate(d.monthly))
-        doc.put(
-            ["demand", "monthly_weights"],
-            [round(e.value, 3) for e in d.monthly],
-            [
-                "Derived: month-of-year weights Jan..Dec (mean 1) from the month effects of the "
-                f"same regression; 95% intervals: {ranges}. Needs start_date in the scenario."
-            ],
-        )
-        doc.put(
-            ["demand", "annual_growth"],
-            round(d.growth.value, 4),
-            [
-                "Derived: annual growth exp(b) - 1, b the regression's coefficient of time in "
-                f"years: {_est(d.growth, 4)}."
-            ],
-        )
-    else:
-        doc.end(("demand",), [f"monthly_weights and annual_growth not written: {d.seasons_note}."])
-    od, raw = d.overdispersion, d.overdispersion_raw
+        return
     doc.put(
-        ["demand", "overdispersion"],
-        round(od.value, 3),
+        ["demand", "hour_of_week_weights"],
+        d.hour_of_week,
         [
-            "Derived: the cv of a gamma day-level rate multiplier, from variance = mean + cv^2 "
-            f"mean^2 of the {used} daily counts about the regression's means ({d.glm_parameters} "
-            f"parameters): {_est(od)} (the chi-square interval of the variance); about the overall "
-            f"mean instead, as scripts/derive_profile.py computes it: {_est(raw)}."
+            f"Derived: hour x weekday is not separable: {test}; p < 0.05, so 168 hour-of-week "
+            "weights: the mean calls per day in each hour of the week, Monday 00:00 first "
+            f"(days used of each weekday: {days}); bootstrap intervals of the shares in the "
+            "fit report."
+        ],
+    )
+    for key in ("hourly_weights", "daily_weights"):
+        doc.put(
+            ["demand", key],
+            None,
+            ["Cleared, so that a parent's weights are not kept beside these."]
+            if key == "hourly_weights"
+            else [],
+        )
+
+
+def _seasonal_weights(doc: Doc, d: DemandFit) -> None:
+    """Month-of-year weights and annual growth, or why they are not written."""
+    if d.monthly is None or d.growth is None:
+        doc.end(("demand",), [f"monthly_weights and annual_growth not written: {d.seasons_note}."])
+        return
+    ranges = ", ".join(f"{MONTHS[m]} {e.low:.2f}-{e.high:.2f}" for m, e in enumerate(d.monthly))
+    doc.put(
+        ["demand", "monthly_weights"],
+        [round(e.value, 3) for e in d.monthly],
+        [
+            "Derived: month-of-year weights Jan..Dec (mean 1) from the month effects of the "
+            f"same regression; 95% intervals: {ranges}. Needs start_date in the scenario."
+        ],
+    )
+    doc.put(
+        ["demand", "annual_growth"],
+        round(d.growth.value, 4),
+        [
+            "Derived: annual growth exp(b) - 1, b the regression's coefficient of time in "
+            f"years: {_est(d.growth, 4)}."
         ],
     )
 
@@ -350,9 +361,8 @@ def _types(doc: Doc, f: Fitted, parent_types: list[str] | None, extends: str | N
     """The call_types section; returns the comment lines about natures left out."""
     if f.types is None or f.calls.nature is None:
         return []
-    nature, names = f.calls.nature, f.types.names
     if f.type_shares is None:  # a type column but no map: only list the natures
-        top = nature[f.usable_time].value_counts()
+        top = f.calls.nature[f.usable_time].value_counts()
         return [
             f"Natures in column {f.columns.type!r} (no --type-map, so every row is eligible and "
             f"no call_types are written): {len(top)} natures: "
@@ -360,27 +370,44 @@ def _types(doc: Doc, f: Fitted, parent_types: list[str] | None, extends: str | N
         ]
     shown = [s for s in f.type_shares]
     if parent_types is not None:
-        unknown = [s.name for s in shown if s.name not in parent_types]
-        if unknown:
-            raise FitError(
-                f"the type map names call type(s) {', '.join(unknown)} that {extends} does not "
-                f"have (its call types: {', '.join(parent_types)}); map the natures to those"
-            )
-        shown += [
-            Share(t, 0, 0.0, 0.0, 0.0) for t in parent_types if t not in {s.name for s in shown}
-        ]
+        shown += _parent_only_types(shown, parent_types, extends)
+    doc.section(["call_types"], _type_share_lines(f, f.types, f.calls.nature, shown, parent_types))
+    for share, s in zip(rounded([s.share for s in shown]), shown):
+        doc.put(["call_types", s.name], {"share": share})
+    return _natures_left_out(f, f.types)
+
+
+def _parent_only_types(
+    shown: list[Share], parent_types: list[str], extends: str | None
+) -> list[Share]:
+    """The parent scenario's call types the type map does not name, each with share 0; an
+    error if the map names a call type the parent does not have."""
+    unknown = [s.name for s in shown if s.name not in parent_types]
+    if unknown:
+        raise FitError(
+            f"the type map names call type(s) {', '.join(unknown)} that {extends} does not "
+            f"have (its call types: {', '.join(parent_types)}); map the natures to those"
+        )
+    return [Share(t, 0, 0.0, 0.0, 0.0) for t in parent_types if t not in {s.name for s in shown}]
+
+
+def _type_share_lines(
+    f: Fitted,
+    types: Mapped,
+    nature: pd.Series,
+    shown: list[Share],
+    parent_types: list[str] | None,
+) -> list[str]:
+    """The comment of the call_types section: each type's share, interval and natures."""
     eligible = f.eligible_rows
-    pairs = pd.DataFrame({"type": names[eligible], "nature": nature[eligible]}).value_counts()
+    pairs = pd.DataFrame({"type": types.names[eligible], "nature": nature[eligible]}).value_counts()
     lines = [
         f"Derived: shares of the {_n(f.eligible)} eligible calls by call type, natures from column "
         f"{f.columns.type!r} through the type map {f.options.type_map}, with Wilson 95% intervals:"
     ]
+    mapped = {x.name for x in f.type_shares or []}
     for s in shown:
-        if (
-            s.count == 0
-            and s.name in (parent_types or [])
-            and s.name not in {x.name for x in f.type_shares}
-        ):
+        if s.count == 0 and s.name in (parent_types or []) and s.name not in mapped:
             lines.append(f"  {s.name}: not in the type map: share 0, so that the shares sum to 1")
             continue
         sub = pairs[s.name] if s.name in pairs.index.get_level_values(0) else pd.Series(dtype=int)
@@ -388,25 +415,27 @@ def _types(doc: Doc, f: Fitted, parent_types: list[str] | None, extends: str | N
             f"  {s.name} {_pct(s.share)} ({_pct(s.low)}-{_pct(s.high)}): {_n(s.count)} calls: "
             + _counts((str(k), int(v)) for k, v in sub.items())
         )
-    doc.section(["call_types"], lines)
-    for share, s in zip(rounded([s.share for s in shown]), shown):
-        doc.put(["call_types", s.name], {"share": share})
+    return lines
+
+
+def _natures_left_out(f: Fitted, types: Mapped) -> list[str]:
+    """Comment lines on the natures the type map does not name or maps to null."""
     out = []
-    if len(f.types.unmapped):
+    if len(types.unmapped):
         what = (
             f"counted as {f.options.unmapped_as} (--unmapped-as)"
             if f.options.unmapped_as
             else "not eligible: left out of demand, shares and durations"
         )
         out.append(
-            f"Natures the type map does not name ({len(f.types.unmapped)} natures, "
-            f"{_n(unmapped_rows(f.types))} rows; {what}): "
-            + _counts((str(k), int(v)) for k, v in f.types.unmapped.items())
+            f"Natures the type map does not name ({len(types.unmapped)} natures, "
+            f"{_n(unmapped_rows(types))} rows; {what}): "
+            + _counts((str(k), int(v)) for k, v in types.unmapped.items())
         )
-    if len(f.types.not_eligible):
+    if len(types.not_eligible):
         out.append(
             "Natures the type map maps to null (not eligible): "
-            + _counts((str(k), int(v)) for k, v in f.types.not_eligible.items())
+            + _counts((str(k), int(v)) for k, v in types.not_eligible.items())
         )
     return out
 

@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Hashable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -114,16 +116,20 @@ def _key(column: str) -> str | None:
     return f"p{float(m.group(1)):g}" if m else None
 
 
-def read_summary(path: Path) -> list[SummaryRow]:
-    """Each row of a summary-statistics CSV fitted: columns mean, median, pNN (p25, p90...)
-    and optionally n (n, n_used, count); the other text columns name the row."""
-    path = Path(path)
+def _read_frame(path: Path) -> pd.DataFrame:
+    """The CSV as text cells (blank cells as '')."""
     try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+        return pd.read_csv(path, dtype=str, keep_default_na=False)
     except FileNotFoundError:
         raise FitError(f"{path}: file not found (--summary)") from None
     except (OSError, ValueError, UnicodeDecodeError) as err:
         raise FitError(f"{path}: cannot read it (--summary): {err}") from None
+
+
+def _summary_columns(
+    path: Path, frame: pd.DataFrame
+) -> tuple[dict[str, str], str | None, list[str]]:
+    """The statistic columns (column -> mean or pNN), the n column and the label columns."""
     stat_cols = {c: k for c in frame.columns if (k := _key(c))}
     if not any(k != "mean" for k in stat_cols.values()):
         raise FitError(
@@ -133,29 +139,58 @@ def read_summary(path: Path) -> list[SummaryRow]:
     n_col = next((c for c in frame.columns if c.strip().lower() in N_COLUMNS), None)
     names = [c for c in frame.columns if c not in stat_cols and c != n_col]
     label_cols = [c for c in names if not c.lower().startswith("n_")] or names
-    rows = []
-    for i, rec in enumerate(frame.to_dict("records")):
-        published = {}
-        for col, key in stat_cols.items():
-            text = str(rec[col]).strip()
-            if not text:
-                continue
-            try:
-                published[key] = float(text)
-            except ValueError:
-                raise FitError(
-                    f"{path}: row {i + 2}, column {col!r}: {text!r} is not a number"
-                ) from None
-        label = (
-            " / ".join(str(rec[c]).strip() for c in label_cols if str(rec[c]).strip())
-            or f"row {i + 2}"
-        )
-        n = int(float(rec[n_col])) if n_col and str(rec[n_col]).strip() else None
+    return stat_cols, n_col, label_cols
+
+
+def _published(
+    path: Path, line: int, rec: dict[Hashable, Any], stat_cols: dict[str, str]
+) -> dict[str, float]:
+    """A row's statistics given (blank cells skipped); ``line`` is its line in the file."""
+    published = {}
+    for col, key in stat_cols.items():
+        text = str(rec[col]).strip()
+        if not text:
+            continue
         try:
-            fits = fit_summary(published)
-        except ValueError as err:
-            raise FitError(f"{path}: row {i + 2} ({label}): {err}") from None
-        rows.append(SummaryRow(label, n, published, fits))
+            published[key] = float(text)
+        except ValueError:
+            raise FitError(
+                f"{path}: row {line}, column {col!r}: {text!r} is not a number"
+            ) from None
+    return published
+
+
+def _summary_row(
+    path: Path,
+    line: int,
+    rec: dict[Hashable, Any],
+    stat_cols: dict[str, str],
+    n_col: str | None,
+    label_cols: list[str],
+) -> SummaryRow:
+    """One row of the CSV read and fitted; ``line`` is its line in the file."""
+    published = _published(path, line, rec, stat_cols)
+    label = (
+        " / ".join(str(rec[c]).strip() for c in label_cols if str(rec[c]).strip()) or f"row {line}"
+    )
+    n = int(float(rec[n_col])) if n_col and str(rec[n_col]).strip() else None
+    try:
+        fits = fit_summary(published)
+    except ValueError as err:
+        raise FitError(f"{path}: row {line} ({label}): {err}") from None
+    return SummaryRow(label, n, published, fits)
+
+
+def read_summary(path: Path) -> list[SummaryRow]:
+    """Each row of a summary-statistics CSV fitted: columns mean, median, pNN (p25, p90...)
+    and optionally n (n, n_used, count); the other text columns name the row."""
+    path = Path(path)
+    frame = _read_frame(path)
+    stat_cols, n_col, label_cols = _summary_columns(path, frame)
+    rows = [
+        _summary_row(path, i + 2, rec, stat_cols, n_col, label_cols)
+        for i, rec in enumerate(frame.to_dict("records"))
+    ]
     if not rows:
         raise FitError(f"{path}: no rows (--summary)")
     return rows

@@ -137,7 +137,8 @@ def _shares(rows: list[Share]) -> list[list[str]]:
     ]
 
 
-def _demand_md(d: DemandFit, pics: dict[str, str]) -> list[str]:
+def _demand_rows(d: DemandFit) -> list[list[str]]:
+    """The demand table: calls per week, overdispersion, separability and growth."""
     e = d.calls_per_week
     rows = [
         [
@@ -188,8 +189,12 @@ def _demand_md(d: DemandFit, pics: dict[str, str]) -> list[str]:
                 "exp(coefficient of time in years) - 1",
             ]
         )
+    return rows
+
+
+def _demand_md(d: DemandFit, pics: dict[str, str]) -> list[str]:
     out = ["## Demand", ""]
-    out += _table(["quantity", "estimate", "95% interval", "method"], rows)
+    out += _table(["quantity", "estimate", "95% interval", "method"], _demand_rows(d))
     out += [
         "Written: "
         + (
@@ -202,34 +207,44 @@ def _demand_md(d: DemandFit, pics: dict[str, str]) -> list[str]:
         "",
     ]
     out += _profile_md(d)
-    if d.monthly is not None:
-        out += ["### Month-of-year weights (mean 1)", ""]
-        out += _table(
-            ["month", "weight", "95% interval"],
-            [
-                [MONTHS[m], f"{e.value:.3f}", f"{e.low:.3f} to {e.high:.3f}"]
-                for m, e in enumerate(d.monthly)
-            ],
-        )
-    else:
-        out += [f"Month-of-year weights and annual growth: not written: {d.seasons_note}.", ""]
-    out += ["### Days left out", ""]
-    if d.excluded:
-        out += _table(
-            ["day", "weekday", ELIGIBLE, "why"],
-            [
-                [
-                    str(day),
-                    WEEKDAYS[day.weekday()],
-                    f"{int(d.daily[list(d.days.date).index(day)]):,}",
-                    why,
-                ]
-                for day, why in d.excluded.items()
-            ],
-        )
-    else:
-        out += ["None.", ""]
+    out += _months_md(d)
+    out += _days_left_out_md(d)
     out += [f"![Daily counts]({pics['daily_counts']})", ""]
+    return out
+
+
+def _months_md(d: DemandFit) -> list[str]:
+    """The month-of-year weights with their intervals, or why they are not written."""
+    if d.monthly is None:
+        return [f"Month-of-year weights and annual growth: not written: {d.seasons_note}.", ""]
+    out = ["### Month-of-year weights (mean 1)", ""]
+    out += _table(
+        ["month", "weight", "95% interval"],
+        [
+            [MONTHS[m], f"{e.value:.3f}", f"{e.low:.3f} to {e.high:.3f}"]
+            for m, e in enumerate(d.monthly)
+        ],
+    )
+    return out
+
+
+def _days_left_out_md(d: DemandFit) -> list[str]:
+    """The days left out of the demand fit, each with its calls and why."""
+    out = ["### Days left out", ""]
+    if not d.excluded:
+        return out + ["None.", ""]
+    out += _table(
+        ["day", "weekday", ELIGIBLE, "why"],
+        [
+            [
+                str(day),
+                WEEKDAYS[day.weekday()],
+                f"{int(d.daily[list(d.days.date).index(day)]):,}",
+                why,
+            ]
+            for day, why in d.excluded.items()
+        ],
+    )
     return out
 
 
