@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import numpy as np
@@ -25,7 +25,7 @@ import pandas as pd
 
 from ..core import Interrupted, ResultsWriteError, ScenarioError, StudyError, describe_os_error
 from ..measure import shown_in
-from ..scenario import Scenario, vary
+from ..scenario import Scenario, Unknown, vary
 from ..study import (
     MANIFEST,
     CheckpointError,
@@ -88,12 +88,7 @@ def _measures(
     """Every replication's measures of every point (in replication order), the points
     simulated now and the replications taken from checkpoints."""
     n = len(scenarios)
-    kpis: list[dict[int, dict[str, float]]] = [{} for _ in range(n)]
-    resumed = 0
-    for j in range(n):
-        for r, k in _saved(ckpts[j] if ckpts else None, reps):
-            kpis[j][r] = k
-            resumed += 1
+    kpis, resumed = _resumed(ckpts, n, reps)
     complete = sum(len(k) == reps for k in kpis)
     ran = n - complete
     if progress and complete:
@@ -104,14 +99,7 @@ def _measures(
     try:
         for task, out in outputs(tasks, jobs, False, dask):
             if ckpts:
-                try:
-                    ckpts[task.job].save(task.replication, RepOutput(out.kpis, {}, {}))
-                except OSError as err:
-                    raise ResultsWriteError(
-                        f"{describe_os_error(err, ckpts[task.job].folder)}; {saved} of "
-                        f"{n * reps} replications are saved; fix that and re-run the same "
-                        "command to resume"
-                    ) from None
+                _checkpoint(ckpts[task.job], task.replication, out, saved, n * reps)
                 saved += 1
             kpis[task.job][task.replication] = out.kpis
             if len(kpis[task.job]) == reps:
@@ -119,13 +107,46 @@ def _measures(
                 if progress:
                     progress(LABEL, complete, n)
     except KeyboardInterrupt:
-        if ckpts:
-            raise Interrupted(
-                f"interrupted: {saved} of {n * reps} replications saved; re-run the same "
-                "command to resume"
-            ) from None
-        raise Interrupted(f"interrupted after {complete} of {n} design points") from None
+        raise _interrupted(bool(ckpts), saved, n * reps, complete, n) from None
     return [[k[r] for r in range(reps)] for k in kpis], ran, resumed
+
+
+def _resumed(
+    ckpts: list[Checkpoints] | None, n: int, reps: int
+) -> tuple[list[dict[int, dict[str, float]]], int]:
+    """Each of the ``n`` points' measures by replication, from its checkpoints (if any),
+    and how many replications that took from them."""
+    kpis: list[dict[int, dict[str, float]]] = [{} for _ in range(n)]
+    resumed = 0
+    for j in range(n):
+        for r, k in _saved(ckpts[j] if ckpts else None, reps):
+            kpis[j][r] = k
+            resumed += 1
+    return kpis, resumed
+
+
+def _checkpoint(
+    ckpt: Checkpoints, replication: int, out: RepOutput, saved: int, total: int
+) -> None:
+    """Save one replication's measures; a refusal of the operating system in one line,
+    with how many of the ``total`` replications are saved."""
+    try:
+        ckpt.save(replication, RepOutput(out.kpis, {}, {}))
+    except OSError as err:
+        raise ResultsWriteError(
+            f"{describe_os_error(err, ckpt.folder)}; {saved} of "
+            f"{total} replications are saved; fix that and re-run the same "
+            "command to resume"
+        ) from None
+
+
+def _interrupted(checkpointed: bool, saved: int, total: int, complete: int, n: int) -> Interrupted:
+    """What an interruption leaves: the replications saved, or the points finished."""
+    if checkpointed:
+        return Interrupted(
+            f"interrupted: {saved} of {total} replications saved; re-run the same command to resume"
+        )
+    return Interrupted(f"interrupted after {complete} of {n} design points")
 
 
 def _means(reps: list[dict[str, float]]) -> dict[str, float]:
@@ -180,35 +201,17 @@ def sensitivity(
     unit = unit_design(method, n, len(paths), seed)
     values = to_values(unit, us)
     ran_unit = run_unit(values, unit, us)
-    distinct: dict[tuple[float, ...], int] = {}
-    which = [distinct.setdefault(tuple(row), len(distinct)) for row in values.tolist()]
-    scenarios = []
-    for key in distinct:
-        changes = point_changes(paths, us, np.asarray(key))
-        try:
-            scenarios.append(vary(sc, changes, name=sc.name))
-        except ScenarioError as err:
-            _, path, why = err.problems[0]
-            point = ", ".join(f"{p}={v}" for p, v in changes.items())
-            raise SensitivityError(
-                f"scenario {sc.name!r}: the design point {point} is not a valid scenario: "
-                f"{path}: {why}"
-            ) from None
+    scenarios, which = _point_scenarios(sc, paths, us, values)
     if not force:
         check_run_size(scenarios, reps)
     manifest = sensitivity_manifest(sc, unknowns, method, n, reps, seed)
     table = unknowns_table(sc, unknowns)
 
-    def result(kpis: list[list[dict[str, float]]], ran: int) -> SensitivityResult:
-        means = [_means(k) for k in kpis]
-        design = pd.DataFrame(values, columns=paths)
-        for p, u in zip(paths, us):
-            if u.integer:
-                design[p] = design[p].astype(int)
-        design.insert(0, "point", range(len(design)))
-        measures = pd.DataFrame([means[j] for j in which])
-        design = pd.concat([design, measures[_ordered(list(measures.columns))]], axis=1)
+    def analyse(design: pd.DataFrame, ran: int) -> SensitivityResult:
         return _result(sc, method, n, reps, seed, table, design, unit, ran_unit, names, ran)
+
+    def result(kpis: list[list[dict[str, float]]], ran: int) -> SensitivityResult:
+        return analyse(_design(values, paths, us, which, kpis), ran)
 
     def _finish(res: SensitivityResult, resumed: int) -> SensitivityResult:
         res.resumed = resumed
@@ -226,12 +229,7 @@ def sensitivity(
     ):
         if read_manifest(folder) == manifest and all((folder / f).is_file() for f in FILES):
             # Finished before with these very inputs: analyse the design again, run nothing.
-            old = read_sensitivity(folder)
-            res = _result(sc, method, n, reps, seed, table, old.design, unit, ran_unit, names, 0)
-            res.folder, res.notes = folder, notes
-            with writing(folder):
-                write_tables(folder, res)
-            return _finish(res, 0)
+            return _finish(_analysed_again(folder, notes, analyse), 0)
         with writing(folder):
             (folder / MANIFEST).unlink(missing_ok=True)  # stale until the new one is written
             for f in FILES:
@@ -245,6 +243,60 @@ def sensitivity(
             write_manifest(folder, manifest)
         Checkpoints(folder, sc, seed).clear()
     return _finish(res, resumed)
+
+
+def _point_scenarios(
+    sc: Scenario, paths: list[str], us: list[Unknown], values: np.ndarray
+) -> tuple[list[Scenario], list[int]]:
+    """One scenario per distinct design point (rows that round to the same values run
+    once), and for each row of ``values`` the index of its scenario."""
+    distinct: dict[tuple[float, ...], int] = {}
+    which = [distinct.setdefault(tuple(row), len(distinct)) for row in values.tolist()]
+    scenarios = []
+    for key in distinct:
+        changes = point_changes(paths, us, np.asarray(key))
+        try:
+            scenarios.append(vary(sc, changes, name=sc.name))
+        except ScenarioError as err:
+            _, path, why = err.problems[0]
+            point = ", ".join(f"{p}={v}" for p, v in changes.items())
+            raise SensitivityError(
+                f"scenario {sc.name!r}: the design point {point} is not a valid scenario: "
+                f"{path}: {why}"
+            ) from None
+    return scenarios, which
+
+
+def _design(
+    values: np.ndarray,
+    paths: list[str],
+    us: list[Unknown],
+    which: list[int],
+    kpis: list[list[dict[str, float]]],
+) -> pd.DataFrame:
+    """design.csv: each row's point number and unknowns' values, then the means of its
+    scenario's measures (headline ones first)."""
+    means = [_means(k) for k in kpis]
+    design = pd.DataFrame(values, columns=paths)
+    for p, u in zip(paths, us):
+        if u.integer:
+            design[p] = design[p].astype(int)
+    design.insert(0, "point", range(len(design)))
+    measures = pd.DataFrame([means[j] for j in which])
+    return pd.concat([design, measures[_ordered(list(measures.columns))]], axis=1)
+
+
+def _analysed_again(
+    folder: Path, notes: list[str], analyse: Callable[[pd.DataFrame, int], SensitivityResult]
+) -> SensitivityResult:
+    """A finished folder of the same inputs: its design analysed again, the tables
+    rewritten (other metrics need no new simulation)."""
+    old = read_sensitivity(folder)
+    res = analyse(old.design, 0)
+    res.folder, res.notes = folder, notes
+    with writing(folder):
+        write_tables(folder, res)
+    return res
 
 
 def _result(

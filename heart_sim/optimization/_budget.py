@@ -371,6 +371,26 @@ def _knapsack(
     names = runs.options.names
     singles = [(n,) for n in names]
     runs.run([(), *singles], jobs, dask, progress, "options alone")
+    extra, sets = _additive_sets(runs, sign, mode, limit, maximize)
+    runs.run(sets, jobs, dask, progress, "sets from the knapsack")
+    from_knapsack = len({c for c in sets if len(c) > 1})
+    nearby = _nearby(runs, sign, mode, limit, maximize, extra, jobs, dask, progress)
+    return (
+        f"more compatible sets than the exhaustive limit ({runs.exhaustive_limit}): simulated "
+        f"the base, the {len(singles)} options alone, {from_knapsack} combination(s) on the "
+        "frontier of the additive model (each option's paired effect and extra cost alone, "
+        f"summed) up to the limit and the first beyond it, and {nearby} set(s) one option "
+        "away from the best one found"
+    )
+
+
+def _additive_sets(
+    runs: _Runs, sign: int, mode: str, limit: float, maximize: str
+) -> tuple[dict[str, float], list[Combo]]:
+    """From the base's and the singles' runs: each option's extra resource (by name), and
+    the sets on the additive model's frontier up to the limit, then the first beyond it."""
+    names = runs.options.names
+    singles = [(n,) for n in names]
     b = runs.tables[()]
     gain = [
         sign * float(np.nanmean(_col(runs.tables[s], maximize) - _col(b, maximize)))
@@ -385,14 +405,29 @@ def _knapsack(
     ladder = additive_frontier(extra, gain, math.inf, pairs, most=len(within) + 1)
     beyond = ladder[len(within) :]
     sets = [tuple(names[i] for i in s) for s in within + beyond]
-    runs.run(sets, jobs, dask, progress, "sets from the knapsack")
-    from_knapsack = len({c for c in sets if len(c) > 1})
+    return dict(zip(names, extra)), sets
+
+
+def _nearby(
+    runs: _Runs,
+    sign: int,
+    mode: str,
+    limit: float,
+    maximize: str,
+    extra: dict[str, float],
+    jobs: int,
+    dask: str | None,
+    progress: Progress | None,
+) -> int:
+    """Up to three rounds: simulate the sets one option away from the best one so far that
+    the limit allows (``extra``: each option's extra resource, for the cost of a set not
+    simulated), until the best stays the same. Returns how many sets that simulated."""
 
     def estimate(c: Combo) -> float:
         """The resource of a set not simulated: exact for FTE, additive for cost."""
         if mode == "fte":
             return fte_total(candidate(runs.full, runs.base, runs.options, c)) - runs.fte[()]
-        return _resource(runs, (), mode) + sum(extra[index[n]] for n in c)
+        return _resource(runs, (), mode) + sum(extra[n] for n in c)
 
     nearby = 0
     best = _best(runs, sign, mode, limit, maximize)
@@ -409,13 +444,7 @@ def _knapsack(
         if again == best:
             break
         best = again
-    return (
-        f"more compatible sets than the exhaustive limit ({runs.exhaustive_limit}): simulated "
-        f"the base, the {len(singles)} options alone, {from_knapsack} combination(s) on the "
-        "frontier of the additive model (each option's paired effect and extra cost alone, "
-        f"summed) up to the limit and the first beyond it, and {nearby} set(s) one option "
-        "away from the best one found"
-    )
+    return nearby
 
 
 def _neighbours(combo: Combo, options: OptionsFile) -> list[Combo]:
@@ -707,9 +736,51 @@ def budget_markdown(result: BudgetResult) -> str:
     """budget.md: what the budget buys, in words and one table."""
     s = result.summary
     m = s["maximize"]
+    word = "gained" if s["direction"] == "maximise" else "reduced by"
+    lines = _budget_words(s, word)
+    last = f"{word} per extra FTE" if s["mode"] == "fte" else "marginal cost per unit"
+    lines += [
+        "",
+        "## The efficient frontier",
+        "",
+        "No other simulated set is as cheap and as good at once; each step says what it adds "
+        "over the one before.",
+        "",
+        f"| step | options | {header(COST)} | FTE | {header(m)} | {word} over the step "
+        f"before | {last} |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for r in result.frontier.to_dict("records"):
+        mark = " (chosen)" if r["chosen"] else ""
+        step, marginal = _frontier_step(r, m, s["mode"])
+        lines.append(
+            f"| {r['step']} | {r['options']}{mark} | {_iv(COST, r, 'cost')} | {r['fte']:.1f} | "
+            f"{_iv(m, r, 'measure')} | {step} | {marginal} |"
+        )
+    lines += [
+        "",
+        "## Each option alone",
+        "",
+        f"| option | extra cost | extra FTE | {word} | excluded with | source |",
+        "|---|---|---|---|---|---|",
+    ]
+    for r in result.options.to_dict("records"):
+        lines.append(
+            f"| {r['option']} | "
+            f"{_iv(COST, r, 'extra_cost', signed=True)}"
+            f" | {r['extra_fte']:+.1f} | "
+            f"{_iv(m, r, 'gain', signed=True)} | "
+            f"{r['exclusive_with'] or '-'} | {r['source'] or '-'} |"
+        )
+    lines.append("")
+    return "\n".join(lines)
+
+
+def _budget_words(s: Mapping[str, Any], word: str) -> list[str]:
+    """budget.md's title and what the study did, found and noted (``s``: the summary)."""
+    m = s["maximize"]
     label_m = CATALOG[m].label
     how = s["how"][:1].upper() + s["how"][1:]
-    word = "gained" if s["direction"] == "maximise" else "reduced by"
     if s["mode"] == "budget":
         limit = f"an annual budget of {fmt_value(COST, s['limit'])}"
     else:
@@ -741,52 +812,23 @@ def budget_markdown(result: BudgetResult) -> str:
             " against the base (chosen.yaml)."
         )
     lines += [f"- {n}" for n in s.get("notes", []) if n]
-    last = f"{word} per extra FTE" if s["mode"] == "fte" else "marginal cost per unit"
-    lines += [
-        "",
-        "## The efficient frontier",
-        "",
-        "No other simulated set is as cheap and as good at once; each step says what it adds "
-        "over the one before.",
-        "",
-        f"| step | options | {header(COST)} | FTE | {header(m)} | {word} over the step "
-        f"before | {last} |",
-        "|---|---|---|---|---|---|---|",
-    ]
-    for r in result.frontier.to_dict("records"):
-        mark = " (chosen)" if r["chosen"] else ""
-        if r["options"] == BASE:
-            step, marginal = "-", "-"
-        else:
-            step = _iv(m, r, "step_gain", signed=True)
-            why = _why(r["marginal_cost_status"])
-            marginal = (
-                _iv(COST, r, "marginal_cost")
-                if isinstance(r["marginal_cost"], float) and not math.isnan(r["marginal_cost"])
-                else f"n/a ({why})"
-                if why
-                else "n/a"
-            )
-            if s["mode"] == "fte":
-                marginal = _iv(m, r, "gain_per_fte", signed=True)
-        lines.append(
-            f"| {r['step']} | {r['options']}{mark} | {_iv(COST, r, 'cost')} | {r['fte']:.1f} | "
-            f"{_iv(m, r, 'measure')} | {step} | {marginal} |"
-        )
-    lines += [
-        "",
-        "## Each option alone",
-        "",
-        f"| option | extra cost | extra FTE | {word} | excluded with | source |",
-        "|---|---|---|---|---|---|",
-    ]
-    for r in result.options.to_dict("records"):
-        lines.append(
-            f"| {r['option']} | "
-            f"{_iv(COST, r, 'extra_cost', signed=True)}"
-            f" | {r['extra_fte']:+.1f} | "
-            f"{_iv(m, r, 'gain', signed=True)} | "
-            f"{r['exclusive_with'] or '-'} | {r['source'] or '-'} |"
-        )
-    lines.append("")
-    return "\n".join(lines)
+    return lines
+
+
+def _frontier_step(r: Mapping[Any, Any], m: str, mode: str) -> tuple[str, str]:
+    """A frontier row's gain over the step before and its marginal cost (with FTE as the
+    limit: its gain per extra FTE), as budget.md writes them; '-' for the base."""
+    if r["options"] == BASE:
+        return "-", "-"
+    step = _iv(m, r, "step_gain", signed=True)
+    why = _why(r["marginal_cost_status"])
+    marginal = (
+        _iv(COST, r, "marginal_cost")
+        if isinstance(r["marginal_cost"], float) and not math.isnan(r["marginal_cost"])
+        else f"n/a ({why})"
+        if why
+        else "n/a"
+    )
+    if mode == "fte":
+        marginal = _iv(m, r, "gain_per_fte", signed=True)
+    return step, marginal

@@ -41,7 +41,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.optimize import Bounds, LinearConstraint, milp
+from scipy.optimize import Bounds, LinearConstraint, OptimizeResult, milp
 
 from ..scenario import DAY_NAMES, HOURS_PER_WEEK, MIN_PER_HOUR, ShiftSpec
 
@@ -230,68 +230,21 @@ def cover(
     r = _as_requirement(requirement)
     opts = tuple(options)
     a = coverage_matrix(opts)
-    on = a.sum(axis=1)
-
-    bare = [int(h) for h in np.flatnonzero((r > 0) & (on == 0))]
-    if bare and shortfall_cost is None:
-        return _infeasible(
-            opts, r, f"infeasible: no allowed shift covers {_hours_text(bare)}", bare
-        )
-    if max_units is not None and shortfall_cost is None:
-        over = [int(h) for h in np.flatnonzero(r > max_units)]
-        if over:
-            return _infeasible(
-                opts,
-                r,
-                f"infeasible: the requirement is above max_units={max_units} at "
-                f"{_hours_text(over)}",
-                over,
-            )
-    if not opts:  # nothing required and nothing to choose
-        zero = np.zeros(HOURS_PER_WEEK, dtype=np.int64)
-        return Cover(opts, (), 0.0, zero, zero, "optimal: nothing required", True, True)
+    early = _without_solving(r, opts, a, max_units, shortfall_cost)
+    if early is not None:
+        return early
 
     costs = np.array([o.cost_per_unit for o in opts], dtype=float)
-    upper = np.inf if max_units is None else float(max_units)
     solver_options: dict[str, float] = {}
     if time_limit is not None:
         solver_options["time_limit"] = float(time_limit)
     n = len(opts)
-    # Variables: units on each option, the peak p, and (with a shortfall cost) the units
-    # short in each hour.
-    k = HOURS_PER_WEEK if shortfall_cost is not None else 0
-    short = np.eye(HOURS_PER_WEEK)[:, :k]
-    none = np.zeros((HOURS_PER_WEEK, k))
-    peak = np.zeros((HOURS_PER_WEEK, 1))
-    constraints = [
-        LinearConstraint(np.hstack([a, peak, short]), r, np.inf),  # covered + short >= r
-        # Covered at most up to the cap; and, when short, still at least one unit in
-        # every hour that needs any (the program is open then).
-        LinearConstraint(np.hstack([a, peak, none]), np.minimum(r, 1) if k else 0, upper),
-    ]
-    if peak_cost > 0:  # coverage[h] - p <= 0 in every hour
-        constraints.append(LinearConstraint(np.hstack([a, peak - 1, none]), -np.inf, 0))
-    upper_bounds = np.concatenate(
-        [np.full(n, np.inf), [np.inf if peak_cost > 0 else 0], np.full(k, np.inf)]
-    )
     res = milp(
-        c=np.concatenate([costs, [float(peak_cost)], np.full(k, float(shortfall_cost or 0))]),
-        constraints=constraints,
-        integrality=np.ones(n + 1 + k),
-        bounds=Bounds(0, upper_bounds),
+        **_program(a, r, costs, max_units, peak_cost, shortfall_cost),
         options=solver_options,
     )
     if res.x is None:
-        if res.status == 2:
-            why = (
-                f"infeasible: no set of the allowed shifts covers the requirement with at "
-                f"most {max_units} units on duty in every hour"
-                if max_units is not None
-                else "infeasible: the allowed shifts cannot cover the requirement"
-            )
-        else:
-            why = f"no plan found: {res.message}"
-        return _infeasible(opts, r, why)
+        return _infeasible(opts, r, _why_no_plan(res, max_units))
 
     x = np.round(res.x[:n]).astype(np.int64)
     coverage = a @ x
@@ -316,6 +269,85 @@ def cover(
         feasible=True,
         optimal=optimal,
     )
+
+
+def _without_solving(
+    r: np.ndarray,
+    opts: tuple[ShiftOption, ...],
+    a: np.ndarray,
+    max_units: int | None,
+    shortfall_cost: float | None,
+) -> Cover | None:
+    """The cover when no program need be solved: infeasible for hours no option covers or
+    above ``max_units`` (unless shortfalls are allowed), empty with no options; else None."""
+    on = a.sum(axis=1)
+    bare = [int(h) for h in np.flatnonzero((r > 0) & (on == 0))]
+    if bare and shortfall_cost is None:
+        return _infeasible(
+            opts, r, f"infeasible: no allowed shift covers {_hours_text(bare)}", bare
+        )
+    if max_units is not None and shortfall_cost is None:
+        over = [int(h) for h in np.flatnonzero(r > max_units)]
+        if over:
+            return _infeasible(
+                opts,
+                r,
+                f"infeasible: the requirement is above max_units={max_units} at "
+                f"{_hours_text(over)}",
+                over,
+            )
+    if not opts:  # nothing required and nothing to choose
+        zero = np.zeros(HOURS_PER_WEEK, dtype=np.int64)
+        return Cover(opts, (), 0.0, zero, zero, "optimal: nothing required", True, True)
+    return None
+
+
+def _program(
+    a: np.ndarray,
+    r: np.ndarray,
+    costs: np.ndarray,
+    max_units: int | None,
+    peak_cost: float,
+    shortfall_cost: float | None,
+) -> dict:
+    """The integer program's objective, constraints, integrality and bounds (``milp``'s
+    arguments). Variables: units on each option, the peak p, and (with a shortfall cost)
+    the units short in each hour."""
+    upper = np.inf if max_units is None else float(max_units)
+    n = a.shape[1]
+    k = HOURS_PER_WEEK if shortfall_cost is not None else 0
+    short = np.eye(HOURS_PER_WEEK)[:, :k]
+    none = np.zeros((HOURS_PER_WEEK, k))
+    peak = np.zeros((HOURS_PER_WEEK, 1))
+    constraints = [
+        LinearConstraint(np.hstack([a, peak, short]), r, np.inf),  # covered + short >= r
+        # Covered at most up to the cap; and, when short, still at least one unit in
+        # every hour that needs any (the program is open then).
+        LinearConstraint(np.hstack([a, peak, none]), np.minimum(r, 1) if k else 0, upper),
+    ]
+    if peak_cost > 0:  # coverage[h] - p <= 0 in every hour
+        constraints.append(LinearConstraint(np.hstack([a, peak - 1, none]), -np.inf, 0))
+    upper_bounds = np.concatenate(
+        [np.full(n, np.inf), [np.inf if peak_cost > 0 else 0], np.full(k, np.inf)]
+    )
+    return {
+        "c": np.concatenate([costs, [float(peak_cost)], np.full(k, float(shortfall_cost or 0))]),
+        "constraints": constraints,
+        "integrality": np.ones(n + 1 + k),
+        "bounds": Bounds(0, upper_bounds),
+    }
+
+
+def _why_no_plan(res: OptimizeResult, max_units: int | None) -> str:
+    """Why the solver returned no plan: infeasible (status 2) or stopped early."""
+    if res.status == 2:
+        if max_units is not None:
+            return (
+                f"infeasible: no set of the allowed shifts covers the requirement with at "
+                f"most {max_units} units on duty in every hour"
+            )
+        return "infeasible: the allowed shifts cannot cover the requirement"
+    return f"no plan found: {res.message}"
 
 
 def erlang_b(servers: int, offered_load: float) -> float:

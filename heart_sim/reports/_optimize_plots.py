@@ -282,39 +282,7 @@ def frontier_figure(res: BudgetResult) -> Figure:
             label=f"every set simulated ({len(cands)})",
             zorder=1,
         )
-        x = front[x_col].to_numpy(dtype=float)
-        y = front["measure"].to_numpy(dtype=float)
-        ylo = front["measure_low"].fillna(front["measure"]).to_numpy(dtype=float)
-        yhi = front["measure_high"].fillna(front["measure"]).to_numpy(dtype=float)
-        xerr = None
-        if not fte:
-            xlo = front["cost_low"].fillna(front["cost"]).to_numpy(dtype=float)
-            xhi = front["cost_high"].fillna(front["cost"]).to_numpy(dtype=float)
-            xerr = [np.clip(x - xlo, 0, None), np.clip(xhi - x, 0, None)]
-        ax.plot(x, y, drawstyle="steps-post", color=ALTERNATIVE, linewidth=1, alpha=0.6)
-        ax.errorbar(
-            x,
-            y,
-            xerr=xerr,
-            yerr=[np.clip(y - ylo, 0, None), np.clip(yhi - y, 0, None)],
-            fmt="o",
-            markersize=6,
-            color=ALTERNATIVE,
-            markeredgecolor="black",
-            ecolor="0.3",
-            capsize=3,
-            label="efficient frontier (mean, 95% intervals)",
-            zorder=3,
-        )
-        for xi, yi, step in zip(x, y, front["step"]):
-            ax.annotate(
-                str(int(step)),
-                (xi, yi),
-                xytext=(-6, 7),
-                textcoords="offset points",
-                fontsize=8,
-                ha="right",
-            )
+        _frontier_steps(ax, front, x_col, fte)
         chosen = cands[cands["chosen"].astype(bool)]
         if len(chosen):
             ax.scatter(
@@ -343,6 +311,45 @@ def frontier_figure(res: BudgetResult) -> Figure:
         ax.set_title("What each step buys: the efficient frontier (numbers: steps)")
         ax.legend(fontsize=8, loc="upper left")
         return _finish(fig)
+
+
+def _frontier_steps(ax: Any, front: pd.DataFrame, x_col: str, fte: bool) -> None:
+    """The frontier's steps on ``ax``: a step line, each step's mean with its 95%
+    intervals (the measure's; the cost's too unless the limit is in FTE, which is exact),
+    and its number."""
+    x = front[x_col].to_numpy(dtype=float)
+    y = front["measure"].to_numpy(dtype=float)
+    ylo = front["measure_low"].fillna(front["measure"]).to_numpy(dtype=float)
+    yhi = front["measure_high"].fillna(front["measure"]).to_numpy(dtype=float)
+    xerr = None
+    if not fte:
+        xlo = front["cost_low"].fillna(front["cost"]).to_numpy(dtype=float)
+        xhi = front["cost_high"].fillna(front["cost"]).to_numpy(dtype=float)
+        xerr = [np.clip(x - xlo, 0, None), np.clip(xhi - x, 0, None)]
+    ax.plot(x, y, drawstyle="steps-post", color=ALTERNATIVE, linewidth=1, alpha=0.6)
+    ax.errorbar(
+        x,
+        y,
+        xerr=xerr,
+        yerr=[np.clip(y - ylo, 0, None), np.clip(yhi - y, 0, None)],
+        fmt="o",
+        markersize=6,
+        color=ALTERNATIVE,
+        markeredgecolor="black",
+        ecolor="0.3",
+        capsize=3,
+        label="efficient frontier (mean, 95% intervals)",
+        zorder=3,
+    )
+    for xi, yi, step in zip(x, y, front["step"]):
+        ax.annotate(
+            str(int(step)),
+            (xi, yi),
+            xytext=(-6, 7),
+            textcoords="offset points",
+            fontsize=8,
+            ha="right",
+        )
 
 
 # --- whole folders ---------------------------------------------------------------------

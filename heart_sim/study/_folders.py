@@ -115,33 +115,53 @@ def describe_changes(
     """Which inputs differ between the manifest on disk and the one wanted, in words; with
     the scenarios about to be written (by name), which of their keys changed."""
     a, b = flatten(old), flatten(new)
-    out = []
+    out: list[str] = []
     for key in dict.fromkeys([*b, *a]):
         if a.get(key) == b.get(key):
             continue
         owner, _, leaf = key.rpartition(".")
-        what = _NAMES.get(leaf, leaf)
         name = a.get(f"{owner}.scenario" if owner else "scenario")
-        if owner:
-            what = f"{what} of {name}" if name else f"{owner}: {what}"
+        what = _what(owner, leaf, name)
         if leaf == "scenario_hash":
-            where = folder / name if folder and owner and name else folder
-            detail = ""
-            if where is not None and isinstance(name, str) and name in scenarios:
-                detail = _key_detail(where, scenarios[name])
-            out.append(f"{what} changed{detail}")
+            out.append(f"{what} changed{_hash_detail(folder, owner, name, scenarios)}")
         elif leaf == "varies" and isinstance(a.get(key), list) and isinstance(b.get(key), list):
-            va = {p: v for p, v in a[key] if isinstance(p, str)}
-            vb = {p: v for p, v in b[key] if isinstance(p, str)}
-            for path in dict.fromkeys([*vb, *va]):
-                if va.get(path) != vb.get(path):
-                    old, new = va.get(path, "not varied"), vb.get(path, "not varied")
-                    out.append(f"--vary {path} {short(old)} -> {short(new)}")
+            out += _vary_changes(a[key], b[key])
         elif leaf in ("source_sha256", "source_files"):
             if not any(x.startswith("scenario content") for x in out):
                 out.append(f"{what} changed")
         else:
             out.append(f"{what} {short(a.get(key))} -> {short(b.get(key))}")
+    return out
+
+
+def _what(owner: str, leaf: str, name: Any) -> str:
+    """The words for one manifest key: 'seed', 'seed of weekend_cor', 'base: seed'."""
+    what = _NAMES.get(leaf, leaf)
+    if owner:
+        what = f"{what} of {name}" if name else f"{owner}: {what}"
+    return what
+
+
+def _hash_detail(
+    folder: Path | None, owner: str, name: Any, scenarios: Mapping[str, Scenario]
+) -> str:
+    """Which keys of scenario ``name`` changed (``_key_detail``), when it is about to be
+    written and its earlier scenario.yaml is at hand; else ''."""
+    where = folder / name if folder and owner and name else folder
+    if where is not None and isinstance(name, str) and name in scenarios:
+        return _key_detail(where, scenarios[name])
+    return ""
+
+
+def _vary_changes(old: list, new: list) -> list[str]:
+    """'--vary PATH OLD -> NEW' for each key path whose values differ between two grids."""
+    va = {p: v for p, v in old if isinstance(p, str)}
+    vb = {p: v for p, v in new if isinstance(p, str)}
+    out = []
+    for path in dict.fromkeys([*vb, *va]):
+        if va.get(path) != vb.get(path):
+            was, now = va.get(path, "not varied"), vb.get(path, "not varied")
+            out.append(f"--vary {path} {short(was)} -> {short(now)}")
     return out
 
 

@@ -452,18 +452,10 @@ def compare(
     ``reps="auto"``, ``precision``, ``max_reps``: as in ``run``; the intervals judged are
     every scenario's headline ones and, per alternative, those of the extra diverted calls
     and of the marginal cost per extra diverted call (``Comparison.precision``)."""
-    if not alts:
-        raise StudyError("a comparison needs at least one alternative besides the base")
-    scenarios = [validated(sc) for sc in (base, *alts)]
+    scenarios, rule, srcs = _compare_inputs(
+        base, alts, reps, sources, precision, max_reps, posterior
+    )
     names = [sc.name for sc in scenarios]
-    require_distinct_names(names)
-    rule = auto_rule(reps, precision, max_reps)
-    srcs = list(sources) if sources is not None else [{} for _ in scenarios]
-    if len(srcs) != len(scenarios):
-        raise StudyError("give one sources mapping per scenario")
-    srcs = [_with_posterior(s, posterior) for s in srcs]
-    if posterior is not None:
-        posterior.check_options(scenarios[0], scenarios[1:])
     seed = base.seed if seed is None else seed
     plan = [(sc, seed + 1_000_003 * i if independent else seed) for i, sc in enumerate(scenarios)]
     most = most_reps(reps, rule)  # reps, or the cap of an auto comparison
@@ -491,33 +483,89 @@ def compare(
 
     if out is None:
         return execute([StudyJob(*p, posterior=posterior) for p in plan])
-    stem = comparison_stem(names[0], names[1:])
     if rule is not None:
-        staging = _staging(Path(out), stem, comparison_manifest(runs, seed, 0))
-        with FolderLock(staging):
-            job_list = [
-                StudyJob(sc, s, Checkpoints(staging / sc.name, sc, s), posterior=posterior)
-                for sc, s in plan
-            ]
-            comp = execute(job_list)
-            wanted = comparison_manifest(runs, seed, comp.base.reps)
-            folder = comparison_folder(Path(out), names[0], names[1:], wanted)
-            with claim(folder, wanted, force, {sc.name: sc for sc in scenarios}):
-                save = lambda: write_comparison(comp, Path(out), force=force)  # noqa: E731
-                _write(save, comp.base.reps, len(plan))
-                assert comp.precision is not None
-                _write_precision(folder, comp.precision)
-            _discard(staging)
-        return comp
+        return _compare_auto(Path(out), runs, seed, plan, execute, force, posterior)
+    return _compare_fixed(Path(out), runs, seed, most, plan, execute, force, posterior)
+
+
+def _compare_inputs(
+    base: Scenario,
+    alts: Sequence[Scenario],
+    reps: Reps,
+    sources: Sequence[dict[str, str]] | None,
+    precision: float | None,
+    max_reps: int | None,
+    posterior: Posterior | None,
+) -> tuple[list[Scenario], AutoReps | None, list[dict[str, str]]]:
+    """A comparison's scenarios (validated, names distinct), its auto-reps rule (None for
+    a fixed number) and one sources mapping per scenario (with the posterior's draws)."""
+    if not alts:
+        raise StudyError("a comparison needs at least one alternative besides the base")
+    scenarios = [validated(sc) for sc in (base, *alts)]
+    require_distinct_names([sc.name for sc in scenarios])
+    rule = auto_rule(reps, precision, max_reps)
+    srcs = list(sources) if sources is not None else [{} for _ in scenarios]
+    if len(srcs) != len(scenarios):
+        raise StudyError("give one sources mapping per scenario")
+    srcs = [_with_posterior(s, posterior) for s in srcs]
+    if posterior is not None:
+        posterior.check_options(scenarios[0], scenarios[1:])
+    return scenarios, rule, srcs
+
+
+def _compare_auto(
+    out: Path,
+    runs: list[tuple[Scenario, dict[str, str]]],
+    seed: int,
+    plan: list[tuple[Scenario, int]],
+    execute: Callable[[list[StudyJob]], Comparison],
+    force: bool,
+    posterior: Posterior | None,
+) -> Comparison:
+    """``compare`` with ``reps="auto"`` and ``out``: run in a staging folder until the
+    number is chosen, then write the comparison folder of that number, with precision.json."""
+    names = [sc.name for sc, _ in runs]
+    stem = comparison_stem(names[0], names[1:])
+    staging = _staging(out, stem, comparison_manifest(runs, seed, 0))
+    with FolderLock(staging):
+        job_list = [
+            StudyJob(sc, s, Checkpoints(staging / sc.name, sc, s), posterior=posterior)
+            for sc, s in plan
+        ]
+        comp = execute(job_list)
+        wanted = comparison_manifest(runs, seed, comp.base.reps)
+        folder = comparison_folder(out, names[0], names[1:], wanted)
+        with claim(folder, wanted, force, {sc.name: sc for sc, _ in runs}):
+            save = lambda: write_comparison(comp, out, force=force)  # noqa: E731
+            _write(save, comp.base.reps, len(plan))
+            assert comp.precision is not None
+            _write_precision(folder, comp.precision)
+        _discard(staging)
+    return comp
+
+
+def _compare_fixed(
+    out: Path,
+    runs: list[tuple[Scenario, dict[str, str]]],
+    seed: int,
+    most: int,
+    plan: list[tuple[Scenario, int]],
+    execute: Callable[[list[StudyJob]], Comparison],
+    force: bool,
+    posterior: Posterior | None,
+) -> Comparison:
+    """``compare`` with a fixed number of replications and ``out``: claim the comparison
+    folder, checkpoint each scenario's replications in it, write, clear the checkpoints."""
+    names = [sc.name for sc, _ in runs]
     wanted = comparison_manifest(runs, seed, most)
-    folder = comparison_folder(Path(out), names[0], names[1:], wanted)
-    with claim(folder, wanted, force, {sc.name: sc for sc in scenarios}):
+    folder = comparison_folder(out, names[0], names[1:], wanted)
+    with claim(folder, wanted, force, {sc.name: sc for sc, _ in runs}):
         job_list = [
             StudyJob(sc, s, Checkpoints(folder / sc.name, sc, s), posterior=posterior)
             for sc, s in plan
         ]
         comp = execute(job_list)
-        _write(lambda: write_comparison(comp, Path(out), force=force), most, len(plan))
+        _write(lambda: write_comparison(comp, out, force=force), most, len(plan))
         for job in job_list:
             assert job.checkpoints is not None
             job.checkpoints.clear()

@@ -82,28 +82,36 @@ def parse_vary(spec: str) -> tuple[str, list[Any]]:
         clock = parse_path(path)[-1] in ("start", "end")  # 17:00 is a time there, not a range
     except KeyPathError as err:
         raise SweepError(f"--vary {err}") from None
-    values: list[Any]
+    ranged = bool(_RANGE.fullmatch(rhs)) and not clock
     try:
-        if _RANGE.fullmatch(rhs) and not clock:
-            parts = [_number(p) for p in rhs.split(":")]
-            start, stop = parts[0], parts[1]
-            step = parts[2] if len(parts) == 3 else Decimal(1)
-            if step <= 0 or stop < start:
-                raise SweepError("a range needs STOP >= START and STEP > 0")
-            n = int((stop - start) / step) + 1
-            if n > MAX_POINTS:
-                raise SweepError(f"{n} values; at most {MAX_POINTS}")
-            values = _typed([start + i * step for i in range(n)])
-        else:
-            items = [p for p in rhs.split(",") if p.strip()]
-            values = [_item(p) for p in items]
-            if values and all(type(v) in (int, float) for v in values):
-                values = _typed([_number(p) for p in items])
+        values = _range_values(rhs) if ranged else _listed_values(rhs)
     except SweepError as err:
         raise SweepError(f"--vary {spec!r}: {err}") from None
     if not values:
         raise SweepError(f"--vary {spec!r}: no values")
     return path, values
+
+
+def _range_values(rhs: str) -> list[int | float]:
+    """'START:STOP[:STEP]' -> START, START + STEP, ... up to STOP (at most MAX_POINTS)."""
+    parts = [_number(p) for p in rhs.split(":")]
+    start, stop = parts[0], parts[1]
+    step = parts[2] if len(parts) == 3 else Decimal(1)
+    if step <= 0 or stop < start:
+        raise SweepError("a range needs STOP >= START and STEP > 0")
+    n = int((stop - start) / step) + 1
+    if n > MAX_POINTS:
+        raise SweepError(f"{n} values; at most {MAX_POINTS}")
+    return _typed([start + i * step for i in range(n)])
+
+
+def _listed_values(rhs: str) -> list[Any]:
+    """'v1,v2,...' -> the values (``_item``); all numbers are all int or all float."""
+    items = [p for p in rhs.split(",") if p.strip()]
+    values = [_item(p) for p in items]
+    if values and all(type(v) in (int, float) for v in values):
+        return _typed([_number(p) for p in items])
+    return values
 
 
 def path_reach(path: str) -> tuple[Any, ...]:

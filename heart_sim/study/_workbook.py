@@ -688,9 +688,27 @@ def _readme(
     order: str,
 ) -> None:
     runs = [comp.base, *comp.alts]
+    row = _readme_facts(ws, comp, runs, written)
+    row, merged = _readme_notes(ws, row + 1)
+    row = _readme_scenarios(ws, row + 1, runs, comp.base, sheets)
+    row = _readme_sheets(ws, row + 2, sheets, order)
+    row = _readme_columns(ws, row + 2, book)
+    _readme_fit(ws, merged)
+
+
+_BOLD = Font(bold=True)
+_WRAP = Alignment(wrap_text=True, vertical="top")
+
+
+def _heading(ws: Worksheet, row: int, text: str) -> int:
+    """A section heading of the Read me sheet at ``row``; returns the row below it."""
+    ws.cell(row=row, column=1, value=text).font = Font(bold=True, size=12)
+    return row + 1
+
+
+def _readme_facts(ws: Worksheet, comp: Compared, runs: list[Run], written: dt.date) -> int:
+    """The title and the facts every scenario shares; returns the row after the last."""
     base = comp.base
-    bold = Font(bold=True)
-    wrap = Alignment(wrap_text=True, vertical="top")
     alts = ", ".join(a.scenario.name for a in comp.alts)
     ws["A1"] = f"heart-sim comparison: {alts} against {base.scenario.name}"
     ws["A1"].font = Font(bold=True, size=14)
@@ -707,13 +725,16 @@ def _readme(
     ]
     row = 3
     for key, value in facts:
-        ws.cell(row=row, column=1, value=key).font = bold
+        ws.cell(row=row, column=1, value=key).font = _BOLD
         ws.cell(row=row, column=2, value=value).alignment = Alignment(horizontal="left")
         row += 1
+    return row
 
-    row += 1
-    ws.cell(row=row, column=1, value="How to read it").font = Font(bold=True, size=12)
-    row += 1
+
+def _readme_notes(ws: Worksheet, row: int) -> tuple[int, set[int]]:
+    """'How to read it' from ``row``: one merged, wrapped row per note. Returns the row
+    after the last and the merged rows (their heights are set here)."""
+    row = _heading(ws, row, "How to read it")
     words = [w for k, w in RATIO_WORDS.items() if k != "ok"]
     notes = [
         "Every number is a mean over the replications. A difference, and every 'extra' "
@@ -735,15 +756,19 @@ def _readme(
     ]
     merged = set()
     for text in notes:
-        ws.cell(row=row, column=1, value=text).alignment = wrap
+        ws.cell(row=row, column=1, value=text).alignment = _WRAP
         ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=6)
         ws.row_dimensions[row].height = LINE_HEIGHT * _lines(text, sum(README_WIDTHS[:6]))
         merged.add(row)
         row += 1
+    return row, merged
 
-    row += 1
-    ws.cell(row=row, column=1, value="Scenarios").font = Font(bold=True, size=12)
-    row += 1
+
+def _readme_scenarios(
+    ws: Worksheet, row: int, runs: list[Run], base: Run, sheets: dict[str, str]
+) -> int:
+    """The Scenarios table from ``row``: one row per scenario. Returns its last row."""
+    row = _heading(ws, row, "Scenarios")
     top = row
     scen_head = [
         "Role",
@@ -757,8 +782,8 @@ def _readme(
     ]
     for j, h in enumerate(scen_head, start=1):
         c = ws.cell(row=row, column=j, value=h)
-        c.font = bold
-        c.alignment = wrap
+        c.font = _BOLD
+        c.alignment = _WRAP
     for r in runs:
         row += 1
         s = r.scenario
@@ -773,16 +798,18 @@ def _readme(
             _dates(s),
         ]
         for j, v in enumerate(values, start=1):
-            ws.cell(row=row, column=j, value=v).alignment = wrap
+            ws.cell(row=row, column=j, value=v).alignment = _WRAP
     _add_table(ws, "Scenarios", top, row, len(scen_head))
+    return row
 
-    row += 2
-    ws.cell(row=row, column=1, value="Sheets").font = Font(bold=True, size=12)
-    row += 1
+
+def _readme_sheets(ws: Worksheet, row: int, sheets: dict[str, str], order: str) -> int:
+    """The Sheets table from ``row``: what each sheet holds. Returns its last row."""
+    row = _heading(ws, row, "Sheets")
     top = row
     for j, h in enumerate(("Sheet", "What it holds"), start=1):
         c = ws.cell(row=row, column=j, value=h)
-        c.font = bold
+        c.font = _BOLD
     holds = {
         OPTIONS: "each option's budget measures with their 95% intervals, "
         f"{order}; and a chart of annual cost against diverted calls",
@@ -800,23 +827,30 @@ def _readme(
     for sheet, text in holds.items():
         row += 1
         ws.cell(row=row, column=1, value=sheet)
-        ws.cell(row=row, column=2, value=text).alignment = wrap
+        ws.cell(row=row, column=2, value=text).alignment = _WRAP
     _add_table(ws, "Sheets", top, row, 2)
+    return row
 
-    row += 2
-    ws.cell(row=row, column=1, value="Columns").font = Font(bold=True, size=12)
-    row += 1
+
+def _readme_columns(ws: Worksheet, row: int, book: Book) -> int:
+    """The Columns table from ``row``: every column the other sheets define. Returns its
+    last row."""
+    row = _heading(ws, row, "Columns")
     top = row
     def_head = ["Sheet", "Column", "Label", "Unit", "Description"]
     for j, h in enumerate(def_head, start=1):
         c = ws.cell(row=row, column=j, value=h)
-        c.font = bold
+        c.font = _BOLD
     for (sheet, heading), (label, unit, text) in book.definitions.items():
         row += 1
         for j, v in enumerate((sheet, heading, label, unit, text), start=1):
-            ws.cell(row=row, column=j, value=v).alignment = wrap
+            ws.cell(row=row, column=j, value=v).alignment = _WRAP
     _add_table(ws, "Columns", top, row, len(def_head))
+    return row
 
+
+def _readme_fit(ws: Worksheet, merged: set[int]) -> None:
+    """Column widths, and each row (but the merged ones) tall enough for its wrapped text."""
     for j, width in enumerate(README_WIDTHS, start=1):
         ws.column_dimensions[get_column_letter(j)].width = width
     for cells in ws.iter_rows(min_row=3):
