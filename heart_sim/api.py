@@ -389,8 +389,6 @@ def budget(
     """The set of ``options`` (an options file) that buys the most ``maximize`` within a
     ``budget`` in dollars a year or ``fte`` positions (one of them), and the efficient
     frontier; ``out`` also writes the folder ``heart-sim optimize --budget`` writes."""
-    if (budget is None) == (fte is None):
-        raise OptimizeError("give a budget or an fte limit (one of them)")
     choices = load_options(options)
     with _study_folder(scenario, out) as (folder, data, source, extends):
         result = budget_study(

@@ -136,9 +136,9 @@ def test_sweep_with_out_writes_the_folder_and_figures_the_cli_writes(tmp_path) -
 def test_budget_needs_one_limit_and_optimize_has_no_budget_mode() -> None:
     import inspect
 
-    with pytest.raises(hs.HeartSimError, match="one of them"):
+    with pytest.raises(hs.HeartSimError, match="exactly one limit"):
         hs.budget(_short(), "scenarios/options/durham_fy26.yaml")
-    with pytest.raises(hs.HeartSimError, match="one of them"):
+    with pytest.raises(hs.HeartSimError, match="exactly one limit"):
         hs.budget(_short(), "scenarios/options/durham_fy26.yaml", budget=1e6, fte=3)
     assert "budget" not in inspect.signature(hs.optimize).parameters
     assert inspect.signature(hs.optimize).return_annotation == "OptimizeResult"

@@ -25,12 +25,11 @@ from rich.progress import BarColumn, MofNCompleteColumn, TaskID, TextColumn, Tim
 from rich.progress import Progress as RichProgress
 from rich.table import Table
 
+from .. import api
 from ..core import HeartSimError, __version__
 from ..measure import (
     csv_text,
 )
-from ..reports import write_plots as write_any_plots
-from ..reports import write_report as write_html_report
 from ..study import Progress
 
 DEFAULT_SCENARIO = "durham_2022"
@@ -259,8 +258,7 @@ def _err(text: str) -> None:
 
 
 def _write_report(folder: Path, fmt: Format, rank_by: str = "diverted_per_year") -> Path:
-    write_any_plots(folder)
-    return write_html_report(folder, rank_by=rank_by)
+    return api.report(folder, rank_by=rank_by)
 
 
 def _report_written(fmt: Format, page: Path | None) -> None:

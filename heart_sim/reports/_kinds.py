@@ -22,7 +22,6 @@ from ..calibration import SensitivityResult, read_calibration, read_sensitivity
 from ..core import atomic_write
 from ..optimization import read_budget, read_optimization
 from ..study import (
-    Results,
     SweepResult,
     folder_kind,
     read_comparison,
@@ -38,11 +37,11 @@ from ._optimize_plots import budget_figures, optimize_figures
 from ._plots import (
     calibration_figures,
     comparison_figures,
-    monthly_of,
     run_figures,
     save,
     sensitivity_figures,
     sweep_figures,
+    write_monthly,
 )
 from ._run_page import run_html
 from ._sensitivity_page import sensitivity_html
@@ -83,14 +82,6 @@ def _sweep_files(result: SweepResult) -> list[Path]:
     return written
 
 
-def _monthly_file(result: Results) -> list[Path]:
-    """plots/monthly.png of a dated run (nothing for a run without a start_date)."""
-    fig = monthly_of(result)
-    if fig is None or result.folder is None:
-        return []
-    return save(fig, Path(result.folder) / "plots" / "monthly")
-
-
 def _sensitivity_files(result: SensitivityResult) -> list[Path]:
     """The tornado charts, PNG, in plots/."""
     return [] if result.folder is None else write_plots(result.folder, ("png",))
@@ -114,7 +105,7 @@ KINDS: dict[str, FolderKind] = {
             read_results,
             _page(run_html),
             lambda f: run_figures(read_results(f)),
-            _monthly_file,
+            write_monthly,
         ),
         FolderKind(
             "comparison",
