@@ -3,6 +3,7 @@ costs, workforce, occupancy by hour, paired differences, precision and formattin
 
 from __future__ import annotations
 
+from ._call_measures import PerCall, call_measures
 from ._catalog import (
     BY_HOUR,
     CATALOG,
@@ -58,7 +59,6 @@ from ._metrics import (
     summarise_by_month,
     summarise_by_zone,
     t_interval,
-    time_samples,
 )
 from ._occupancy import (
     NOTHING_HOURLY,
@@ -85,6 +85,8 @@ from ._precision import (
 from ._workforce import fte_total, people
 
 __all__ = [
+    "PerCall",
+    "call_measures",
     "AutoReps",
     "BY_HOUR",
     "CARD_CSS",
@@ -156,6 +158,5 @@ __all__ = [
     "summarise_by_month",
     "summarise_by_zone",
     "t_interval",
-    "time_samples",
     "unit_hourly_cost",
 ]

@@ -19,6 +19,7 @@ from scipy import stats
 from ..core import DIVERTED, ENDINGS, FALLBACKS, FIELD_TEAMS, HEART_RESPONSES, PROGRAMS, Outcome
 from ..model import RepRecords
 from ..scenario import DAY_NAMES, HOURS_PER_WEEK, MIN_PER_HOUR, MIN_PER_WEEK, Scenario
+from ._call_measures import PerCall, call_measures, mean
 from ._catalog import BY_MONTH, BY_ZONE, CATALOG, PERCENTILES, TIME_METRICS
 from ._costs import WEEKS_PER_YEAR, PhaseHours, cost_kpis
 
@@ -36,62 +37,42 @@ def _time_stats(out: dict[str, float], name: str, values: np.ndarray) -> None:
             out[f"{name}_p{q}"] = math.nan
 
 
-def time_samples(rec: RepRecords) -> dict[str, np.ndarray]:
-    """Per-call times of one replication for each metric in TIME_METRICS (units there)."""
-    c = rec.calls
-    window = (c.t_arrive >= rec.t0) & (c.t_arrive < rec.t1)
-    out = {"ccd_answer_wait": c.ccd_wait[window & c.ccd_answered]}
-    for p in FIELD_TEAMS:
-        served = window & (c.dispatched_to == p.dispatch_code) & ~np.isnan(c.t_unit_start)
-        out[f"{p}_response_time"] = c.response_time[served]
-        out[f"{p}_travel_time"] = c.travel_time[served]
-        out[f"{p}_call_to_arrival"] = (
-            c.t_unit_start[served] + c.travel_time[served] - (c.t_arrive[served])
-        )
-        out[f"{p}_queue_wait"] = c.dispatch_wait[served]
-    ref = (c.cn_referred >= rec.t0) & (c.cn_referred < rec.t1)
-    delay = (c.cn_start[ref] - c.cn_referred[ref]) / MIN_PER_HOUR
-    out["cn_followup_delay"] = delay[~np.isnan(delay)]
-    for o in FALLBACKS:
-        fell = window & (c.outcome == o)
-        out[f"{o.key}_wait"] = c.t_fallback[fell] - c.t_arrive[fell]
-    fu = (c.fu_created >= rec.t0) & (c.fu_created < rec.t1)
-    delay = (c.fu_start[fu] - c.fu_created[fu]) / MIN_PER_HOUR
-    out["ccd_followup_delay"] = delay[~np.isnan(delay)]
-    return out
-
-
 QUANTILE_GRID = np.linspace(0, 100, 101)
 
 
-def replication_quantiles(samples: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-    """The quantile function (0th..100th percentile) of each time: a compact, mergeable
-    stand-in for the per-call distribution (for CDF plots)."""
+def replication_quantiles(measures: dict[str, PerCall]) -> dict[str, np.ndarray]:
+    """The quantile function (0th..100th percentile) of each time of ``TIME_METRICS``: a
+    compact, mergeable stand-in for the per-call distribution (for CDF plots)."""
     return {
-        m: np.percentile(v, QUANTILE_GRID) if v.size else np.full(QUANTILE_GRID.size, np.nan)
-        for m, v in samples.items()
+        name: (
+            np.percentile(m.values, QUANTILE_GRID)
+            if m.values.size
+            else np.full(QUANTILE_GRID.size, np.nan)
+        )
+        for name, m in measures.items()
+        if name in TIME_METRICS
     }
 
 
 def replication_kpis(
-    rec: RepRecords, scenario: Scenario, samples: dict[str, np.ndarray] | None = None
+    rec: RepRecords, scenario: Scenario, measures: dict[str, PerCall] | None = None
 ) -> dict[str, float]:
     """Every headline number of one replication, as a flat dict. The keys are written in
     the order of replications.csv's columns: calls, times, CCD, field teams, Care
-    Navigation, staffing, costs."""
+    Navigation, staffing, costs. ``measures``: the replication's ``call_measures``."""
     c = rec.calls
     window = (c.t_arrive >= rec.t0) & (c.t_arrive < rec.t1)
     weeks = (rec.t1 - rec.t0) / MIN_PER_WEEK
     k: dict[str, float] = {"replication": rec.replication}
     counts, heart = _call_kpis(k, c.outcome[window], weeks)
 
-    samples = time_samples(rec) if samples is None else samples
+    m = call_measures(rec, scenario) if measures is None else measures
     for name in TIME_METRICS:
-        _time_stats(k, name, samples[name])
+        _time_stats(k, name, m[name].values)
 
-    _ccd_kpis(k, rec, scenario, window, counts, heart)
-    _within_target_kpis(k, scenario, samples)
-    _field_request_kpis(k, rec, scenario, window, weeks)
+    _ccd_kpis(k, rec, scenario, window, counts, heart, m)
+    _within_target_kpis(k, m)
+    _field_request_kpis(k, rec, scenario, window, weeks, m)
     _cn_kpis(k, rec, scenario, window)
     _staffing_kpis(k, rec)
     if len(rec.calendar.phase_starts) > 1:
@@ -129,16 +110,17 @@ def _ccd_kpis(
     window: np.ndarray,
     counts: dict[str, int],
     heart: int,
+    m: dict[str, PerCall],
 ) -> None:
     """CCD: calls sent to a clinician, answered or not, and the reach of CCD and CoR."""
     c = rec.calls
     sent = window & ~np.isnan(c.ccd_wait)
     k["ccd_assessed"] = int((window & c.ccd_answered).sum())
-    k["ccd_p_wait"] = float((c.ccd_wait[sent] > 0).mean()) if sent.any() else math.nan
+    k["ccd_p_wait"] = mean(m["ccd_p_wait"])
     k["ccd_unanswered"] = int((sent & ~c.ccd_answered).sum())
     hung_up = int((window & (c.outcome == Outcome.CALLER_HUNG_UP)).sum())
     k["ccd_taken_back"] = k["ccd_unanswered"] - hung_up
-    k["ccd_unanswered_share"] = k["ccd_unanswered"] / int(sent.sum()) if sent.any() else math.nan
+    k["ccd_unanswered_share"] = mean(m["ccd_unanswered_share"])
     k["ccd_share_of_heart_responses"] = counts["ccd_resolved"] / heart if heart else math.nan
     # Reach as the published figures count it: CCD answers over the calls 911 would send
     # it (each call's type's ccd_transfer, in the call's phase), CoR calls served over the
@@ -152,20 +134,20 @@ def _ccd_kpis(
     k["cor_reach"] = counts["cor_served"] / eligible_cor if eligible_cor else math.nan
 
 
-def _within_target_kpis(
-    k: dict[str, float], scenario: Scenario, samples: dict[str, np.ndarray]
-) -> None:
+def _within_target_kpis(k: dict[str, float], m: dict[str, PerCall]) -> None:
     """Field teams: the share of responses within the target, where one is set."""
     for p in FIELD_TEAMS:
-        target = scenario.field_team(p).response_target_min
-        if target is not None:
-            times = samples[f"{p}_response_time"]
-            share = float((times <= target).mean()) if times.size else math.nan
-            k[f"{p}_response_within_target"] = share
+        if f"{p}_response_within_target" in m:
+            k[f"{p}_response_within_target"] = mean(m[f"{p}_response_within_target"])
 
 
 def _field_request_kpis(
-    k: dict[str, float], rec: RepRecords, scenario: Scenario, window: np.ndarray, weeks: float
+    k: dict[str, float],
+    rec: RepRecords,
+    scenario: Scenario,
+    window: np.ndarray,
+    weeks: float,
+    m: dict[str, PerCall],
 ) -> None:
     """Field teams: every request, including those that gave up (for Little's law), the
     miles driven and the waits for a team."""
@@ -180,10 +162,8 @@ def _field_request_kpis(
         per_year = WEEKS_PER_YEAR / weeks
         # math.fsum: correctly rounded, so the figure is the same whatever numpy sums with.
         k[f"{p}_miles_per_year"] = 2 * math.fsum(miles) * per_year if has_miles else math.nan
-        waits = c.dispatch_wait[asked]
-        waits = waits[~np.isnan(waits)]
-        k[f"{p}_p_wait"] = float((waits > 0).mean()) if waits.size else math.nan
-        k[f"{p}_mean_wait_all"] = float(waits.mean()) if waits.size else math.nan
+        k[f"{p}_p_wait"] = mean(m[f"{p}_p_wait"])
+        k[f"{p}_mean_wait_all"] = mean(m[f"{p}_mean_wait_all"])
 
 
 def _cn_kpis(k: dict[str, float], rec: RepRecords, scenario: Scenario, window: np.ndarray) -> None:

@@ -8,9 +8,10 @@ target metric hour by hour.
   iterative staffing algorithm sets s(h) from P(L(h) >= s) (``optimization._isa``). Only live
   calls count: CCD follow-up calls and time away (breaks, police duty) are not jobs that
   must be met at once, and they are left to the verification by simulation;
-- a target metric computed from the calls that reached the program in that hour of the
-  week (the request to a field team, or the call reaching CCD), as ``metrics`` computes
-  it for the whole run, so that a target can be held hour by hour.
+- a target metric over the calls that reached the program in that hour of the week (the
+  request to a field team, or the call reaching CCD): the same per-call measures
+  (``_call_measures``) the whole-run metric is computed from, grouped by the hour each
+  call is tagged with, so that a target can be held hour by hour.
 
 A call's time in a program's system runs from the request (for CRT and CoR the unit's
 start, or the fallback, less the wait for a unit: the engine does not log it again;
@@ -26,7 +27,8 @@ import numpy as np
 
 from ..core import FIELD_TEAMS, Program
 from ..model import RepRecords
-from ..scenario import HOURS_PER_WEEK, MIN_PER_HOUR, Scenario
+from ..scenario import HOURS_PER_WEEK, MIN_PER_HOUR
+from ._call_measures import PerCall, by_hour
 from ._catalog import CATALOG, PERCENTILES
 
 SAMPLES_PER_HOUR = 4
@@ -108,64 +110,17 @@ def occupancy(rec: RepRecords, program: Program, cap: int = OCCUPANCY_CAP) -> np
         return np.where(total > 0, counts / np.maximum(total, 1), np.nan)
 
 
-def _by_hour(values: np.ndarray, hour: np.ndarray, stat) -> np.ndarray:
-    out = np.full(HOURS_PER_WEEK, np.nan)
-    order = np.argsort(hour, kind="stable")
-    hour, values = hour[order], values[order]
-    edges = np.searchsorted(hour, np.arange(HOURS_PER_WEEK + 1))
-    for h in range(HOURS_PER_WEEK):
-        a, b = edges[h], edges[h + 1]
-        if b > a:
-            out[h] = stat(values[a:b])
-    return out
-
-
-def hourly_metric(rec: RepRecords, scenario: Scenario, name: str) -> np.ndarray:
+def hourly_metric(measures: dict[str, PerCall], name: str) -> np.ndarray:
     """168 values: the metric over the calls that reached its program in each hour of the
-    week (NaN in an hour with none), defined as the whole-run metric is in ``metrics``."""
+    week (NaN in an hour with none), from the same per-call measures as the whole-run
+    metric (``call_measures``)."""
     stem, q = _stem(name)
-    program = metric_program(name)
-    if program is None:
+    if metric_program(name) is None:
         raise ValueError(f"{name} cannot be computed hour by hour; one of {hourly_metrics()}")
-    c = rec.calls
-    idx, entry, _ = _reached(rec, program)
-    keep = (c.t_arrive[idx] >= rec.t0) & (c.t_arrive[idx] < rec.t1)
-    idx, entry = idx[keep], entry[keep]
-    hour = (entry // MIN_PER_HOUR).astype(np.int64) % HOURS_PER_WEEK
-
-    def mean(v: np.ndarray) -> float:
-        return float(v.mean())
-
-    if program == Program.CCD:
-        answered = c.ccd_answered[idx]
-        if stem == "ccd_answer_wait":
-            values, stat_hours = c.ccd_wait[idx][answered], hour[answered]
-        elif name == "ccd_p_wait":
-            values, stat_hours = (c.ccd_wait[idx] > 0).astype(float), hour
-        else:  # ccd_unanswered_share
-            values, stat_hours = (~answered).astype(float), hour
-    else:
-        served = ~np.isnan(c.t_unit_start[idx])
-        wait = c.dispatch_wait[idx]
-        if stem.endswith("_response_time"):
-            values, stat_hours = c.response_time[idx][served], hour[served]
-        elif stem.endswith("_queue_wait"):
-            values, stat_hours = wait[served], hour[served]
-        elif name.endswith("_p_wait"):
-            ok = ~np.isnan(wait)
-            values, stat_hours = (wait[ok] > 0).astype(float), hour[ok]
-        elif name.endswith("_mean_wait_all"):
-            ok = ~np.isnan(wait)
-            values, stat_hours = wait[ok], hour[ok]
-        else:  # response within target
-            target = scenario.field_team(program).response_target_min
-            if target is None:
-                raise ValueError(f"{name} needs programs.{program}.response_target_min")
-            values = (c.response_time[idx][served] <= target).astype(float)
-            stat_hours = hour[served]
-    if q is None:
-        return _by_hour(values, stat_hours, mean)
-    return _by_hour(values, stat_hours, lambda v: float(np.percentile(v, q)))
+    if stem not in measures:  # a response-within-target share with no target set
+        program = metric_program(name)
+        raise ValueError(f"{name} needs programs.{program}.response_target_min")
+    return by_hour(measures[stem], q)
 
 
 @dataclass(frozen=True)
@@ -183,11 +138,14 @@ class HourlySpec:
 NOTHING_HOURLY = HourlySpec()  # a run that measures nothing hour by hour
 
 
-def hourly_measures(rec: RepRecords, scenario: Scenario, spec: HourlySpec) -> dict[str, np.ndarray]:
-    """``occupancy_<program>`` (168 x 81) and ``<metric>`` (168) arrays of one replication."""
+def hourly_measures(
+    rec: RepRecords, measures: dict[str, PerCall], spec: HourlySpec
+) -> dict[str, np.ndarray]:
+    """``occupancy_<program>`` (168 x 81) and ``<metric>`` (168) arrays of one replication
+    (``measures``: its ``call_measures``)."""
     out = {f"occupancy_{p}": occupancy(rec, Program(p)) for p in spec.programs}
     for m in spec.metrics:
-        out[m] = hourly_metric(rec, scenario, m)
+        out[m] = hourly_metric(measures, m)
     return out
 
 

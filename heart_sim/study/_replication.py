@@ -16,13 +16,13 @@ import pandas as pd
 from ..measure import (
     NOTHING_HOURLY,
     HourlySpec,
+    call_measures,
     hourly_measures,
     replication_by_hour,
     replication_by_month,
     replication_by_zone,
     replication_kpis,
     replication_quantiles,
-    time_samples,
 )
 from ..model import ZoneTable, calls_frame, simulate
 from ..scenario import Scenario
@@ -68,11 +68,11 @@ def run_replication(
     """Simulate one replication and reduce it to KPIs, by-hour arrays and quantiles (and,
     if asked, the per-hour-of-week measures of ``measure._occupancy``)."""
     rec = simulate(scenario, seed, replication)
-    samples = time_samples(rec)
+    measures = call_measures(rec, scenario)  # each call's measures, once, by hour of week
     return RepOutput(
-        kpis=replication_kpis(rec, scenario, samples),
+        kpis=replication_kpis(rec, scenario, measures),
         by_hour=replication_by_hour(rec),
-        quantiles=replication_quantiles(samples),
+        quantiles=replication_quantiles(measures),
         calls=(
             calls_frame(rec, list(scenario.call_types), list(ZoneTable.of(scenario).names))
             if keep_calls
@@ -80,7 +80,7 @@ def run_replication(
         ),
         by_month=replication_by_month(rec),
         by_zone=replication_by_zone(rec, len(ZoneTable.of(scenario).names)),
-        hourly=hourly_measures(rec, scenario, hourly) if hourly else {},
+        hourly=hourly_measures(rec, measures, hourly) if hourly else {},
     )
 
 

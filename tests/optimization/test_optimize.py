@@ -28,6 +28,7 @@ from heart_sim.cli import app
 from heart_sim.cli._optimize import NO_PLAN_EXIT
 from heart_sim.core import Program
 from heart_sim.core._errors import Interrupted
+from heart_sim.measure._call_measures import call_measures
 from heart_sim.measure._occupancy import hourly_metric, occupancy, offered_load
 from heart_sim.model._engine import simulate
 from heart_sim.optimization._folder import read_optimization
@@ -135,9 +136,9 @@ def test_a_metric_hour_by_hour_is_the_metric_of_that_hours_calls() -> None:
         }
     )
     by_hour = frame.groupby("hour")["wait"]
-    got = hourly_metric(rec, sc, "crt_queue_wait")
+    got = hourly_metric(call_measures(rec, sc), "crt_queue_wait")
     assert np.allclose(got[by_hour.mean().index], by_hour.mean().to_numpy())
-    p90 = hourly_metric(rec, sc, "crt_queue_wait_p90")
+    p90 = hourly_metric(call_measures(rec, sc), "crt_queue_wait_p90")
     assert np.allclose(p90[by_hour.mean().index], by_hour.quantile(0.9).to_numpy())
 
 
@@ -204,7 +205,7 @@ def test_a_stationary_mmc_gets_the_erlang_c_minimum(tmp_path, target: str, wait_
         same_each_day=True,
         max_units=10,
     )
-    assert r.summary["feasible"]
+    assert r.facts["feasible"]
     assert set(r.requirement["scheduled"]) == {c_star}
     assert r.verification.query("plan == 'recommended'")["status"].tolist() == ["met"]
 
@@ -237,11 +238,11 @@ def test_the_optimum_equals_brute_force_and_holds_with_another_seed(tmp_path) ->
         if ev.met():
             feasible[units] = plan_cost(pl, units)
     best = min(feasible.values())
-    assert r.summary["feasible"] and r.summary["schedule_cost_annual"] == best
+    assert r.facts["feasible"] and r.facts["schedule_cost_annual"] == best
     # ...and it is judged again on the next seed, by the same rule.
-    assert r.summary["confirmation_seed"] == scenario_from_dict(d).seed + 1
+    assert r.facts["confirmation_seed"] == scenario_from_dict(d).seed + 1
     (again,) = r.verification.query("plan == 'confirmation'")["status"]
-    assert (again == "met") == r.summary["confirmed"]
+    assert (again == "met") == r.facts["confirmed"]
     chosen = tuple(int(u) for u in r.shifts.sort_values("start")["units"])
     assert feasible[chosen] == best
     assert best < plan_cost(pl, (5, 5, 5))  # the cap is not the answer
@@ -286,7 +287,7 @@ def test_no_plan_within_the_cap_gives_the_closest_and_exit_code_3(tmp_path) -> N
     assert "no plan within --max-units 3" in result.output
     (folder,) = (tmp_path / "out").glob("optimize_*-*")
     r = read_optimization(folder)
-    assert not r.summary["feasible"]
+    assert not r.facts["feasible"]
     assert set(r.requirement["scheduled"]) == {3}  # the closest: the most allowed
     assert "does NOT meet every target" in r.recommended_yaml
     assert r.verification.query("plan == 'recommended'")["status"].tolist() == ["missed"]
@@ -332,10 +333,10 @@ def test_an_interrupted_search_resumes_to_the_same_plan(tmp_path) -> None:
     with pytest.raises(Interrupted):
         optimize(d, "small", [goal], tmp_path / "a", progress=stop, **SMALL)
     again = optimize(d, "small", [goal], tmp_path / "a", **SMALL)
-    assert again.summary["resumed_replications"] >= 39
+    assert again.facts["resumed_replications"] >= 39
     whole = optimize(d, "small", [goal], tmp_path / "b", **SMALL)
     assert again.shifts.equals(whole.shifts)
-    assert again.summary["cost"] == whole.summary["cost"]
+    assert again.facts["cost"] == whole.facts["cost"]
     pd.testing.assert_frame_equal(again.history, whole.history, check_exact=True)
     with pytest.raises(OptimizeError, match="no --target"):
         optimize(d, "small", [goal], tmp_path, programs=["crt", "cor"], **SMALL)
@@ -352,4 +353,4 @@ def test_the_search_is_the_same_serially_in_processes_and_on_dask(tmp_path) -> N
         other = optimize(d, "small", [goal], tmp_path / name, **SMALL, **kw)
         assert other.shifts.equals(serial.shifts)
         pd.testing.assert_frame_equal(other.history, serial.history, check_exact=True)
-        assert other.summary["cost"] == serial.summary["cost"]
+        assert other.facts["cost"] == serial.facts["cost"]

@@ -1,0 +1,129 @@
+"""Each call's measures, defined once: a value per call, tagged with its hour of the week.
+
+A measure here is what one call contributes to a metric: its wait for a clinician, its
+response time, whether it waited at all, whether a team came within the target. The
+whole-run metrics (``_metrics``) are the mean and percentiles of these values over the
+measured calls; the hour-by-hour metrics the optimizer holds targets to (``_occupancy``)
+are the same statistics within each hour of the week. Both read the values from here, so
+"the CRT p90 response time" cannot mean one thing for the run and another by hour.
+
+A call counts when it arrived in the measured window [t0, t1) (CN and CCD follow-ups: when
+they were referred or created in it). Its hour is when it reached the program the measure
+is about: for CCD when it reached the clinicians' queue, for a field team when 911 asked
+for a team (a served call's start, or its fallback, less its wait), for a fallback to
+police/EMS when it arrived. A call whose wait was not over at the end of the run has no
+wait to count and is left out of the measures of that wait.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..core import FALLBACKS, FIELD_TEAMS, Program
+from ..model import RepRecords
+from ..scenario import HOURS_PER_WEEK, MIN_PER_HOUR, Scenario
+
+
+@dataclass(frozen=True)
+class PerCall:
+    """One measure of one replication: ``values`` (one per call that counts, in call
+    order) and ``hour``, the hour of the week (0 = Monday 00:00) each call is tagged with."""
+
+    values: np.ndarray
+    hour: np.ndarray
+
+
+def hour_of_week(t: np.ndarray) -> np.ndarray:
+    """The hour of the week of simulation times in minutes (t = 0 is a Monday 00:00)."""
+    return (t // MIN_PER_HOUR).astype(np.int64) % HOURS_PER_WEEK
+
+
+def call_measures(rec: RepRecords, scenario: Scenario) -> dict[str, PerCall]:
+    """Every per-call measure of one replication, by name: the times of
+    ``catalog.TIME_METRICS`` (their units there) and the per-call shares (1.0 or 0.0 per
+    call) behind ``ccd_p_wait``, ``ccd_unanswered_share``, ``<team>_p_wait``,
+    ``<team>_mean_wait_all`` (a time) and ``<team>_response_within_target``."""
+    c = rec.calls
+    window = (c.t_arrive >= rec.t0) & (c.t_arrive < rec.t1)
+    out = _ccd(rec, window)
+    for p in FIELD_TEAMS:
+        out |= _field_team(rec, scenario, window, p)
+    ref = (c.cn_referred >= rec.t0) & (c.cn_referred < rec.t1)
+    out["cn_followup_delay"] = _hours_after(c.cn_referred[ref], c.cn_start[ref])
+    for o in FALLBACKS:
+        fell = window & (c.outcome == o)
+        out[f"{o.key}_wait"] = PerCall(
+            c.t_fallback[fell] - c.t_arrive[fell], hour_of_week(c.t_arrive[fell])
+        )
+    fu = (c.fu_created >= rec.t0) & (c.fu_created < rec.t1)
+    out["ccd_followup_delay"] = _hours_after(c.fu_created[fu], c.fu_start[fu])
+    return out
+
+
+def _ccd(rec: RepRecords, window: np.ndarray) -> dict[str, PerCall]:
+    """Calls sent to a clinician whose wait is over: answered, or given up / taken back."""
+    c = rec.calls
+    sent = window & ~np.isnan(c.ccd_wait)
+    answered = sent & c.ccd_answered
+    hour = hour_of_week(np.where(sent, c.t_ccd_hold, 0.0))
+    return {
+        "ccd_answer_wait": PerCall(c.ccd_wait[answered], hour[answered]),
+        "ccd_p_wait": PerCall((c.ccd_wait[sent] > 0).astype(float), hour[sent]),
+        "ccd_unanswered_share": PerCall((~c.ccd_answered[sent]).astype(float), hour[sent]),
+    }
+
+
+def _field_team(
+    rec: RepRecords, scenario: Scenario, window: np.ndarray, p: Program
+) -> dict[str, PerCall]:
+    """Requests to one field team whose wait for a team is over, and those it served."""
+    c = rec.calls
+    asked = window & (c.dispatched_to == p.dispatch_code) & ~np.isnan(c.dispatch_wait)
+    started = ~np.isnan(c.t_unit_start)
+    served = asked & started
+    done_waiting = np.where(started, c.t_unit_start, c.t_fallback)
+    hour = hour_of_week(np.where(asked, done_waiting - c.dispatch_wait, 0.0))
+    at, h = served, hour[served]
+    response = c.response_time[at]
+    out = {
+        f"{p}_response_time": PerCall(response, h),
+        f"{p}_travel_time": PerCall(c.travel_time[at], h),
+        f"{p}_call_to_arrival": PerCall(c.t_unit_start[at] + c.travel_time[at] - c.t_arrive[at], h),
+        f"{p}_queue_wait": PerCall(c.dispatch_wait[at], h),
+        f"{p}_p_wait": PerCall((c.dispatch_wait[asked] > 0).astype(float), hour[asked]),
+        f"{p}_mean_wait_all": PerCall(c.dispatch_wait[asked], hour[asked]),
+    }
+    target = scenario.field_team(p).response_target_min
+    if target is not None:
+        out[f"{p}_response_within_target"] = PerCall((response <= target).astype(float), h)
+    return out
+
+
+def _hours_after(created: np.ndarray, started: np.ndarray) -> PerCall:
+    """Delays in hours from ``created`` to ``started``, of those started (tagged by the
+    hour they were created)."""
+    delay = (started - created) / MIN_PER_HOUR
+    done = ~np.isnan(delay)
+    return PerCall(delay[done], hour_of_week(created[done]))
+
+
+def mean(m: PerCall) -> float:
+    """The whole-run mean of a measure (NaN with no calls)."""
+    return float(m.values.mean()) if m.values.size else float("nan")
+
+
+def by_hour(m: PerCall, q: float | None = None) -> np.ndarray:
+    """168 values: the measure's mean (or ``q``-th percentile) over the calls of each hour
+    of the week; NaN in an hour with none."""
+    out = np.full(HOURS_PER_WEEK, np.nan)
+    order = np.argsort(m.hour, kind="stable")
+    hour, values = m.hour[order], m.values[order]
+    edges = np.searchsorted(hour, np.arange(HOURS_PER_WEEK + 1))
+    for h in range(HOURS_PER_WEEK):
+        a, b = edges[h], edges[h + 1]
+        if b > a:
+            v = values[a:b]
+            out[h] = float(v.mean()) if q is None else float(np.percentile(v, q))
+    return out
