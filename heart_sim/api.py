@@ -18,8 +18,10 @@ hs.report("results/durham_2022")              # its report.html (and plots/)
 
 One shape for every study: the scenario first (a Scenario, a YAML file, a built-in name or
 a mapping), then what the study needs, then keywords; ``out=None`` writes nothing (a
-temporary folder holds the checkpoints while it runs), ``out="results"`` writes the
-results folder the CLI writes for the same call, with the same files.
+temporary folder holds the study's files while the result lives, so ``result.save(out)``
+can still write them), ``out="results"`` writes the results folder the CLI writes for the
+same call, with the same files. Every result has ``summary`` (a DataFrame), ``folder``,
+``save`` and ``_repr_html_`` (``study.StudyResult``).
 
 Every call goes through the study runner (``study._studies``), as the CLI does: scenarios
 are validated, names must differ, large runs need ``force``, and writing to ``out`` is
@@ -28,9 +30,11 @@ locked, checkpointed and resumable.
 
 from __future__ import annotations
 
+import shutil
 import tempfile
+import weakref
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import ExitStack, contextmanager
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, TypeVar
@@ -83,13 +87,13 @@ from .scenario import (
     scenario_sources,
 )
 from .scenario import vary as vary_scenario
-from .study import Comparison, Progress, Results, SweepResult, load_posterior
+from .study import Comparison, Progress, Results, SavedFolder, SweepResult, load_posterior
 from .study import compare as compare_study
 from .study import run as run_study
 from .study import sweep as sweep_study
 
 ScenarioLike = Scenario | str | Path | Mapping[str, Any]
-T = TypeVar("T")
+S = TypeVar("S", bound=SavedFolder)
 
 
 def load(source: ScenarioLike) -> Scenario:
@@ -293,22 +297,22 @@ def sensitivity(
             f"{opt} is for the other method; {method} takes "
             + ("--trajectories" if method == "morris" else "--samples")
         )
-    result = sensitivity_study(
-        load(scenario),
-        method,  # a Method: checked above
-        given,
-        reps,
-        seed,
-        metrics=list(metrics) if metrics else None,
-        out=out,
-        jobs=jobs,
-        dask=dask,
-        force=force,
-        progress=progress,
-    )
-    if result.folder is not None:
+    with _writing_to(out) as folder:
+        result = sensitivity_study(
+            load(scenario),
+            method,  # a Method: checked above
+            given,
+            reps,
+            seed,
+            metrics=list(metrics) if metrics else None,
+            out=folder,
+            jobs=jobs,
+            dask=dask,
+            force=force,
+            progress=progress,
+        )
         write_study_files("sensitivity", result)
-    return result
+    return _kept(result, out)
 
 
 def optimize(
@@ -443,19 +447,29 @@ def report(
 
 
 @contextmanager
+def _writing_to(out: str | Path | None) -> Iterator[Path]:
+    """``out``, or (out=None) a new temporary folder: removed if the study fails, else
+    kept as long as the result object lives (``_kept``), so that ``save`` can copy it."""
+    if out is not None:
+        yield Path(out)
+        return
+    scratch = Path(tempfile.mkdtemp(prefix="heart-sim-"))
+    try:
+        yield scratch
+    except BaseException:
+        shutil.rmtree(scratch, ignore_errors=True)
+        raise
+
+
+@contextmanager
 def _study_folder(
     scenario: ScenarioLike, out: str | Path | None
 ) -> Iterator[tuple[Path, dict[str, Any], str, str]]:
     """(folder, the scenario's merged mapping, its source, what a scenario written by
-    the study extends) for a study: ``out``, or a temporary folder removed afterwards.
+    the study extends) for a study: ``out``, or a temporary folder (``_writing_to``).
     A Scenario or mapping is first written to ``<folder>/inputs/<name>.yaml`` so that
     recommended.yaml, calibrated.yaml and chosen.yaml can extend it."""
-    with ExitStack() as stack:
-        folder = (
-            Path(out)
-            if out is not None
-            else Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="heart-sim-")))
-        )
+    with _writing_to(out) as folder:
         if isinstance(scenario, str | Path):
             path, data, _ = load_scenario_dict(scenario)
             yield folder, data, str(path), str(scenario)
@@ -467,6 +481,12 @@ def _study_folder(
         yield folder, data, str(given), str(given)
 
 
-def _kept(result: T, out: str | Path | None) -> T:
-    """The result, its folder forgotten when it was a temporary one."""
-    return result if out is not None else replace(result, folder=None)  # type: ignore[type-var]
+def _kept(result: S, out: str | Path | None) -> S:
+    """The result; when the study wrote to a temporary folder, with ``folder`` None and
+    that folder kept for ``save`` until the result object is collected."""
+    if out is not None or result.folder is None:
+        return result
+    kept = replace(result, folder=None)  # type: ignore[type-var]
+    kept._scratch = result.folder
+    weakref.finalize(kept, shutil.rmtree, result.folder.parent, True)
+    return kept

@@ -46,6 +46,7 @@ from ..study import (
     MANIFEST,
     Checkpoints,
     Progress,
+    SavedFolder,
     StudyJob,
     check_run_size,
     claim,
@@ -78,8 +79,10 @@ class CalibrationError(StudyError):
 
 
 @dataclass
-class CalibrationResult:
-    """What ``calibrate`` found; the tables are those of the folder's CSV files."""
+class CalibrationResult(SavedFolder):
+    """What ``calibrate`` found; the tables are those of the folder's CSV files, ``facts``
+    what summary.json holds, ``summary`` one row per unknown (its prior range, what the
+    targets left of it and the least implausible point's value)."""
 
     folder: Path | None  # None: the study wrote to a temporary folder (out=None)
     paths: list[str]
@@ -88,8 +91,20 @@ class CalibrationResult:
     conflicts: pd.DataFrame
     identifiability: pd.DataFrame
     best: dict[str, Any] | None
-    summary: dict[str, Any]
+    facts: dict[str, Any]
     notes: list[str] = field(default_factory=list)
+
+    @property
+    def summary(self) -> pd.DataFrame:
+        best = self.best or {}
+        return self.identifiability.assign(best=[best.get(p, math.nan) for p in self.paths])
+
+    def heading(self) -> str:
+        f = self.facts
+        return (
+            f"Calibration of {f.get('scenario', '')} against {f.get('targets', '')}: "
+            f"{f.get('nroy_points', 0)} of {f.get('points', 0)} points not ruled out"
+        )
 
     @property
     def posterior(self) -> pd.DataFrame:
@@ -182,7 +197,7 @@ def calibrate(
         run = _Waves(base, full, source, space, targets, folder, seed, reps, cutoff)
         run.go(points, waves, jobs, dask, progress)
         result = run.result(extends or source, notes)
-        result.summary["seconds"] = round(time.perf_counter() - started, 1)
+        result.facts["seconds"] = round(time.perf_counter() - started, 1)
         _write(folder, result, manifest)
         Checkpoints(folder, base, seed).clear()
     return result
@@ -378,7 +393,7 @@ class _Waves:
         result = CalibrationResult(
             self.folder, list(self.space.paths), rows, waves, conflicts, ident, best, summary, notes
         )
-        result.summary["calibrated_yaml"] = _calibrated_yaml(
+        result.facts["calibrated_yaml"] = _calibrated_yaml(
             self.base, self.full, self.source, best, extends, self.folder, summary
         )
         return result
@@ -452,8 +467,8 @@ def _write(folder: Path, result: CalibrationResult, manifest: dict) -> None:
         atomic_write(folder / "waves.csv", csv_text(result.waves))
         atomic_write(folder / "conflicts.csv", csv_text(result.conflicts))
         atomic_write(folder / "identifiability.csv", csv_text(result.identifiability))
-        atomic_write(folder / "calibrated.yaml", result.summary["calibrated_yaml"])
-        summary = {k: v for k, v in result.summary.items() if k != "calibrated_yaml"}
+        atomic_write(folder / "calibrated.yaml", result.facts["calibrated_yaml"])
+        summary = {k: v for k, v in result.facts.items() if k != "calibrated_yaml"}
         atomic_write(folder / "summary.json", json.dumps(summary, indent=2, default=str) + "\n")
         atomic_write(folder / "calibration.md", calibration_markdown(result))
         atomic_write(folder / MANIFEST, json.dumps(manifest, indent=2, default=str) + "\n")
@@ -480,7 +495,7 @@ def read_calibration(folder: Path) -> CalibrationResult:
 
 def calibration_markdown(result: CalibrationResult) -> str:
     """calibration.md: what the calibration found, in words and tables."""
-    s = result.summary
+    s = result.facts
     lines = [
         f"# Calibration of {s['scenario']} against {s['targets']}",
         "",

@@ -56,7 +56,7 @@ from ..core import (
 )
 from ..measure import CATALOG, csv_text, fmt_value, header, metric, shown_in
 from ..scenario import KeyPathError, Scenario, Unknown, expand, parse_path, scenario_hash, vary
-from ..study import MANIFEST, path_reach, paths_overlap, read_manifest
+from ..study import MANIFEST, SavedFolder, path_reach, paths_overlap, read_manifest
 
 Method = Literal["morris", "sobol"]
 METHODS: tuple[Method, ...] = ("morris", "sobol")
@@ -456,7 +456,7 @@ def sensitivity_manifest(
 
 
 @dataclass
-class SensitivityResult:
+class SensitivityResult(SavedFolder):
     """A sensitivity analysis: the design run (``design``: one row per point, the unknowns'
     values and the mean of every measure), the ``indices`` (one row per measure and
     unknown, ranked), the ranges used (``unknowns``) and how it ran."""
@@ -482,6 +482,15 @@ class SensitivityResult:
     @property
     def params(self) -> list[str]:
         return list(self.unknowns["parameter"])
+
+    @property
+    def summary(self) -> pd.DataFrame:
+        """The indices, ranked within each measure."""
+        return self.indices
+
+    def heading(self) -> str:
+        what = f"{self.n} trajectories" if self.method == "morris" else f"{self.n} samples"
+        return f"What {self.scenario}'s measures depend on ({self.method}, {what})"
 
     @property
     def distinct(self) -> int:

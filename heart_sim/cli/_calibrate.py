@@ -85,7 +85,7 @@ def calibrate_cmd(
 
 
 def _print_calibration(result: CalibrationResult) -> None:
-    s = result.summary
+    s = result.facts
     _say(
         f"{s['scenario']} against {s['targets']}: {s['points']} points in {s['waves_run']} "
         f"wave(s), {s['simulations']} replications; {s['nroy_points']} non-implausible"

@@ -234,7 +234,7 @@ def optimize_cmd(
     else:
         _print_budget(result)
     _report_written(Format.table, page)
-    if isinstance(result, api.OptimizeResult) and not result.summary["feasible"]:
+    if isinstance(result, api.OptimizeResult) and not result.facts["feasible"]:
         raise typer.Exit(NO_PLAN_EXIT)
 
 
@@ -338,7 +338,7 @@ def _refuse_targets_flags(
 
 
 def _print_optimization(result: api.OptimizeResult) -> None:
-    s = result.summary
+    s = result.facts
     if s["feasible"]:
         _say(
             f"{s['scenario']}: the recommended shifts meet every target with 95% confidence "
@@ -386,7 +386,7 @@ def _print_optimization(result: api.OptimizeResult) -> None:
 
 
 def _print_budget(result: Any) -> None:
-    s = result.summary
+    s = result.facts
     m = s["maximize"]
     _say(budget_answer(result))
     rows = [

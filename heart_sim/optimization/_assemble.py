@@ -66,7 +66,7 @@ def assemble(
     text = _recommended_yaml(s.base, shifts, extends, folder, summary)
     return OptimizeResult(
         folder=folder,
-        summary=summary,
+        facts=summary,
         requirement=pd.DataFrame(req_rows),
         shifts=pd.DataFrame(shift_rows),
         verification=verification,

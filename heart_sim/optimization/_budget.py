@@ -68,6 +68,7 @@ from ..study import (
     MANIFEST,
     Checkpoints,
     Progress,
+    SavedFolder,
     StudyJob,
     check_run_size,
     claim,
@@ -90,16 +91,28 @@ class BudgetError(StudyError):
 
 
 @dataclass
-class BudgetResult:
-    """What a budget study found; the tables are those of the folder's CSV files."""
+class BudgetResult(SavedFolder):
+    """What a budget study found; the tables are those of the folder's CSV files, ``facts``
+    what summary.json holds, ``summary`` the efficient frontier (the sets no other set
+    beats on both the limit and the measure, the one chosen marked)."""
 
     folder: Path | None  # None: the study wrote to a temporary folder (out=None)
     candidates: pd.DataFrame
     frontier: pd.DataFrame
     options: pd.DataFrame
     chosen: list[str] | None  # the options bought (None: nothing is within the limit)
-    summary: dict[str, Any]
+    facts: dict[str, Any]
     notes: list[str] = field(default_factory=list)
+
+    @property
+    def summary(self) -> pd.DataFrame:
+        return self.frontier
+
+    def heading(self) -> str:
+        f = self.facts
+        bought = ", ".join(self.chosen) if self.chosen else "nothing within the limit"
+        limit = f"{f.get('mode', '')} {f.get('limit', '')}"
+        return f"Budget study of {f.get('scenario', '')} ({limit}): {bought}"
 
 
 # --- the measure -------------------------------------------------------------------------
@@ -330,9 +343,9 @@ def budget_study(
             how = _knapsack(runs, sign, mode, limit, maximize, jobs, dask, progress)
         result = _result(runs, sign, mode, limit, maximize, how, said)
         result.notes = notes + said
-        result.summary["seconds"] = round(time.perf_counter() - started, 1)
-        result.summary["chosen_yaml"] = _chosen_yaml(runs, result, extends or source)
-        result.summary["source"] = source
+        result.facts["seconds"] = round(time.perf_counter() - started, 1)
+        result.facts["chosen_yaml"] = _chosen_yaml(runs, result, extends or source)
+        result.facts["source"] = source
         _write(folder, result, manifest)
         Checkpoints(folder, base, seed).clear()
     return result
@@ -655,7 +668,7 @@ def _chosen_yaml(runs: _Runs, result: BudgetResult, extends: str) -> str | None:
     changes = _short_days(minimal_changes(runs.full, sc.model_dump(mode="json")))
     changes.pop("name", None)
     parent = extends_from(runs.folder, extends)
-    s = result.summary
+    s = result.facts
     limit = (
         f"an annual budget of {fmt_value(COST, s['limit'])}"
         if s["mode"] == "budget"
@@ -695,13 +708,13 @@ def _write(folder: Path, result: BudgetResult, manifest: dict) -> None:
         atomic_write(folder / "candidates.csv", csv_text(result.candidates))
         atomic_write(folder / "frontier.csv", csv_text(result.frontier))
         atomic_write(folder / "options.csv", csv_text(result.options))
-        text = result.summary.get("chosen_yaml")
+        text = result.facts.get("chosen_yaml")
         if text:
             atomic_write(folder / "chosen.yaml", text)
-        summary = {k: v for k, v in result.summary.items() if k != "chosen_yaml"}
+        summary = {k: v for k, v in result.facts.items() if k != "chosen_yaml"}
         atomic_write(folder / "summary.json", json.dumps(summary, indent=2, default=str) + "\n")
         atomic_write(folder / "budget.md", budget_markdown(result))
-        write_sources(folder, str(result.summary.get("source", "")))
+        write_sources(folder, str(result.facts.get("source", "")))
         atomic_write(folder / MANIFEST, json.dumps(manifest, indent=2, default=str) + "\n")
 
 
@@ -734,7 +747,7 @@ def _why(status: Any) -> str:
 
 def budget_markdown(result: BudgetResult) -> str:
     """budget.md: what the budget buys, in words and one table."""
-    s = result.summary
+    s = result.facts
     m = s["maximize"]
     word = "gained" if s["direction"] == "maximise" else "reduced by"
     lines = _budget_words(s, word)

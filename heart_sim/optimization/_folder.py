@@ -49,9 +49,9 @@ def write_optimization(folder: Path, result: OptimizeResult, manifest: dict) -> 
         ):
             atomic_write(folder / name, csv_text(table))
         atomic_write(folder / "recommended.yaml", result.recommended_yaml)
-        write_sources(folder, result.summary["source"])
+        write_sources(folder, result.facts["source"])
         atomic_write(
-            folder / "summary.json", json.dumps(result.summary, indent=2, default=_json) + "\n"
+            folder / "summary.json", json.dumps(result.facts, indent=2, default=_json) + "\n"
         )
         atomic_write(folder / "optimize.md", optimize_markdown(result))
         atomic_write(folder / MANIFEST, json.dumps(manifest, indent=2, default=str) + "\n")

@@ -12,7 +12,7 @@ from ._result import OptimizeResult
 
 def optimize_markdown(result: OptimizeResult) -> str:
     """optimize.md: what was asked, what was found, in words and tables."""
-    s = result.summary
+    s = result.facts
     lines = [f"# Optimized shifts for {s['scenario']}", ""]
     lines.append("Targets: " + "; ".join(s["goals"]) + ".")
     lines.append("")

@@ -119,7 +119,7 @@ def optimize(
             progress,
         )
         result = _recommend(s, extends or source, notes, weekend_rotation)
-        result.summary["seconds"] = round(time.perf_counter() - started, 1)
+        result.facts["seconds"] = round(time.perf_counter() - started, 1)
         write_optimization(folder, result, manifest)
         Checkpoints(folder, base, seed).clear()
     return result

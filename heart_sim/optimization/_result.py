@@ -15,6 +15,7 @@ from typing import Any
 import pandas as pd
 
 from ..core import StudyError
+from ..study import SavedFolder
 
 
 class OptimizeError(StudyError):
@@ -22,9 +23,13 @@ class OptimizeError(StudyError):
 
 
 @dataclass
-class OptimizeResult:
+class OptimizeResult(SavedFolder):
+    """The cheapest shifts found for the targets: ``facts`` is what summary.json holds,
+    ``summary`` the verification (each target's value with its 95% interval and status for
+    the recommended plan, the input's own shifts and the confirmation on another seed)."""
+
     folder: Path | None  # None: the study wrote to a temporary folder (out=None)
-    summary: dict[str, Any]
+    facts: dict[str, Any]
     requirement: pd.DataFrame
     shifts: pd.DataFrame
     verification: pd.DataFrame
@@ -33,3 +38,15 @@ class OptimizeResult:
     people: pd.DataFrame
     recommended_yaml: str
     notes: list[str] = field(default_factory=list)
+
+    @property
+    def summary(self) -> pd.DataFrame:
+        return self.verification
+
+    def heading(self) -> str:
+        f = self.facts
+        met = "meets every target" if f.get("feasible") else "does NOT meet every target"
+        return (
+            f"Shifts for {f.get('scenario', '')}: the recommended plan {met}, "
+            f"${f.get('schedule_cost_annual', 0):,.0f} a year"
+        )

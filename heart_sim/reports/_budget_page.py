@@ -100,7 +100,7 @@ def _gain_words(m: str, r: dict[str, Any], better: str) -> str:
 def budget_answer(res: BudgetResult) -> str:
     """The answer in a sentence: the options bought, cost, FTE and the measure against the
     base (all from summary.json)."""
-    s = res.summary
+    s = res.facts
     m = s["maximize"]
     label = _lower(metric(m).label)
     base, chosen = s["base"], s["chosen_point"]
@@ -122,7 +122,7 @@ def budget_answer(res: BudgetResult) -> str:
 
 
 def budget_cards(res: BudgetResult) -> list[Card]:
-    s = res.summary
+    s = res.facts
     m = s["maximize"]
     base, chosen = s["base"], s["chosen_point"]
     if chosen is None:
@@ -176,7 +176,7 @@ def budget_cards(res: BudgetResult) -> list[Card]:
 
 
 def _frontier_table(res: BudgetResult) -> str:
-    s = res.summary
+    s = res.facts
     m = s["maximize"]
     fte = s["mode"] == "fte"
     rows = []
@@ -233,7 +233,7 @@ def _frontier_table(res: BudgetResult) -> str:
 
 
 def _options_table(res: BudgetResult) -> str:
-    m = res.summary["maximize"]
+    m = res.facts["maximize"]
     rows = []
     for r in res.options.to_dict("records"):
         src = text_or_empty(r["source"])
@@ -258,7 +258,7 @@ def _options_table(res: BudgetResult) -> str:
                 "assumption" if "ASSUMPTION" in src else "",
             )
         )
-    word = "gained" if res.summary["direction"] == "maximise" else "reduced"
+    word = "gained" if res.facts["direction"] == "maximise" else "reduced"
     return (
         "<table class='optiontable'><colgroup><col style='width:11%'><col style='width:14%'>"
         "<col style='width:11%'><col style='width:6%'><col style='width:9%'>"
@@ -281,7 +281,7 @@ def _options_table(res: BudgetResult) -> str:
 
 
 def _candidates_table(res: BudgetResult) -> str:
-    m = res.summary["maximize"]
+    m = res.facts["maximize"]
     rows = []
     for r in res.candidates.sort_values(["cost"]).to_dict("records"):
         flags = [
@@ -335,7 +335,7 @@ _BUDGET_CSS = HEADER_CSS + (
 def _opening(res: BudgetResult) -> list[str]:
     """The title, the answer in a sentence, how the candidates were compared, the headline
     cards and the study's notes."""
-    s = res.summary
+    s = res.facts
     m = s["maximize"]
     how = s["how"][:1].upper() + s["how"][1:]
     return [
@@ -363,7 +363,7 @@ def _marginal_words(m: str) -> str:
 
 def _frontier_section(res: BudgetResult) -> list[str]:
     """The efficient frontier: how to read it, its steps and its chart."""
-    s = res.summary
+    s = res.facts
     return [
         "<h2>What each next dollar buys: the efficient frontier</h2>",
         "<p>The sets of options no other simulated set beats on both "
@@ -418,7 +418,7 @@ def budget_html(folder: Path) -> str:
     folder = Path(folder)
     res = read_budget(folder)
     manifest = read_manifest(folder) or {}
-    s = res.summary
+    s = res.facts
     chosen_yaml = folder / "chosen.yaml"
     body = _opening(res)
     body += _frontier_section(res)

@@ -85,7 +85,7 @@ def _unknowns_table(cal: CalibrationResult) -> str:
 
 def _targets_table(cal: CalibrationResult) -> str:
     """Each published figure, its value, how many points meet it and its source."""
-    s = cal.summary
+    s = cal.facts
     rows = [
         table_row(
             esc(header(t["metric"])),
@@ -105,7 +105,7 @@ def calibration_html(folder: Path) -> str:
     """A calibration folder's page: what the targets rule out, conflicts, what they leave
     open, the best point, the ranges wave by wave."""
     cal = read_calibration(folder)
-    s = cal.summary
+    s = cal.facts
     best = ", ".join(f"{k} = {v:.4g}" for k, v in s["best_point"].items())
     body = [
         f"<h1>Calibration of {esc(s['scenario'])} against {esc(s['targets'])}</h1>",

@@ -177,7 +177,7 @@ def _input_card(s: dict[str, Any], inp: list[dict[str, Any]]) -> Card:
 def optimize_cards(res: OptimizeResult) -> list[Card]:
     """The headline cards of an optimize folder: the verdict, the annual cost and the
     people, recommended against input; every number from summary.json."""
-    s = res.summary
+    s = res.facts
     v = res.verification
     rec = v[v["plan"] == "recommended"].to_dict("records")
     inp = v[v["plan"] == "input"].to_dict("records")
@@ -281,7 +281,7 @@ def _requirement_summary(res: OptimizeResult) -> str:
     """Per program: open hours, unit-hours a week required and scheduled (and by the
     input), the peak, and the open hours the schedule is below or above the requirement."""
     rows = []
-    for p in res.summary["programs"]:
+    for p in res.facts["programs"]:
         r = res.requirement[res.requirement["program"] == p]
         if r.empty:
             continue
@@ -376,7 +376,7 @@ def _people_table(res: OptimizeResult) -> str:
 
 
 def _how_found(res: OptimizeResult, manifest: dict[str, Any]) -> list[str]:
-    s = res.summary
+    s = res.facts
     alphas = ", ".join(f"{program_name(p)} {a:g}" for p, a in s.get("alphas", {}).items())
     lengths = ", ".join(str(n) for n in manifest.get("lengths", []))
     resumed = s.get("resumed_replications", 0)
@@ -411,8 +411,8 @@ def _how_found(res: OptimizeResult, manifest: dict[str, Any]) -> list[str]:
 
 def _history_table(res: OptimizeResult) -> str:
     h = res.history
-    goals = [g for g in res.summary["goals"] if g in h]
-    programs = [p for p in res.summary["programs"] if f"{p}_alpha" in h]
+    goals = [g for g in res.facts["goals"] if g in h]
+    programs = [p for p in res.facts["programs"] if f"{p}_alpha" in h]
     verdict = plan_verdicts(h, goals)
     rows = []
     for (_, r), all_goals in zip(h.iterrows(), verdict):
@@ -457,7 +457,7 @@ _OPT_CSS = HEADER_CSS + (
 def _opening(res: OptimizeResult, manifest: dict[str, Any]) -> list[str]:
     """The title, the targets and the answer in a sentence, how the plans were compared,
     the headline cards and the search's notes."""
-    s = res.summary
+    s = res.facts
     names = " and ".join(program_name(p) for p in s["programs"])
     targets = "; ".join(
         _goal_words(r) for r in res.verification.drop_duplicates("goal").to_dict("records")
@@ -509,7 +509,7 @@ def _requirement_section(res: OptimizeResult) -> list[str]:
         "search takes units off while the targets hold, it may be below in a few.</p>",
         _requirement_summary(res),
     ]
-    for p in res.summary["programs"]:
+    for p in res.facts["programs"]:
         if not (res.requirement["program"] == p).any():
             continue
         out.append(
@@ -577,7 +577,7 @@ def _each_hour_section(res: OptimizeResult) -> list[str]:
 
 def _search_section(res: OptimizeResult) -> list[str]:
     """The search step by step: each plan verified (chart) and every step (table)."""
-    s = res.summary
+    s = res.facts
     out = [
         "<h2>The search, step by step</h2>",
         "<p>Every step: the probe, the Erlang C start, each iteration, each plan verified "
@@ -620,7 +620,7 @@ def optimize_html(folder: Path) -> str:
         "optimized; run it with heart-sim run.",
     )
     body += glossary_section(OPTIMIZE_TERMS)
-    return page_html(f"heart-sim optimize: {res.summary['scenario']}", body)
+    return page_html(f"heart-sim optimize: {res.facts['scenario']}", body)
 
 
 def _settings_section(res: OptimizeResult, manifest: dict[str, Any]) -> list[str]:

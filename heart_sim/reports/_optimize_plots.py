@@ -265,7 +265,7 @@ def frontier_figure(res: BudgetResult) -> Figure:
     """Every candidate simulated (faint), the efficient frontier (means with 95% intervals
     both ways, steps numbered as in the frontier table), the chosen set and the limit:
     cost (or extra FTE) against the measure."""
-    s = res.summary
+    s = res.facts
     m = str(s["maximize"])
     fte = s["mode"] == "fte"
     x_col = "extra_fte" if fte else "cost"
@@ -358,7 +358,7 @@ def _frontier_steps(ax: Any, front: pd.DataFrame, x_col: str, fte: bool) -> None
 def optimize_figures(res: OptimizeResult) -> dict[str, Figure]:
     """The figures of an optimize folder, by file stem: requirement_<program> for each
     program, search_history, and hourly_<n> for each target held each hour."""
-    s = res.summary
+    s = res.facts
     figs = {
         f"requirement_{p}": requirement_figure(res.requirement, p)
         for p in s["programs"]

@@ -938,7 +938,7 @@ def calibration_targets_figure(cal: CalibrationResult, targets: list[dict[str, A
 
 
 def calibration_figures(cal: CalibrationResult) -> dict[str, Figure]:
-    targets = cal.summary.get("target_bands", [])
+    targets = cal.facts.get("target_bands", [])
     figs = {"calibration_ranges": calibration_ranges_figure(cal)}
     if targets:
         figs["calibration_targets"] = calibration_targets_figure(cal, targets)

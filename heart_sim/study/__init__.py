@@ -18,6 +18,7 @@ from ._folders import (
     writing,
 )
 from ._posterior import load_posterior
+from ._protocol import SavedFolder, StudyResult, copy_study_folder
 from ._replication import RepOutput, Task
 from ._results import Comparison, Results, read_comparison, read_results
 from ._studies import (
@@ -42,12 +43,15 @@ __all__ = [
     "Progress",
     "RepOutput",
     "Results",
+    "SavedFolder",
     "StudyJob",
+    "StudyResult",
     "SweepResult",
     "Task",
     "check_run_size",
     "claim",
     "compare",
+    "copy_study_folder",
     "execute_jobs",
     "extends_from",
     "folder_kind",

@@ -148,6 +148,11 @@ class Comparison:
             frames.append(d)
         return pd.concat(frames, ignore_index=True)
 
+    @property
+    def summary(self) -> pd.DataFrame:
+        """The cost table: one row per scenario, base first (the protocol's summary)."""
+        return self.costs
+
     @cached_property
     def costs(self) -> pd.DataFrame:
         """One row per scenario, base first."""

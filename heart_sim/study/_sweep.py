@@ -20,6 +20,7 @@ from ..core import HeartSimError, NotResultsError, atomic_write
 from ..measure import csv_text, shown_in, summarise
 from ..scenario import KeyPathError, Scenario, expand, parse_path, scenario_from_dict, set_path
 from ._folders import read_manifest
+from ._protocol import SavedFolder
 
 MAX_POINTS = 10_000
 
@@ -166,13 +167,22 @@ def point_scenario(base: dict[str, Any], point: dict[str, Any], source: str) -> 
 
 
 @dataclass
-class SweepResult:
+class SweepResult(SavedFolder):
+    """A grid over key paths; ``table`` (also ``summary``) has one row per grid point."""
+
     folder: Path | None  # None: the study wrote to a temporary folder (out=None)
     params: list[str]
     table: pd.DataFrame  # one row per grid point: params, then metric, metric_ci_low/high
     ran: int  # grid points simulated in this call (the rest were resumed from disk)
     notes: list[str] = field(default_factory=list)
     resumed: int = 0  # replications taken from checkpoints (whole points and partial ones)
+
+    @property
+    def summary(self) -> pd.DataFrame:
+        return self.table
+
+    def heading(self) -> str:
+        return f"Sweep over {', '.join(self.params)}: {len(self.table)} grid points"
 
 
 def tidy_row(point: dict[str, Any], replications: pd.DataFrame) -> dict[str, Any]:

@@ -19,6 +19,7 @@ import stat
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from builders import baseline_dict
 from typer.testing import CliRunner
@@ -428,3 +429,27 @@ def test_open_reads_every_kind_of_folder_back(folders, kind) -> None:
     res = hs.open(folders[kind])
     assert type(res) is OPENED_AS[kind]
     assert Path(res.folder).resolve() == Path(folders[kind]).resolve()
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_every_result_follows_the_protocol_and_saves_a_folder_that_opens_the_same(
+    folders, kind, tmp_path
+) -> None:
+    """summary is a DataFrame, folder the folder, _repr_html_ shows the summary as a table,
+    and save(out) writes a folder that reads back as the same result with the same summary
+    (for the five studies that write as they go, a copy named as the CLI names it)."""
+    from heart_sim.study import StudyResult
+
+    res = hs.open(folders[kind])
+    assert isinstance(res, StudyResult)
+    assert isinstance(res.summary, pd.DataFrame) and len(res.summary) > 0
+    shown = res._repr_html_()  # headline cards for a run or comparison, else the summary
+    assert ("cards" in shown) if kind in ("run", "comparison") else ("<table" in shown)
+    saved = res.save(tmp_path / "saved")
+    assert saved.parent == tmp_path / "saved"
+    back = hs.open(saved)
+    assert type(back) is type(res) and Path(back.folder).resolve() == saved.resolve()
+    pd.testing.assert_frame_equal(back.summary, res.summary, check_dtype=False)
+    stem = saved.name.rsplit("-", 1)[0]
+    assert (tmp_path / "saved" / stem).resolve() == saved.resolve()  # out/<stem> -> newest
+    assert res.save(tmp_path / "saved") == saved  # the same study saved again: same folder

@@ -77,10 +77,10 @@ def test_calibration_recovers_the_truth_inside_its_non_implausible_region(calibr
     assert width["demand.calls_per_week"] < 0.35 * 400
     # ...and the unknown with no effect is reported as such
     assert ident.loc["programs.cor.patience_min", "verdict"] == "not pinned down"
-    assert calibrated.summary["targets_never_met"] == []
-    assert calibrated.summary["pairs_never_met_together"] == []
+    assert calibrated.facts["targets_never_met"] == []
+    assert calibrated.facts["pairs_never_met_together"] == []
     post = calibrated.posterior
-    assert list(post.columns) == calibrated.paths and len(post) == calibrated.summary["nroy_points"]
+    assert list(post.columns) == calibrated.paths and len(post) == calibrated.facts["nroy_points"]
 
 
 def test_every_point_is_judged_against_every_target_by_the_three_sigma_rule(calibrated) -> None:
@@ -97,7 +97,7 @@ def test_every_point_is_judged_against_every_target_by_the_three_sigma_rule(cali
         / (target.obs_sd**2 + r["calls_per_week_sd"] ** 2 * (1 + 1 / 3)) ** 0.5
     )
     assert r["calls_per_week_I"] == pytest.approx(by_hand)
-    assert calibrated.summary["cutoff"] == 3.0
+    assert calibrated.facts["cutoff"] == 3.0
 
 
 def test_the_calibrated_scenario_extends_the_input_and_runs(calibrated, tmp_path) -> None:
@@ -123,8 +123,8 @@ def test_targets_that_cannot_be_met_together_are_named(tmp_path) -> None:
         }
     )
     res = calibrate(truth, "truth.yaml", targets, tmp_path, points=16, reps=2, waves=2, seed=1)
-    assert res.summary["nroy_points"] == 0
-    assert res.summary["pairs_never_met_together"] == [["calls_per_week", "calls_total"]]
+    assert res.facts["nroy_points"] == 0
+    assert res.facts["pairs_never_met_together"] == [["calls_per_week", "calls_total"]]
     assert "never together" in (res.folder / "calibration.md").read_text()
 
 
@@ -150,7 +150,7 @@ def test_an_interrupted_calibration_resumes_from_the_saved_points(tmp_path) -> N
             progress=stop_after_five,
         )
     again = calibrate(truth, "truth.yaml", t, tmp_path, points=8, reps=2, waves=2, seed=3)
-    assert again.summary["resumed_replications"] >= 2 * (8 + 5)  # wave 1 and 5 points of 2
+    assert again.facts["resumed_replications"] >= 2 * (8 + 5)  # wave 1 and 5 points of 2
     pd.testing.assert_frame_equal(whole.points, again.points)
     # finished: the same command again reads the results back, simulating nothing
     done = calibrate(truth, "truth.yaml", t, tmp_path, points=8, reps=2, waves=2, seed=3)

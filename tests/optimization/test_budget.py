@@ -113,7 +113,7 @@ def test_the_chosen_set_is_the_best_on_the_brute_force_frontier(brute, tmp_path)
     res = budget_study(
         _base(), "base.yaml", opts, tmp_path, budget=limit, reps=REPS, seed=SEED, exhaustive_limit=0
     )
-    assert "additive model" in res.summary["how"]  # the knapsack path, not all subsets
+    assert "additive model" in res.facts["how"]  # the knapsack path, not all subsets
     assert _label(res.chosen) == want
     # every set it simulated has the very numbers of the independent runs (common seed)
     got = res.candidates.set_index("options")
@@ -124,7 +124,7 @@ def test_the_chosen_set_is_the_best_on_the_brute_force_frontier(brute, tmp_path)
     assert set(got.index) < set(brute.options)  # fewer than all: the knapsack chose
     # ...and the exhaustive path finds the brute-force frontier itself
     full = budget_study(_base(), "base.yaml", opts, tmp_path, budget=limit, reps=REPS, seed=SEED)
-    assert "all 9 compatible sets" in full.summary["how"]
+    assert "all 9 compatible sets" in full.facts["how"]
     assert set(full.frontier["options"]) == frontier
     assert _label(full.chosen) == want
 
@@ -167,7 +167,7 @@ def test_fte_mode_buys_the_best_set_within_the_extra_fte(brute, tmp_path) -> Non
     assert sorted(fits) == ["base", "ccd_third", "ccd_weekend"]
     want = max(fits, key=lambda o: brute.set_index("options").loc[o, "measure"])
     assert _label(res.chosen) == want
-    assert res.summary["mode"] == "fte"
+    assert res.facts["mode"] == "fte"
     assert "per extra FTE" in (res.folder / "budget.md").read_text()
 
 
@@ -219,7 +219,7 @@ def test_an_interrupted_study_resumes_from_its_checkpoints(tmp_path) -> None:
     with pytest.raises(Interrupted, match="re-run the same command to resume"):
         budget_study(_base(), "base.yaml", opts, tmp_path, progress=stop_after_four, **kw)
     again = budget_study(_base(), "base.yaml", opts, tmp_path, **kw)
-    assert again.summary["resumed_replications"] >= 4 * REPS
+    assert again.facts["resumed_replications"] >= 4 * REPS
     pd.testing.assert_frame_equal(whole.candidates, again.candidates)
     # finished: the same command reads the folder back, simulating nothing
     done = budget_study(_base(), "base.yaml", opts, tmp_path, progress=stop_after_four, **kw)
@@ -257,7 +257,7 @@ def test_a_lower_is_better_measure_is_minimised(brute, tmp_path) -> None:
         _base(), "b", opts, tmp_path, budget=1e9, maximize="police_calls_per_year", reps=REPS,
         seed=SEED,
     )  # fmt: skip
-    assert res.summary["direction"] == "minimise"
+    assert res.facts["direction"] == "minimise"
     assert any("minimised" in n for n in res.notes)
     c = res.candidates
     assert _label(res.chosen) == c.loc[c["measure"].idxmin(), "options"]

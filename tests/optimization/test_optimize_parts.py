@@ -173,7 +173,7 @@ def _result(feasible: bool) -> OptimizeResult:
     table = pd.DataFrame({"program": ["crt"], "value": [1]})
     return OptimizeResult(
         folder=None,
-        summary=_summary(feasible) | {"source": "mmc", "notes": ["a note"]},
+        facts=_summary(feasible) | {"source": "mmc", "notes": ["a note"]},
         requirement=table,
         shifts=shifts,
         verification=verification,
@@ -201,7 +201,7 @@ def test_a_folder_reads_back_as_it_was_written(tmp_path) -> None:
     assert json.loads((tmp_path / MANIFEST).read_text())["kind"] == "optimize"
     back = read_optimization(tmp_path)
     assert back.folder == tmp_path
-    assert back.summary == written.summary and back.notes == ["a note"]
+    assert back.facts == written.facts and back.notes == ["a note"]
     assert back.recommended_yaml == written.recommended_yaml
     for name, table in zip(FILES, ("requirement", "shifts", "verification", "hourly_check")):
         assert (tmp_path / name).is_file()
@@ -214,8 +214,8 @@ def test_a_folder_reads_back_as_it_was_written(tmp_path) -> None:
 
 def test_numpy_values_in_the_summary_are_written_as_numbers(tmp_path) -> None:
     result = _result(True)
-    result.summary |= {"reps": np.int64(12), "alphas": {"crt": np.float64(0.5)}}
-    result.summary["load"] = np.array([1, 2])
+    result.facts |= {"reps": np.int64(12), "alphas": {"crt": np.float64(0.5)}}
+    result.facts["load"] = np.array([1, 2])
     write_optimization(tmp_path, result, {"kind": "optimize"})
     summary = json.loads((tmp_path / "summary.json").read_text())
     assert summary["reps"] == 12 and summary["alphas"] == {"crt": 0.5}

@@ -84,7 +84,7 @@ def opt_folder(tmp_path_factory) -> Path:
         max_reps=6,
         force=True,
     )
-    assert res.summary["feasible"]
+    assert res.facts["feasible"]
     return res.folder
 
 
@@ -102,7 +102,7 @@ def infeasible_folder(tmp_path_factory) -> Path:
         max_reps=6,
         force=True,
     )
-    assert not res.summary["feasible"]
+    assert not res.facts["feasible"]
     return res.folder
 
 
@@ -185,7 +185,7 @@ def test_folder_kinds(opt_folder, budget_folder, tmp_path) -> None:
 
 def test_optimize_cards_say_the_summary_numbers(opt_folder) -> None:
     res = read_optimization(opt_folder)
-    s = res.summary
+    s = res.facts
     cards = optimize_cards(res)
     verdict, cost, people, given = cards
     assert verdict.value == "yes" and f"{s['reps']} replications" in verdict.interval
@@ -234,11 +234,11 @@ def test_optimize_page_has_every_table_row(opt_folder) -> None:
     # people: every role, and the totals of summary.json
     for r in res.people.to_dict("records"):
         assert f"{r['fte']:,.1f}" in text
-    assert f"{res.summary['fte']['recommended']:,.1f}" in text
-    assert str(res.summary["head_count"]["recommended"]) in text
+    assert f"{res.facts['fte']['recommended']:,.1f}" in text
+    assert str(res.facts["head_count"]["recommended"]) in text
     # how it was found: the alphas, plans verified, replications simulated
-    assert f"CRT {res.summary['alphas']['crt']:g}" in text
-    assert f"{res.summary['simulated_replications']:,}" in text
+    assert f"CRT {res.facts['alphas']['crt']:g}" in text
+    assert f"{res.facts['simulated_replications']:,}" in text
     assert "Feldman, Mandelbaum, Massey & Whitt" in text
     # recommended.yaml as written, and the scenario's assumptions
     import html
@@ -278,7 +278,7 @@ def test_infeasible_page_says_so_with_the_closest_plan(infeasible_folder) -> Non
     assert "No plan meets every target" in page
     assert "The recommended shifts meet every target" not in page
     assert "The input scenario base.yaml could not be read again" in page
-    for v in res.summary["verdicts"]:
+    for v in res.facts["verdicts"]:
         assert STATUS_WORDS[v["status"]] in verdict.sentence
     _no_scientific(page)
 
@@ -306,7 +306,7 @@ def test_the_charts_of_an_optimize_folder(opt_folder, tmp_path) -> None:
     hourly = figs["hourly_1"].axes[0]
     assert hourly.get_ylabel() == "CRT requests that waited (% of calls)"
     # the verdicts drawn are those of history.csv
-    verdicts = plan_verdicts(res.history, res.summary["goals"])
+    verdicts = plan_verdicts(res.history, res.facts["goals"])
     assert set(verdicts) <= {"", "met", "missed", "unclear"}
     assert (verdicts[res.history["phase"] == "verify"] != "").all()
     written = write_plots(opt_folder, formats=("png",))
@@ -320,7 +320,7 @@ def test_the_charts_of_an_optimize_folder(opt_folder, tmp_path) -> None:
 
 def test_budget_page_has_the_answer_and_every_frontier_step(budget_folder) -> None:
     res = read_budget(budget_folder)
-    s = res.summary
+    s = res.facts
     page = budget_html(budget_folder)
     text = _text(page)
     chosen = s["chosen_point"]
@@ -363,7 +363,7 @@ def test_fte_mode_says_what_each_fte_buys(fte_folder) -> None:
     assert ax.get_xlabel() == "FTE added over the base"
     assert any(t.get_label() == "limit: 3 FTE" for t in ax.get_lines())
     _no_scientific(page)
-    assert res.summary["mode"] == "fte"
+    assert res.facts["mode"] == "fte"
 
 
 def test_write_report_writes_every_kind(opt_folder, budget_folder, tmp_path) -> None:
