@@ -422,7 +422,9 @@ def fit(
     **columns: Any,
 ) -> FitOutcome:
     """Fit demand, call-type and zone shares and durations to a CAD export and write the
-    scenario fragment ``out`` with its fit report beside it, as ``heart-sim fit`` does;
+    scenario fragment ``out`` with its fit report beside it, as ``heart-sim fit`` does
+    (``.summary``: each fitted quantity with its 95% interval; ``.folder``: the
+    ``<stem>_fit_report/`` folder ``hs.open`` reads back);
     ``columns`` are ``FitOptions`` fields (``time_column``, ``type_column``,
     ``type_map``, ``durations``, ``extends``, ...)."""
     return fit_calls(Path(calls), Path(out), FitOptions(**columns), force=force)
@@ -430,7 +432,8 @@ def fit(
 
 def open(folder: str | Path) -> Any:
     """Read any heart-sim results folder back: ``Results``, ``Comparison``, ``SweepResult``,
-    ``SensitivityResult``, ``CalibrationResult``, ``OptimizeResult`` or ``BudgetResult``."""
+    ``SensitivityResult``, ``CalibrationResult``, ``OptimizeResult``, ``BudgetResult`` or
+    (a fit's ``<stem>_fit_report/`` folder) ``FitOutcome``."""
     return open_folder(folder)
 
 

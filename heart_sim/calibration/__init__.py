@@ -3,7 +3,15 @@ history matching (``heart-sim calibrate``) and sensitivity (``heart-sim sensitiv
 
 from __future__ import annotations
 
-from ._calibrate import POINTS, REPS, WAVES, CalibrationResult, calibrate, read_calibration
+from ._calibrate import (
+    POINTS,
+    REPS,
+    WAVES,
+    CalibrationResult,
+    calibrate,
+    calibration_markdown,
+    read_calibration,
+)
 from ._sensitivity import (
     COLUMNS,
     HEADINGS,
@@ -13,6 +21,7 @@ from ._sensitivity import (
     SensitivityError,
     SensitivityResult,
     effect_text,
+    ranking_markdown,
     read_sensitivity,
     symbol,
 )
@@ -20,6 +29,8 @@ from ._sensitivity_study import sensitivity
 from ._targets import Targets, load_targets
 
 __all__ = [
+    "ranking_markdown",
+    "calibration_markdown",
     "COLUMNS",
     "CalibrationResult",
     "HEADINGS",

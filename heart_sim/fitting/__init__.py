@@ -9,9 +9,12 @@ from ._fragment import check_new, check_on, flow, fragment_yaml, write_new
 from ._inputs import FitOptions, Fitted, fit_inputs, unmapped_rows
 from ._shares import Share
 from ._summary import write_summary_fits
+from ._table import COLUMNS as FIT_COLUMNS
+from ._table import fit_table
 
 __all__ = [
     "DemandFit",
+    "FIT_COLUMNS",
     "DurationFit",
     "FitOptions",
     "Fitted",
@@ -22,6 +25,7 @@ __all__ = [
     "check_on",
     "exclusion_kind",
     "fit_inputs",
+    "fit_table",
     "flow",
     "fragment_yaml",
     "p_text",

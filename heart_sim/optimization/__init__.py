@@ -3,17 +3,20 @@ the targets search (``heart-sim optimize``) and budget mode with its options fil
 
 from __future__ import annotations
 
-from ._budget import COST, BudgetResult, budget_study, read_budget
+from ._budget import COST, BudgetResult, budget_markdown, budget_study, read_budget
 from ._budgetfile import BASE, load_options
 from ._folder import read_optimization
 from ._goals import parse_goal
 from ._hours import parse_hours, parse_start
+from ._markdown import optimize_markdown
 from ._optimize import optimize
 from ._plans import MAX_UNITS
 from ._result import OptimizeError, OptimizeResult
 from ._search import MAX_REPS, MIN_REPS
 
 __all__ = [
+    "optimize_markdown",
+    "budget_markdown",
     "BASE",
     "BudgetResult",
     "COST",

@@ -724,7 +724,9 @@ def read_budget(folder: Path | str) -> BudgetResult:
     if (read_manifest(folder) or {}).get("kind") != "optimize_budget":
         raise StudyError(f"{folder}: not a heart-sim optimize --budget folder")
     summary = json.loads((folder / "summary.json").read_text())
-    read = lambda name: pd.read_csv(folder / name, keep_default_na=False, na_values=[""])  # noqa: E731
+    read = lambda name: _text_kept(  # noqa: E731
+        pd.read_csv(folder / name, keep_default_na=False, na_values=[""])
+    )
     return BudgetResult(
         folder,
         read("candidates.csv"),
@@ -734,6 +736,18 @@ def read_budget(folder: Path | str) -> BudgetResult:
         summary,
         list(summary.get("notes", [])),
     )
+
+
+# Columns of text, where an empty cell is an empty text (no exclusive option, no source),
+# not a missing number: read back as written, so budget.md reads the same.
+TEXT_COLUMNS = ("options", "description", "source", "exclusive_with", "marginal_cost_status")
+
+
+def _text_kept(table: pd.DataFrame) -> pd.DataFrame:
+    for col in TEXT_COLUMNS:
+        if col in table:
+            table[col] = table[col].astype(object).fillna("").astype(str)
+    return table
 
 
 def _iv(name: str, r: Mapping[Any, Any], key: str, signed: bool = False) -> str:

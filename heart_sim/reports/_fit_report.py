@@ -9,11 +9,16 @@ Every file is written atomically; an existing fragment is replaced only with ``f
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import json
+import shutil
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from ..core import atomic_write
+import pandas as pd
+
+from ..core import NotResultsError, StudyError, __version__, atomic_write
 from ..fitting import (
+    FIT_COLUMNS,
     MONTHS,
     WEEKDAYS,
     DemandFit,
@@ -25,14 +30,17 @@ from ..fitting import (
     check_on,
     exclusion_kind,
     fit_inputs,
+    fit_table,
     flow,
     fragment_yaml,
     p_text,
     unmapped_rows,
     write_new,
 )
-from ..measure import UNITS, metric
+from ..measure import UNITS, csv_text, metric
+from ..study import MANIFEST, read_manifest, relocated_extends
 from ._fit_plots import daily_figure, duration_figure, profile_figure
+from ._html_kit import esc
 from ._plots import save
 
 ELIGIBLE = metric("calls_total").label.lower()  # "eligible calls"
@@ -40,13 +48,40 @@ ELIGIBLE = metric("calls_total").label.lower()  # "eligible calls"
 
 @dataclass
 class FitOutcome:
-    """What ``fit_calls`` wrote and a few lines saying what it found."""
+    """What ``fit_calls`` wrote and a few lines saying what it found: the fragment
+    ``out``, its ``report`` and, in ``folder`` (``<stem>_fit_report/``), the figures,
+    ``fit.csv`` (``summary``: each fitted quantity with its 95% interval) and the
+    manifest that marks a fit. ``fitted`` (the fits themselves, with the call records'
+    statistics) is None when read back from the files (``read_fit``)."""
 
     out: Path
     report: Path
     figures: list[Path]
-    fitted: Fitted
+    fitted: Fitted | None
     lines: list[str] = field(default_factory=list)
+    table: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=FIT_COLUMNS))
+
+    @property
+    def folder(self) -> Path:
+        return report_paths(self.out)[1]
+
+    @property
+    def summary(self) -> pd.DataFrame:
+        return self.table
+
+    def save(self, out: Path | str, force: bool = False) -> Path:
+        """Copy the fragment, its report and its folder into ``out`` (as ``heart-sim fit
+        --out out/<fragment>`` would have written them); the scenario the fragment
+        extends is named relative to the new place. Returns the new folder."""
+        return copy_fit(self.out, Path(out), force)
+
+    def _repr_html_(self) -> str:
+        return (
+            f"<div><strong>{esc(self.out.name)}</strong>: "
+            + "<br>".join(esc(line) for line in self.lines)
+            + self.table.to_html(index=False, na_rep="")
+            + "</div>"
+        )
 
 
 def report_paths(out: Path) -> tuple[Path, Path]:
@@ -71,7 +106,69 @@ def fit_calls(
     figures = write_figures(fitted, folder)
     atomic_write(report, report_markdown(fitted, out, figures))
     write_new(out, text, force)
-    return FitOutcome(out, report, figures, fitted, summary_lines(fitted, out, report))
+    outcome = FitOutcome(
+        out, report, figures, fitted, summary_lines(fitted, out, report), fit_table(fitted)
+    )
+    atomic_write(folder / "fit.csv", csv_text(outcome.table))
+    atomic_write(folder / MANIFEST, json.dumps(fit_manifest(outcome, calls), indent=2) + "\n")
+    return outcome
+
+
+def fit_manifest(outcome: FitOutcome, calls: Path) -> dict:
+    """What marks a fit's folder (written last) and lets it be read back: the files
+    beside it, the call records fitted and the options, the lines the CLI printed."""
+    options = outcome.fitted.options if outcome.fitted else None
+    return {
+        "kind": "fit",
+        "heart_sim": __version__,
+        "fragment": outcome.out.name,
+        "report": outcome.report.name,
+        "calls": str(calls),
+        "options": {k: v if v is None else str(v) for k, v in asdict(options).items()}
+        if options
+        else {},
+        "lines": outcome.lines,
+    }
+
+
+def read_fit(folder: Path | str) -> FitOutcome:
+    """Reopen a fit from its folder (``<stem>_fit_report/``) or its fragment file."""
+    folder = Path(folder)
+    if folder.suffix in (".yaml", ".yml"):
+        folder = report_paths(folder)[1]
+    meta = read_manifest(folder) or {}
+    if meta.get("kind") != "fit" or not (folder / "fit.csv").is_file():
+        raise NotResultsError(f"{folder}: not a heart-sim fit folder (manifest or fit.csv)")
+    return FitOutcome(
+        folder.parent / meta["fragment"],
+        folder.parent / meta["report"],
+        sorted(folder.glob("*.png")),
+        None,
+        list(meta.get("lines", [])),
+        pd.read_csv(folder / "fit.csv", keep_default_na=False, na_values=[""]),
+    )
+
+
+def copy_fit(fragment: Path, out: Path, force: bool) -> Path:
+    """The fragment, its report and its folder copied into ``out``; returns the folder.
+    A fragment of that name already there is replaced when it is the same fit (the same
+    manifest), else kept unless ``force``."""
+    report, folder = report_paths(fragment)
+    new = out / fragment.name
+    new_report, new_folder = report_paths(new)
+    if new.resolve() == fragment.resolve():
+        return new_folder
+    if new.exists() and not force and read_manifest(new_folder) != read_manifest(folder):
+        raise StudyError(
+            f"{new} exists and is not this fit; save elsewhere, or pass force=True to "
+            "replace it and its report"
+        )
+    out.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(folder, new_folder, dirs_exist_ok=True)
+    atomic_write(new_report, report.read_text())
+    text = relocated_extends(fragment.read_text(), fragment.parent, out)
+    atomic_write(new, text)
+    return new_folder
 
 
 def write_figures(fitted: Fitted, folder: Path) -> list[Path]:

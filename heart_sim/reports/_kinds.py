@@ -1,12 +1,14 @@
 """The kinds of results folder, declared once each: how a folder of that kind is read back
-(its result object), its report page, its figures, and the files a study of that kind
-writes beside its tables. ``open_folder``, ``write_report``, ``write_plots`` and
-``write_study_files`` go through this table, so the CLI and the Python API write the same
-files for the same call, and a new kind of folder is one more entry here.
+(its result object), its report page, its figures, its markdown summary, and the files
+a study of that kind writes beside its tables. ``open_folder``, ``write_report``,
+``write_plots`` and ``write_study_files`` go through this table, so the CLI and the
+Python API write the same files for the same call, and a new kind of folder is one more
+entry here. The studies write their markdown with the functions declared here
+(``tests/behaviour/test_report_browser.py`` checks each folder's file against them).
 
 Which kind a folder is comes from ``study.folder_kind`` (the file that marks each kind:
-``comparison.csv``, ``sweep.csv``, ...); ``tests/reports/test_kinds.py`` checks that every
-kind it can name is declared here.
+``comparison.csv``, ``sweep.csv``, ...); ``tests/behaviour/test_report_browser.py``
+checks that every kind it can name is declared here.
 """
 
 from __future__ import annotations
@@ -18,10 +20,18 @@ from typing import Any
 
 from matplotlib.figure import Figure
 
-from ..calibration import SensitivityResult, read_calibration, read_sensitivity
+from ..calibration import (
+    SensitivityResult,
+    calibration_markdown,
+    ranking_markdown,
+    read_calibration,
+    read_sensitivity,
+)
 from ..core import atomic_write
-from ..optimization import read_budget, read_optimization
+from ..optimization import budget_markdown, optimize_markdown, read_budget, read_optimization
 from ..study import (
+    Comparison,
+    Results,
     SweepResult,
     folder_kind,
     read_comparison,
@@ -32,6 +42,8 @@ from ..study import (
 from ._budget_page import budget_html
 from ._calibration_page import calibration_html
 from ._comparison_page import check_rank_by, comparison_html
+from ._fit_page import fit_html
+from ._fit_report import read_fit
 from ._optimize_page import optimize_html
 from ._optimize_plots import budget_figures, optimize_figures
 from ._plots import (
@@ -60,6 +72,9 @@ class FolderKind:
     figures: Callable[[Path], dict[str, Figure]]  # plots/<stem>.png|svg for heart-sim plot
     # the files a study of this kind writes beside its tables, given its result object
     study_files: Callable[[Any], list[Path]] = lambda result: []
+    # the folder's markdown summary: its file name and how it is written from the result
+    # (the study writes it with this function; None where the kind has none)
+    markdown: tuple[str, Callable[[Any], str]] | None = None
 
 
 def _read_sweep(folder: Path) -> SweepResult:
@@ -106,12 +121,14 @@ KINDS: dict[str, FolderKind] = {
             _page(run_html),
             lambda f: run_figures(read_results(f)),
             write_monthly,
+            ("report.md", Results.markdown),
         ),
         FolderKind(
             "comparison",
             read_comparison,
             comparison_html,
             lambda f: comparison_figures(read_comparison(f)),
+            markdown=("comparison.md", Comparison.markdown),
         ),
         FolderKind(
             "sweep",
@@ -126,25 +143,33 @@ KINDS: dict[str, FolderKind] = {
             _page(sensitivity_html),
             _sensitivity_figures,
             _sensitivity_files,
+            ("ranking.md", ranking_markdown),
         ),
         FolderKind(
             "calibration",
             read_calibration,
             _page(calibration_html),
             lambda f: calibration_figures(read_calibration(f)),
+            markdown=("calibration.md", calibration_markdown),
         ),
         FolderKind(
             "optimize",
             read_optimization,
             _page(optimize_html),
             lambda f: optimize_figures(read_optimization(f)),
+            markdown=("optimize.md", optimize_markdown),
         ),
         FolderKind(
             "budget",
             read_budget,
             _page(budget_html),
             lambda f: budget_figures(read_budget(f)),
+            markdown=("budget.md", budget_markdown),
         ),
+        # A fit's figures are drawn from the call records when it runs (they are in its
+        # folder already); the folder alone cannot draw them again.
+        # (and its markdown report, <stem>_fit_report.md beside the folder, needs them too).
+        FolderKind("fit", read_fit, _page(fit_html), lambda f: {}),
     )
 }
 

@@ -18,7 +18,7 @@ from ._folders import (
     writing,
 )
 from ._posterior import load_posterior
-from ._protocol import SavedFolder, StudyResult, copy_study_folder
+from ._protocol import SavedFolder, StudyResult, copy_study_folder, relocated_extends
 from ._replication import RepOutput, Task
 from ._results import Comparison, Results, read_comparison, read_results
 from ._studies import (
@@ -66,6 +66,7 @@ __all__ = [
     "read_results",
     "read_sources",
     "read_sweep",
+    "relocated_extends",
     "replicate_jobs",
     "run",
     "sweep",

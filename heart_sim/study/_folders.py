@@ -342,8 +342,8 @@ def read_sources(folder: Path) -> dict[str, str]:
 
 def folder_kind(folder: Path) -> str:
     """'comparison', 'sweep', 'sensitivity', 'calibration', 'optimize' (heart-sim
-    optimize with targets), 'budget' (optimize --budget/--fte) or 'run': what wrote a
-    results folder."""
+    optimize with targets), 'budget' (optimize --budget/--fte), 'fit' (a fit's
+    ``<stem>_fit_report/``) or 'run': what wrote a results folder."""
     folder = Path(folder)
     if not folder.is_dir():
         raise NotResultsError(f"{folder}: no such results folder")
@@ -359,6 +359,8 @@ def folder_kind(folder: Path) -> str:
         return "optimize"
     if (folder / "candidates.csv").exists():
         return "budget"
+    if (folder / "fit.csv").exists():
+        return "fit"
     if (folder / MANIFEST).exists():
         return "run"
     raise NotResultsError(f"{folder}: not a heart-sim results folder (no {MANIFEST})")

@@ -31,7 +31,8 @@ _EXTENDS = re.compile(r"^extends:[ \t]*(?P<q>['\"]?)(?P<path>[^'\"\n]+?)(?P=q)[ 
 class StudyResult(Protocol):
     """The protocol every result type follows (``tests/study/test_protocol.py`` checks)."""
 
-    folder: Path | None
+    @property
+    def folder(self) -> Path | None: ...
 
     @property
     def summary(self) -> pd.DataFrame: ...
@@ -109,16 +110,39 @@ def copy_study_folder(folder: Path, out: Path, force: bool = False) -> Path:
     return dest
 
 
-def _relocate_extends(file: Path, old: Path, new: Path, force: bool) -> None:
-    text = file.read_text()
+def relocated_extends(text: str, old: Path, new: Path) -> str:
+    """A scenario file's text moved from folder ``old`` to folder ``new``: its
+    ``extends:``, when a relative path to a scenario file that exists, named from ``new``
+    (the rest of the text, comments included, as it was)."""
+    target = _extends_target(text, old)
+    if target is None:
+        return text
+    return _with_extends(text, os.path.relpath(target, new.resolve()))
+
+
+def _extends_target(text: str, old: Path) -> Path | None:
     match = _EXTENDS.search(text)
     if match is None:
-        return
+        return None
     ref = match["path"]
     if Path(ref).suffix not in (".yaml", ".yml") or Path(ref).is_absolute():
-        return  # a built-in scenario's name, or a path that does not move
+        return None  # a built-in scenario's name, or a path that does not move
     target = (old / ref).resolve()
-    if not target.is_file():
+    return target if target.is_file() else None
+
+
+def _with_extends(text: str, ref: str) -> str:
+    match = _EXTENDS.search(text)
+    assert match is not None
+    return text[: match.start("path")] + ref + text[match.end("path") :]
+
+
+def _relocate_extends(file: Path, old: Path, new: Path, force: bool) -> None:
+    """``relocated_extends`` for a file of a study folder copied from ``old`` to ``new``;
+    a scenario in the study's ``inputs/`` is copied along to ``new``'s."""
+    text = file.read_text()
+    target = _extends_target(text, old)
+    if target is None:
         return
     inputs = (old.parent / "inputs").resolve()
     if target.is_relative_to(inputs):
@@ -128,5 +152,4 @@ def _relocate_extends(file: Path, old: Path, new: Path, force: bool) -> None:
         copy.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(target, copy)
         target = copy.resolve()
-    moved = os.path.relpath(target, new.resolve())
-    file.write_text(text[: match.start("path")] + moved + text[match.end("path") :])
+    file.write_text(_with_extends(text, os.path.relpath(target, new.resolve())))

@@ -100,6 +100,10 @@ class Results:
     def manifest(self) -> dict:
         return run_manifest(self.scenario, self.seed, self.reps, self.sources)
 
+    def markdown(self) -> str:
+        """report.md: the run's headline metrics with their intervals, in words."""
+        return markdown_report(self.scenario, self.seed, self.reps, self.summary)
+
     def __repr__(self) -> str:
         reach = fmt_summary(_row(self.summary, "heart_response_rate"), "heart_response_rate")
         return (
@@ -317,7 +321,7 @@ def _write_run(result: Results, folder: Path, wanted: dict, force: bool) -> None
             put("scenario.yaml", yaml.safe_dump(scenario, sort_keys=False))
             for file_name, text in result.sources.items():
                 put(f"sources/{file_name}", text)
-            put("report.md", markdown_report(result.scenario, result.seed, result.reps, summary))
+            put("report.md", result.markdown())
             put(MANIFEST, json.dumps(wanted, indent=2) + "\n")
     result.folder = folder
 

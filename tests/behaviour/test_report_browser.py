@@ -1,7 +1,7 @@
 """The HTML report in a real browser (Playwright driving headless Chromium), and report.pdf.
 
-For a run, a comparison, a sweep, a sensitivity, a calibration, an optimize and an
-optimize --budget folder, report.html is loaded at
+For a run, a comparison, a sweep, a sensitivity, a calibration, an optimize, an
+optimize --budget and a fit folder, report.html is loaded at
 1280 x 900 from its file:// URL: it must not scroll sideways (the elements that stick out
 are named), every image must load, nothing may be fetched but file: and data: URLs, a
 full-page screenshot is taken, and printed (print media, A4 and Letter) it must fit the
@@ -21,7 +21,9 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import yaml
 from builders import baseline_dict
+from fit_synthetic import TYPE_MAP, synthetic_export
 from typer.testing import CliRunner
 
 import heart_sim as hs
@@ -48,7 +50,7 @@ CSS_PX_PER_INCH = 96
 # in CSS px is known: A4 is 8.27 in wide, Letter 8.5 in.
 PAPERS = {"A4": 8.27, "Letter": 8.5}
 MARGIN_IN = 0.5
-KINDS = ("run", "comparison", "sweep", "sensitivity", "calibration", "optimize", "budget")
+KINDS = ("run", "comparison", "sweep", "sensitivity", "calibration", "optimize", "budget", "fit")
 
 # Elements whose right edge is past the viewport, keeping only the outermost (those whose
 # parent still fits): the ones to fix. Each described by tag, id/class, size and text.
@@ -180,6 +182,24 @@ def budget_folder(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
+def fit_folder(tmp_path_factory) -> Path:
+    frame, _ = synthetic_export(seed=3, days=120, calls_per_week=300, other_per_day=30)
+    out = tmp_path_factory.mktemp("fit")
+    frame.to_csv(out / "export.csv", index=False)
+    (out / "types.yaml").write_text(yaml.safe_dump(TYPE_MAP))
+    fit = hs.fit(
+        out / "export.csv",
+        out / "inputs.yaml",
+        time_column="Call Time",
+        type_column="Nature",
+        zone_column="Beat",
+        type_map=out / "types.yaml",
+        durations=("Arrived:Cleared:crt.on_scene_time",),
+    )
+    return fit.folder
+
+
+@pytest.fixture(scope="module")
 def folders(
     run_folder,
     compare_folder,
@@ -188,6 +208,7 @@ def folders(
     calibration_folder,
     optimize_folder,
     budget_folder,
+    fit_folder,
 ) -> dict[str, Path]:
     return {
         "run": run_folder,
@@ -197,6 +218,7 @@ def folders(
         "calibration": calibration_folder,
         "optimize": optimize_folder,
         "budget": budget_folder,
+        "fit": fit_folder,
     }
 
 
@@ -415,6 +437,7 @@ OPENED_AS = {
     "calibration": hs.CalibrationResult,
     "optimize": hs.OptimizeResult,
     "budget": hs.BudgetResult,
+    "fit": hs.FitOutcome,
 }
 
 
@@ -453,3 +476,18 @@ def test_every_result_follows_the_protocol_and_saves_a_folder_that_opens_the_sam
     stem = saved.name.rsplit("-", 1)[0]
     assert (tmp_path / "saved" / stem).resolve() == saved.resolve()  # out/<stem> -> newest
     assert res.save(tmp_path / "saved") == saved  # the same study saved again: same folder
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_each_kinds_markdown_is_the_declared_writer_of_its_result(folders, kind) -> None:
+    """The markdown a study wrote is what the registry's writer makes of the result read
+    back: one declaration of the file and its text per kind."""
+    from heart_sim.reports import KINDS as DECLARED
+
+    declared = DECLARED[kind].markdown
+    if kind in ("sweep", "fit"):  # a sweep has none; a fit's needs the call records
+        assert declared is None
+        return
+    assert declared is not None
+    name, write = declared
+    assert (folders[kind] / name).read_text() == write(hs.open(folders[kind]))

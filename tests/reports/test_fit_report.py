@@ -101,3 +101,34 @@ def test_the_figures_show_the_exports_counts(fitted) -> None:
     hist = duration_figure(fit).axes[0]
     labels = [t.get_text() for t in hist.get_legend().get_texts()]
     assert any(label.startswith(f"observed (n = {fit.n:,};") for label in labels), labels
+
+
+def test_the_fit_table_reads_back_and_its_page_shows_every_row_and_figure(fitted) -> None:
+    """fit.csv holds the same numbers as the fit (read back by hs.open), and the page made
+    from the folder alone shows each quantity, each figure and the fragment as written."""
+    from heart_sim.fitting._table import COLUMNS, fit_table
+    from heart_sim.reports._fit_page import fit_html
+    from heart_sim.reports._fit_report import read_fit
+
+    outcome, eligible, _ = fitted
+    table = fit_table(outcome.fitted)
+    assert list(table.columns) == COLUMNS
+    row = table.set_index("quantity").loc["calls_per_week"]
+    d = outcome.fitted.demand
+    assert (row.value, row.low, row.high) == (
+        d.calls_per_week.value,
+        d.calls_per_week.low,
+        d.calls_per_week.high,
+    )
+    assert row.low < row.value < row.high
+    shares = table[table.quantity.str.startswith("call_types.")]
+    assert shares.n.sum() == len(eligible)  # every eligible call in one type's count
+    assert shares.value.sum() == pytest.approx(1.0)
+    back = read_fit(outcome.folder)
+    pd.testing.assert_frame_equal(back.summary, table, check_dtype=False)
+    assert back.lines == outcome.lines and back.out == outcome.out
+    page = fit_html(outcome.folder)
+    for q in table.quantity:
+        assert f"<code>{q}</code>" in page
+    assert page.count("<img ") == len(outcome.figures) == 3
+    assert "crt:" in page and "on_scene_time" in page  # the fragment, as written
