@@ -75,6 +75,9 @@ class Outcome(IntEnum):
     FALLBACK_NO_UNIT = 5
     FALLBACK_REFERRED = 6
     CALLER_HUNG_UP = 7
+    # 911 did not send the call to HEART though a program was on duty for it (routing,
+    # Co-Response triage): listed last so the earlier outcomes keep their columns' order.
+    FALLBACK_NOT_SENT = 8
 
     @property
     def key(self) -> str:
@@ -101,6 +104,7 @@ _OUTCOME_LABELS = {
     Outcome.FALLBACK_NO_UNIT: "police/EMS: no unit available",
     Outcome.FALLBACK_REFERRED: "police/EMS: referred by clinician",
     Outcome.CALLER_HUNG_UP: "caller hung up waiting for CCD",
+    Outcome.FALLBACK_NOT_SENT: "police/EMS: not sent to HEART by 911",
 }
 # Every way a call can end, in the order metrics and files list them (IN_SYSTEM apart).
 ENDINGS: tuple[Outcome, ...] = tuple(o for o in Outcome if o is not Outcome.IN_SYSTEM)

@@ -165,6 +165,7 @@ _FALLBACK_WHY = {
     Outcome.FALLBACK_OUT_OF_AREA: "sent on because they were outside the program's area",
     Outcome.FALLBACK_NO_UNIT: "sent on because no team came within the patience",
     Outcome.FALLBACK_REFERRED: "the CCD clinician referred to police/EMS",
+    Outcome.FALLBACK_NOT_SENT: "911 did not send to HEART (routing or Co-Response triage)",
 }
 _OUTCOME_TEXT = {
     Outcome.CCD_RESOLVED: "resolved by a CCD clinician on the phone",
@@ -175,6 +176,8 @@ _OUTCOME_TEXT = {
     Outcome.FALLBACK_NO_UNIT: "sent to police/EMS because no team came within the patience",
     Outcome.FALLBACK_REFERRED: "sent to police/EMS by the CCD clinician's decision",
     Outcome.CALLER_HUNG_UP: "whose caller hung up while holding for a CCD clinician",
+    Outcome.FALLBACK_NOT_SENT: "sent to police/EMS by 911 although a HEART program was on "
+    "duty for them (call_types.*.sent_to_heart, programs.*.triage_share)",
 }
 _OUTCOME_BETTER = {
     Outcome.CCD_RESOLVED: True,
@@ -187,6 +190,13 @@ _REACH = {
     "type's ccd_transfer, summed), as the published 'CCD ~75% of its eligible' counts",
     Program.COR: "calls Co-Response served / the calls of the types 911 sends to CoR, as the "
     "published 'CoR 12% of its eligible' counts",
+}
+# The same, counting only the calls that arrived while the program was on duty for them.
+_REACH_IN_HOURS = {
+    Program.CCD: "calls a CCD clinician answered / the calls 911 would send to CCD that "
+    "arrived while a clinician was on duty for their area (ccd_transfer summed)",
+    Program.COR: "calls Co-Response served / the calls of the types 911 sends to CoR that "
+    "arrived while a CoR team was on duty for their area",
 }
 _COST_PARTS = {
     "staff": "staffed unit-hours x relief factor x loaded pay of a unit's people",
@@ -328,6 +338,17 @@ _HEART: tuple[_Row, ...] = (
         "share",
         "share",
         "share of eligible calls a HEART program handled (CCD, CRT or CoR)",
+        True,
+        None,
+    ),
+    (
+        "heart_response_rate_in_hours",
+        "HEART response rate in operating hours",
+        "share",
+        "share",
+        "HEART responses / the eligible calls that arrived while a HEART program was on "
+        "duty for them (CCD, or the team their type goes to, staffed and serving their "
+        "area), as INDY Week's 'calls that flow to HEART ... during operating hours' counts",
         True,
         None,
     ),
@@ -615,6 +636,15 @@ _TEAM_REQUESTS: tuple[_Template, ...] = (
         "mean wait of every {p} request, including those that gave up (Little's law)",
         False,
     ),
+    (
+        "transported_share",
+        "{p} calls ending in a transport",
+        "share",
+        "share",
+        "share of the calls {p} served that ended in a transport or escort (its time adds "
+        "to the team's job); 0 without a transport: block",
+        None,
+    ),
 )
 # Each program's unit-hours, utilization and queue.
 _UNIT_HOURS: tuple[_Template, ...] = (
@@ -769,6 +799,15 @@ def _reach() -> Iterator[Metric]:
         yield Metric(
             f"{p}_reach", f"{p.label} reach of its eligible calls", "share", "share", text, True, p
         )
+        yield Metric(
+            f"{p}_reach_in_hours",
+            f"{p.label} reach of its eligible calls in its hours",
+            "share",
+            "share",
+            _REACH_IN_HOURS[p],
+            True,
+            p,
+        )
 
 
 def _program_costs() -> Iterator[Metric]:
@@ -876,7 +915,8 @@ GLOSSARY = {
     "diverted call": "an eligible call that ended with no police: resolved by CCD or served by "
     "CRT (Co-Response brings an officer, so it diverts nothing by this definition)",
     "sent to police/EMS (fallback)": "an eligible call HEART did not handle: outside the "
-    "program's hours or area, no team free within the patience, or referred by the CCD clinician",
+    "program's hours or area, no team free within the patience, referred by the CCD "
+    "clinician, or not sent to HEART by 911 (routing or Co-Response triage)",
     "response time": "from the dispatch request to a team on scene: the wait for a free team "
     "plus travel",
     "p50, p90, p95": "percentiles: the time that half, 9 in 10, or 19 in 20 of the calls were "
@@ -961,6 +1001,7 @@ VIEWS: dict[str, tuple[str, ...]] = {
         "fallback_out_of_area_share",
         "fallback_no_unit_share",
         "fallback_referred_share",
+        "fallback_not_sent_share",
         "ccd_answer_wait",
         "ccd_unanswered_share",
         "crt_response_time",

@@ -16,7 +16,16 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ..core import DIVERTED, ENDINGS, FALLBACKS, FIELD_TEAMS, HEART_RESPONSES, PROGRAMS, Outcome
+from ..core import (
+    DIVERTED,
+    ENDINGS,
+    FALLBACKS,
+    FIELD_TEAMS,
+    HEART_RESPONSES,
+    PROGRAMS,
+    SERVED_BY,
+    Outcome,
+)
 from ..model import RepRecords
 from ..scenario import DAY_NAMES, HOURS_PER_WEEK, MIN_PER_HOUR, MIN_PER_WEEK, Scenario
 from ._call_measures import PerCall, call_measures, mean
@@ -65,6 +74,10 @@ def replication_kpis(
     weeks = (rec.t1 - rec.t0) / MIN_PER_WEEK
     k: dict[str, float] = {"replication": rec.replication}
     counts, heart = _call_kpis(k, c.outcome[window], weeks)
+    on_duty = window & (c.ccd_open | c.team_open)
+    k["heart_response_rate_in_hours"] = (
+        float(np.isin(c.outcome[on_duty], HEART_RESPONSES).mean()) if on_duty.any() else math.nan
+    )
 
     m = call_measures(rec, scenario) if measures is None else measures
     for name in TIME_METRICS:
@@ -131,7 +144,16 @@ def _ccd_kpis(
     eligible_ccd = float(transfer[phase, types].sum())
     eligible_cor = float(to_cor[phase, types].sum())
     k["ccd_reach"] = k["ccd_assessed"] / eligible_ccd if eligible_ccd else math.nan
+    # The same over the calls that arrived while the program was on duty for them.
+    ccd_on, cor_on = c.ccd_open[window], c.team_open[window]
+    in_hours_ccd = float(transfer[phase[ccd_on], types[ccd_on]].sum())
+    answered_on = int((c.ccd_answered[window] & ccd_on).sum())
+    k["ccd_reach_in_hours"] = answered_on / in_hours_ccd if in_hours_ccd else math.nan
     k["cor_reach"] = counts["cor_served"] / eligible_cor if eligible_cor else math.nan
+    is_cor = to_cor[phase, types] > 0
+    in_hours_cor = int((is_cor & cor_on).sum())
+    served_on = int(((c.outcome[window] == Outcome.COR_SERVED) & is_cor & cor_on).sum())
+    k["cor_reach_in_hours"] = served_on / in_hours_cor if in_hours_cor else math.nan
 
 
 def _within_target_kpis(k: dict[str, float], m: dict[str, PerCall]) -> None:
@@ -164,6 +186,10 @@ def _field_request_kpis(
         k[f"{p}_miles_per_year"] = 2 * math.fsum(miles) * per_year if has_miles else math.nan
         k[f"{p}_p_wait"] = mean(m[f"{p}_p_wait"])
         k[f"{p}_mean_wait_all"] = mean(m[f"{p}_mean_wait_all"])
+        served = window & (c.outcome == SERVED_BY[p])
+        k[f"{p}_transported_share"] = (
+            float(c.transported[served].mean()) if served.any() else math.nan
+        )
 
 
 def _cn_kpis(k: dict[str, float], rec: RepRecords, scenario: Scenario, window: np.ndarray) -> None:

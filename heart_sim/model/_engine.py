@@ -72,6 +72,11 @@ class Draws:
     # longest waits per call (math.inf: no limit): "ccd_hold" (911 takes the call back),
     # "ccd_caller" (the caller hangs up), "crt" and "cor" (police/EMS are sent)
     patience: dict[str, list[float]]
+    # 911's routing: one uniform per call against sent_to_heart (x the team's triage_share
+    # when 911 dispatches directly); None when every call goes (every share 1)
+    u_route: list[float] | None = None
+    # field program -> whether each call, if served, ends in a transport (teams with one)
+    transported: dict[str, np.ndarray] | None = None
 
     @classmethod
     def draw(
@@ -86,7 +91,7 @@ class Draws:
         """Each call's draws, with times from the distributions of its arrival's phase. Every
         phase samples the same streams, so phases (and scenarios) share their randomness."""
         src = _Sources(phases, phase, type_index, seed, rep, n)
-        field_time = _field_times(src)
+        field_time, transported = _field_times(src)
         waits = _waits(src)
         return cls(
             u_transfer=src.uniform("ccd_transfer"),
@@ -106,7 +111,16 @@ class Draws:
             ),
             field_time=field_time,
             patience=waits,
+            u_route=src.uniform("911_routing") if _routes(phases) else None,
+            transported=transported or None,
         )
+
+
+def _routes(phases: list[Scenario]) -> bool:
+    """Whether 911 keeps any call from HEART (a share below 1 in some phase)."""
+    return any(ct.sent_to_heart < 1 for sc in phases for ct in sc.call_types.values()) or any(
+        sc.field_team(p).triage_share < 1 for sc in phases for p in FIELD_TEAMS
+    )
 
 
 @dataclass(frozen=True)
@@ -158,21 +172,61 @@ class _Sources:
         return out.tolist()
 
 
-def _field_times(src: _Sources) -> dict[str, list[tuple[float, float, float]]]:
-    """Each field program's (travel, busy, on scene + wrap-up) per call."""
+def _field_times(
+    src: _Sources,
+) -> tuple[dict[str, list[tuple[float, float, float]]], dict[str, np.ndarray]]:
+    """Each field program's (travel, busy, on scene + wrap-up) per call, and for the
+    programs with a transport in some phase whether each call would end in one (its time
+    is in busy and in on scene + wrap-up: it adds to the team's job and nothing else)."""
     field_time: dict[str, list[tuple[float, float, float]]] = {}
+    transported: dict[str, np.ndarray] = {}
     for name in FIELD_TEAMS:
         travel = src.times(f"{name}_travel_time", lambda sc, p=name: sc.field_team(p).travel_time)
         on_scene = src.times(
             f"{name}_on_scene_time", lambda sc, p=name: sc.field_team(p).on_scene_time
         )
+        _on_scene_by_type(src, name, on_scene)
         wrap_up = src.times(
             f"{name}_wrap_up_time", lambda sc, p=name: sc.field_team(p).wrap_up_time
         )
-        busy = travel + on_scene + wrap_up
         rest = on_scene + wrap_up
+        if any(sc.field_team(name).transport is not None for sc in src.phases):
+            moved, minutes = _transports(src, name)
+            transported[name] = moved
+            rest = rest + np.where(moved, minutes, 0.0)
+        busy = travel + rest
         field_time[name] = list(zip(travel.tolist(), busy.tolist(), rest.tolist()))
-    return field_time
+    return field_time, transported
+
+
+def _on_scene_by_type(src: _Sources, team: str, on_scene: np.ndarray) -> None:
+    """Replace, in place, the on-scene times of the call types a phase gives their own
+    (``on_scene_time_by_type``): one stream per team and type, sampled for every call."""
+    for j, sc in enumerate(src.phases):
+        for k, (ctype, _) in enumerate(sc.call_types.items()):
+            dist = sc.field_team(team).on_scene_time_by_type.get(ctype)
+            if dist is None:
+                continue
+            mine = (src.phase == j) & (src.type_index == k)
+            rng = stream(src.seed, src.rep, f"{team}_on_scene_time:{ctype}")
+            on_scene[mine] = dist.sample(rng, src.n)[mine]
+
+
+def _transports(src: _Sources, team: str) -> tuple[np.ndarray, np.ndarray]:
+    """Whether each call the team serves ends in a transport (its phase's share), and the
+    minutes the transport takes (its phase's distribution)."""
+    share = np.array(
+        [t.share if (t := sc.field_team(team).transport) else 0.0 for sc in src.phases]
+    )
+    moved = np.asarray(src.uniform(f"{team}_transport")) < share[src.phase]
+    # A phase without a transport moves no call; it samples another phase's distribution
+    # only so that every phase reads the stream alike.
+    given = next(t.time for sc in src.phases if (t := sc.field_team(team).transport))
+    minutes = src.times(
+        f"{team}_transport_time",
+        lambda sc: t.time if (t := sc.field_team(team).transport) else given,
+    )
+    return moved, minutes
 
 
 def _waits(src: _Sources) -> dict[str, list[float]]:
@@ -277,6 +331,8 @@ class HeartModel:
         phase_types = [list(sc.call_types.values()) for sc in phases]
         self.call_types = [phase_types[j][k] for j, k in zip(self.phase, type_index.tolist())]
         self.priority = [ct.priority for ct in self.call_types]  # read on the hot path
+        self.route_share = [ct.sent_to_heart for ct in self.call_types]
+        self.triage = [{p: sc.field_team(p).triage_share for p in FIELD_TEAMS} for sc in phases]
         self.programs: list[Programs] = [sc.programs for sc in phases]  # by phase
         self.t_arrive = times.tolist()
         self.log = SimpleNamespace(**{name: [init] * n for name, _, init in logged_fields()})
@@ -308,6 +364,8 @@ class HeartModel:
         for pool in self.pools.values():
             pool.touch()  # credit the levels that held up to the horizon
         logged = {name: np.asarray(getattr(self.log, name), t) for name, t, _ in logged_fields()}
+        for p, moved in (self.draws.transported or {}).items():
+            logged["transported"] |= (logged["outcome"] == self.served_by[p]) & moved
         calls = CallRecords(*self.attributes, **logged)
         self._tear_down()
         return RepRecords(
@@ -350,17 +408,27 @@ class HeartModel:
 
     def _arrive(self, i: int) -> None:
         """911 receives a behavioral-health call: to a CCD clinician if one is on duty and
-        the call suits CCD, otherwise straight to dispatch by call type."""
+        the call suits CCD, otherwise straight to dispatch by call type. Either way 911
+        may keep it from HEART (``_sent``)."""
         ctype = self.call_types[i]
-        ccd = self.ccd
-        if (
-            ccd.staffed
-            and self.draws.u_transfer[i] < ctype.ccd_transfer
-            and self.in_area[Program.CCD][i]
-        ):
-            self.env.process(self._ccd_assessment(i))
+        log, direct = self.log, ctype.direct
+        ccd_on = log.ccd_open[i] = self.ccd.staffed and self.in_area[Program.CCD][i]
+        log.team_open[i] = self.pools[direct].staffed and self.in_area[direct][i]
+        if ccd_on and self.draws.u_transfer[i] < ctype.ccd_transfer:
+            if self.draws.u_route is None or self._sent(i, self.route_share[i]):
+                self.env.process(self._ccd_assessment(i))
         else:
-            self._dispatch(i, ctype.direct)
+            self._dispatch(i, direct, by_911=True)
+
+    def _sent(self, i: int, share: float) -> bool:
+        """Whether 911 sends the call on to HEART (a share of such calls); if not, police/EMS
+        go instead (fallback_not_sent). One uniform per call, so a call 911 sent to CCD and
+        took back is then triaged with the conditional chance: u < s x t given u < s."""
+        assert self.draws.u_route is not None
+        if self.draws.u_route[i] < share:
+            return True
+        self._fall_back(i, Outcome.FALLBACK_NOT_SENT)
+        return False
 
     def _ccd_assessment(self, i: int):
         """A clinician answers (if one is free in time), talks, and decides."""
@@ -382,7 +450,7 @@ class HeartModel:
                 if caller < hold and env.now - t_hold >= caller - 1e-9:
                     log.outcome[i] = Outcome.CALLER_HUNG_UP
                 else:  # 911 stops holding and dispatches directly
-                    self._dispatch(i, ctype.direct)
+                    self._dispatch(i, ctype.direct, by_911=True)
                 return
         else:
             log.ccd_wait[i] = 0.0
@@ -402,14 +470,22 @@ class HeartModel:
         else:
             self._dispatch(i, decision)
 
-    def _dispatch(self, i: int, program: str) -> None:
-        """911 asks CRT or CoR for a team; police/EMS if none can come."""
+    def _dispatch(self, i: int, program: str, by_911: bool = False) -> None:
+        """911 asks CRT or CoR for a team; police/EMS if none can come. When 911 dispatches
+        by itself (``by_911``, not a CCD clinician's decision) it sends the call to the team
+        only for the share sent_to_heart x the team's triage_share."""
         log = self.log
         pool = self.pools[program]
         if not pool.staffed:
             self._fall_back(i, Outcome.FALLBACK_OUT_OF_HOURS)
         elif not self.in_area[program][i]:
             self._fall_back(i, Outcome.FALLBACK_OUT_OF_AREA)
+        elif (
+            by_911
+            and self.draws.u_route is not None
+            and not self._sent(i, self.route_share[i] * self.triage[self.phase[i]][program])
+        ):
+            return
         else:
             log.dispatched_to[i] = self.dispatch_code[program]
             unit = pool.try_acquire()

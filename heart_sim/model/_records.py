@@ -52,6 +52,11 @@ class CallRecords:
     t_fallback: np.ndarray = _logged(float, np.nan)  # when 911 sent police/EMS
     fu_created: np.ndarray = _logged(float, np.nan)  # time a CCD follow-up call was queued
     fu_start: np.ndarray = _logged(float, np.nan)  # time a clinician made it
+    # On arrival at 911: was CCD on duty for the call (staffed, in its area), and the team
+    # its type goes to directly? (the denominators of reach "in operating hours")
+    ccd_open: np.ndarray = _logged(bool, False)
+    team_open: np.ndarray = _logged(bool, False)
+    transported: np.ndarray = _logged(bool, False)  # served, and ended in a transport
 
 
 def logged_fields() -> list[tuple[str, Any, Any]]:
@@ -113,5 +118,8 @@ def calls_frame(rec: RepRecords, call_type_names: list[str], zone_names: list[st
             "cn_contact_min": c.cn_start,
             "cn_attempts": c.cn_attempts,
             "fallback_min": c.t_fallback,
+            "ccd_on_duty": c.ccd_open,
+            "team_on_duty": c.team_open,
+            "transported": c.transported,
         }
     )

@@ -274,7 +274,8 @@ def sweep_figure(table: pd.DataFrame, params: list[str], metric: str) -> Figure:
 
 # --- single-run figures ----------------------------------------------------------------
 
-HATCHES = ["", "//", "..", "xx", "\\\\", "++", "--", "oo"]
+HATCHES = ["", "//", "..", "xx", "\\\\", "++", "--", "oo", "**"]  # one per ending
+assert len(HATCHES) >= len(ENDINGS), "every way a call ends needs its hatch"
 DAY_LABELS = [d.title() for d in DAY_NAMES]
 
 

@@ -42,7 +42,17 @@ _REASON = {
     Outcome.FALLBACK_NO_UNIT: "no team free in time",
     Outcome.FALLBACK_REFERRED: "the CCD clinician referred it to police/EMS",
     Outcome.CALLER_HUNG_UP: "the caller hung up while holding for CCD",
+    Outcome.FALLBACK_NOT_SENT: "911 did not send it to HEART (routing or CoR triage)",
 }
+# Why the split of the missed calls matters, and the data that would check it.
+CAPACITY_OR_ROUTING = (
+    "Two explanations of calls HEART did not reach in its hours imply opposite staffing "
+    "answers: too few teams (calls that found no team free; teams busy most of their hours) "
+    "or 911 sending only part of the eligible calls to HEART (not sent by 911; teams often "
+    "idle). Published totals cannot tell them apart. The data that can: the monthly count "
+    "of calls that found no HEART unit free (by month in by_month.csv) and the share of "
+    "their hours CRT teams spend busy (CRT utilization), set against the city's own records."
+)
 
 
 def _missed_section(result: Results, figs: dict[str, Figure]) -> list[str]:
@@ -67,6 +77,7 @@ def _missed_section(result: Results, figs: dict[str, Figure]) -> list[str]:
             ["reason", "share of eligible calls (%)", "share of the calls HEART missed (%)"],
             rows,
         ),
+        f"<p>{esc(CAPACITY_OR_ROUTING)}</p>",
     ]
     if "outcomes" in figs:
         out.append(figure_html(figs.pop("outcomes"), "How the calls ended"))

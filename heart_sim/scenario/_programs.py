@@ -228,6 +228,18 @@ class CCD(_Program):
     cn_referral_prob: Prob = Field(0.0, description="share of CCD assessments referred to CN")
 
 
+class Transport(Frozen):
+    """Calls a team ends by taking the person somewhere (a crisis center, an emergency
+    department, a shelter) or escorting them: the share of served calls, and the time it
+    adds to the team's job after on scene (the drive there with its handover)."""
+
+    share: Prob = Field(description="share of served calls that end in a transport or escort")
+    time: Distribution = Field(
+        description="minutes the transport adds to the team's busy time, destination "
+        "travel and handover included"
+    )
+
+
 class FieldTeam(_Program):
     """CRT or CoR: a team dispatched in person."""
 
@@ -236,6 +248,21 @@ class FieldTeam(_Program):
         "...} (distance by the square-root law over the zones served)"
     )
     on_scene_time: Distribution = Field(description="time on scene, minutes")
+    on_scene_time_by_type: dict[str, Distribution] = Field(
+        default_factory=dict,
+        description="time on scene for the call types named (call type -> distribution, "
+        "minutes); the others take on_scene_time",
+    )
+    transport: Transport | None = Field(
+        None, description="calls ended by a transport or escort; null = none"
+    )
+    triage_share: Prob = Field(
+        1.0,
+        description="share of the calls 911 itself would dispatch this team (the call "
+        "type's direct program) that 911 triages to it; the rest go to police/EMS as "
+        "fallback_not_sent. For CoR: the share of higher-risk calls 911 staff judge fit "
+        "for Co-Response. 1 = every one",
+    )
     wrap_up_time: Distribution = Field(
         default_factory=lambda: Fixed(value=0),
         description="return and documentation before the team is free again, minutes",

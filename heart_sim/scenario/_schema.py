@@ -95,6 +95,12 @@ class CallType(Frozen):
         "zones the zones say it)",
     )
     ccd_transfer: Prob = Field(1.0, description="share sent to CCD when a clinician is on duty")
+    sent_to_heart: Prob = Field(
+        1.0,
+        description="share of these calls 911 sends to HEART when a HEART program is on "
+        "duty for them (CCD, or the team it dispatches, in hours and area); the rest go "
+        "to police/EMS as fallback_not_sent. 1 = every one",
+    )
     ccd_decision: CCDDecision
     direct: FieldTeamKey = Field(
         description="program 911 dispatches when CCD is closed, busy or skipped"
@@ -300,6 +306,18 @@ class Scenario(Frozen):
                     f"costs.relief_factor: {relief} and programs.{p}.availability.absence_prob "
                     f"{absence} both count leave: give relief_factor: from_absence (paid "
                     "hours = present hours / (1 - absence_prob)) or drop one of them"
+                )
+        return self
+
+    @model_validator(mode="after")
+    def _types_known(self) -> Scenario:
+        """A field team's on_scene_time_by_type names call types of this scenario."""
+        for p in FIELD_TEAMS:
+            unknown = sorted(set(self.field_team(p).on_scene_time_by_type) - set(self.call_types))
+            if unknown:
+                raise ValueError(
+                    f"programs.{p}.on_scene_time_by_type: {', '.join(unknown)} not among "
+                    f"the call types ({', '.join(self.call_types)})"
                 )
         return self
 
