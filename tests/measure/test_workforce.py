@@ -52,12 +52,12 @@ def test_a_weekend_rotation_needs_n_crews_for_each_weekend_day() -> None:
 def test_relief_from_absence_and_programs_without_costs() -> None:
     sc = load_scenario("durham_2025")  # relief_factor from_absence, absence_prob 0.12
     crt = people(sc, ["crt"])
-    # CRT 2 teams 09:00-21:00 + 2 teams 12:00-24:00 daily = (24 + 24) x 7 = 336 team-hours
-    assert crt.unit_hours_per_week.iloc[0] == 336.0
+    # CRT 2 teams 09:00-21:00 + 1 team 12:00-24:00 daily = (24 + 12) x 7 = 252 team-hours
+    assert crt.unit_hours_per_week.iloc[0] == 252.0
     # from_absence: the cost model pays each present hour 1 / (1 - 0.12), and 12% of the
-    # scheduled hours are absent, so it pays exactly the scheduled hours: 25.2 FTE, the
-    # hours the annual cost counts (not 28.6, which would pay the absences twice).
-    assert crt.fte.sum() == pytest.approx(336 * 52 * 3 / 2080)
+    # scheduled hours are absent, so it pays exactly the scheduled hours: 18.9 FTE, the
+    # hours the annual cost counts (not 21.5, which would pay the absences twice).
+    assert crt.fte.sum() == pytest.approx(252 * 52 * 3 / 2080)
     data = baseline_dict()
     del data["programs"]["cn"]["cost"]
     no_cn = scenario_from_dict(data)
