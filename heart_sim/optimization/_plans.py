@@ -108,17 +108,19 @@ def program_plans(
     _check_lengths(lengths)
     out = {}
     for p in programs:
+        cost = base.program(p).cost
+        if cost is None or base.costs is None:  # checked first: the prices need both
+            missing = "costs:" if base.costs is None else f"programs.{p}.cost"
+            raise OptimizeError(
+                f"{missing} is not set: optimize minimises the cost of the shifts, so it "
+                f"needs the role rates (costs:) and programs.{p}.cost (see "
+                "scenarios/durham_2022.yaml for both)"
+            )
         mask = _open_hours(base, p, hours)
         hourly = unit_hourly_cost(base, p) * paid_per_scheduled_hour(base, p) * WEEKS_PER_YEAR
-        cost = base.program(p).cost
-        peak = cost.fixed_per_unit_annual if cost is not None else 0.0
+        peak = cost.fixed_per_unit_annual
         options = _shift_options(mask, lengths, starts, same_each_day, hourly)
         _check_options(p, options, mask, lengths)
-        if cost is None or base.costs is None:
-            raise OptimizeError(
-                f"programs.{p}.cost (and costs:) are needed: optimize minimises the cost of "
-                "the shifts"
-            )
         out[p] = ProgramPlan(p, mask, tuple(options), int(max_units), hourly, float(peak))
     return out
 

@@ -220,3 +220,21 @@ def test_numpy_values_in_the_summary_are_written_as_numbers(tmp_path) -> None:
     summary = json.loads((tmp_path / "summary.json").read_text())
     assert summary["reps"] == 12 and summary["alphas"] == {"crt": 0.5}
     assert summary["load"] == [1, 2]
+
+
+@pytest.mark.parametrize(
+    "drop, says",
+    [
+        ("costs", "costs: is not set"),  # an AssertionError traceback once (issue 23)
+        ("programs.crt.cost", "programs.crt.cost is not set"),
+    ],
+)
+def test_a_scenario_without_prices_is_refused_in_one_line(drop: str, says: str) -> None:
+    data = _costed_mmc()
+    if drop == "costs":
+        del data["costs"]
+        del data["programs"]["crt"]["cost"]  # (a cost block needs costs: to validate)
+    else:
+        del data["programs"]["crt"]["cost"]
+    with pytest.raises(OptimizeError, match=says):
+        program_plans(scenario_from_dict(data), ["crt"], None, (8,), (0, 8, 16), 4, True)
