@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..core import FALLBACKS, FIELD_TEAMS, Program
+from ..core import FALLBACKS, FIELD_TEAMS, Outcome, Program
 from ..model import RepRecords
 from ..scenario import HOURS_PER_WEEK, MIN_PER_HOUR, Scenario
 
@@ -44,7 +44,9 @@ def call_measures(rec: RepRecords, scenario: Scenario) -> dict[str, PerCall]:
     """Every per-call measure of one replication, by name: the times of
     ``catalog.TIME_METRICS`` (their units there) and the per-call shares (1.0 or 0.0 per
     call) behind ``ccd_p_wait``, ``ccd_unanswered_share``, ``<team>_p_wait``,
-    ``<team>_mean_wait_all`` (a time) and ``<team>_response_within_target``."""
+    ``<team>_mean_wait_all`` (a time), ``<team>_lost_share``, and with a response target
+    ``<team>_response_within_target`` (served calls) and ``<team>_reached_within_target``
+    (every request, a lost one a miss)."""
     c = rec.calls
     window = (c.t_arrive >= rec.t0) & (c.t_arrive < rec.t1)
     out = _ccd(rec, window)
@@ -94,10 +96,16 @@ def _field_team(
         f"{p}_queue_wait": PerCall(c.dispatch_wait[at], h),
         f"{p}_p_wait": PerCall((c.dispatch_wait[asked] > 0).astype(float), hour[asked]),
         f"{p}_mean_wait_all": PerCall(c.dispatch_wait[asked], hour[asked]),
+        f"{p}_lost_share": PerCall(
+            (c.outcome[asked] == Outcome.FALLBACK_NO_UNIT).astype(float), hour[asked]
+        ),
     }
     target = scenario.field_team(p).response_target_min
     if target is not None:
         out[f"{p}_response_within_target"] = PerCall((response <= target).astype(float), h)
+        # every request: a call lost to police/EMS (response NaN) counts as a miss
+        reached = started[asked] & (c.response_time[asked] <= target)
+        out[f"{p}_reached_within_target"] = PerCall(reached.astype(float), hour[asked])
     return out
 
 

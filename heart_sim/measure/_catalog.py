@@ -637,6 +637,24 @@ _TEAM_REQUESTS: tuple[_Template, ...] = (
         False,
     ),
     (
+        "lost_share",
+        "{p} requests lost to police/EMS",
+        "share",
+        "share",
+        "share of {p} requests that no team reached within the patience, so police/EMS "
+        "went: the callers a target on served calls' response times leaves out",
+        False,
+    ),
+    (
+        "reached_within_target",
+        "{p} requests reached within target",
+        "share",
+        "share",
+        "share of {p} requests with a team on scene within the response target "
+        "(programs.{p}.response_target_min), a request lost to police/EMS counted as a miss",
+        True,
+    ),
+    (
         "transported_share",
         "{p} calls ending in a transport",
         "share",

@@ -186,6 +186,9 @@ def _field_request_kpis(
         k[f"{p}_miles_per_year"] = 2 * math.fsum(miles) * per_year if has_miles else math.nan
         k[f"{p}_p_wait"] = mean(m[f"{p}_p_wait"])
         k[f"{p}_mean_wait_all"] = mean(m[f"{p}_mean_wait_all"])
+        k[f"{p}_lost_share"] = mean(m[f"{p}_lost_share"])
+        if f"{p}_reached_within_target" in m:
+            k[f"{p}_reached_within_target"] = mean(m[f"{p}_reached_within_target"])
         served = window & (c.outcome == SERVED_BY[p])
         k[f"{p}_transported_share"] = (
             float(c.transported[served].mean()) if served.any() else math.nan

@@ -48,6 +48,8 @@ _SHARES = {
     **{f"{p}_p_wait": p for p in FIELD_TEAMS},
     **{f"{p}_response_within_target": p for p in FIELD_TEAMS},
     **{f"{p}_mean_wait_all": p for p in FIELD_TEAMS},
+    **{f"{p}_lost_share": p for p in FIELD_TEAMS},
+    **{f"{p}_reached_within_target": p for p in FIELD_TEAMS},
 }
 
 
@@ -117,7 +119,7 @@ def hourly_metric(measures: dict[str, PerCall], name: str) -> np.ndarray:
     stem, q = _stem(name)
     if metric_program(name) is None:
         raise ValueError(f"{name} cannot be computed hour by hour; one of {hourly_metrics()}")
-    if stem not in measures:  # a response-within-target share with no target set
+    if stem not in measures:  # a share within the response target, with no target set
         program = metric_program(name)
         raise ValueError(f"{name} needs programs.{program}.response_target_min")
     return by_hour(measures[stem], q)

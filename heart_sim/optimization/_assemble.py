@@ -16,8 +16,8 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from ..core import __version__
-from ..measure import people, t_interval
+from ..core import FIELD_TEAMS, Program, __version__
+from ..measure import PERCENTILES, people, t_interval
 from ..scenario import DAY_NAMES, HOURS_PER_WEEK, Scenario
 from ..study import extends_from
 from ._goals import judge_hours
@@ -62,7 +62,9 @@ def assemble(
         ],
         ignore_index=True,
     )
+    notes += lost_call_notes(s, ev)
     summary = _summary(s, found, before, again, _costs(s, ev, before), staff, notes)
+    summary["lost_share"] = _lost_shares(s, ev)
     text = _recommended_yaml(s.base, shifts, extends, folder, summary)
     return OptimizeResult(
         folder=folder,
@@ -178,6 +180,50 @@ def _costs(s: Search, ev: Evaluation, before: Evaluation) -> dict[str, dict[str,
         }
         for plan, e in (("recommended", ev), ("input", before))
     }
+
+
+def _lost_shares(s: Search, ev: Evaluation) -> dict[str, dict[str, float]]:
+    """Each field team's share of requests lost to police/EMS under the recommended plan,
+    with its 95% interval: the callers a served-calls target does not see."""
+    out = {}
+    for p in s.plans:
+        col = f"{p}_lost_share"
+        if col in ev.kpis:
+            mean, lo, hi, _ = t_interval(ev.kpis[col].to_numpy(float))
+            out[p] = {"mean": mean, "low": lo, "high": hi}
+    return out
+
+
+# Above this share of a team's requests lost to police/EMS, a target on served calls only
+# is said to be met partly by losing calls.
+LOST_WARNING = 0.05
+# The field-team measures that count served calls only (a lost call leaves them).
+SERVED_ONLY = frozenset(
+    f"{p}_{m}{q}"
+    for p in FIELD_TEAMS
+    for m in ("response_time", "queue_wait")
+    for q in ("", *(f"_p{x}" for x in PERCENTILES))
+) | {f"{p}_response_within_target" for p in FIELD_TEAMS}
+
+
+def lost_call_notes(s: Search, ev: Evaluation) -> list[str]:
+    """A note for each target on served calls only (a response time, or responses within
+    target) that the plan meets while losing more than LOST_WARNING of the team's requests
+    to police/EMS: such a target improves when calls are lost."""
+    notes = []
+    for g in s.goals:
+        col = f"{g.program}_lost_share"
+        served_only = g.metric in SERVED_ONLY
+        if not served_only or col not in ev.kpis:
+            continue
+        lost = float(ev.kpis[col].mean())
+        if lost > LOST_WARNING:
+            notes.append(
+                f"{g.text} counts only the calls a team reached: the plan still loses "
+                f"{lost:.0%} of {Program(g.program).label} requests to police/EMS (a target on "
+                f"{g.program}_lost_share or {g.program}_reached_within_target counts them)"
+            )
+    return notes
 
 
 def _summary(

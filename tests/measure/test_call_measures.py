@@ -51,7 +51,15 @@ def test_the_whole_run_metrics_are_the_calls_measures_as_the_call_records_show_t
 
 
 @pytest.mark.parametrize(
-    "name", ["ccd_p_wait", "ccd_unanswered_share", "crt_p_wait", "crt_response_within_target"]
+    "name",
+    [
+        "ccd_p_wait",
+        "ccd_unanswered_share",
+        "crt_p_wait",
+        "crt_response_within_target",
+        "crt_lost_share",
+        "crt_reached_within_target",
+    ],
 )
 def test_the_hours_add_up_to_the_whole_run(run, name):
     """Each hour's share weighted by its calls is the run's share: one set of calls, one
@@ -92,3 +100,17 @@ def test_by_hour_takes_the_mean_or_a_percentile_of_each_hours_calls():
         hourly_metric({}, "cost_total_annual")
     with pytest.raises(ValueError, match="needs programs.cor.response_target_min"):
         hourly_metric({}, "cor_response_within_target")
+
+
+def test_every_request_counts_in_the_lost_share_and_the_share_reached_in_time(run):
+    """A response-time target sees served calls only; these two count every CRT request,
+    a call lost to police/EMS as lost and as not reached (from the call records)."""
+    sc, rec, calls = run
+    k = replication_kpis(rec, sc)
+    crt = calls[calls.measured & (calls.dispatched_to == "crt") & calls.dispatch_wait_min.notna()]
+    lost = crt.outcome == "fallback_no_unit"
+    assert lost.sum() > 0  # the check means something: some requests were lost
+    assert k["crt_lost_share"] == pytest.approx(lost.mean())
+    in_time = crt.response_time_min <= 30  # NaN (lost) compares False: a miss
+    assert k["crt_reached_within_target"] == pytest.approx(in_time.mean())
+    assert k["crt_reached_within_target"] < k["crt_response_within_target"]

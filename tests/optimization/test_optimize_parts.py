@@ -238,3 +238,22 @@ def test_a_scenario_without_prices_is_refused_in_one_line(drop: str, says: str) 
         del data["programs"]["crt"]["cost"]
     with pytest.raises(OptimizeError, match=says):
         program_plans(scenario_from_dict(data), ["crt"], None, (8,), (0, 8, 16), 4, True)
+
+
+def test_a_served_calls_target_met_by_losing_calls_is_said_so() -> None:
+    """crt_response_time_p90 improves when calls are lost; the plan says how many it loses."""
+    from types import SimpleNamespace
+
+    import pandas as pd
+
+    from heart_sim.optimization._assemble import lost_call_notes
+    from heart_sim.optimization._goals import parse_goal
+
+    ev = SimpleNamespace(kpis=pd.DataFrame({"crt_lost_share": [0.2, 0.3]}))
+    served = SimpleNamespace(goals=[parse_goal("crt_response_time_p90<=38")])
+    (note,) = lost_call_notes(served, ev)
+    assert "loses 25% of CRT requests" in note and "crt_lost_share" in note
+    counted = SimpleNamespace(goals=[parse_goal("crt_lost_share<=0.1")])
+    assert lost_call_notes(counted, ev) == []  # the target already counts them
+    few = SimpleNamespace(kpis=pd.DataFrame({"crt_lost_share": [0.01, 0.02]}))
+    assert lost_call_notes(served, few) == []
