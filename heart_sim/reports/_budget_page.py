@@ -365,10 +365,14 @@ def _frontier_section(res: BudgetResult) -> list[str]:
     """The efficient frontier: how to read it, its steps and its chart."""
     s = res.facts
     return [
-        "<h2>What each next dollar buys: the efficient frontier</h2>",
+        "<h2>What each next "
+        + ("FTE" if s["mode"] == "fte" else "dollar")
+        + " buys: the efficient frontier</h2>",
         "<p>The sets of options no other simulated set beats on both "
         + ("FTE" if s["mode"] == "fte" else "cost")
-        + " and the measure, cheapest first. Each step gives its extra annual cost and what "
+        + " and the measure, "
+        + ("fewest FTE first" if s["mode"] == "fte" else "cheapest first")
+        + ". Each step gives its extra annual cost and what "
         "it adds over the step before (paired 95% intervals), and the marginal cost: the "
         f"step's extra cost over what it adds ({esc(_marginal_words(s['maximize']))}; "
         "Fieller's interval). The chosen set is highlighted."

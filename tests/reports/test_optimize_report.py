@@ -331,6 +331,8 @@ def test_budget_page_has_the_answer_and_every_frontier_step(budget_folder) -> No
     for c in cards:
         assert c.value in text
     assert f"Within an annual budget of {fmt_value(COST, s['limit'])}, buy" in text
+    assert "What each next dollar buys" in text
+    assert list(res.frontier["cost"]) == sorted(res.frontier["cost"])
     # each frontier step a row, with its marginal cost (or why it has none)
     rows = _tbody_rows(page, "frontier")
     assert len(rows) == len(res.frontier)
@@ -358,6 +360,10 @@ def test_fte_mode_says_what_each_fte_buys(fte_folder) -> None:
     page = budget_html(fte_folder)
     assert "What 3 more FTE buys" in page
     assert "gained per extra FTE" in page
+    # the frontier is headed and ordered in the unit of the limit (issue 23: it said
+    # "dollar" over a frontier ordered by FTE)
+    assert "What each next FTE buys" in page and "What each next dollar" not in page
+    assert list(res.frontier["extra_fte"]) == sorted(res.frontier["extra_fte"])
     fig = kind_of(fte_folder).figures(fte_folder)["frontier"]
     ax = fig.axes[0]
     assert ax.get_xlabel() == "FTE added over the base"
