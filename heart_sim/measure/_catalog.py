@@ -63,6 +63,8 @@ UNITS = {
     "units": "units (mean number)",
     "$/year": "$ per year",
     "$": "$",
+    "fte": "full-time equivalents",
+    "persons": "people in all roles",
 }
 # ...and how each is said after a label in a report's table ("Annual cost ($ per year)");
 # a share's unit is the % on its numbers.
@@ -80,6 +82,8 @@ UNIT_LABELS = {
     "units": "units",
     "$/year": "$ per year",
     "$": "$",
+    "fte": "full-time equivalents",
+    "persons": "people in all roles",
 }
 PERCENTILES = (50, 90, 95)
 
@@ -885,9 +889,44 @@ def _declare() -> Iterator[Metric]:
     yield from _fixed(_POLICE_COST)
 
 
+# The positions a scenario's shifts need (measure._workforce), in a comparison's costs.csv.
+_POSITIONS: tuple[tuple[str, str, str, Format, str, bool | None, bool], ...] = (
+    (
+        "fte",
+        "Positions (FTE)",
+        "fte",
+        "number",
+        "full-time equivalents the shifts need, relief and absences included (programs "
+        "with a cost block): the same arithmetic as optimize's",
+        None,
+        False,
+    ),
+    (
+        "extra_fte",
+        "Extra positions (FTE)",
+        "fte",
+        "number",
+        "full-time equivalents, alternative minus base",
+        None,
+        True,
+    ),
+    (
+        "head_count",
+        "People",
+        "persons",
+        "count",
+        "people to staff the shifts in every role, at the roles' weekend rotation",
+        None,
+        False,
+    ),
+)
+
+
 def _comparison() -> Iterator[Metric]:
     """The columns of a comparison's costs.csv that are not run metrics: the alternative
     minus the base, paired by replication (the base's row holds zeros)."""
+    for name, lab, unit, fmt, what, better, signed in _POSITIONS:
+        yield Metric(name, lab, unit, fmt, what, better, kind="comparison", signed=signed)
     for name, lab, unit, fmt, what, better in _EXTRAS:
         yield Metric(
             name,
@@ -1089,6 +1128,9 @@ VIEWS: dict[str, tuple[str, ...]] = {
         "police_hours_freed",
         "police_cost_saved",
         "extra_net_cost",
+        "fte",
+        "extra_fte",
+        "head_count",
     ),
     # the budget measures of one option against the base (report cards, CLI, Options sheet)
     "options": (

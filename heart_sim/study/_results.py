@@ -42,6 +42,7 @@ from ..measure import (
     fmt_summary,
     option_cards,
     paired_differences,
+    people,
     run_cards,
     shown_in,
     summarise,
@@ -159,9 +160,15 @@ class Comparison:
 
     @cached_property
     def costs(self) -> pd.DataFrame:
-        """One row per scenario, base first."""
+        """One row per scenario, base first: the budget measures with their intervals, and
+        the positions each scenario's shifts need (FTE and head count, from the workforce
+        arithmetic optimize uses; programs with a cost block)."""
         b = self.base.replications
         rows = [cost_row(r.scenario.name, b, r.replications) for r in (self.base, *self.alts)]
+        staff = [people(r.scenario) for r in (self.base, *self.alts)]
+        fte = [float(s["fte"].sum()) for s in staff]
+        for row, f, s in zip(rows, fte, staff):
+            row |= {"fte": f, "extra_fte": f - fte[0], "head_count": int(s["head_count"].sum())}
         return pd.DataFrame(rows)
 
     def manifest(self) -> dict:

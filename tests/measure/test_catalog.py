@@ -37,8 +37,15 @@ def test_every_metric_in_summary_csv_has_a_label_and_a_unit(tmp_path) -> None:
         c.removesuffix("_ci_low").removesuffix("_ci_high").removesuffix("_status") for c in columns
     }
     assert sorted(stems - {"scenario"} - set(catalog.index)) == []
+    # the positions are set by the schedules, not simulated: no interval
+    positions = {"fte", "extra_fte", "head_count"}
     for name in VIEWS["costs"]:
-        assert {name, f"{name}_ci_low", f"{name}_ci_high"} <= columns, name
+        wanted = {name} if name in positions else {name, f"{name}_ci_low", f"{name}_ci_high"}
+        assert wanted <= columns, name
+    costs = pd.read_csv(comp.folder / "costs.csv").set_index("scenario")
+    # one more CRT team on each of the base's CRT shifts: more FTE, none for the base row
+    assert costs["extra_fte"].iloc[0] == 0 and costs["extra_fte"].iloc[1] > 0
+    assert costs["head_count"].iloc[1] >= costs["head_count"].iloc[0]
 
 
 def test_views_and_directions() -> None:
