@@ -10,13 +10,12 @@ Every file is written atomically; an existing fragment is replaced only with ``f
 from __future__ import annotations
 
 import json
-import shutil
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
-from ..core import NotResultsError, StudyError, __version__, atomic_write
+from ..core import NotResultsError, __version__, atomic_write
 from ..fitting import (
     FIT_COLUMNS,
     MONTHS,
@@ -38,7 +37,7 @@ from ..fitting import (
     write_new,
 )
 from ..measure import UNITS, csv_text, metric
-from ..study import MANIFEST, read_manifest, relocated_extends
+from ..study import MANIFEST, copy_folder, read_manifest, refuse_another, relocated_extends
 from ._fit_plots import daily_figure, duration_figure, profile_figure
 from ._html_kit import esc
 from ._plots import save
@@ -158,13 +157,8 @@ def copy_fit(fragment: Path, out: Path, force: bool) -> Path:
     new_report, new_folder = report_paths(new)
     if new.resolve() == fragment.resolve():
         return new_folder
-    if new.exists() and not force and read_manifest(new_folder) != read_manifest(folder):
-        raise StudyError(
-            f"{new} exists and is not this fit; save elsewhere, or pass force=True to "
-            "replace it and its report"
-        )
-    out.mkdir(parents=True, exist_ok=True)
-    shutil.copytree(folder, new_folder, dirs_exist_ok=True)
+    refuse_another(new, new_folder, folder, force, "is not this fit (with its report)")
+    copy_folder(folder, new_folder)
     atomic_write(new_report, report.read_text())
     text = relocated_extends(fragment.read_text(), fragment.parent, out)
     atomic_write(new, text)

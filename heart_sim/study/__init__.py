@@ -18,7 +18,14 @@ from ._folders import (
     writing,
 )
 from ._posterior import load_posterior
-from ._protocol import SavedFolder, StudyResult, copy_study_folder, relocated_extends
+from ._protocol import (
+    SavedFolder,
+    StudyResult,
+    copy_folder,
+    copy_study_folder,
+    refuse_another,
+    relocated_extends,
+)
 from ._replication import RepOutput, Task
 from ._results import Comparison, Results, read_comparison, read_results
 from ._studies import (
@@ -51,6 +58,7 @@ __all__ = [
     "check_run_size",
     "claim",
     "compare",
+    "copy_folder",
     "copy_study_folder",
     "execute_jobs",
     "extends_from",
@@ -66,6 +74,7 @@ __all__ = [
     "read_results",
     "read_sources",
     "read_sweep",
+    "refuse_another",
     "relocated_extends",
     "replicate_jobs",
     "run",

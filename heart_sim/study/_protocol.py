@@ -15,6 +15,7 @@ import os
 import re
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
@@ -90,24 +91,39 @@ def copy_study_folder(folder: Path, out: Path, force: bool = False) -> Path:
     dest = out / folder.name
     if dest.resolve() == folder.resolve():
         return dest
-    if dest.exists() and not force and read_manifest(dest) != read_manifest(folder):
+    refuse_another(dest, dest, folder, force, "holds another study")
+    copy_folder(folder, dest, lambda staged: _relocate_all(staged, folder, dest, force))
+    point_latest(out, folder.name.rsplit("-", 1)[0], dest)
+    return dest
+
+
+def refuse_another(path: Path, its_folder: Path, folder: Path, force: bool, what: str) -> None:
+    """Refuse, unless ``force``, to replace ``path`` when its folder's manifest is not that
+    of ``folder`` (the same study saved again replaces its own copy)."""
+    if path.exists() and not force and read_manifest(its_folder) != read_manifest(folder):
         raise StudyError(
-            f"{dest} exists and holds another study; save elsewhere, or pass force=True "
-            "to replace it"
+            f"{path} exists and {what}; save elsewhere, or pass force=True to replace it"
         )
-    out.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=out))
+
+
+def copy_folder(folder: Path, dest: Path, edit: Callable[[Path], None] = lambda p: None) -> None:
+    """``folder`` copied to ``dest`` atomically: into a staging folder beside it (``edit``
+    may change the copy there), then renamed over ``dest``; nothing half-copied is left."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", dir=dest.parent))
     try:
         shutil.copytree(folder, staging, symlinks=True, dirs_exist_ok=True)
-        for written in sorted(staging.glob("*.yaml")):
-            _relocate_extends(written, folder, dest, force)
+        edit(staging)
         if dest.exists():
             shutil.rmtree(dest)
         os.replace(staging, dest)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    point_latest(out, folder.name.rsplit("-", 1)[0], dest)
-    return dest
+
+
+def _relocate_all(staged: Path, old: Path, new: Path, force: bool) -> None:
+    for written in sorted(staged.glob("*.yaml")):
+        _relocate_extends(written, old, new, force)
 
 
 def relocated_extends(text: str, old: Path, new: Path) -> str:
