@@ -22,12 +22,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from ..core import ScenarioError, problems
 from ..measure import CATALOG
-from ..scenario import key_path
+from ..scenario import key_path, read_yaml
 
 Finite = Annotated[float, Field(allow_inf_nan=False)]
 Positive = Annotated[float, Field(gt=0, allow_inf_nan=False)]
@@ -117,14 +116,7 @@ def load_targets(path: str | Path) -> Targets:
     """A validated targets file; every problem names the file and the key path."""
     path = Path(path)
     source = str(path)
-    try:
-        data = yaml.safe_load(path.read_text())
-    except OSError as err:
-        raise ScenarioError(
-            source, [("", f"cannot read the targets file: {err.strerror}")]
-        ) from None
-    except yaml.YAMLError as err:
-        raise ScenarioError(source, [("", f"not valid YAML: {err}")]) from None
+    data = read_yaml(path)  # the scenario loader's reading: size, encoding, dates, depth
     if not isinstance(data, dict):
         raise ScenarioError(source, [("", "a targets file is a mapping with name: and targets:")])
     data.setdefault("name", path.stem)

@@ -137,6 +137,18 @@ def read_yaml(path: Path) -> Any:
         where = f"line {mark.line + 1}" if mark is not None else ""
         problem = getattr(err, "problem", None) or str(err).splitlines()[0]
         raise ScenarioError(str(path), [(where, f"not valid YAML: {problem}")]) from None
+    except (ValueError, OverflowError) as err:  # a value YAML reads but cannot build
+        raise ScenarioError(
+            str(path),
+            [
+                (
+                    "",
+                    f"a value cannot be read ({str(err)[:120]}): a date that does not exist "
+                    "(2024-02-30) or a number out of range; write dates as YYYY-MM-DD days "
+                    "that exist",
+                )
+            ],
+        ) from None
 
 
 def builtin_dir() -> Path:
