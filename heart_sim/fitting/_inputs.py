@@ -123,6 +123,11 @@ def fit_inputs(calls: Path, options: FitOptions) -> Fitted:
         raise FitError("--zone-map needs --zone-column")
     places = {s.name: placement(s.name) for s in columns.durations}
     data = read_calls(calls, columns)
+    if data.rows == 0:
+        raise FitError(
+            f"{calls}: a header and no rows: nothing to fit (export the calls themselves, "
+            "one row per call)"
+        )
     usable = data.time.why.eq("").to_numpy()
     eligible = np.ones(data.rows, bool)
     types = type_shares = None

@@ -69,7 +69,7 @@ def apply_mapping(raw: pd.Series, mapping: dict[str, str | None] | None) -> Mapp
     codes, uniques = pd.factorize(raw.astype(str))
     keys = [_key(u) for u in uniques]
     named = np.array([mapping.get(k) or "" for k in keys], dtype=object)
-    known = np.array([k in mapping for k in keys])
+    known = np.array([k in mapping for k in keys], dtype=bool)  # (bool even when empty)
     names = pd.Series(named[codes] if len(codes) else [], index=raw.index, dtype=object)
     counts = pd.Series(np.bincount(codes, minlength=len(uniques)), index=list(uniques))
     unmapped = counts[~known].sort_values(ascending=False, kind="stable")

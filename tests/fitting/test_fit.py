@@ -586,3 +586,27 @@ def test_a_300k_row_export_fits_in_seconds(tmp_path: Path) -> None:
         ),
     )
     assert time.perf_counter() - start < 15
+
+
+@pytest.mark.parametrize(
+    "text, options",
+    [
+        ("Call Time,Nature\n", ["--type-column", "Nature", "--type-map", "MAP"]),
+        ("Call Time,Nature\n", []),
+        ("Call Time\n", []),
+    ],
+)
+def test_an_export_with_a_header_and_no_rows_is_one_clean_error(tmp_path, text, options) -> None:
+    """Once a TypeError from the type map's empty counts (issue 24): nothing to fit, said
+    in one line, exit 2, nothing written."""
+    calls = tmp_path / "calls.csv"
+    calls.write_text(text)
+    (tmp_path / "map.yaml").write_text("ASSIST PERSON: mental_health\n")
+    args = [a if a != "MAP" else str(tmp_path / "map.yaml") for a in options]
+    out = tmp_path / "inputs.yaml"
+    res = CliRunner().invoke(
+        app, ["fit", str(calls), "--time-column", "Call Time", *args, "--out", str(out)]
+    )
+    assert res.exit_code == 2, res.output
+    assert "a header and no rows" in res.output and "Traceback" not in res.output
+    assert not out.exists() and not (tmp_path / "inputs_fit_report").exists()
