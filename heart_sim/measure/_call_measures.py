@@ -40,6 +40,14 @@ def hour_of_week(t: np.ndarray) -> np.ndarray:
     return (t // MIN_PER_HOUR).astype(np.int64) % HOURS_PER_WEEK
 
 
+def request_times(rec: RepRecords) -> np.ndarray:
+    """When 911 asked a field team for each call: a served call's start, or its fallback,
+    less its wait for a team (NaN where no team was asked, or the wait is not over)."""
+    c = rec.calls
+    done_waiting = np.where(np.isnan(c.t_unit_start), c.t_fallback, c.t_unit_start)
+    return done_waiting - c.dispatch_wait
+
+
 def call_measures(rec: RepRecords, scenario: Scenario) -> dict[str, PerCall]:
     """Every per-call measure of one replication, by name: the times of
     ``catalog.TIME_METRICS`` (their units there) and the per-call shares (1.0 or 0.0 per
@@ -85,8 +93,7 @@ def _field_team(
     asked = window & (c.dispatched_to == p.dispatch_code) & ~np.isnan(c.dispatch_wait)
     started = ~np.isnan(c.t_unit_start)
     served = asked & started
-    done_waiting = np.where(started, c.t_unit_start, c.t_fallback)
-    hour = hour_of_week(np.where(asked, done_waiting - c.dispatch_wait, 0.0))
+    hour = hour_of_week(np.where(asked, request_times(rec), 0.0))
     at, h = served, hour[served]
     response = c.response_time[at]
     out = {

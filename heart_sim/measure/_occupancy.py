@@ -28,7 +28,7 @@ import numpy as np
 from ..core import FIELD_TEAMS, Program
 from ..model import RepRecords
 from ..scenario import HOURS_PER_WEEK, MIN_PER_HOUR
-from ._call_measures import PerCall, by_hour
+from ._call_measures import PerCall, by_hour, request_times
 from ._catalog import CATALOG, PERCENTILES
 
 SAMPLES_PER_HOUR = 4
@@ -87,8 +87,7 @@ def _reached(rec: RepRecords, program: Program) -> tuple[np.ndarray, np.ndarray,
         asked = c.dispatched_to == program.dispatch_code
         idx = np.flatnonzero(asked & ~np.isnan(c.dispatch_wait))  # its wait is over
         served = ~np.isnan(c.t_unit_start[idx])
-        done_waiting = np.where(served, c.t_unit_start[idx], c.t_fallback[idx])
-        entry = done_waiting - c.dispatch_wait[idx]
+        entry = request_times(rec)[idx]
         exit_ = np.where(served, c.t_unit_free[idx], entry + c.dispatch_wait[idx])
     return idx, entry, np.where(np.isnan(exit_), np.inf, exit_)
 

@@ -331,8 +331,9 @@ class HeartModel:
         phase_types = [list(sc.call_types.values()) for sc in phases]
         self.call_types = [phase_types[j][k] for j, k in zip(self.phase, type_index.tolist())]
         self.priority = [ct.priority for ct in self.call_types]  # read on the hot path
-        self.route_share = [ct.sent_to_heart for ct in self.call_types]
-        self.triage = [{p: sc.field_team(p).triage_share for p in FIELD_TEAMS} for sc in phases]
+        if self.draws.u_route is not None:  # read only when 911 keeps some calls back
+            self.route_share = [ct.sent_to_heart for ct in self.call_types]
+            self.triage = [{p: sc.field_team(p).triage_share for p in FIELD_TEAMS} for sc in phases]
         self.programs: list[Programs] = [sc.programs for sc in phases]  # by phase
         self.t_arrive = times.tolist()
         self.log = SimpleNamespace(**{name: [init] * n for name, _, init in logged_fields()})
