@@ -11,6 +11,7 @@ results folder.
 from __future__ import annotations
 
 import base64
+import numbers
 from pathlib import Path
 
 import pandas as pd
@@ -28,6 +29,8 @@ FIGURES = {
 def _number(x: object) -> str:
     if x is None or (isinstance(x, float) and pd.isna(x)):
         return ""
+    if isinstance(x, numbers.Integral):  # counts as the lines above them: 4,529
+        return f"{int(x):,}"
     if isinstance(x, float):
         return f"{x:,.4g}" if abs(x) < 1e4 else f"{x:,.0f}"
     return esc(x)

@@ -131,4 +131,6 @@ def test_the_fit_table_reads_back_and_its_page_shows_every_row_and_figure(fitted
     for q in table.quantity:
         assert f"<code>{q}</code>" in page
     assert page.count("<img ") == len(outcome.figures) == 3
+    n = int(table.set_index("quantity").loc["calls_per_week", "n"])
+    assert f"<td>{n:,}</td>" in page  # counts written as in the fit's lines
     assert "crt:" in page and "on_scene_time" in page  # the fragment, as written
