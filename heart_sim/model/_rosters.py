@@ -97,10 +97,12 @@ def crews(scenario: Scenario, cal: Calendar, program: Program) -> list[Crew]:
 
 
 def staffing_changes(
-    crews: list[Crew], begin: float, end: float, present: bool
+    crews: list[Crew], begin: float, end: float, present: bool, continuous: bool = False
 ) -> list[tuple[float, int, int]]:
     """(time, units on duty from then, units whose crew ends then): at ``begin`` and at each
-    change or handover before ``end``, as ``StaffedPool`` consumes them."""
+    change or handover before ``end``, as ``StaffedPool`` consumes them. ``continuous``
+    (``programs.<p>.continuous_crews``): crews that end as others start carry on as them,
+    so only the units by which staffing falls hand over."""
     delta: dict[float, int] = {}
     ending: dict[float, int] = {}
     last: dict[tuple[int, ShiftSpec], Crew] = {}
@@ -136,8 +138,11 @@ def staffing_changes(
             out.append((begin, level - delta.get(t, 0), 0))
         if t >= end:
             break
-        if delta.get(t, 0) or ending.get(t, 0):
-            out.append((t, level, ending.get(t, 0)))
+        gone = ending.get(t, 0)
+        if continuous:
+            gone = min(gone, max(0, -delta.get(t, 0)))
+        if delta.get(t, 0) or gone:
+            out.append((t, level, gone))
     if not out:
         out.append((begin, level, 0))
     return out
@@ -260,10 +265,11 @@ def roster(
         for a in _away(cs, phases, phase_of, program, seed, replication)
         if a.latest >= cal.begin and a.until > cal.begin
     ]
+    continuous = scenario.program(program).continuous_crews
     return Roster(
         crews=cs,
-        scheduled=staffing_changes(cs, cal.begin, cal.end, present=False),
-        present=staffing_changes(cs, cal.begin, cal.end, present=True),
+        scheduled=staffing_changes(cs, cal.begin, cal.end, False, continuous),
+        present=staffing_changes(cs, cal.begin, cal.end, True, continuous),
         away=away,
     )
 

@@ -186,6 +186,13 @@ class _Program(Frozen):
     availability: Availability = Field(
         default_factory=Availability, description="scheduled units that are not there"
     )
+    continuous_crews: bool = Field(
+        False,
+        description="shifts that touch or overlap work as one continuous crew: where some "
+        "shifts end as others start, only the units by which staffing falls hand over "
+        "(finish their calls on overtime); false = every shift's end is a handover "
+        "(heart-sim optimize writes true: its shift options are pieces of crews)",
+    )
 
     def schedule(self) -> WeeklySchedule:
         return build_weekly(s.spec() for s in self.shifts)

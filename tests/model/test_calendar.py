@@ -421,6 +421,38 @@ def test_staffing_changes_reproduce_the_weekly_schedule_for_odd_shifts(name, war
     _assert_same_changes(scenario_from_dict(d))
 
 
+def test_continuous_crews_hand_over_only_the_units_by_which_staffing_falls() -> None:
+    # 2 units 09-17 and 1 unit 17-01, every day; 1 unit 13-21 on Monday only. As shift lines,
+    # every end is a handover; as one continuous crew only the fall in staffing is.
+    shifts = [
+        {"days": "daily", "start": "09:00", "end": "17:00", "units": 2},
+        {"days": "daily", "start": "17:00", "end": "01:00", "units": 1},
+        {"days": "mon", "start": "13:00", "end": "21:00", "units": 1},
+    ]
+    lines = roster(scenario_from_dict(crt_only(shifts)), *_cal(crt_only(shifts)), 1, 0)
+    d = crt_only(shifts, continuous_crews=True)
+    crew = roster(scenario_from_dict(d), *_cal(d), 1, 0)
+    mon = {t: (u, e) for t, u, e in lines.scheduled if t < 26 * H}
+    # (Sunday's 17-01 crew is on at Monday 00:00.)
+    assert mon == {0: (1, 0), H: (0, 1), 9 * H: (2, 0), 13 * H: (3, 0), 17 * H: (2, 2),
+                   21 * H: (1, 1), 25 * H: (0, 1)}  # fmt: skip
+    mon = {t: (u, e) for t, u, e in crew.scheduled if t < 26 * H}
+    # At 17:00 two units end and one starts: one hands over, one carries on as the new one.
+    assert mon == {0: (1, 0), H: (0, 1), 9 * H: (2, 0), 13 * H: (3, 0), 17 * H: (2, 1),
+                   21 * H: (1, 1), 25 * H: (0, 1)}  # fmt: skip
+    # The units on duty are the same; only the handovers differ.
+    assert [(t, u) for t, u, _ in lines.scheduled] == [(t, u) for t, u, _ in crew.scheduled]
+    # Tuesday 17:00: 2 end, 1 starts, nothing else: one handover instead of two.
+    tue = 24 * H + 17 * H
+    assert [e for t, _, e in lines.scheduled if t == tue] == [2]
+    assert [e for t, _, e in crew.scheduled if t == tue] == [1]
+
+
+def _cal(d: dict) -> tuple:
+    sc = scenario_from_dict(d)
+    return Calendar.of(sc), Program.CRT
+
+
 # -- validation -------------------------------------------------------------------------------
 
 
