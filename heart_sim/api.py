@@ -61,6 +61,7 @@ from .optimization import (
     MAX_REPS,
     MAX_UNITS,
     MIN_REPS,
+    TOLERANCE,
     BudgetResult,
     OptimizeError,
     OptimizeResult,
@@ -326,6 +327,8 @@ def optimize(
     starts: Sequence[int] | None = None,
     max_units: int = MAX_UNITS,
     same_each_day: bool = False,
+    min_shift_length: int | None = None,
+    tolerance: float = TOLERANCE,
     weekend_rotation: int | None = None,
     min_reps: int = MIN_REPS,
     max_reps: int = MAX_REPS,
@@ -340,7 +343,10 @@ def optimize(
     ``optimization._goals``), for ``programs`` (default: those the targets are about), open
     in ``hours`` (a list of (start, end) hours, every day), around the clock, or (neither)
     the hours each program opens now; ``starts`` are the allowed shift starts (hours of the
-    day, default every hour). ``out`` also writes the folder ``heart-sim optimize`` writes,
+    day, default every hour). Crews work at least ``min_shift_length`` hours (default: the
+    shortest shift each program works now). A target held each hour is met when every
+    hour's mean meets it and its 95% interval reaches at most ``tolerance`` (a share of the
+    target) beyond it. ``out`` also writes the folder ``heart-sim optimize`` writes,
     resumable."""
     if hours is not None and around_the_clock:
         raise OptimizeError("give hours or around_the_clock, not both")
@@ -362,6 +368,8 @@ def optimize(
             starts=None if starts is None else list(starts),
             max_units=max_units,
             same_each_day=same_each_day,
+            min_length=min_shift_length,
+            tolerance=tolerance,
             weekend_rotation=weekend_rotation,
             seed=seed,
             min_reps=min_reps,

@@ -113,6 +113,23 @@ def optimize_cmd(
     same_each_day: Annotated[
         bool, typer.Option("--same-each-day", help="The same shifts every day of the week.")
     ] = False,
+    min_shift_length: Annotated[
+        int | None,
+        typer.Option(
+            "--min-shift-length",
+            metavar="H",
+            help="Hours a crew works at least (default: the shortest shift it works now).",
+        ),
+    ] = None,
+    tolerance: Annotated[
+        float | None,
+        typer.Option(
+            "--tolerance",
+            metavar="SHARE",
+            help="A target held each hour is met when every hour's mean meets it and its "
+            "95% interval is within the target plus this share of it (0.05).",
+        ),
+    ] = None,
     weekend_rotation: Annotated[
         int | None,
         typer.Option(
@@ -214,6 +231,8 @@ def optimize_cmd(
             starts=starts,
             max_units=max_units,
             same_each_day=same_each_day,
+            min_shift_length=min_shift_length,
+            tolerance=tolerance,
             weekend_rotation=weekend_rotation,
             budget=budget,
             fte=fte,
@@ -250,6 +269,8 @@ def _optimize_or_budget(
     starts: str | None,
     max_units: int | None,
     same_each_day: bool,
+    min_shift_length: int | None,
+    tolerance: float | None,
     weekend_rotation: int | None,
     budget: float | None,
     fte: float | None,
@@ -270,6 +291,8 @@ def _optimize_or_budget(
         "--starts": starts is not None,
         "--max-units": max_units is not None,
         "--same-each-day": same_each_day,
+        "--min-shift-length": min_shift_length is not None,
+        "--tolerance": tolerance is not None,
         "--weekend-rotation": weekend_rotation is not None,
         "--min-reps": min_reps is not None,
         "--max-reps": max_reps is not None,
@@ -308,6 +331,8 @@ def _optimize_or_budget(
         starts=None if starts is None else [parse_start(h) for h in starts.split(",")],
         max_units=api.MAX_UNITS if max_units is None else max_units,
         same_each_day=same_each_day,
+        min_shift_length=min_shift_length,
+        tolerance=api.TOLERANCE if tolerance is None else tolerance,
         weekend_rotation=weekend_rotation,
         min_reps=api.MIN_REPS if min_reps is None else min_reps,
         max_reps=api.MAX_REPS if max_reps is None else max_reps,

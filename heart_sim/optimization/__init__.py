@@ -12,7 +12,7 @@ from ._markdown import optimize_markdown
 from ._optimize import optimize
 from ._plans import MAX_UNITS
 from ._result import OptimizeError, OptimizeResult
-from ._search import MAX_REPS, MIN_REPS
+from ._search import MAX_REPS, MIN_REPS, TOLERANCE
 
 __all__ = [
     "optimize_markdown",
@@ -23,6 +23,7 @@ __all__ = [
     "MAX_REPS",
     "MAX_UNITS",
     "MIN_REPS",
+    "TOLERANCE",
     "OptimizeError",
     "OptimizeResult",
     "budget_study",

@@ -18,11 +18,11 @@ import yaml
 
 from ..core import FIELD_TEAMS, Program, __version__
 from ..measure import PERCENTILES, people, t_interval
-from ..scenario import DAY_NAMES, HOURS_PER_WEEK, Scenario
+from ..scenario import DAY_NAMES, HOURS_PER_WEEK, MIN_PER_WEEK, Scenario
 from ..study import extends_from
 from ._goals import judge_hours
 from ._isa import mol_erlang
-from ._plans import plan_coverage, scenario_coverage
+from ._plans import plan_cost, plan_coverage, scenario_coverage
 from ._result import OptimizeResult
 from ._search import Evaluation, Search, Units
 from ._shiftcover import HOURS_PER_DAY, hour_label
@@ -90,6 +90,8 @@ def _requirement_rows(s: Search, found: dict[str, Any]) -> list[dict[str, Any]]:
         sched = plan_coverage(pl, units[p])
         start = mol_erlang(found["load"][p], found["alphas"][p], pl.open_hours, pl.max_units)
         now = scenario_coverage(s.base, p)
+        priced = s.end_price[p]
+        price = np.zeros(HOURS_PER_WEEK) if priced is None else priced
         for h in range(HOURS_PER_WEEK):
             rows.append(
                 {
@@ -101,6 +103,7 @@ def _requirement_rows(s: Search, found: dict[str, Any]) -> list[dict[str, Any]]:
                     "offered_load": float(found["load"][p][h]),
                     "mol_erlang_start": int(start[h]),
                     "requirement": int(found["requirement"][p][h]),
+                    "crew_end_price": float(price[h]),
                     "scheduled": int(sched[h]),
                     "input_scheduled": int(now[h]),
                 }
@@ -140,8 +143,8 @@ def _hourly_rows(s: Search, ev: Evaluation, before: Evaluation) -> list[dict[str
         if not g.each_hour:
             continue
         for plan, e in (("recommended", ev), ("input", before)):
-            v = np.stack([h[g.metric] for h in e.hourly])
-            mean, lo, hi, each, _ = judge_hours(g, v)
+            v = s.hour_values(e, g.metric)
+            mean, lo, hi, each, _ = judge_hours(g, v, s.tolerance, s.family(e, v))
             for h in range(HOURS_PER_WEEK):
                 if not math.isnan(mean[h]):
                     rows.append(
@@ -176,7 +179,11 @@ def _costs(s: Search, ev: Evaluation, before: Evaluation) -> dict[str, dict[str,
     return {
         plan: {
             m: _cost_row(plan, e, m)
-            for m in ("cost_total_annual", *[f"{p}_cost_annual" for p in s.plans])
+            for m in (
+                "cost_total_annual",
+                *[f"{p}_cost_annual" for p in s.plans],
+                *[f"{p}_overtime_cost_annual" for p in s.plans],
+            )
         }
         for plan, e in (("recommended", ev), ("input", before))
     }
@@ -252,7 +259,14 @@ def _summary(
         "confirmation_seed": s.seed + 1,
         "confirmed": again.met(),
         "confirmation_reps": again.reps,
-        "schedule_cost_annual": s.cost(units),
+        "schedule_cost_annual": sum(plan_cost(s.plans[p], u) for p, u in units.items()),
+        # What the search priced the plan at: the schedule and the overtime expected where
+        # its crews end (the simulated overtime is in cost, by program).
+        "priced_cost_annual": s.cost(units),
+        "overtime_hours_per_week": {
+            plan: _overtime_per_week(s, e) for plan, e in (("recommended", ev), ("input", before))
+        },
+        "min_shift_length": {p: pl.min_length for p, pl in s.plans.items()},
         "input_schedule_cost_annual": _input_schedule_cost(s),
         "schedule_fixed_cost_annual": sum(
             pl.peak_cost * int(plan_coverage(pl, units[p]).max(initial=0))
@@ -280,6 +294,16 @@ def _summary(
             "closest (the most units allowed) and its values are the best reached"
         )
     return summary
+
+
+def _overtime_per_week(s: Search, ev: Evaluation) -> dict[str, dict[str, float]]:
+    """Each optimized program's simulated overtime unit-hours a week, with its 95% interval."""
+    weeks = (s.base.end_min - s.base.start_min) / MIN_PER_WEEK
+    out = {}
+    for p in s.plans:
+        mean, lo, hi, _ = t_interval(ev.kpis[f"{p}_overtime_hours"].to_numpy(float) / weeks)
+        out[p] = {"mean": mean, "low": lo, "high": hi}
+    return out
 
 
 def _input_schedule_cost(s: Search) -> float:
@@ -312,12 +336,13 @@ def _recommended_yaml(
         f"# Recommended by heart-sim optimize ({__version__}) for: {'; '.join(summary['goals'])}.\n"
         f"# Derived: the least-cost shifts found; {verdict}.\n"
         + again
-        + "# See optimize.md beside this file. Only the shifts of the optimized programs change.\n"
+        + "# See optimize.md beside this file. Only the shifts of the optimized programs change;\n"
+        + "# they work as continuous crews: a unit hands over only where the units on duty fall.\n"
     )
     body = {
         "extends": parent,
         "name": f"{base.name}_optimized",
         "description": f"{base.name} with the shifts heart-sim optimize recommends.",
-        "programs": {p: {"shifts": s} for p, s in shifts.items()},
+        "programs": {p: {"shifts": s, "continuous_crews": True} for p, s in shifts.items()},
     }
     return head + yaml.safe_dump(body, sort_keys=False)

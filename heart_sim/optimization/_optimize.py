@@ -31,6 +31,7 @@ or raised).
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -54,7 +55,7 @@ from ._folder import read_optimization, write_optimization
 from ._goals import Goal
 from ._plans import MAX_UNITS, ProgramPlan, plan_coverage, program_plans, scenario_coverage
 from ._result import OptimizeError, OptimizeResult
-from ._search import ISA_REPS, MAX_REPS, MIN_REPS, Search, search
+from ._search import ISA_REPS, MAX_REPS, MIN_REPS, TOLERANCE, Search, search
 
 
 def optimize(
@@ -69,6 +70,8 @@ def optimize(
     starts: Sequence[int] | None = None,
     max_units: int = MAX_UNITS,
     same_each_day: bool = False,
+    min_length: int | None = None,
+    tolerance: float = TOLERANCE,
     weekend_rotation: int | None = None,
     seed: int | None = None,
     isa_reps: int = ISA_REPS,
@@ -86,13 +89,23 @@ def optimize(
     base = scenario_from_dict(base_data, source=source)
     programs = list(dict.fromkeys(programs or [g.program for g in goals]))
     _check_request(goals, programs, base, min_reps, max_reps, max_units)
-    plans = program_plans(base, programs, hours, lengths, starts, max_units, same_each_day)
+    if not (math.isfinite(tolerance) and 0 <= tolerance <= 1):
+        raise OptimizeError(f"--tolerance {tolerance}: a share of the target, 0 to 1, e.g. 0.05")
+    plans = program_plans(
+        base, programs, hours, lengths, starts, max_units, same_each_day, min_length
+    )
     seed = base.seed if seed is None else seed
     if not force:
         check_run_size([base], max_reps * 4)
     settings = _settings(
         goals, programs, plans, lengths, starts, max_units, same_each_day, weekend_rotation
-    ) | {"isa_reps": isa_reps, "min_reps": min_reps, "max_reps": max_reps}
+    ) | {
+        "isa_reps": isa_reps,
+        "min_reps": min_reps,
+        "max_reps": max_reps,
+        "min_shift_length": {p: pl.min_length for p, pl in plans.items()},
+        "tolerance": tolerance,
+    }
     manifest = optimize_manifest(base, seed, settings)
     notes: list[str] = []
     with (
@@ -117,6 +130,7 @@ def optimize(
             jobs,
             dask,
             progress,
+            tolerance,
         )
         result = _recommend(s, extends or source, notes, weekend_rotation)
         result.facts["seconds"] = round(time.perf_counter() - started, 1)
@@ -136,7 +150,7 @@ def _recommend(
     cov = {p: plan_coverage(s.plans[p], u) for p, u in found["units"].items()}
     s.record("confirm", f"the plan on another seed ({s.seed + 1})", cov, again)
     given = {p: s.full["programs"][p]["shifts"] for p in s.plans}
-    before = s.verify(given, "input")
+    before = s.verify(given, "input", plan=False)
     s.record(
         "input",
         "the input scenario's own shifts",

@@ -19,10 +19,10 @@ from typing import Any
 import numpy as np
 
 from ..measure import WEEKS_PER_YEAR, paid_per_scheduled_hour, unit_hourly_cost
-from ..scenario import DAY_NAMES, HOURS_PER_WEEK, Scenario
+from ..scenario import DAY_NAMES, HOURS_PER_WEEK, MIN_PER_HOUR, Scenario
 from ._isa import open_mask
 from ._result import OptimizeError
-from ._shiftcover import HOURS_PER_DAY, ShiftOption, coverage_matrix, hour_label
+from ._shiftcover import HOURS_PER_DAY, ShiftOption, coverage_matrix, crew_ends, hour_label
 
 MAX_UNITS = 20
 
@@ -37,6 +37,8 @@ class ProgramPlan:
     max_units: int
     unit_cost: float  # annual cost of one unit on duty one hour every week
     peak_cost: float  # annual fixed cost per unit on duty at once
+    overtime_cost: float = 0.0  # annual cost of one overtime unit-hour every week
+    min_length: int = 1  # hours a crew works at least (``cover``'s min_length)
 
     @cached_property
     def matrix(self) -> np.ndarray:
@@ -70,12 +72,18 @@ def plan_shifts(plan: ProgramPlan, units: Sequence[int]) -> list[dict]:
     return out
 
 
-def plan_cost(plan: ProgramPlan, units: Sequence[int]) -> float:
+def plan_cost(
+    plan: ProgramPlan, units: Sequence[int], end_price: np.ndarray | None = None
+) -> float:
     """Annual cost of the shifts: unit-hours x loaded pay x the paid hours per scheduled
-    hour (``costs.paid_per_scheduled_hour``: relief, less absences), and the fixed cost of
-    the most units on duty at once (overtime is left to the simulation)."""
+    hour (``costs.paid_per_scheduled_hour``: relief, less absences), the fixed cost of
+    the most units on duty at once, and, given ``end_price`` (the expected overtime cost
+    of a crew ending at each hour of the week, from the search's simulations), the
+    overtime where the crews end."""
     cost = sum(o.cost_per_unit * u for o, u in zip(plan.options, units))
-    return float(cost) + plan.peak_cost * int(plan_coverage(plan, units).max(initial=0))
+    cov = plan_coverage(plan, units)
+    ends = 0.0 if end_price is None else float(np.asarray(end_price) @ crew_ends(cov))
+    return float(cost) + plan.peak_cost * int(cov.max(initial=0)) + ends
 
 
 def plan_coverage(plan: ProgramPlan, units: Sequence[int]) -> np.ndarray:
@@ -100,12 +108,18 @@ def program_plans(
     starts: Sequence[int] | None = None,
     max_units: int = MAX_UNITS,
     same_each_day: bool = False,
+    min_length: int | None = None,
 ) -> dict[str, ProgramPlan]:
     """Each program's open hours (``hours``: a list of daily (start, end), None for every
     hour, or "current" for the hours its shifts cover now), its shift options (each of
     ``lengths`` from each of ``starts`` that fits the open hours; one option per day, or
-    one for every day with ``same_each_day``) and costs."""
+    one for every day with ``same_each_day``), costs, and the shortest crew
+    (``min_length`` hours; by default the shortest shift the program works now, or the
+    shortest of ``lengths`` if it has none). Options are pieces of continuous crews: a
+    crew may be longer than any one option, never shorter than its minimum."""
     _check_lengths(lengths)
+    if min_length is not None and not 1 <= int(min_length) <= HOURS_PER_DAY:
+        raise OptimizeError(f"--min-shift-length {min_length}: whole hours from 1 to 24, e.g. 8")
     out = {}
     for p in programs:
         cost = base.program(p).cost
@@ -121,8 +135,18 @@ def program_plans(
         peak = cost.fixed_per_unit_annual
         options = _shift_options(mask, lengths, starts, same_each_day, hourly)
         _check_options(p, options, mask, lengths)
-        out[p] = ProgramPlan(p, mask, tuple(options), int(max_units), hourly, float(peak))
+        overtime = unit_hourly_cost(base, p) * base.costs.overtime_multiplier * WEEKS_PER_YEAR
+        shortest = _shortest_shift(base, p, lengths) if min_length is None else int(min_length)
+        out[p] = ProgramPlan(
+            p, mask, tuple(options), int(max_units), hourly, float(peak), overtime, shortest
+        )
     return out
+
+
+def _shortest_shift(base: Scenario, p: str, lengths: Sequence[int]) -> int:
+    """Hours of the shortest shift program ``p`` works now (of ``lengths`` if none)."""
+    now = [s.spec().length_min // MIN_PER_HOUR for s in base.program(p).shifts if s.units]
+    return int(min(now)) if now else int(min(lengths))
 
 
 def _check_lengths(lengths: Sequence[int]) -> None:

@@ -37,6 +37,7 @@ load.
 from __future__ import annotations
 
 import math
+from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -216,6 +217,8 @@ def cover(
     time_limit: float | None = None,
     peak_cost: float = 0.0,
     shortfall_cost: float | None = None,
+    end_cost: np.ndarray | None = None,
+    min_length: int = 1,
 ) -> Cover:
     """The least-cost units per option whose coverage meets ``requirement`` in every hour
     of the week (and stays within ``max_units`` units on duty in every hour, if given),
@@ -226,7 +229,15 @@ def cover(
     unit short (one integer variable per hour), for when the caps cannot meet it: the plan
     then covers as much of it as they allow, still at least one unit in every hour that
     needs any, and ``surplus`` is negative where it falls short. ``time_limit`` (seconds)
-    stops HiGHS early: the best plan found is returned with ``optimal`` False."""
+    stops HiGHS early: the best plan found is returned with ``optimal`` False.
+
+    The options are pieces of continuous crews (``programs.<p>.continuous_crews``): a
+    unit hands over, and may run into overtime, only where the units on duty fall.
+    ``end_cost[h]`` prices each unit by which coverage falls from hour h-1 to hour h (the
+    expected overtime of a crew ending then), through a variable e[h] >= cov[h-1] - cov[h].
+    ``min_length``: a crew works at least this many hours, through the units starting in
+    each hour, st[h] >= cov[h] - cov[h-1], and cov[h] >= the units started in the last
+    ``min_length`` hours (the oldest crews go off first)."""
     r = _as_requirement(requirement)
     opts = tuple(options)
     a = coverage_matrix(opts)
@@ -239,10 +250,9 @@ def cover(
     if time_limit is not None:
         solver_options["time_limit"] = float(time_limit)
     n = len(opts)
-    res = milp(
-        **_program(a, r, costs, max_units, peak_cost, shortfall_cost),
-        options=solver_options,
-    )
+    prog = _program(a, r, costs, max_units, peak_cost, shortfall_cost)
+    _add_crews(prog, a, end_cost, int(min_length))
+    res = milp(**prog, options=solver_options)
     if res.x is None:
         return _infeasible(opts, r, _why_no_plan(res, max_units))
 
@@ -254,10 +264,11 @@ def cover(
             opts, r, f"no valid plan: the solver's rounded plan fails ({res.message})"
         )
     optimal = res.status == 0
+    ends = float(end_cost @ crew_ends(coverage)) if end_cost is not None else 0.0
     return Cover(
         options=opts,
         units=tuple(int(v) for v in x),
-        total_cost=float(costs @ x) + float(peak_cost) * int(coverage.max(initial=0)),
+        total_cost=float(costs @ x) + float(peak_cost) * int(coverage.max(initial=0)) + ends,
         coverage=coverage,
         surplus=coverage - r,
         status=("optimal" if optimal else f"feasible, not proven optimal: {res.message}")
@@ -336,6 +347,77 @@ def _program(
         "integrality": np.ones(n + 1 + k),
         "bounds": Bounds(0, upper_bounds),
     }
+
+
+def crew_ends(coverage: np.ndarray) -> np.ndarray:
+    """Per hour of the week, the units by which coverage falls from the hour before (the
+    week wraps): where continuous crews end."""
+    c = np.asarray(coverage, dtype=np.int64)
+    return np.maximum(np.roll(c, 1) - c, 0)
+
+
+def crew_starts(coverage: np.ndarray) -> np.ndarray:
+    """Per hour of the week, the units by which coverage rises from the hour before."""
+    c = np.asarray(coverage, dtype=np.int64)
+    return np.maximum(c - np.roll(c, 1), 0)
+
+
+def shortest_crew(coverage: np.ndarray) -> int:
+    """The shortest time (hours) a crew is on duty when the oldest crews go off first and
+    the week repeats; 0 with nobody on duty, 168 when no crew ever goes off."""
+    c = np.asarray(coverage, dtype=np.int64)
+    if not c.any():
+        return 0
+    on: deque[int] = deque()  # start hours of the crews on duty, oldest first
+    shortest = HOURS_PER_WEEK
+    for t in range(3 * HOURS_PER_WEEK):  # judged on the middle week, once the first settled
+        level = int(c[t % HOURS_PER_WEEK])
+        while len(on) > level:
+            started = on.popleft()
+            if HOURS_PER_WEEK <= started < 2 * HOURS_PER_WEEK:
+                shortest = min(shortest, t - started)
+        while len(on) < level:
+            on.append(t)
+    return shortest
+
+
+def _add_crews(prog: dict, a: np.ndarray, end_cost: np.ndarray | None, min_length: int) -> None:
+    """Add to ``_program``'s integer program the crew-end variables e[h], priced at
+    ``end_cost``, and for ``min_length`` > 1 the crew-start variables st[h] with the
+    minimum crew length (see ``cover``)."""
+    h = HOURS_PER_WEEK
+    blocks = ([np.asarray(end_cost, dtype=float)] if end_cost is not None else []) + (
+        [np.zeros(h)] if min_length > 1 else []
+    )
+    if not blocks:
+        return
+    n_old, k = len(prog["c"]), len(blocks)
+    prev = np.roll(a, 1, axis=0)  # row h: the options on duty in hour h-1
+    eye, zero = np.eye(h), np.zeros((h, h))
+    pad = np.zeros((h, n_old - a.shape[1]))  # the peak and shortfall variables
+
+    def rows(x_part: np.ndarray, block: int, new: np.ndarray) -> np.ndarray:
+        return np.hstack([x_part, pad, *[new if j == block else zero for j in range(k)]])
+
+    added = []
+    if end_cost is not None:  # e[h] - cov[h-1] + cov[h] >= 0
+        added.append(LinearConstraint(rows(a - prev, 0, eye), 0, np.inf))
+    if min_length > 1:  # st[h] >= cov[h] - cov[h-1]; cov[h] >= st over the last min_length
+        window = np.sum([np.roll(eye, -i, axis=1) for i in range(min(min_length, h))], axis=0)
+        added.append(LinearConstraint(rows(prev - a, k - 1, eye), 0, np.inf))
+        added.append(LinearConstraint(rows(a, k - 1, -window), 0, np.inf))
+    widened = [
+        LinearConstraint(np.hstack([c.A, np.zeros((c.A.shape[0], k * h))]), c.lb, c.ub)
+        for c in prog["constraints"]
+    ]
+    bounds = prog["bounds"]
+    prog["constraints"] = widened + added
+    prog["c"] = np.concatenate([prog["c"], *blocks])
+    prog["integrality"] = np.concatenate([prog["integrality"], np.zeros(k * h)])
+    prog["bounds"] = Bounds(
+        np.concatenate([np.broadcast_to(bounds.lb, n_old), np.zeros(k * h)]),
+        np.concatenate([np.broadcast_to(bounds.ub, n_old), np.full(k * h, np.inf)]),
+    )
 
 
 def _why_no_plan(res: OptimizeResult, max_units: int | None) -> str:

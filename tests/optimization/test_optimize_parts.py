@@ -145,7 +145,7 @@ def test_the_recommended_scenario_extends_the_input_and_changes_only_the_shifts(
     assert "Judged again on seed 8: every target met (9 replications)" in text
     body = yaml.safe_load(text)
     assert body["extends"] == "../mmc.yaml"  # relative: the folder moves with the project
-    assert body["programs"] == {"crt": {"shifts": shifts["crt"]}}
+    assert body["programs"] == {"crt": {"shifts": shifts["crt"], "continuous_crews": True}}
     (folder / "recommended.yaml").write_text(text)
     got = hs.load(folder / "recommended.yaml")
     assert got.name == f"{base.name}_optimized"
