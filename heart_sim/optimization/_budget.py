@@ -80,7 +80,7 @@ from ..study import (
     writing,
 )
 from ._budgetfile import BASE, OptionsFile
-from ._frontier import additive_frontier, best_within, pareto_frontier
+from ._frontier import additive_frontier, best_within, pareto_frontier, rising_in
 
 COST = "cost_total_annual"
 Combo = tuple[str, ...]
@@ -533,9 +533,12 @@ def _result(
     value = sign * table["measure"]
     table["within_limit"] = resource <= limit
     front = pareto_frontier(resource.to_numpy(), value.to_numpy())
+    best = best_within(resource.to_numpy(), value.to_numpy(), limit)
+    dropped: list[tuple[int, int]] = []
+    if mode == "fte":  # a step cheaper in dollars than the one before drops that one
+        front, dropped = rising_in(table["cost"].to_numpy(), front, keep=best)
     table["on_frontier"] = False
     table.loc[front, "on_frontier"] = True
-    best = best_within(resource.to_numpy(), value.to_numpy(), limit)
     table["chosen"] = False
     if best is not None:
         table.loc[best, "chosen"] = True
@@ -560,6 +563,10 @@ def _result(
         "chosen": chosen,
         "chosen_point": _point(table.iloc[best]) if best is not None else None,
         "frontier": [label(combos[i]) for i in front],
+        # Steps of the FTE frontier dropped: a later step costs no more and gains more.
+        "dropped_from_frontier": [
+            {"options": label(combos[i]), "beaten_by": label(combos[j])} for i, j in dropped
+        ],
         "exclusive_pairs": [[a, b_, why] for a, b_, why in runs.options.exclusive_pairs()],
         "notes": said,
     }
@@ -759,6 +766,19 @@ def _why(status: Any) -> str:
     return RATIO_WORDS.get(str(status), "") if isinstance(status, str) else ""
 
 
+def _dropped_lines(s: dict[str, Any]) -> list[str]:
+    """The steps dropped from an FTE frontier, each with the step that beats it."""
+    dropped = s.get("dropped_from_frontier") or []
+    if not dropped:
+        return []
+    return [
+        "",
+        "Dropped from the FTE frontier, as a later step costs no more a year and gains more: "
+        + "; ".join(f"{d['options']} (beaten by {d['beaten_by']})" for d in dropped)
+        + ".",
+    ]
+
+
 def budget_markdown(result: BudgetResult) -> str:
     """budget.md: what the budget buys, in words and one table."""
     s = result.facts
@@ -772,6 +792,7 @@ def budget_markdown(result: BudgetResult) -> str:
         "",
         "No other simulated set is as cheap and as good at once; each step says what it adds "
         "over the one before.",
+        *_dropped_lines(s),
         "",
         f"| step | options | {header(COST)} | FTE | {header(m)} | {word} over the step "
         f"before | {last} |",

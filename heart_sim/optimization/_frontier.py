@@ -6,6 +6,8 @@ options); nothing is simulated here.
 - ``pareto_frontier``: the candidates no other candidate beats on both counts (as cheap or
   cheaper and as good or better, one of them strictly), sorted by cost: what each next
   dollar buys when moving along it.
+- ``rising_in``: of a frontier ordered by FTE, the steps whose dollars rise too, and
+  those dropped because a later step costs less and gains more.
 - ``best_within``: the most valuable candidate whose cost is within a limit (ties: the
   cheaper).
 - ``choose``: the 0-1 knapsack with exclusions (which options to buy, each with a cost
@@ -53,6 +55,25 @@ def pareto_frontier(cost: Numbers, value: Numbers) -> list[int]:
             out.append(int(i))
             best = v[i]
     return out
+
+
+def rising_in(
+    cost: Numbers, steps: Sequence[int], keep: int | None = None
+) -> tuple[list[int], list[tuple[int, int]]]:
+    """Of frontier ``steps`` ordered by another resource (FTE), those whose ``cost`` rises
+    step by step, and the steps dropped, each with the later step that costs no more and
+    gains more (it is dominated in dollars: only its lower use of the other resource kept
+    it on the frontier). Walking the steps, each one drops those before it that cost as
+    much or more, so no step kept is cheaper than the step before it; but never ``keep``
+    (the set chosen within the limit, when the step beating it lies beyond the limit)."""
+    c = np.asarray(cost, dtype=float)
+    kept: list[int] = []
+    dropped: list[tuple[int, int]] = []
+    for i in steps:
+        while kept and kept[-1] != keep and c[kept[-1]] >= c[i]:
+            dropped.append((kept.pop(), int(i)))
+        kept.append(int(i))
+    return kept, sorted(dropped)
 
 
 def best_within(cost: Numbers, value: Numbers, limit: float) -> int | None:

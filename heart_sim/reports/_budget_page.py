@@ -377,12 +377,25 @@ def _frontier_section(res: BudgetResult) -> list[str]:
         f"step's extra cost over what it adds ({esc(_marginal_words(s['maximize']))}; "
         "Fieller's interval). The chosen set is highlighted."
         + (
-            " Along an FTE frontier a step may swap options: one that costs less a year and "
-            "still gains has a negative marginal cost."
-            if s["mode"] == "fte" and (res.frontier["step_cost"] < 0).any()
+            " A set that fewer FTE keep on the frontier, but that a later step beats on "
+            "both dollars and the measure, is dropped from it (listed below), so each step "
+            "costs at least as much as the one before."
+            if s["mode"] == "fte"
             else ""
         )
         + "</p>",
+        *(
+            [
+                "<p class='note'>Dropped from the frontier: "
+                + "; ".join(
+                    f"{esc(d['options'])} (beaten by {esc(d['beaten_by'])})"
+                    for d in s.get("dropped_from_frontier") or []
+                )
+                + ".</p>"
+            ]
+            if s.get("dropped_from_frontier")
+            else []
+        ),
         _frontier_table(res),
         figure_html(
             frontier_figure(res),

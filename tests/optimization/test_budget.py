@@ -317,3 +317,23 @@ def test_the_knapsack_and_its_frontier_match_a_brute_force() -> None:
         assert all(cost[s].sum() <= limit for s in additive_frontier(cost, value, limit, pairs))
     assert pareto_frontier([1, 1, 2, 3, 0], [5, 5, 4, 6, float("nan")]) == [0, 3]
     assert best_within([1, 2], [3, 3], 5) == 0 and best_within([4], [1], 3) is None
+
+
+def test_an_fte_frontier_drops_the_steps_a_later_step_beats_in_dollars() -> None:
+    """Along FTE, sets A (1 FTE, $300k), B (2 FTE, $200k), C (3 FTE, $250k), D (4 FTE,
+    $240k), E (5 FTE, $400k), each gaining more than the one before: B costs less than A
+    and gains more, so A is dropped (beaten by B); D costs less than C: C dropped (by D).
+    What is left rises in FTE, dollars and gain: no step costs less than the one before."""
+    from heart_sim.optimization._frontier import pareto_frontier, rising_in
+
+    fte = [1, 2, 3, 4, 5]
+    dollars = [300e3, 200e3, 250e3, 240e3, 400e3]
+    gain = [10, 20, 30, 40, 50]
+    front = pareto_frontier(fte, gain)
+    assert front == [0, 1, 2, 3, 4]  # every step is on the frontier in FTE alone
+    kept, dropped = rising_in(dollars, front)
+    assert kept == [1, 3, 4] and dropped == [(0, 1), (2, 3)]
+    assert all(dollars[a] < dollars[b] for a, b in itertools.pairwise(kept))
+    # The set chosen within the limit stays, even when a step beyond the limit beats it.
+    kept, dropped = rising_in(dollars, front, keep=2)
+    assert kept == [1, 2, 3, 4] and dropped == [(0, 1)]
