@@ -7,7 +7,19 @@ same page as the run that wrote it; the HTML report is ``reports``' business.
 
 from __future__ import annotations
 
+from typing import Any
+
 from ._result import OptimizeResult
+
+
+def _overtime_lines(s: dict[str, Any]) -> list[str]:
+    """The recommended shifts' simulated overtime a week and its annual cost, by program."""
+    parts = []
+    for p, h in s.get("overtime_hours_per_week", {}).get("recommended", {}).items():
+        cost = s["cost"]["recommended"].get(f"{p}_overtime_cost_annual", {}).get("mean")
+        money = f" (${cost:,.0f} a year)" if isinstance(cost, (int, float)) else ""
+        parts.append(f"{p} {h['mean']:,.1f} unit-hours a week{money}")
+    return ["", f"Overtime where the crews end (simulated): {'; '.join(parts)}."] if parts else []
 
 
 def optimize_markdown(result: OptimizeResult) -> str:
@@ -23,6 +35,7 @@ def optimize_markdown(result: OptimizeResult) -> str:
         )
     else:
         lines.append(f"**{s['infeasible']}.**")
+    lines += _overtime_lines(s)
     lines += ["", "| plan | target | mean | 95% interval | status |", "|---|---|---|---|---|"]
     for r in result.verification.to_dict("records"):
         lines.append(

@@ -140,8 +140,21 @@ def _cost_card(s: dict[str, Any]) -> Card | None:
         "Simulated staff (with leave and overtime), vehicles and other fixed costs of "
         "every program"
         + (f"; of which {', '.join(parts)}." if parts else ".")
+        + _overtime_words(s)
         + _against_input(c_rec, _cost(s, "input")),
     )
+
+
+def _overtime_words(s: dict[str, Any]) -> str:
+    """The recommended shifts' simulated overtime a week and its annual cost, by program."""
+    hours = s.get("overtime_hours_per_week", {}).get("recommended", {})
+    parts = []
+    for p, h in hours.items():
+        cost = _cost(s, "recommended", f"{p}_overtime_cost_annual").get("mean")
+        if is_number(h.get("mean")):
+            money = f", {fmt_value(COST, cost)} a year" if is_number(cost) else ""
+            parts.append(f"{program_name(p)} {h['mean']:,.1f} unit-hours a week{money}")
+    return f" Overtime where crews end: {'; '.join(parts)}." if parts else ""
 
 
 def _people_card(s: dict[str, Any]) -> Card | None:
