@@ -12,10 +12,13 @@ from heart_sim.optimization._shiftcover import (
     candidate_shifts,
     cover,
     coverage_matrix,
+    crew_ends,
+    crew_starts,
     erlang_b,
     erlang_c,
     erlang_c_mean_wait,
     requirement_erlang_c,
+    shortest_crew,
 )
 from heart_sim.scenario._schedules import HOURS_PER_WEEK, MIN_PER_HOUR, build_weekly
 
@@ -190,3 +193,45 @@ def test_a_cap_the_shifts_cannot_meet_is_covered_as_far_as_it_allows() -> None:
     open_ = r > 0
     assert c.coverage[open_].min() >= 1 and c.coverage.max() <= 3
     assert int(np.clip(r - c.coverage, 0, None).sum()) == 168
+
+
+def _two_and_a_bump() -> np.ndarray:
+    """2 units 08:00-20:00 and a third 12:00-14:00, every day."""
+    req = np.zeros(HOURS_PER_WEEK, dtype=int)
+    for d in range(7):
+        req[d * 24 + 8 : d * 24 + 20] = 2
+        req[d * 24 + 12 : d * 24 + 14] = 3
+    return req
+
+
+def test_a_minimum_crew_length_makes_short_bumps_last() -> None:
+    """With 1-hour pieces, the bump is a 2-hour crew; at least 8 hours, the crews that come
+    on at 08:00 must stay until 16:00 (the oldest goes first), so the third unit stays two
+    more hours a day: 182 + 14 unit-hours. Hand-checked: keeping 3 units until 15:00 gives
+    the oldest crew 7 hours (allowed with 7: 189), until 16:00 gives it 8."""
+    req = _two_and_a_bump()
+    opts = candidate_shifts((1,), range(24), "daily", 1.0)
+    free = cover(req, opts)
+    assert free.total_cost == 182 and shortest_crew(free.coverage) == 6
+    for m, cost in ((6, 182), (7, 189), (8, 196)):
+        c = cover(req, opts, min_length=m)
+        assert c.total_cost == cost and shortest_crew(c.coverage) == m
+        assert np.all(c.coverage >= req)
+
+
+def test_crew_ends_are_priced_where_coverage_falls() -> None:
+    """Three crews end a day (one at 14:00, two at 20:00); every crew that starts ends, so
+    the price moves ends, it cannot remove them. Priced at 10 at 14:00 and 0.5 elsewhere,
+    keeping the third unit one more hour (1 unit-hour at 1) and ending it at 15:00 (0.5)
+    beats ending it at 14:00 (10)."""
+    req = _two_and_a_bump()
+    opts = candidate_shifts((1,), range(24), "daily", 1.0)
+    assert crew_ends(req).sum() == 3 * 7 and crew_starts(req).sum() == 3 * 7
+    flat = cover(req, opts, end_cost=np.full(HOURS_PER_WEEK, 0.5))
+    assert np.array_equal(flat.coverage, req) and flat.total_cost == 182 + 0.5 * 21
+    price = np.full(HOURS_PER_WEEK, 0.5)
+    price[np.arange(7) * 24 + 14] = 10.0
+    dear = cover(req, opts, end_cost=price)
+    assert dear.coverage[:24][12:16].tolist() == [3, 3, 3, 2]
+    assert crew_ends(dear.coverage).sum() == 3 * 7
+    assert dear.total_cost == pytest.approx(182 + 1 * 7 + 0.5 * 21)
