@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field, field_validator, model_validator
 
-from ._days import parse_days
+from ._days import days_json_schema, parse_days
 from ._distributions import Distribution, Fixed
 from ._fields import Frozen, NonNeg, Patience, Prob
 from ._schedules import DAY_NAMES, MIN_PER_HOUR, ShiftSpec, WeeklySchedule, build_weekly
@@ -37,7 +37,8 @@ class Shift(Frozen):
 
     days: list[str] = Field(
         description="days: mon..sun or monday..sunday, ranges such as mon-fri or fri-sun, "
-        "or daily, weekdays, weekends"
+        "or daily, weekdays, weekends",
+        json_schema_extra=days_json_schema,
     )
     start: str = Field(description="HH:MM, 00:00-23:59")
     end: str = Field(description="HH:MM, 00:01-24:00; at or before start = next day")
