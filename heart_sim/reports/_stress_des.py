@@ -25,6 +25,7 @@ from ..core import PROGRAMS, NotResultsError, Program, __version__, atomic_write
 from ..measure import CATALOG, VIEWS
 from ..scenario import Scenario, days_text, key_changes
 from ..study import Comparison, Results, folder_kind, read_comparison, read_results, writing
+from ._run_parts import _auto_reps
 
 FILE = "stress_des.md"
 AUTHOR = "**AUTHOR:**"  # marks what only the study's author can fill
@@ -362,11 +363,18 @@ class _Study:
             if self.kind == "comparison"
             else ""
         )
+        auto = _auto_reps(self.folder)
+        chosen = (
+            f"How it was chosen: {auto.lstrip('; ')} (the sequential rule of Hoad, Robinson & "
+            "Davies 2010, JORS 61(11); `precision.json` records each measure's precision at "
+            "each count)."
+            if auto
+            else f"The number was set by `--reps` (the folder has no `precision.json`, which "
+            f"`--reps auto` writes).\n\n{AUTHOR} why this number of replications."
+        )
         return (
             f"{self.base.reps} replications, seed {self.base.seed}; 95% intervals over "
-            f"replications (1.2).{paired}\n\n{AUTHOR} how the number was chosen (`--reps N`, "
-            "or `--reps auto --precision P`: the sequential rule of Hoad, Robinson & Davies "
-            "2010, which the folder does not record)."
+            f"replications (1.2).{paired}\n\n{chosen}"
         )
 
     def _i5_1(self) -> str:

@@ -75,6 +75,7 @@ def test_a_run_is_filled_from_its_folder(folders) -> None:
     text = stress_des_markdown(folders[0])
     assert "what two more CRT teams would buy" in _item(text, "1.1")  # the user's objective
     assert "3 replications, seed 5" in _item(text, "4.3")
+    assert "set by `--reps`" in _item(text, "4.3") and AUTHOR in _item(text, "4.3")
     assert "warm-up of 1 week(s)" in _item(text, "4.1")
     assert "4 measured weeks" in _item(text, "4.2")
     assert "CRT: daily 09:00-19:00: 2 unit(s)" in _item(text, "2.2")
