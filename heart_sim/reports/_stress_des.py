@@ -299,10 +299,11 @@ class _Study:
     def _i2_5_4(self) -> str:
         return (
             "One queue per program: live calls before follow-ups, then the call type's "
-            "priority (0-9, lower first), first come first served within a priority. A "
-            "waiting caller leaves after their patience (`patience_min`, "
-            "`answer_patience_min`) and the call goes to police/EMS (reneging); calls open "
-            "when a shift ends are finished by the unit (overtime)."
+            "priority (0-9, lower first), first come first served within a priority. A caller "
+            "waiting for CCD hangs up after `caller_patience_min`, or 911 takes the call back "
+            "after `answer_patience_min` and dispatches it; a call waiting for a CRT or CoR "
+            "team goes to police/EMS when its `patience_min` runs out or the program closes "
+            "(reneging). A unit busy when its shift ends finishes the job (overtime)."
         )
 
     def _i2_5_5(self) -> str:

@@ -115,8 +115,8 @@ class Break(Frozen):
 class FilledPosts(Frozen):
     """Posts filled out of posts funded (e.g. 19 of 27)."""
 
-    filled: int = Field(ge=0, le=100_000)
-    funded: int = Field(gt=0, le=100_000)
+    filled: int = Field(ge=0, le=100_000, description="posts filled")
+    funded: int = Field(gt=0, le=100_000, description="posts funded")
 
     @model_validator(mode="after")
     def _at_most(self) -> FilledPosts:
@@ -208,7 +208,11 @@ class _Program(Frozen):
 class CCD(_Program):
     """Crisis Call Diversion: clinicians in the 911 center assess callers by phone."""
 
-    area: Area = "city"
+    area: Area = Field(
+        "city",
+        description="serves calls inside the pilot area only, the whole city, or a list of "
+        "zone names",
+    )
     phone_time: Distribution = Field(description="assessment / de-escalation call, minutes")
     answer_patience_min: Patience = Field(
         None,
