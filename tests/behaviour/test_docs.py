@@ -97,3 +97,29 @@ def test_docs_sources_md_is_current() -> None:
     assert (DOCS / "sources.md").read_text() == _script("sources_doc").render(), (
         "docs/sources.md is stale: python scripts/sources_doc.py"
     )
+
+
+# --- the README, a front door --------------------------------------------------------------
+
+README = (ROOT / "README.md").read_text()
+
+
+def test_readme_is_a_front_door() -> None:
+    assert len(README.splitlines()) <= 200
+    ci = (ROOT / ".ci" / "run").read_text()
+    test_command = re.search(r"^TEST_CMD='(.+)'$", ci, re.M)
+    assert test_command and test_command[1] in README, ".ci/run greps the README for it"
+    assert (
+        "python3 -m venv .venv && . .venv/bin/activate && pip install . && heart-sim run" in README
+    )
+    assert re.search(r"\d[\d,]* tests in\s+\d+ min \d+ s of wall time on 2 cores", README)
+    for heading in ("## Quick start", "## Documentation", "## How to cite", "## Licence"):
+        assert heading in README
+
+
+def test_readme_commands_and_links_exist() -> None:
+    for name in re.findall(r"(?:^|`)heart-sim ([a-z]+)", README, re.M):
+        assert name in COMMANDS, f"README uses heart-sim {name}, which is no command"
+    for target in re.findall(r"\]\(([^)#]+)\)", README):
+        if not target.startswith("http"):
+            assert (ROOT / target).exists(), f"README links to {target}, which is not there"
