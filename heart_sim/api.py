@@ -30,6 +30,7 @@ locked, checkpointed and resumable.
 
 from __future__ import annotations
 
+import json
 import shutil
 import tempfile
 import weakref
@@ -51,10 +52,11 @@ from .calibration import (
     SensitivityResult,
     Targets,
     load_targets,
+    targets_json_schema,
 )
 from .calibration import calibrate as calibrate_study
 from .calibration import sensitivity as sensitivity_study
-from .core import atomic_write
+from .core import ResultsExistError, atomic_write
 from .fitting import FitOptions
 from .measure import Reps
 from .optimization import (
@@ -67,6 +69,7 @@ from .optimization import (
     OptimizeResult,
     budget_study,
     load_options,
+    options_json_schema,
     parse_goal,
 )
 from .optimization import optimize as optimize_study
@@ -85,6 +88,7 @@ from .scenario import (
     load_scenario,
     load_scenario_dict,
     scenario_from_dict,
+    scenario_json_schema,
     scenario_sources,
 )
 from .scenario import vary as vary_scenario
@@ -443,6 +447,46 @@ def open(folder: str | Path) -> Any:
     ``SensitivityResult``, ``CalibrationResult``, ``OptimizeResult``, ``BudgetResult`` or
     (a fit's ``<stem>_fit_report/`` folder) ``FitOutcome``."""
     return open_folder(folder)
+
+
+SCHEMA_KINDS = ("scenario", "options", "targets")
+
+
+def json_schema(kind: str = "scenario") -> dict[str, Any]:
+    """The JSON Schema of a kind of input file (``scenario``, ``options`` for optimize
+    --options, ``targets`` for calibrate --targets), from the same pydantic models that
+    validate them, for editors with a YAML language server (``heart-sim schema``)."""
+    makers = {
+        "scenario": scenario_json_schema,
+        "options": options_json_schema,
+        "targets": targets_json_schema,
+    }
+    if kind not in makers:
+        raise ValueError(f"no schema for {kind!r}: use one of {', '.join(SCHEMA_KINDS)}")
+    return makers[kind]()
+
+
+def json_schema_text(kind: str = "scenario") -> str:
+    """The schema as written to a file: indented JSON, keys in the models' order."""
+    return json.dumps(json_schema(kind), indent=2, ensure_ascii=False) + "\n"
+
+
+def write_json_schema(kind: str, path: str | Path, force: bool = False) -> Path:
+    """Write the schema of ``kind`` to ``path`` (atomically; an existing file is replaced
+    only with ``force``)."""
+    text = json_schema_text(kind)
+    path = Path(path)
+    if path.exists() and not force:
+        raise ResultsExistError(f"{path}: the file exists; choose another name or --force")
+    atomic_write(path, text)
+    return path
+
+
+def shipped_schema(kind: str = "scenario") -> Path:
+    """The schema file installed with the package (``heart_sim/data/schemas/``), which an
+    editor can point at; ``tests/cli/test_schema.py`` keeps it equal to ``json_schema``."""
+    json_schema(kind)  # refuses an unknown kind
+    return Path(__file__).parent / "data" / "schemas" / f"{kind}.schema.json"
 
 
 def report(

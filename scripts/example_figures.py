@@ -1,4 +1,4 @@
-"""Regenerate the README's example figures in results/examples/ (10 replications each).
+"""Regenerate the documentation's example figures in docs/img/examples/ (10 replications each).
 
 python scripts/example_figures.py
 
@@ -19,7 +19,7 @@ from heart_sim.reports import write_plots
 from heart_sim.reports import write_plots as write_any_plots
 
 ROOT = Path(__file__).resolve().parent.parent
-EXAMPLES = ROOT / "results" / "examples"
+EXAMPLES = ROOT / "docs" / "img" / "examples"
 REPS = 10
 
 

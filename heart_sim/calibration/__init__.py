@@ -26,9 +26,10 @@ from ._sensitivity import (
     symbol,
 )
 from ._sensitivity_study import sensitivity
-from ._targets import Targets, load_targets
+from ._targets import Targets, load_targets, targets_json_schema
 
 __all__ = [
+    "targets_json_schema",
     "ranking_markdown",
     "calibration_markdown",
     "COLUMNS",

@@ -20,7 +20,7 @@ simulation's own noise.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -125,3 +125,16 @@ def load_targets(path: str | Path) -> Targets:
     except ValidationError as err:
         found = problems(err, Targets)
         raise ScenarioError(source, [(key_path(loc), why) for loc, why in found]) from None
+
+
+def targets_json_schema() -> dict[str, Any]:
+    """The JSON Schema of a targets file, for editors: the models' own, with the run
+    metrics of the catalog offered for metric: (heart-sim schema --kind targets)."""
+    schema = Targets.model_json_schema(mode="validation")
+    run_metrics = sorted(name for name, m in CATALOG.items() if m.kind == "run")
+    schema["$defs"]["Target"]["properties"]["metric"]["enum"] = run_metrics
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        **schema,
+        "title": "heart-sim targets (heart-sim calibrate --targets)",
+    }

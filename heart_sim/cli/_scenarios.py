@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import sys
+from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
+from .. import api
 from ..core import HeartSimError
 from ..measure import (
     metric_catalog,
@@ -135,6 +137,48 @@ def init_cmd(
     with _user_errors():
         path = write_starter(new, base, force=force)
     _say(f"{path} written: it extends {base}; edit it, then heart-sim show {path} --diff")
+
+
+class SchemaKind(str, Enum):
+    scenario = "scenario"
+    options = "options"
+    targets = "targets"
+
+
+@app.command("schema")
+def schema_cmd(
+    kind: Annotated[
+        SchemaKind,
+        typer.Argument(
+            help="Which files: scenario (YAML scenarios), options (optimize --options) or "
+            "targets (calibrate --targets)."
+        ),
+    ] = SchemaKind.scenario,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            "-o",
+            metavar="FILE",
+            help="Write the schema to FILE (e.g. scenario.schema.json) instead of stdout.",
+        ),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing FILE.")] = False,
+) -> None:
+    """Print the JSON Schema of scenario, options or targets files, for an editor's YAML
+    language server: completion, each key's meaning and unit on hover, errors as you type.
+
+    \b
+    Example: heart-sim schema --out scenario.schema.json
+    then start a scenario file with
+    # yaml-language-server: $schema=scenario.schema.json
+    """
+    if out is None:
+        sys.stdout.write(api.json_schema_text(kind.value))
+        return
+    with _user_errors():
+        path = api.write_json_schema(kind.value, out, force=force)
+    _say(f"{path} written: the JSON Schema of {kind.value} files")
 
 
 @app.command("scenarios")

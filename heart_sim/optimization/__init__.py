@@ -4,7 +4,7 @@ the targets search (``heart-sim optimize``) and budget mode with its options fil
 from __future__ import annotations
 
 from ._budget import COST, BudgetResult, budget_markdown, budget_study, read_budget
-from ._budgetfile import BASE, load_options
+from ._budgetfile import BASE, load_options, options_json_schema
 from ._folder import read_optimization
 from ._goals import parse_goal
 from ._hours import parse_hours, parse_start
@@ -15,6 +15,7 @@ from ._result import OptimizeError, OptimizeResult
 from ._search import MAX_REPS, MIN_REPS, TOLERANCE
 
 __all__ = [
+    "options_json_schema",
     "optimize_markdown",
     "budget_markdown",
     "BASE",

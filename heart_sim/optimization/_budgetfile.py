@@ -266,3 +266,12 @@ def options_from_dict(data: dict[str, Any], source: str = "<options>") -> Option
     except ValidationError as err:
         found = problems(err, OptionsFile)
         raise OptionsFileError(source, [_where(loc, why) for loc, why in found]) from None
+
+
+def options_json_schema() -> dict[str, Any]:
+    """The JSON Schema of an options file (optimize --budget/--fte --options), for editors."""
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        **OptionsFile.model_json_schema(mode="validation"),
+        "title": "heart-sim options (heart-sim optimize --options)",
+    }

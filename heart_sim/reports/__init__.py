@@ -31,8 +31,11 @@ from ._plots import (
     unmet_heatmap,
     utilization_heatmap,
 )
+from ._stress_des import stress_des_markdown, write_stress_des
 
 __all__ = [
+    "stress_des_markdown",
+    "write_stress_des",
     "FitOutcome",
     "FolderKind",
     "KINDS",

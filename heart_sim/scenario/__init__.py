@@ -4,6 +4,7 @@ distributions, travel, key paths and the views ``heart-sim show`` prints."""
 from __future__ import annotations
 
 from ._days import days_text
+from ._jsonschema import scenario_json_schema
 from ._keypaths import KeyPathError, expand, flatten, key_changes, parse_path, set_path, short, vary
 from ._load import (
     builtin_scenarios,
@@ -31,6 +32,7 @@ from ._variants import merge_layers, minimal_changes
 from ._views import parent_differences, resolved_yaml, staffing_by_hour, write_starter
 
 __all__ = [
+    "scenario_json_schema",
     "CCDDecision",
     "CallType",
     "DAY_NAMES",

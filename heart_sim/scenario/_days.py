@@ -9,6 +9,7 @@ Friday, never Monday alone.
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from ._schedules import DAY_NAMES
@@ -19,6 +20,35 @@ ACCEPTED = (
     "mon..sun or monday..sunday (any case), a range such as mon-fri or fri-sun, "
     "or daily, weekdays, weekends"
 )
+
+
+def _any_case(word: str) -> str:
+    """A regular expression matching word in any case (JSON Schema patterns have no flags)."""
+    return "".join(f"[{c.upper()}{c}]" if c.isalpha() else c for c in word)
+
+
+def _token_pattern() -> str:
+    day = "|".join(_any_case(d) for d in (*FULL_NAMES, *DAY_NAMES))
+    group = "|".join(_any_case(g) for g in GROUPS)
+    return rf"\s*(?:(?:{day})(?:\s*-\s*(?:{day}))?|{group})\s*"
+
+
+_TOKEN = _token_pattern()
+_DAYS_JSON_SCHEMA = {
+    "anyOf": [
+        {"type": "string", "pattern": f"^{_TOKEN}(?:,{_TOKEN})*$"},
+        {"type": "array", "minItems": 1, "items": {"type": "string", "pattern": f"^{_TOKEN}$"}},
+    ],
+    "description": f"days: {ACCEPTED}",
+}
+
+
+def days_json_schema(schema: dict[str, Any]) -> None:
+    """The days a shift accepts, for editors (heart-sim schema): what parse_days reads, as
+    one string of comma-separated tokens or a list of single tokens, in place of the list
+    of canonical names it returns; a day listed twice is left to heart-sim validate."""
+    schema.clear()
+    schema.update(copy.deepcopy(_DAYS_JSON_SCHEMA))
 
 
 def _day(token: str) -> str | None:

@@ -33,7 +33,7 @@ class _Dist(BaseModel):
 class Exponential(_Dist):
     """Exponential with the given mean (minutes)."""
 
-    dist: Literal["exponential"] = "exponential"
+    dist: Literal["exponential"] = Field("exponential", description="the distribution's name")
     mean: PositiveFloat = Field(description="mean, minutes")
 
     def analytic_mean(self) -> float:
@@ -49,7 +49,7 @@ class Exponential(_Dist):
 class Lognormal(_Dist):
     """Lognormal given the mean and standard deviation of the variable itself (minutes)."""
 
-    dist: Literal["lognormal"] = "lognormal"
+    dist: Literal["lognormal"] = Field("lognormal", description="the distribution's name")
     mean: PositiveFloat = Field(description="mean, minutes")
     sd: PositiveFloat = Field(description="standard deviation, minutes")
 
@@ -71,7 +71,7 @@ class Lognormal(_Dist):
 class Gamma(_Dist):
     """Gamma given mean and standard deviation (minutes)."""
 
-    dist: Literal["gamma"] = "gamma"
+    dist: Literal["gamma"] = Field("gamma", description="the distribution's name")
     mean: PositiveFloat = Field(description="mean, minutes")
     sd: PositiveFloat = Field(description="standard deviation, minutes")
 
@@ -89,10 +89,10 @@ class Gamma(_Dist):
 class Triangular(_Dist):
     """Triangular on [low, high] with the given mode (minutes)."""
 
-    dist: Literal["triangular"] = "triangular"
-    low: NonNegFloat
-    mode: NonNegFloat
-    high: PositiveFloat
+    dist: Literal["triangular"] = Field("triangular", description="the distribution's name")
+    low: NonNegFloat = Field(description="the least value")
+    mode: NonNegFloat = Field(description="the most likely value")
+    high: PositiveFloat = Field(description="the greatest value")
 
     @model_validator(mode="after")
     def _ordered(self) -> Triangular:
@@ -114,8 +114,8 @@ class Triangular(_Dist):
 class Fixed(_Dist):
     """Always the same value (minutes)."""
 
-    dist: Literal["fixed"] = "fixed"
-    value: NonNegFloat
+    dist: Literal["fixed"] = Field("fixed", description="the distribution's name")
+    value: NonNegFloat = Field(description="the value every draw takes")
 
     def analytic_mean(self) -> float:
         return self.value
@@ -130,8 +130,10 @@ class Fixed(_Dist):
 class Empirical(_Dist):
     """Resample observed values with equal probability (minutes)."""
 
-    dist: Literal["empirical"] = "empirical"
-    values: list[NonNegFloat] = Field(min_length=1)
+    dist: Literal["empirical"] = Field("empirical", description="the distribution's name")
+    values: list[NonNegFloat] = Field(
+        min_length=1, description="observed values, each drawn with equal chance"
+    )
 
     def analytic_mean(self) -> float:
         return float(np.mean(self.values))

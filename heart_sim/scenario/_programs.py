@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field, field_validator, model_validator
 
-from ._days import parse_days
+from ._days import days_json_schema, parse_days
 from ._distributions import Distribution, Fixed
 from ._fields import Frozen, NonNeg, Patience, Prob
 from ._schedules import DAY_NAMES, MIN_PER_HOUR, ShiftSpec, WeeklySchedule, build_weekly
@@ -37,7 +37,8 @@ class Shift(Frozen):
 
     days: list[str] = Field(
         description="days: mon..sun or monday..sunday, ranges such as mon-fri or fri-sun, "
-        "or daily, weekdays, weekends"
+        "or daily, weekdays, weekends",
+        json_schema_extra=days_json_schema,
     )
     start: str = Field(description="HH:MM, 00:00-23:59")
     end: str = Field(description="HH:MM, 00:01-24:00; at or before start = next day")
@@ -114,8 +115,8 @@ class Break(Frozen):
 class FilledPosts(Frozen):
     """Posts filled out of posts funded (e.g. 19 of 27)."""
 
-    filled: int = Field(ge=0, le=100_000)
-    funded: int = Field(gt=0, le=100_000)
+    filled: int = Field(ge=0, le=100_000, description="posts filled")
+    funded: int = Field(gt=0, le=100_000, description="posts funded")
 
     @model_validator(mode="after")
     def _at_most(self) -> FilledPosts:
@@ -214,7 +215,11 @@ class _Program(Frozen):
 class CCD(_Program):
     """Crisis Call Diversion: clinicians in the 911 center assess callers by phone."""
 
-    area: Area = "city"
+    area: Area = Field(
+        "city",
+        description="serves calls inside the pilot area only, the whole city, or a list of "
+        "zone names",
+    )
     phone_time: Distribution = Field(description="assessment / de-escalation call, minutes")
     answer_patience_min: Patience = Field(
         None,

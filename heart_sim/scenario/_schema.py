@@ -74,10 +74,10 @@ class Holidays(Frozen):
 class CCDDecision(Frozen):
     """What a CCD clinician decides after assessing a call; shares sum to 1."""
 
-    resolve: Prob = 0.0
-    crt: Prob = 0.0
-    cor: Prob = 0.0
-    refer: Prob = 0.0
+    resolve: Prob = Field(0.0, description="share the clinician resolves by phone")
+    crt: Prob = Field(0.0, description="share the clinician sends a CRT team to")
+    cor: Prob = Field(0.0, description="share the clinician sends a Co-Response pair to")
+    refer: Prob = Field(0.0, description="share the clinician refers to police/EMS")
 
     @model_validator(mode="after")
     def _sums(self) -> CCDDecision:
@@ -122,11 +122,31 @@ class CallType(Frozen):
 class Demand(Frozen):
     """Weekly volume of eligible calls and its shape over the week."""
 
-    calls_per_week: Annotated[float, Field(gt=0, le=1e6, allow_inf_nan=False)]
-    multiplier: Annotated[float, Field(gt=0, le=1000, allow_inf_nan=False)] = 1.0
-    hourly_weights: list[NonNeg] | None = Field(None, min_length=24, max_length=24)
-    daily_weights: list[NonNeg] | None = Field(None, min_length=7, max_length=7)
-    hour_of_week_weights: list[NonNeg] | None = Field(None, min_length=168, max_length=168)
+    calls_per_week: Annotated[float, Field(gt=0, le=1e6, allow_inf_nan=False)] = Field(
+        description="eligible calls a week on average"
+    )
+    multiplier: Annotated[float, Field(gt=0, le=1000, allow_inf_nan=False)] = Field(
+        1.0, description="scales calls_per_week (1.25 = 25% more calls)"
+    )
+    hourly_weights: list[NonNeg] | None = Field(
+        None,
+        min_length=24,
+        max_length=24,
+        description="relative volume by hour of day, 00..23 (with daily_weights)",
+    )
+    daily_weights: list[NonNeg] | None = Field(
+        None,
+        min_length=7,
+        max_length=7,
+        description="relative volume by day, Mon..Sun (with hourly_weights)",
+    )
+    hour_of_week_weights: list[NonNeg] | None = Field(
+        None,
+        min_length=168,
+        max_length=168,
+        description="relative volume in each hour of the week, Monday 00:00 first (instead "
+        "of hourly and daily weights)",
+    )
     monthly_weights: list[NonNeg] | None = Field(
         None,
         min_length=12,
@@ -188,7 +208,9 @@ class Costs(Frozen):
     loading: Annotated[float, Field(ge=1, le=5, allow_inf_nan=False)] = Field(
         1.0, description="multiplier for benefits and overhead on salary"
     )
-    paid_hours_per_fte: Annotated[float, Field(gt=0, le=8784, allow_inf_nan=False)] = 2080.0
+    paid_hours_per_fte: Annotated[float, Field(gt=0, le=8784, allow_inf_nan=False)] = Field(
+        2080.0, description="paid hours a year of one full-time position (40 h x 52 weeks)"
+    )
     relief_factor: (
         Annotated[float, Field(ge=1, le=5, allow_inf_nan=False)] | Literal["from_absence"]
     ) = Field(
@@ -196,7 +218,9 @@ class Costs(Frozen):
         description="paid hours per staffed hour (leave, training), or from_absence: "
         "1 / (1 - availability.absence_prob) per program",
     )
-    overtime_multiplier: Annotated[float, Field(ge=1, le=5, allow_inf_nan=False)] = 1.5
+    overtime_multiplier: Annotated[float, Field(ge=1, le=5, allow_inf_nan=False)] = Field(
+        1.5, description="pay of an overtime hour against a regular one"
+    )
     police_hours_per_call: NonNeg = Field(
         0.5, description="officer hours a call sent to police takes"
     )
@@ -246,13 +270,19 @@ class Scenario(Frozen):
         pattern=r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,79}$", description="names the results folder"
     )
     title: str = Field("", max_length=200, description="free-text title for display")
-    description: str = ""
+    description: str = Field(
+        "", description="what the scenario is and why (the study's objective, in words)"
+    )
     seed: int = Field(2022, ge=0, le=2**63 - 1, description="default seed for replications")
     horizon_weeks: int = Field(52, ge=1, le=520, description="measured weeks after warm-up")
     warmup_weeks: int = Field(1, ge=0, le=52, description="simulated but not measured")
     demand: Demand
-    call_types: dict[str, CallType] = Field(min_length=1)
-    programs: Programs = Field(default_factory=Programs)
+    call_types: dict[str, CallType] = Field(
+        min_length=1, description="the kinds of eligible call, by a name you choose"
+    )
+    programs: Programs = Field(
+        default_factory=Programs, description="the four HEART programs: ccd, crt, cor, cn"
+    )
     costs: Costs | None = Field(None, description="cost rates; none = costs not reported")
     start_date: IsoDate | None = Field(
         None,

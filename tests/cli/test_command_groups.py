@@ -24,7 +24,7 @@ GROUPS = {
     _optimize: {"optimize"},
     _sensitivity: {"sensitivity"},
     _folders: {"plot", "report"},
-    _scenarios: {"validate", "show", "init", "scenarios", "metrics"},
+    _scenarios: {"validate", "show", "init", "scenarios", "metrics", "schema"},
     _fit: {"fit"},
 }
 
