@@ -257,7 +257,7 @@ class Search:
         self.cache[key] = ev
         return ev
 
-    def on_seed(self, offset: int, units: Units, label: str, most: int) -> Evaluation:
+    def on_seed(self, offset: int, units: Units, label: str, most: int | None = None) -> Evaluation:
         """The plan verified on the search's seed + ``offset``."""
         seed, self.seed = self.seed, self.seed + offset
         try:
@@ -723,7 +723,9 @@ def _first_holding(
         # Kept only if it holds on a second seed too (common random numbers across the
         # neighbours there as well): a cut judged on one seed keeps its lucky draws, and
         # the polish tries many. (The confirmation's seed, search seed + 1, stays unseen.)
-        if trial.met() and s.on_seed(POLISH_SEED, cand, f"polish {tries.evaluations}", reps).met():
+        # There it may take as many replications as the verification: only a cut that held
+        # on the first seed gets there.
+        if trial.met() and s.on_seed(POLISH_SEED, cand, f"polish {tries.evaluations}").met():
             tries.failed = 0
             return cand, trial
         tries.failed += 1
