@@ -111,7 +111,8 @@ def form_values(scenario: Scenario) -> dict[str, str]:
     for p in PROGRAMS:
         shifts = data["programs"][p.value]["shifts"]
         for i, s in enumerate(shifts):
-            values[shift_id(p.value, i, "days")] = days_text(s["days"])
+            short = days_text(s["days"])
+            values[shift_id(p.value, i, "days")] = short.strip("[]").replace(" ", "")
             for part in ("start", "end"):
                 values[shift_id(p.value, i, part)] = s[part]
             values[shift_id(p.value, i, "units")] = str(s["units"])
@@ -241,7 +242,8 @@ def saved_yaml(parent: Scenario, parent_ref: str, variant: Scenario, title: str)
         changes.pop(key, None)
     for prog in changes.get("programs", {}).values():
         for shift in prog.get("shifts", []):
-            shift["days"] = days_text(shift["days"])
+            short = days_text(shift["days"])  # a group or a range; a list stays a list
+            shift["days"] = shift["days"] if short.startswith("[") else short
     head = {
         "extends": parent_ref,
         "name": variant.name,

@@ -12,9 +12,11 @@ different things at once.
 
 from __future__ import annotations
 
+import atexit
 import multiprocessing as mp
 import queue
 import time
+import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,6 +25,17 @@ from .. import api
 from ..core import HeartSimError
 
 KINDS = ("run", "compare", "optimize", "budget", "report")
+_LIVE: weakref.WeakSet = weakref.WeakSet()  # the worker processes this server started
+
+
+@atexit.register
+def _stop_workers() -> None:
+    """When the server stops, stop its workers (their finished replications are kept)
+    rather than wait for them: registered after multiprocessing's own exit handler, so it
+    runs before that one joins them."""
+    for process in list(_LIVE):
+        if process.is_alive():
+            process.terminate()
 
 
 def _work(kind: str, args: dict[str, Any], out: Any) -> None:
@@ -93,9 +106,12 @@ class Job:
         ctx = mp.get_context("spawn")  # a fresh interpreter: no server state, no threads
         self._queue = ctx.Queue()
         self._process = ctx.Process(
-            target=_work, args=(self.kind, dict(self.args), self._queue), daemon=True
+            # not a daemon: a study may start processes of its own (jobs=2)
+            target=_work,
+            args=(self.kind, dict(self.args), self._queue),
         )
         self._process.start()
+        _LIVE.add(self._process)
         return self
 
     @property

@@ -9,6 +9,7 @@ page, never an exception in the server.
 from __future__ import annotations
 
 from collections.abc import Callable
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,7 @@ from ._workspace import Workspace, builtin_names, check_name
 
 EDITED = "edited"  # the choice that means the what-if on the Scenario page
 MAX_REPS = 100_000
+WORKERS = 2  # processes per study: the replications of one study run side by side
 
 
 @dataclass(frozen=True)
@@ -182,8 +184,9 @@ def study_server(
     @render.ui
     def cards() -> Any:
         folder = done_folder()
-        if folder is None:
-            return ""
+        current = job.get()
+        if folder is None or current is None or current.finished_after is not None:
+            return ""  # none yet, or the report page below shows them
         return ui.HTML(run_cards_html(folder))
 
     @render.ui
@@ -213,18 +216,18 @@ def study_server(
             raise HeartSimError("nothing to download yet")
         return folder
 
-    @render.download(filename=lambda: f"{_folder().name}-report.html")
+    @render.download_button(filename=lambda: f"{_folder().name}-report.html")
     def report() -> Any:
         yield (_folder() / "report.html").read_bytes()
 
     def _key_name() -> str:
         return KEY_FILES[folder_kind(_folder())][0]
 
-    @render.download(filename=_key_name)
+    @render.download_button(filename=_key_name)
     def key_file() -> Any:
         yield (_folder() / _key_name()).read_bytes()
 
-    @render.download(filename=lambda: f"{_folder().name}.zip")
+    @render.download_button(filename=lambda: f"{_folder().name}.zip")
     def zip() -> Any:
         yield zipped(_folder())
 
@@ -460,7 +463,7 @@ def make_app(work: Path | str = ".", results: Path | str = "results") -> App:
             cls = "error-box" if text.startswith("error:") else "note"
             return tags.p(text, class_=cls, role="status") if text else ""
 
-        @render.download(filename=lambda: f"{saved_yaml()[0]}.yaml")
+        @render.download_button(filename=lambda: f"{saved_yaml()[0]}.yaml")
         def download_yaml() -> Any:
             yield saved_yaml()[1]
 
@@ -493,12 +496,13 @@ def make_app(work: Path | str = ".", results: Path | str = "results") -> App:
         # --- studies -------------------------------------------------------------------
 
         out = str(space.results)
+        jobs = min(WORKERS, os.cpu_count() or 1)
 
         def run_job() -> Job:
             reps = parse_reps(input.reps().strip(), 1, MAX_REPS)
             seed = _int(input.seed(), "seed") if input.seed().strip() else None
             precision = _float(input.precision(), "precision") if reps == "auto" else None
-            args = {"reps": reps, "seed": seed, "out": out, "precision": precision}
+            args = {"reps": reps, "seed": seed, "out": out, "precision": precision, "jobs": jobs}
             return Job("run", {"scenarios": [study_scenario()], **args})
 
         def _choice_scenario(choice: str) -> Scenario | str:
@@ -511,7 +515,8 @@ def make_app(work: Path | str = ".", results: Path | str = "results") -> App:
             reps = parse_reps(input.compare_reps().strip(), 2, MAX_REPS)
             seed = _int(input.compare_seed(), "seed") if input.compare_seed().strip() else None
             given = [_choice_scenario(c) for c in (input.base(), *options)]
-            return Job("compare", {"scenarios": given, "reps": reps, "seed": seed, "out": out})
+            args = {"reps": reps, "seed": seed, "out": out, "jobs": jobs}
+            return Job("compare", {"scenarios": given, **args})
 
         def decide_job() -> Job:
             scenario = study_scenario()
@@ -530,6 +535,7 @@ def make_app(work: Path | str = ".", results: Path | str = "results") -> App:
                         "fte": fte,
                         "reps": reps,
                         "out": out,
+                        "jobs": jobs,
                     },
                 )
             targets = [t.strip() for t in input.opt_targets().splitlines() if t.strip()]
@@ -552,6 +558,7 @@ def make_app(work: Path | str = ".", results: Path | str = "results") -> App:
                     "min_reps": _int(input.opt_min_reps(), "replications per plan", 2),
                     "max_reps": _int(input.opt_max_reps(), "replications per plan", 2),
                     "out": out,
+                    "jobs": jobs,
                 },
             )
 
