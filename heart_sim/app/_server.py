@@ -454,7 +454,9 @@ def make_app(work: Path | str = ".", results: Path | str = "results") -> App:
                 f"Saved as {path.relative_to(space.work)} in {space.work}; "
                 f"'heart-sim run {path.relative_to(space.work)}' runs it from the command line."
             )
-            ui.update_select("source", choices=_choices(space), session=session)
+            with reactive.isolate():
+                chosen = input.source()
+            ui.update_select("source", choices=_choices(space), selected=chosen, session=session)
             _refresh_lists()
 
         @render.ui
@@ -582,12 +584,18 @@ def make_app(work: Path | str = ".", results: Path | str = "results") -> App:
             with reactive.isolate():
                 base = input.base() or "builtin:durham_2022"
                 chosen = list(input.options() or [])
+                option_file = input.budget_options()
             ui.update_select("base", choices=_choices(space, True), selected=base, session=session)
             ui.update_selectize(
                 "options", choices=_choices(space, True), selected=chosen, session=session
             )
             files = space.options_files()
-            ui.update_select("budget_options", choices=files, session=session)
+            ui.update_select(
+                "budget_options",
+                choices=files,
+                selected=option_file if option_file in files else None,
+                session=session,
+            )
 
         _refresh_lists()
 

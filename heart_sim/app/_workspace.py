@@ -40,9 +40,9 @@ class Workspace:
         return cls(work_path, results_path)
 
     def inside(self, given: str | Path, root: Path | None = None) -> Path:
-        """``given`` (relative to the working folder) resolved, if it lies inside the
-        working or results folder (or ``root`` when given); else ``OutsideError``."""
-        path = (self.work / given).resolve()
+        """``given`` resolved (relative to ``root``, else to the working folder), if it lies
+        inside ``root`` (else inside the working or results folder); else ``OutsideError``."""
+        path = ((root or self.work) / given).resolve()
         roots = [root] if root is not None else [self.work, self.results]
         if not any(path == r or r in path.parents for r in roots):
             raise OutsideError(f"{given}: outside the working folder {self.work}; refused")

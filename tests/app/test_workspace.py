@@ -19,8 +19,9 @@ def test_paths_outside_are_refused(tmp_path: Path) -> None:
     for bad in ("../secret.yaml", "/etc/passwd", "results/../../x"):
         with pytest.raises(OutsideError, match="outside the working folder"):
             space.inside(bad)
+    assert space.inside("x/report.html", root=space.results) == space.results / "x" / "report.html"
     with pytest.raises(OutsideError):
-        space.inside("a.yaml", root=space.results)
+        space.inside("../a.yaml", root=space.results)
     (tmp_path / "work" / "link").symlink_to(tmp_path)
     with pytest.raises(OutsideError):
         space.inside("link/elsewhere.yaml")
