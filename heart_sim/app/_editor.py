@@ -82,9 +82,7 @@ def fields(scenario: Scenario) -> list[Field]:
                 )
             )
         out.append(Field("cost_loading", "Benefits loading (1.35 = +35%)", "costs.loading"))
-        out.append(
-            Field("police_cost", "Police cost per hour ($)", "costs.police_cost_per_hour")
-        )
+        out.append(Field("police_cost", "Police cost per hour ($)", "costs.police_cost_per_hour"))
     return out
 
 

@@ -17,6 +17,7 @@ import multiprocessing as mp
 import queue
 import time
 import weakref
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -48,17 +49,20 @@ def _work(kind: str, args: dict[str, Any], out: Any) -> None:
         if kind == "report":
             folder = Path(args["folder"])
         else:
-            call = {
+            calls: dict[str, Callable[..., Any]] = {
                 "run": api.simulate,
                 "compare": api.compare,
                 "optimize": api.optimize,
                 "budget": api.budget,
-            }[kind]
+            }
+            call = calls[kind]
             positional = args.pop("scenarios")
             result = call(*positional, progress=progress, **args)
             folder = Path(result.folder)
-            reused = sum(r.resumed for r in (result.base, *result.alts)) if kind == "compare" else (
-                getattr(result, "resumed", 0)
+            reused = (
+                sum(r.resumed for r in (result.base, *result.alts))
+                if kind == "compare"
+                else (getattr(result, "resumed", 0))
             )
             out.put(("ran", str(folder), int(reused or 0), list(getattr(result, "notes", []))))
         out.put(("progress", "writing the report", 0, 1))
@@ -93,8 +97,9 @@ class Job:
     @classmethod
     def opened(cls, folder: Path) -> Job:
         """A folder whose report page is already written: nothing to run."""
-        return cls("report", {"folder": str(folder)}, folder=str(folder), ran_after=0.0,
-                   finished_after=0.0)
+        return cls(
+            "report", {"folder": str(folder)}, folder=str(folder), ran_after=0.0, finished_after=0.0
+        )
 
     @property
     def elapsed(self) -> float:

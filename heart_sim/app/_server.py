@@ -8,8 +8,8 @@ page, never an exception in the server.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -319,6 +319,8 @@ def make_app(work: Path | str = ".", results: Path | str = "results") -> App:
         for prog in PROGRAMS:
 
             def _adder(program: str = prog.value) -> None:
+                drawn: list[Scenario | None] = [None]  # the scenario the rows were drawn for
+
                 @reactive.effect
                 @reactive.event(input[f"{program}_add"])
                 def _add() -> None:
@@ -349,7 +351,6 @@ def make_app(work: Path | str = ".", results: Path | str = "results") -> App:
                     drawn[0] = p.scenario
                     return _shift_rows(program, count, start | now if same else start)
 
-            drawn: list[Scenario | None] = [None]
             _adder()
 
         @render.ui

@@ -8,6 +8,8 @@ box, the report page fits its frame.
 
 from __future__ import annotations
 
+from typing import Any
+
 from htmltools import Tag, tags
 from shiny import module, ui
 
@@ -94,7 +96,7 @@ def error_box(field_id: str) -> Tag:
     )
 
 
-def _scenario_page() -> ui.NavPanel:
+def _scenario_page() -> Any:
     programs = [
         tags.fieldset(
             tags.legend(f"{p.full_name} ({p.label})"),
@@ -145,7 +147,7 @@ def _scenario_page() -> ui.NavPanel:
     )
 
 
-def _run_page() -> ui.NavPanel:
+def _run_page() -> Any:
     return ui.nav_panel(
         "Run",
         ui.h2("Run"),
@@ -161,7 +163,7 @@ def _run_page() -> ui.NavPanel:
     )
 
 
-def _compare_page() -> ui.NavPanel:
+def _compare_page() -> Any:
     return ui.nav_panel(
         "Compare",
         ui.h2("Compare options"),
@@ -182,7 +184,7 @@ def _compare_page() -> ui.NavPanel:
     )
 
 
-def _decide_page() -> ui.NavPanel:
+def _decide_page() -> Any:
     return ui.nav_panel(
         "Decide",
         ui.h2("Decide"),
@@ -250,7 +252,7 @@ def _decide_page() -> ui.NavPanel:
     )
 
 
-def _results_page() -> ui.NavPanel:
+def _results_page() -> Any:
     return ui.nav_panel(
         "Results",
         ui.h2("Results"),

@@ -17,7 +17,9 @@ def app_cmd(
     ] = Path("results"),
     port: Annotated[
         int | None,
-        typer.Option("--port", min=1, max=65535, metavar="PORT", help="Port (default: a free one)."),
+        typer.Option(
+            "--port", min=1, max=65535, metavar="PORT", help="Port (default: a free one)."
+        ),
     ] = None,
     host: Annotated[
         str,

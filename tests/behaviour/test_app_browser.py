@@ -132,9 +132,7 @@ def _tab(pg, name: str) -> None:
 
 def _finish(pg, study: str) -> str:
     """Wait for ``study``'s report page; the results folder the status names."""
-    pg.wait_for_selector(
-        f"#{study}-page iframe, #{study}-status .error-box", timeout=WAIT_MS
-    )
+    pg.wait_for_selector(f"#{study}-page iframe, #{study}-status .error-box", timeout=WAIT_MS)
     status = pg.inner_text(f"#{study}-status")
     assert "error" not in status, status
     found = re.search(r"results folder: (\S+?)\.\s", status + "\n")
@@ -249,7 +247,9 @@ def test_crt_around_the_clock_saved_run_by_the_cli_and_compared(page, server, mo
         assert name in cells
     alt = costs.set_index("scenario").loc["crt_round_the_clock", "cost_total_annual"]
     numbers = [
-        float(c) for row in book["Options"].iter_rows(values_only=True) for c in row
+        float(c)
+        for row in book["Options"].iter_rows(values_only=True)
+        for c in row
         if isinstance(c, int | float)
     ]
     assert any(abs(n - alt) <= 1e-6 * abs(alt) for n in numbers)
