@@ -172,10 +172,12 @@ def study_server(
         if current.running:
             seconds = current.elapsed
             return progress_bar(current.label, current.done, current.total, seconds)
-        lines = [
-            f"Finished in {current.finished_after:.1f} s; results folder: {current.folder}.",
-            "The same inputs always reuse this folder: finished replications are read back, "
-            "not run again, and a cancelled run resumes where it stopped"
+        lines = [f"Finished in {current.finished_after:.1f} s; results folder: {current.folder}."]
+        if current.kind == "report":  # an existing folder, opened: nothing was run
+            return tags.div(tags.p(lines[0], class_="note"), role="status")
+        lines += [
+            "The same inputs always go to this folder, and a cancelled run resumes there from "
+            "the replications it had finished"
             + (f" ({current.reused} replications reused this time)." if current.reused else "."),
             *current.notes,
         ]
