@@ -12,6 +12,7 @@ from heart_sim.app import _serve
 from heart_sim.app._server import _hours, make_app
 from heart_sim.app._ui import page
 from heart_sim.cli import app as cli
+from heart_sim.cli._webapp import app_cmd
 from heart_sim.core import HeartSimError
 
 
@@ -21,8 +22,12 @@ def test_pages_and_labels() -> None:
         assert f">{name}<" in html
     # every text field, select and text area has a label naming it (check boxes and radio
     # buttons sit inside theirs)
-    controls = re.findall(r'<(?:input|select|textarea)([^>]*) id="([^"]+)"', html)
-    named = [fid for attrs, fid in controls if not re.search(r'type="(checkbox|radio)"', attrs)]
+    controls = re.findall(r"<(?:input|select|textarea)\b[^>]*>", html)
+    named = [
+        re.search(r' id="([^"]+)"', tag).group(1)
+        for tag in controls
+        if ' id="' in tag and not re.search(r'type="(checkbox|radio)"', tag)
+    ]
     assert len(named) > 10
     for fid in named:
         assert f'for="{fid}"' in html, fid
@@ -57,6 +62,7 @@ def test_free_port_is_free() -> None:
 
 def test_make_app_and_the_command_help(tmp_path) -> None:
     assert make_app(tmp_path, "results") is not None
+    assert app_cmd.__doc__ and "heart-sim app" in app_cmd.__doc__
     done = CliRunner().invoke(cli, ["app", "--help"])
     assert done.exit_code == 0
     for option in ("--results", "--port", "--host", "--no-browser"):
