@@ -168,6 +168,7 @@ def test_durham_2022_cards_at_10_replications(page, server) -> None:
     _tab(page, "Run")
     _fill(page, "reps", "10")
     _fill(page, "seed", "11")
+    load = os.getloadavg()[0]  # the machine's other work, recorded beside the time
     started = time.monotonic()
     page.click("#run-start")
     page.wait_for_selector("#run-cards .card, #run-page iframe", timeout=WAIT_MS)
@@ -187,6 +188,7 @@ def test_durham_2022_cards_at_10_replications(page, server) -> None:
             "durham_2022_10_reps": {
                 "run_to_cards_seconds": round(to_cards, 1),
                 "run_to_report_seconds": round(to_page, 1),
+                "load_average_1min_at_start": round(load, 1),
                 "note": "browser test, Run clicked to cards shown; 2 worker processes",
             },
         }
