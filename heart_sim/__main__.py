@@ -2,4 +2,5 @@
 
 from heart_sim.cli import app
 
-app(prog_name="heart-sim")
+if __name__ == "__main__":  # not again in a worker process started by spawn
+    app(prog_name="heart-sim")

@@ -4,7 +4,16 @@ is one command group. They are imported here in the order ``heart-sim --help`` l
 
 from __future__ import annotations
 
-from . import _calibrate, _fit, _folders, _optimize, _run, _scenarios, _sensitivity  # noqa: F401
+from . import (  # noqa: F401
+    _calibrate,
+    _fit,
+    _folders,
+    _optimize,
+    _run,
+    _scenarios,
+    _sensitivity,
+    _webapp,
+)
 from ._app import app
 
 __all__ = ["app"]

@@ -50,7 +50,8 @@ tr { break-inside: avoid; }
 td .v { display: block; white-space: nowrap; }
 td.text { overflow-wrap: break-word; }
 table.options td:first-child { min-width: 11em; }
-.figs { display: grid; grid-template-columns: repeat(auto-fill, minmax(480px, 1fr)); gap: 0 1em; }
+.figs { display: grid; grid-template-columns: repeat(auto-fill, minmax(min(480px, 100%), 1fr));
+        gap: 0 1em; }
 td .ci { display: block; font-size: 0.8em; color: #666; }
 td.text, th.text { text-align: left; }
 .rank { font-weight: 700; color: #1d3557; }
