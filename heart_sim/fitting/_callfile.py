@@ -21,9 +21,9 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import yaml
 
-from ..core import HeartSimError
+from ..core import HeartSimError, ScenarioError
+from ..scenario import read_yaml
 
 
 class FitError(HeartSimError):
@@ -129,12 +129,10 @@ def read_columns_file(path: Path) -> dict[str, Any]:
 def read_small_yaml(path: Path, option: str) -> dict[str, Any]:
     """A YAML mapping file given to an option; errors name the file and the option."""
     try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise FitError(f"{path}: file not found ({option})") from None
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as err:
-        first = str(err).splitlines()[0] if str(err) else type(err).__name__
-        raise FitError(f"{path}: cannot read it ({option}): {first}") from None
+        data = read_yaml(Path(path))  # bounded as every YAML file heart-sim reads
+    except ScenarioError as err:
+        why = "; ".join(f"{where + ': ' if where else ''}{what}" for _, where, what in err.problems)
+        raise FitError(f"{path}: cannot read it ({option}): {why}") from None
     if data is None:
         return {}
     if not isinstance(data, dict):

@@ -203,7 +203,7 @@ def candidate(full: dict[str, Any], base: Scenario, options: OptionsFile, combo:
         which = f"options.{combo[0]}" if len(combo) == 1 else f"options {label(combo)} together"
         raise BudgetError(
             f"{options.source}: {which}: {base.name} with it is not a valid scenario: "
-            f"{path or '<top>'}: {why}"
+            f"{path + ': ' if path else ''}{why}"
         ) from None
 
 

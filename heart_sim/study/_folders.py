@@ -18,19 +18,26 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from ..core import (
     FolderLock,
     HeartSimError,
     NotResultsError,
     ResultsExistError,
     ResultsWriteError,
+    ScenarioError,
     __version__,
     atomic_write,
     describe_os_error,
 )
-from ..scenario import Scenario, flatten, key_changes, scenario_hash, scenario_sources, short
+from ..scenario import (
+    Scenario,
+    flatten,
+    key_changes,
+    read_yaml,
+    scenario_hash,
+    scenario_sources,
+    short,
+)
 
 MANIFEST = "manifest.json"
 
@@ -168,8 +175,8 @@ def _vary_changes(old: list, new: list) -> list[str]:
 def _key_detail(folder: Path, scenario: Scenario) -> str:
     """': programs.crt.patience_min 30 -> 20' against the folder's scenario.yaml."""
     try:
-        old = yaml.safe_load((Path(folder) / "scenario.yaml").read_text())
-    except (OSError, yaml.YAMLError):
+        old = read_yaml(Path(folder) / "scenario.yaml")
+    except ScenarioError:
         return ""
     if not isinstance(old, dict):
         return ""
