@@ -127,7 +127,6 @@ def optimize_cmd(
         float | None,
         typer.Option(
             "--budget",
-            min=0,
             metavar="DOLLARS",
             help="Budget mode: the best set of --options whose annual cost fits.",
         ),
@@ -136,7 +135,6 @@ def optimize_cmd(
         float | None,
         typer.Option(
             "--fte",
-            min=0,
             metavar="N",
             help="Budget mode in people: the best set of --options adding at most N FTE.",
         ),
