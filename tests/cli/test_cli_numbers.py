@@ -76,7 +76,8 @@ BAD_TARGETS = [
     (
         "a unit and a metric that is not one",
         "crt_p90<=20min",
-        "'crt_p90' is not a metric; did you mean crt_queue_wait_p90 or crt_response_time_p90?; and 'min' after the value: write the number alone",
+        "'crt_p90' is not a metric; did you mean crt_queue_wait_p90 or crt_response_time_p90?; "
+        "and 'min' after the value: write the number alone",
     ),
     (
         "a unit after the value",
