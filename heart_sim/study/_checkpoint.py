@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..core import CHECKPOINTS, atomic_write_bytes
+from ..core import CHECKPOINTS, atomic_write_bytes, real_folder
 from ..scenario import Scenario, scenario_hash
 from ._replication import ARRAY_GROUPS, RepOutput
 
@@ -50,8 +50,15 @@ class Checkpoints:
     def _path(self, replication: int) -> Path:
         return self.folder / f"rep_{replication:06d}.zip"
 
+    def _linked(self) -> bool:
+        """Whether .checkpoints, or this inputs' folder in it, is a symbolic link: what it
+        points to is neither read back nor written."""
+        return any(p.is_symlink() for p in (self.root / FOLDER, self.folder))
+
     def done(self, reps: int) -> list[int]:
-        return [r for r in range(reps) if self._path(r).exists()]
+        if self._linked():
+            return []
+        return [r for r in range(reps) if self._path(r).exists() and not self._path(r).is_symlink()]
 
     def save(self, replication: int, out: RepOutput) -> None:
         members = {"kpis.json": json.dumps(out.kpis).encode()}
@@ -68,6 +75,8 @@ class Checkpoints:
                     z.writestr(name, data)
                 z.writestr(CONTENTS, json.dumps(contents))
 
+        real_folder(self.root / FOLDER)
+        real_folder(self.folder)
         atomic_write_bytes(self._path(replication), write)
 
     def load(self, replication: int) -> RepOutput:
@@ -100,7 +109,10 @@ class Checkpoints:
     def clear(self) -> None:
         """Remove every checkpoint under the results folder: once its results are written,
         checkpoints of this or of other (interrupted, superseded) inputs are not needed."""
-        shutil.rmtree(self.root / FOLDER, ignore_errors=True)
+        top = self.root / FOLDER
+        if top.is_symlink():
+            top.unlink()  # the link only: what it points to is not heart-sim's to remove
+        shutil.rmtree(top, ignore_errors=True)
 
 
 def _checked_members(z: zipfile.ZipFile) -> dict[str, bytes]:

@@ -28,6 +28,7 @@ from ..core import (
     __version__,
     atomic_write,
     describe_os_error,
+    refuse_link,
 )
 from ..scenario import (
     Scenario,
@@ -299,6 +300,7 @@ def claim(
     """Create ``folder``, hold its lock for the duration, and refuse (unless ``force``) if
     it holds results from other inputs."""
     folder = Path(folder)
+    refuse_link(folder)
     with FolderLock(folder):
         check_can_write(folder, wanted, force, scenarios)
         yield folder
