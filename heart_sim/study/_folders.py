@@ -194,7 +194,7 @@ def _inputs(manifest: Any) -> Any:
     """What the numbers depend on: the manifest without the scenario files' text."""
     if isinstance(manifest, dict):
         return {k: _inputs(v) for k, v in manifest.items() if k not in _TEXT_ONLY}
-    if isinstance(manifest, list):
+    if isinstance(manifest, list | tuple):  # a tuple in memory is a list once read from JSON
         return [_inputs(v) for v in manifest]
     return manifest
 
