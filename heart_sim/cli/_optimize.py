@@ -152,7 +152,8 @@ def optimize_cmd(
         typer.Option(
             "--options",
             metavar="FILE",
-            help="Budget mode: the candidate changes (an options file).",
+            help="Budget mode: the candidate changes (an options file, or a shipped one by "
+            "name: durham_fy26).",
         ),
     ] = None,
     reps: Annotated[

@@ -6,12 +6,15 @@ from __future__ import annotations
 from ._days import days_text
 from ._keypaths import KeyPathError, expand, flatten, key_changes, parse_path, set_path, short, vary
 from ._load import (
+    SHIPPED_KINDS,
+    builtin_files,
     builtin_scenarios,
     load_layers_of,
     load_scenario,
     load_scenario_dict,
     parse_yaml,
     read_yaml,
+    resolve_file,
     resolve_path,
     scenario_from_dict,
     scenario_hash,
@@ -46,6 +49,8 @@ __all__ = [
     "ShiftSpec",
     "SquareRootTravel",
     "Unknown",
+    "SHIPPED_KINDS",
+    "builtin_files",
     "builtin_scenarios",
     "days_text",
     "expand",
@@ -61,6 +66,7 @@ __all__ = [
     "parse_path",
     "parse_yaml",
     "read_yaml",
+    "resolve_file",
     "resolve_path",
     "resolved_yaml",
     "scenario_from_dict",

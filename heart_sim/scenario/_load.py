@@ -242,6 +242,37 @@ def resolve_path(name_or_path: str | Path) -> Path:
     )
 
 
+# Shipped files that are not scenarios, each kind in its own folder beside them.
+SHIPPED_KINDS = {"options": "an options file", "targets": "a targets file"}
+
+
+def builtin_files(kind: str) -> dict[str, Path]:
+    """The shipped files of one kind (``options``, ``targets``), by stem."""
+    folder = builtin_dir() / kind
+    return {p.stem: p for p in sorted(folder.glob("*.yaml"))} if folder.is_dir() else {}
+
+
+def resolve_file(name_or_path: str | Path, kind: str) -> Path:
+    """A path to a file, or the name of a shipped file of ``kind`` (``durham_fy26`` for
+    scenarios/options/durham_fy26.yaml), as scenarios are named."""
+    p = Path(name_or_path)
+    if p.is_file() or p.suffix in (".yaml", ".yml") or p.parent != Path("."):
+        return p
+    shipped = builtin_files(kind)
+    if str(name_or_path) in shipped:
+        return shipped[str(name_or_path)]
+    raise ScenarioError(
+        str(name_or_path),
+        [
+            (
+                "",
+                f"no such file, nor a shipped {kind} file (shipped: "
+                f"{', '.join(shipped) or 'none'})",
+            )
+        ],
+    )
+
+
 def load_layers_of(path: Path) -> list[tuple[Path, dict[str, Any]]]:
     """The file and each file it extends, most derived first, as read."""
     return load_layers(path, read_yaml, builtin_scenarios())
