@@ -90,8 +90,8 @@ RankByOpt = Annotated[
     typer.Option(
         "--rank-by",
         metavar="MEASURE",
-        help="Rank a comparison's options by this cost-table measure (default: "
-        "diverted_per_year; see heart-sim metrics).",
+        help="Rank a comparison's options by this cost-table measure (default: auto, "
+        "by what they change: calls diverted, else HEART responses; see heart-sim metrics).",
     ),
 ]
 FormatOpt = Annotated[
@@ -315,7 +315,7 @@ def _err(text: str) -> None:
     typer.echo(text, err=True)
 
 
-def _write_report(folder: Path, fmt: Format, rank_by: str = "diverted_per_year") -> Path:
+def _write_report(folder: Path, fmt: Format, rank_by: str = "auto") -> Path:
     return api.report(folder, rank_by=rank_by)
 
 
