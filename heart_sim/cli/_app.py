@@ -160,8 +160,9 @@ class _Commands(TyperGroup):
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
         standalone = kwargs.pop("standalone_mode", True)
+        kwargs["standalone_mode"] = False  # errors come back here, to be said in one line
         try:
-            outcome = super().main(*args, standalone_mode=False, **kwargs)
+            outcome = super().main(*args, **kwargs)
             code = outcome if isinstance(outcome, int) else 0
         except UsageError as err:
             where = err.ctx.command_path if err.ctx is not None else "heart-sim"
