@@ -13,6 +13,7 @@ kind of results folder.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -26,6 +27,7 @@ from ..measure import (
     headline_rank,
     metric,
     option_cards,
+    people,
     ranked,
     shown_in,
     what_changes,
@@ -139,6 +141,37 @@ def _cost_parts_table(results: list[Results]) -> str:
     idxs = [r.summary.set_index("metric") for r in results]
     keep = [m for m in names if any(m in i.index and (i.loc[m, "mean"] or 0) != 0 for i in idxs)]
     return _by_scenario(results, keep, "cost ($ per year)")
+
+
+def _position(col: str, x: Any) -> str:
+    """FTE as the catalog shows it; a head count as whole people (28, not 28.0)."""
+    return f"{int(x):,}" if col == "head_count" else fmt_value(col, float(x))
+
+
+def _positions_table(results: list[Results]) -> str:
+    """FTE and head count per program and option, by the workforce arithmetic optimize
+    uses (programs with a cost block), and their totals as costs.csv has them."""
+    staff = [people(r.scenario).groupby("program")[["fte", "head_count"]].sum() for r in results]
+    rows = []
+    for p in PROGRAMS:
+        if not any(p.value in s.index for s in staff):
+            continue
+        for col, name in (("fte", "fte"), ("head_count", "head_count")):
+            cells = [
+                f"<td>{esc(_position(col, s.at[p.value, col]))}</td>"
+                if p.value in s.index
+                else "<td class='text'>not costed</td>"
+                for s in staff
+            ]
+            rows.append(table_row(esc(f"{p.label}: {header(name)}"), cells))
+    for col in ("fte", "head_count"):
+        cells = [f"<td>{esc(_position(col, s[col].sum()))}</td>" for s in staff]
+        rows.append(table_row(f"<b>All programs: {esc(header(col))}</b>", cells))
+    head = "".join(f"<th>{name_html(r.scenario.name)}</th>" for r in results)
+    return (
+        f"<table><thead><tr><th>positions</th>{head}</tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody></table>"
+    )
 
 
 def _differences_tables(comp: Comparison) -> list[str]:
@@ -267,6 +300,11 @@ def comparison_html(folder: Path, rank_by: str = AUTO) -> str:
             [f"{p}_utilization" for p in PROGRAMS] + [f"{p}_staffed_hours" for p in PROGRAMS],
             "measure",
         ),
+        "<h3>Positions the shifts need</h3>",
+        "<p>Full-time equivalents and people per program, relief and absences included, by "
+        "the same arithmetic as <code>heart-sim optimize</code> (programs with a cost block)."
+        "</p>",
+        _positions_table(results),
         "<h2>Costs by program (per year)</h2>",
         _cost_parts_table(results),
         "<h2>Every headline difference</h2>",

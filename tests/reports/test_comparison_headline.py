@@ -13,7 +13,9 @@ import pytest
 from typer.testing import CliRunner
 
 from heart_sim.cli import app
+from heart_sim.measure import people
 from heart_sim.measure._headlines import headline_rank, option_cards, what_changes
+from heart_sim.scenario import load_scenario
 
 
 def _row(name: str, diverted: float, responses: float) -> dict:
@@ -111,3 +113,12 @@ def test_the_weekend_cor_page_shows_the_extra_responses(tmp_path) -> None:
     ranking = text[text.index("Options ranked") : text.index("Why calls were missed")]
     assert "Extra HEART responses" in ranking and "Extra diverted calls" not in ranking
     assert "the team off duty (out of hours) is checked before where the call is" in text
+    # FTE and head count per program and option, by optimize's workforce arithmetic
+    positions = text[text.index("Positions the shifts need") : text.index("Costs by program")]
+    for name in ("durham_2022", "weekend_cor"):
+        staff = people(load_scenario(name)).groupby("program")[["fte", "head_count"]].sum()
+        cor = f"{staff.at['cor', 'fte']:.2f}"  # 2.40 and 3.36: weekend CoR adds FTE
+        assert cor in positions, (name, cor, positions)
+        assert "All programs: People (people in all roles) " in positions
+    costs = pd.read_csv(next(out.glob("compare_*/costs.csv"))).set_index("scenario")
+    assert costs.loc["weekend_cor", "fte"] > costs.loc["durham_2022", "fte"]
