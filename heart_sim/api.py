@@ -84,9 +84,13 @@ from .reports import (
     write_study_files,
 )
 from .scenario import (
+    SHIPPED_KINDS,
     Scenario,
+    builtin_files,
+    builtin_scenarios,
     load_scenario,
     load_scenario_dict,
+    read_yaml,
     scenario_from_dict,
     scenario_json_schema,
     scenario_sources,
@@ -108,6 +112,55 @@ def load(source: ScenarioLike) -> Scenario:
     if isinstance(source, Mapping):
         return scenario_from_dict(dict(source))
     return load_scenario(source)
+
+
+def check(name_or_path: str | Path) -> str:
+    """Validate one file by its shape, with the validator of what it is, and say in one
+    line what was checked: a scenario (a built-in name or a file), an options file (a
+    mapping with ``options:``) or a targets file (with ``targets:``), shipped ones by name
+    too. Raises the library's error naming the file and the key path."""
+    kind = _shape(name_or_path)
+    if kind == "options":
+        o = load_options(name_or_path)
+        names = ", ".join(o.options)
+        return (
+            f"{name_or_path}: valid options file '{o.name}' ({len(o.options)} options: "
+            f"{names}; for heart-sim optimize --options)"
+        )
+    if kind == "targets":
+        t = load_targets(name_or_path)
+        return (
+            f"{name_or_path}: valid targets file '{t.name}' ({len(t.targets)} targets: "
+            f"{', '.join(t.metrics())}; for heart-sim calibrate --targets)"
+        )
+    sc = load_scenario(name_or_path)
+    per_week = sc.demand.calls_per_week * sc.demand.multiplier
+    start = f" from {sc.start_date}" if sc.start_date else ""
+    phases = f", {len(sc.phases)} phase(s)" if sc.phases else ""
+    return (
+        f"{name_or_path}: valid scenario '{sc.name}' ({per_week:g} calls/week, "
+        f"{len(sc.call_types)} call types, {sc.horizon_weeks} weeks{start}{phases})"
+    )
+
+
+def _shape(name_or_path: str | Path) -> str:
+    """'options', 'targets' or 'scenario': a file by its top-level keys (an options file
+    holds options:, a targets file targets:; anything else is read as a scenario, whose
+    validator then says what is wrong); a bare name by where it is shipped, scenarios first."""
+    path = Path(name_or_path)
+    if not path.is_file():
+        if str(name_or_path) in builtin_scenarios() or path.suffix in (".yaml", ".yml"):
+            return "scenario"
+        for kind in SHIPPED_KINDS:
+            if str(name_or_path) in builtin_files(kind):
+                return kind
+        return "scenario"
+    data = read_yaml(path)
+    if isinstance(data, dict) and "extends" not in data:
+        for kind in SHIPPED_KINDS:
+            if kind in data:
+                return kind
+    return "scenario"
 
 
 def vary(scenario: ScenarioLike, changes: Mapping[str, Any], name: str | None = None) -> Scenario:

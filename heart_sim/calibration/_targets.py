@@ -26,7 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from ..core import ScenarioError, problems
 from ..measure import CATALOG
-from ..scenario import key_path, read_yaml
+from ..scenario import key_path, read_yaml, resolve_file
 
 Finite = Annotated[float, Field(allow_inf_nan=False)]
 Positive = Annotated[float, Field(gt=0, allow_inf_nan=False)]
@@ -113,8 +113,9 @@ class Targets(BaseModel):
 
 
 def load_targets(path: str | Path) -> Targets:
-    """A validated targets file; every problem names the file and the key path."""
-    path = Path(path)
+    """A validated targets file (a path, or a shipped one by name: ``durham_2024``); every
+    problem names the file and the key path."""
+    path = resolve_file(path, "targets")
     source = str(path)
     data = read_yaml(path)  # the scenario loader's reading: size, encoding, dates, depth
     if not isinstance(data, dict):
@@ -123,7 +124,7 @@ def load_targets(path: str | Path) -> Targets:
     try:
         return Targets.model_validate(data)
     except ValidationError as err:
-        found = problems(err, Targets)
+        found = [_key_first(loc, why) for loc, why in problems(err, Targets)]
         raise ScenarioError(source, [(key_path(loc), why) for loc, why in found]) from None
 
 
@@ -138,3 +139,12 @@ def targets_json_schema() -> dict[str, Any]:
         **schema,
         "title": "heart-sim targets (heart-sim calibrate --targets)",
     }
+
+
+def _key_first(loc: tuple, why: str) -> tuple[tuple, str]:
+    """A check across a target's keys names its key first ('metric: ...'): put the key in
+    the key path (targets[0].metric), where every other problem names its key."""
+    key, sep, rest = why.partition(": ")
+    if sep and key in Target.model_fields:
+        return (*loc, key), rest
+    return loc, why

@@ -9,13 +9,15 @@ Result tables are drawn on a terminal, plain text when piped, and JSON or CSV wi
 
 from __future__ import annotations
 
+import errno
 import json
+import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import pandas as pd
 import typer
@@ -24,9 +26,15 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, TaskID, TextColumn, TimeRemainingColumn
 from rich.progress import Progress as RichProgress
 from rich.table import Table
+from typer.core import TyperGroup
+
+try:  # the click typer runs on: its own copy since typer 0.2x, click itself before
+    from typer._click.exceptions import ClickException, UsageError
+except ImportError:  # pragma: no cover - older typer
+    from click.exceptions import ClickException, UsageError  # type: ignore[assignment]
 
 from .. import api
-from ..core import HeartSimError, __version__
+from ..core import HeartSimError, __version__, describe_os_error
 from ..measure import (
     csv_text,
 )
@@ -82,8 +90,8 @@ RankByOpt = Annotated[
     typer.Option(
         "--rank-by",
         metavar="MEASURE",
-        help="Rank a comparison's options by this cost-table measure (default: "
-        "diverted_per_year; see heart-sim metrics).",
+        help="Rank a comparison's options by this cost-table measure (default: auto, "
+        "by what they change: calls diverted, else HEART responses; see heart-sim metrics).",
     ),
 ]
 FormatOpt = Annotated[
@@ -127,7 +135,58 @@ MaxRepsOpt = Annotated[
 ]
 
 
+# The validator's words for a number option that is out of range, in ours.
+_CLICK_WORDS = (
+    (r"Input should be greater than or equal to (\S+)", r"must be \1 or more"),
+    (r"Input should be greater than (\S+)", r"must be more than \1"),
+    (r"Input should be less than or equal to (\S+)", r"must be \1 or less"),
+    (r"Input should be a valid integer.*", "expected a whole number"),
+    (r"Input should be a valid number.*", "expected a number"),
+    (r"Input should be", "must be"),
+)
+
+
+def _our_words(message: str) -> str:
+    for pattern, words in _CLICK_WORDS:
+        message = re.sub(pattern, words, message)
+    return message
+
+
+class _Commands(TyperGroup):
+    """The command group, run so that every refusal is one ``error:`` line: click's own
+    (an unknown option, a value of the wrong kind, a missing argument) say which command's
+    --help lists the accepted forms; a write the operating system refuses outside the
+    library's own handling (a read-only or full disk) names the path and the cause."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        standalone = kwargs.pop("standalone_mode", True)
+        kwargs["standalone_mode"] = False  # errors come back here, to be said in one line
+        try:
+            outcome = super().main(*args, **kwargs)
+            code = outcome if isinstance(outcome, int) else 0
+        except UsageError as err:
+            where = err.ctx.command_path if err.ctx is not None else "heart-sim"
+            typer.echo(f"error: {_our_words(err.format_message())} (see {where} --help)", err=True)
+            code = err.exit_code
+        except ClickException as err:
+            typer.echo(f"error: {err.format_message()}", err=True)
+            code = err.exit_code
+        except typer.Abort:
+            typer.echo("error: interrupted", err=True)
+            code = 130
+        except OSError as err:
+            if err.errno == errno.EPIPE:  # the reader of a pipe went away (| head)
+                code = 1
+            else:
+                typer.echo(f"error: {describe_os_error(err, Path.cwd())}", err=True)
+                code = 2
+        if not standalone:
+            return code
+        sys.exit(code)
+
+
 app = typer.Typer(
+    cls=_Commands,
     help="heart-sim: simulate crisis-response capacity (911 behavioral-health calls, "
     "CCD / CRT / CoR / Care Navigation) and report waits, diversion and utilization.",
     no_args_is_help=False,
@@ -257,7 +316,7 @@ def _err(text: str) -> None:
     typer.echo(text, err=True)
 
 
-def _write_report(folder: Path, fmt: Format, rank_by: str = "diverted_per_year") -> Path:
+def _write_report(folder: Path, fmt: Format, rank_by: str = "auto") -> Path:
     return api.report(folder, rank_by=rank_by)
 
 

@@ -36,7 +36,11 @@ def calibrate_cmd(
     targets: Annotated[
         Path,
         typer.Option(
-            "--targets", "-t", metavar="FILE", help="The published figures (targets YAML)."
+            "--targets",
+            "-t",
+            metavar="FILE",
+            help="The published figures (a targets YAML file, or a shipped one by name: "
+            "durham_2024).",
         ),
     ],
     points: Annotated[
@@ -63,7 +67,7 @@ def calibrate_cmd(
     unknowns they leave open, and calibrated.yaml (the best point, extending the input).
 
     \b
-    Example: heart-sim calibrate durham_2022_unknowns --targets targets/durham_pilot_2022_23.yaml
+    Example: heart-sim calibrate durham_2022_unknowns --targets durham_pilot_2022_23
     """
     with _user_errors(), _progress(quiet, unit="points") as bars:
         result = api.calibrate(

@@ -32,7 +32,7 @@ def report_cmd(
     pdf: Annotated[
         bool, typer.Option("--pdf", help="Also print it to report.pdf (needs Chromium).")
     ] = False,
-    rank_by: RankByOpt = "diverted_per_year",
+    rank_by: RankByOpt = "auto",
     stress_des: Annotated[
         bool,
         typer.Option(

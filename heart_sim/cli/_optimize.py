@@ -144,7 +144,6 @@ def optimize_cmd(
         float | None,
         typer.Option(
             "--budget",
-            min=0,
             metavar="DOLLARS",
             help="Budget mode: the best set of --options whose annual cost fits.",
         ),
@@ -153,7 +152,6 @@ def optimize_cmd(
         float | None,
         typer.Option(
             "--fte",
-            min=0,
             metavar="N",
             help="Budget mode in people: the best set of --options adding at most N FTE.",
         ),
@@ -171,7 +169,8 @@ def optimize_cmd(
         typer.Option(
             "--options",
             metavar="FILE",
-            help="Budget mode: the candidate changes (an options file).",
+            help="Budget mode: the candidate changes (an options file, or a shipped one by "
+            "name: durham_fy26).",
         ),
     ] = None,
     reps: Annotated[

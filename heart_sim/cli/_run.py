@@ -147,7 +147,7 @@ def compare_cmd(
     force: ForceOpt = False,
     quiet: QuietOpt = False,
     report: ReportOpt = False,
-    rank_by: RankByOpt = "diverted_per_year",
+    rank_by: RankByOpt = "auto",
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Compare alternatives with a base under common random numbers: paired differences
@@ -193,14 +193,8 @@ def _print_comparison(comp: Comparison, fmt: Format) -> None:
     for r in comp.costs.to_dict("records"):
         name = str(r["scenario"])
         names = shown_in("options") if name != base else ("cost_total_annual", "diverted_per_year")
+        # the options view holds both marginal costs: each is printed once
         rows = [[header(m), fmt_record(r, m, signed=m.startswith("extra_"))] for m in names]
-        if name != base and r.get("marginal_cost_per_extra_diverted_status") != "ok":
-            rows.append(
-                [
-                    header("marginal_cost_per_extra_response"),
-                    fmt_record(r, "marginal_cost_per_extra_response"),
-                ]
-            )
         title = f"{name}: per year" + ("" if name == base else f", against {base}")
         title += f" ({comp.base.reps} paired replications)" if name == base else ""
         _table(title, ["measure", "mean (95% interval)"], rows)

@@ -40,31 +40,28 @@ from ._app import (
 
 @app.command("validate")
 def validate_cmd(
-    scenarios: Annotated[
+    files: Annotated[
         list[str],
-        typer.Argument(metavar="SCENARIO...", help="Scenario YAML files or built-in names."),
+        typer.Argument(
+            metavar="FILE...",
+            help="Scenario, options or targets YAML files, or the names of shipped ones.",
+        ),
     ],
 ) -> None:
-    """Check scenario files and explain what is wrong with each (exit 2 if any is invalid).
+    """Check scenario, options and targets files, each as what its shape says it is, and
+    explain what is wrong with each (exit 2 if any is invalid).
 
     \b
     Example: heart-sim validate scenarios/*.yaml
+    Example: heart-sim validate scenarios/options/*.yaml scenarios/targets/*.yaml
     """
     failed = False
-    for name in scenarios:
+    for name in files:
         try:
-            sc = load_scenario(name)
+            _say(api.check(name))
         except HeartSimError as err:
             failed = True
             _print_error(err)
-            continue
-        per_week = sc.demand.calls_per_week * sc.demand.multiplier
-        start = f" from {sc.start_date}" if sc.start_date else ""
-        phases = f", {len(sc.phases)} phase(s)" if sc.phases else ""
-        _say(
-            f"{name}: valid scenario '{sc.name}' ({per_week:g} calls/week, "
-            f"{len(sc.call_types)} call types, {sc.horizon_weeks} weeks{start}{phases})"
-        )
     if failed:
         raise typer.Exit(2)
 

@@ -22,6 +22,8 @@ from ._fileio import (
     atomic_write,
     atomic_write_bytes,
     describe_os_error,
+    real_folder,
+    refuse_link,
 )
 from ._problems import MISSING, describe, did_you_mean, known_keys, not_a_mapping, problems
 from ._version import __version__
@@ -76,4 +78,6 @@ __all__ = [
     "known_keys",
     "not_a_mapping",
     "problems",
+    "real_folder",
+    "refuse_link",
 ]

@@ -19,7 +19,8 @@ class ScenarioError(HeartSimError):
         self.problems: list[tuple[str, str, str]] = [
             (p[0], p[1], p[2]) if len(p) == 3 else (source, p[0], p[1]) for p in problems
         ]
-        lines = [f"{src}: {path or '<top>'}: {why}" for src, path, why in self.problems]
+        # A problem with the file as a whole (not valid YAML, not a mapping) has no key path.
+        lines = [": ".join(p for p in (src, path, why) if p) for src, path, why in self.problems]
         super().__init__("\n".join(lines))
 
 

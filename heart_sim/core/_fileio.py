@@ -90,6 +90,31 @@ def describe_os_error(err: OSError, fallback: Path | str) -> str:
     return f"{path}: cannot write: {cause}"
 
 
+# --- symbolic links: never written through ---------------------------------------------
+
+
+def refuse_link(path: Path, what: str = "results folder") -> None:
+    """A results folder (or file) heart-sim is about to write that is a symbolic link is
+    refused: writing through it would put files where the link points, outside --out."""
+    path = Path(path)
+    if path.is_symlink():
+        raise ResultsWriteError(
+            f"{path}: the {what} is a symbolic link (to {os.readlink(path)}); heart-sim does "
+            "not write through links: remove the link, or choose another --out"
+        )
+
+
+def real_folder(path: Path) -> Path:
+    """A folder heart-sim keeps for itself inside a results folder (.checkpoints, plots/):
+    a symbolic link in its place is removed (the link only, never what it points to) and a
+    real folder made, so nothing is written, or read back, through it."""
+    path = Path(path)
+    if path.is_symlink():
+        path.unlink()
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
 def make_folder(folder: Path) -> None:
     """Create a results folder (and its parents), or say in one line why it cannot be."""
     folder = Path(folder)

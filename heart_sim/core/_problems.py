@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import reprlib
 import types
 from typing import Annotated, Any, Union, get_args, get_origin
 
@@ -159,8 +160,19 @@ def reason(e: Any, root: type[BaseModel]) -> str:
     return msg
 
 
+# A bad value is shown cut short as it is rendered (a few items of a list, a few levels),
+# never rendered in full first: a value of an alias-heavy file can be very large.
+_BRIEF = reprlib.Repr()  # attributes, not keywords: Python 3.10 and 3.11
+_BRIEF.maxlevel = 3
+_BRIEF.maxlist = 6
+_BRIEF.maxtuple = 6
+_BRIEF.maxdict = 6
+_BRIEF.maxset = 6
+_BRIEF.maxstring = 60
+
+
 def _shown(value: Any) -> str:
-    text = repr(value)
+    text = _BRIEF.repr(value)
     return text[:60] + ("..." if len(text) > 60 else "")
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,9 +22,9 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import yaml
 
-from ..core import HeartSimError
+from ..core import HeartSimError, ScenarioError
+from ..scenario import read_yaml
 
 
 class FitError(HeartSimError):
@@ -129,12 +130,10 @@ def read_columns_file(path: Path) -> dict[str, Any]:
 def read_small_yaml(path: Path, option: str) -> dict[str, Any]:
     """A YAML mapping file given to an option; errors name the file and the option."""
     try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise FitError(f"{path}: file not found ({option})") from None
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as err:
-        first = str(err).splitlines()[0] if str(err) else type(err).__name__
-        raise FitError(f"{path}: cannot read it ({option}): {first}") from None
+        data = read_yaml(Path(path))  # bounded as every YAML file heart-sim reads
+    except ScenarioError as err:
+        why = "; ".join(f"{where + ': ' if where else ''}{what}" for _, where, what in err.problems)
+        raise FitError(f"{path}: cannot read it ({option}): {why}") from None
     if data is None:
         return {}
     if not isinstance(data, dict):
@@ -207,14 +206,57 @@ def find_column(header: list[str], name: str, option: str, path: Path) -> str:
     raise FitError(f"{path}: no column {name!r} ({option}){hint} (columns: {shown})")
 
 
+def check_time_format(fmt: str) -> None:
+    """Refuse a --time-format pandas cannot use (a stray %, an unknown code, no code at all)
+    before the export is read, in one line with the accepted form."""
+    why = ""
+    if "%" not in fmt:
+        why = "it has no strftime codes"
+    else:
+        try:
+            pd.to_datetime(pd.Series(["2000-01-01 00:00"]), format=fmt, errors="coerce")
+        except (ValueError, re.error) as err:
+            why = str(err).splitlines()[0] if str(err) else "pandas cannot read with it"
+    if why:
+        raise FitError(
+            f"--time-format {fmt!r}: not a timestamp form ({why}); write it with strftime "
+            "codes, e.g. '%d/%m/%Y %H:%M' or '%m/%d/%Y %I:%M %p' (%Y year, %m month, %d day, "
+            "%H hour 0-23, %I hour 1-12 with %p AM/PM, %M minute, %S second)"
+        )
+
+
+_ZIP_MAGIC = b"PK\x03\x04"
+
+
+def _check_kind(path: Path) -> None:
+    """The file is what its name says: a workbook named .xlsx is a zip; a CSV is not."""
+    with open(path, "rb") as f:
+        head = f.read(4)
+    workbook = path.suffix.lower() in (".xlsx", ".xlsm")
+    if workbook and head != _ZIP_MAGIC:
+        raise FitError(
+            f"{path}: named {path.suffix} but it is not an Excel workbook (it reads as "
+            f"{'an empty file' if not head else 'text, such as a CSV export'}); rename it "
+            ".csv if it is one, or save it from Excel as .xlsx"
+        )
+    if not workbook and head == _ZIP_MAGIC:
+        raise FitError(
+            f"{path}: named {path.suffix or 'without an extension'} but it is a zip file "
+            "(an Excel workbook?); rename it .xlsx if it is one, or export it as CSV"
+        )
+
+
 def read_calls(path: Path, columns: Columns) -> CallFile:
     """Read the export and parse the columns named in ``columns``."""
     path = Path(path)
     if not path.is_file():
         raise FitError(f"{path}: file not found")
+    if columns.time_format:
+        check_time_format(columns.time_format)
     try:
+        _check_kind(path)
         header = _read_header(path)
-    except (OSError, ValueError) as err:
+    except (OSError, ValueError, zipfile.BadZipFile) as err:
         raise FitError(f"{path}: cannot read it: {str(err).splitlines()[0]}") from None
     wanted: dict[str, str] = {"time": find_column(header, columns.time, "--time-column", path)}
     if columns.type:
@@ -231,7 +273,7 @@ def read_calls(path: Path, columns: Columns) -> CallFile:
             frame = frame.fillna("")
         else:
             frame = _read_csv(path, usecols=names)
-    except (OSError, ValueError) as err:
+    except (OSError, ValueError, zipfile.BadZipFile) as err:
         raise FitError(f"{path}: cannot read it: {str(err).splitlines()[0]}") from None
     frame = frame.reset_index(drop=True)
     fmt = columns.time_format

@@ -10,6 +10,7 @@ record); shares and durations use every eligible call, whatever the day.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -114,8 +115,11 @@ def placement(name: str) -> tuple[str | int, ...] | None:
 def fit_inputs(calls: Path, options: FitOptions) -> Fitted:
     """Read ``calls`` and fit everything ``options`` asks for."""
     columns = resolve_columns(options)
-    if options.max_hours <= 0:
-        raise FitError(f"--max-hours {options.max_hours:g}: must be more than 0")
+    if not (math.isfinite(options.max_hours) and options.max_hours > 0):
+        raise FitError(
+            f"--max-hours {options.max_hours:g}: give a number of hours more than 0 (24 keeps "
+            "durations up to a day)"
+        )
     holidays = parse_holidays(options.holidays)
     if options.type_map and not columns.type:
         raise FitError("--type-map needs --type-column (the column of CAD natures)")

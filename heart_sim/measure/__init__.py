@@ -36,12 +36,15 @@ from ._formatting import (
 )
 from ._headlines import (
     CARD_CSS,
+    REASON_ORDER,
     Card,
     cards_html,
+    headline_rank,
     missed_by_reason,
     option_cards,
     ranked,
     run_cards,
+    what_changes,
 )
 from ._metrics import (
     MIN_REPS_FOR_INTERVAL,
@@ -138,7 +141,10 @@ __all__ = [
     "missed_by_reason",
     "most_reps",
     "offered_load",
+    "REASON_ORDER",
+    "headline_rank",
     "option_cards",
+    "what_changes",
     "paid_per_scheduled_hour",
     "paired_differences",
     "parse_reps",

@@ -253,6 +253,69 @@ def _trade_offs(differences: pd.DataFrame | None, name: str) -> str:
     return (" Also: " + "; ".join(said) + ".") if said else ""
 
 
+# Why a call moves between "out of hours" and "out of area" when a program's hours change.
+REASON_ORDER = (
+    "A call a team cannot take is counted under the first reason found: the team off duty "
+    "(out of hours) is checked before where the call is (out of area). Opening a program at "
+    'more hours therefore moves calls from outside its area from "out of hours" to "out '
+    'of area": they were never within its reach, so that share rises while the calls sent '
+    "to police/EMS fall only by the calls the team now takes."
+)
+
+
+def _unchanged(r: dict, name: str) -> bool:
+    """The option leaves ``name`` exactly as the base has it (0, interval 0 to 0): e.g. a
+    Co-Response option's diverted calls, since CoR brings an officer."""
+    return all(r.get(k) == 0 for k in (name, f"{name}_ci_low", f"{name}_ci_high"))
+
+
+def what_changes(r: dict) -> str:
+    """What an option of a comparison changes against the base: 'diverted' (calls diverted
+    from police), 'responses' (HEART responses only, as a Co-Response option does), 'both'
+    or 'neither'."""
+    diverted = not _unchanged(r, "extra_diverted")
+    responses = not _unchanged(r, "extra_heart_responses")
+    if diverted and responses:
+        return "both"
+    return "diverted" if diverted else ("responses" if responses else "neither")
+
+
+def headline_rank(costs: pd.DataFrame, base: str) -> str:
+    """The cost-table measure a comparison's options are ranked by when the user names
+    none: calls diverted, unless no option changes them and some change HEART responses."""
+    kinds = {what_changes(r) for r in costs[costs["scenario"] != base].to_dict("records")}
+    if kinds and kinds <= {"responses", "neither"} and "responses" in kinds:
+        return "heart_responses_per_year"
+    return "diverted_per_year"
+
+
+def _responses_card(name: str, base: str, r: dict, differences: pd.DataFrame | None) -> Card:
+    """The card of an option that adds HEART responses and diverts no more calls."""
+    net = r.get("extra_net_cost")
+    net_text = (
+        f" It saves police time worth {fmt_record(r, 'police_cost_saved')} a year; net of "
+        f"that it costs {_more_or_less('extra_net_cost', r)} a year."
+        if _ok(net)
+        else ""
+    )
+    dollars = r.get("extra_cost")
+    money = (
+        f"for {fmt_value('extra_cost', abs(dollars))} {'more' if dollars >= 0 else 'less'} a year"
+        if _ok(dollars)
+        else ""
+    )
+    return Card(
+        f"{name}: extra HEART responses a year",
+        fmt_value("extra_heart_responses", r.get("extra_heart_responses"), signed=True),
+        money,
+        f"Against {base}: {_more_or_less('extra_heart_responses', r, 'more', 'fewer')} HEART "
+        f"responses a year, for {_more_or_less('extra_cost', r)} a year: "
+        f"{fmt_record(r, 'marginal_cost_per_extra_response')} per extra HEART response. It "
+        "diverts no more calls from police: Co-Response brings an officer, so its calls are "
+        f"not diverted.{net_text}{_trade_offs(differences, name)}",
+    )
+
+
 def option_cards(
     costs: pd.DataFrame,
     base: str,
@@ -260,12 +323,16 @@ def option_cards(
     differences: pd.DataFrame | None = None,
 ) -> list[Card]:
     """One card per alternative of a comparison, in the order of ``ranked``: what it adds
-    over the base, at what cost, and what else it changes (``differences``)."""
+    over the base (extra calls diverted, or extra HEART responses for an option that only
+    adds responses: ``what_changes``), at what cost, and what else it changes."""
     cards = []
     rows = {str(r["scenario"]): r for r in costs.to_dict("records")}
     for name in ranked(costs, base, rank_by):
         r = rows[name]
-        identical = r.get("extra_diverted") == 0 and r.get("extra_diverted_ci_high") == 0
+        if what_changes(r) == "responses":
+            cards.append(_responses_card(name, base, r, differences))
+            continue
+        identical = _unchanged(r, "extra_diverted")
         extra = "no more" if identical else _more_or_less("extra_diverted", r, "more", "fewer")
         cost = _more_or_less("extra_cost", r)
         marginal = r.get("marginal_cost_per_extra_diverted")
@@ -284,6 +351,11 @@ def option_cards(
         else:
             each = fmt_record(r, "marginal_cost_per_extra_diverted")
             ratio = f" That is {each} per extra call diverted."
+        if what_changes(r) == "both":
+            ratio += (
+                f" It also brings {_more_or_less('extra_heart_responses', r, 'more', 'fewer')}"
+                " HEART responses a year."
+            )
         net = r.get("extra_net_cost")
         net_text = (
             f" It saves police time worth {fmt_record(r, 'police_cost_saved')} a year; net of "

@@ -203,7 +203,7 @@ def candidate(full: dict[str, Any], base: Scenario, options: OptionsFile, combo:
         which = f"options.{combo[0]}" if len(combo) == 1 else f"options {label(combo)} together"
         raise BudgetError(
             f"{options.source}: {which}: {base.name} with it is not a valid scenario: "
-            f"{path or '<top>'}: {why}"
+            f"{path + ': ' if path else ''}{why}"
         ) from None
 
 
@@ -303,7 +303,13 @@ def budget_study(
         raise BudgetError("give exactly one limit: --budget (annual $) or --fte (extra FTE)")
     limit = float(budget if budget is not None else fte)  # type: ignore[arg-type]
     if not math.isfinite(limit) or limit < 0:
-        raise BudgetError(f"the limit must be a number of 0 or more, not {limit:g}")
+        flag, what = (
+            ("--budget", "dollars a year, e.g. --budget 750000")
+            if budget is not None
+            else ("--fte", "full-time equivalents, e.g. --fte 4.5")
+        )
+        why = "not a number" if math.isnan(limit) else ("not finite" if limit > 0 else "negative")
+        raise BudgetError(f"{flag} {limit:g}: {why}; give a finite amount of 0 or more ({what})")
     if reps < 2:
         raise BudgetError("a budget study needs at least 2 replications for its intervals")
     sign, direction_note = measure_direction(maximize)

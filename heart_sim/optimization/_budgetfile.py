@@ -34,7 +34,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
 from ..core import PROGRAMS, ScenarioError, problems
-from ..scenario import key_path, read_yaml
+from ..scenario import key_path, read_yaml, resolve_file
 
 NAME = r"^[A-Za-z][A-Za-z0-9_-]{0,39}$"
 BASE = "base"  # the label of the empty set of options: no option may take it
@@ -245,8 +245,9 @@ def _where(loc: tuple[Any, ...], why: str) -> tuple[str, str]:
 
 
 def load_options(path: str | Path) -> OptionsFile:
-    """A validated options file; every problem names the file and the key path."""
-    path = Path(path)
+    """A validated options file (a path, or a shipped one by name: ``durham_fy26``); every
+    problem names the file and the key path."""
+    path = resolve_file(path, "options")
     source = str(path)
     data = read_yaml(path)
     if not isinstance(data, dict):

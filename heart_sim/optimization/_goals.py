@@ -14,6 +14,7 @@ lies on the wrong side, and **unclear** otherwise (more replications may decide 
 
 from __future__ import annotations
 
+import difflib
 import math
 import re
 import warnings
@@ -26,7 +27,10 @@ from ..core import HeartSimError
 from ..measure import CATALOG, MIN_REPS_FOR_INTERVAL, hourly_metrics, metric_program, t_interval
 
 Status = Literal["met", "missed", "unclear"]
-_FORM = re.compile(r"^\s*([a-z0-9_]+)\s*(<=|>=)\s*([-+0-9.eE]+)\s*(each hour)?\s*$")
+_PARTS = re.compile(r"^\s*([^<>=]*?)\s*(<=|>=|=<|=>|==|<|>|=)\s*(.*?)\s*$")
+_VALUE = re.compile(
+    r"^([-+]?(?:[0-9.]+(?:[eE][-+]?[0-9]+)?|nan|inf|infinity))\s*(.*?)\s*(each hour)?$", re.I
+)
 EXAMPLES = '"crt_response_time_p90<=20", "ccd_unanswered_share<=0.05", "crt_p_wait<=0.2 each hour"'
 
 
@@ -65,25 +69,69 @@ class Goal:
         return "missed" if not self.holds(bad) else "unclear"
 
 
-def parse_goal(text: str) -> Goal:
-    """A goal from its text; GoalError naming what is wrong and the accepted forms."""
-    m = _FORM.match(text)
+def _did_you_mean(name: str) -> str:
+    """'; did you mean crt_response_time_p90 or crt_queue_wait_p90?' from the catalog: the
+    staffing metrics holding every part of the name ('crt_p90': a program and a statistic),
+    else the names closest in spelling."""
+    staffing = hourly_metrics()
+    parts = [p for p in name.split("_") if p]
+    close = [m for m in staffing if parts and all(p in m.split("_") for p in parts)][:3]
+    close = close or difflib.get_close_matches(name, staffing, n=3, cutoff=0.5)
+    close = close or difflib.get_close_matches(name, list(CATALOG), n=3, cutoff=0.5)
+    return f"; did you mean {' or '.join(close)}?" if close else ""
+
+
+def _value(text: str, rest: str, name: str | None) -> tuple[float, bool, str]:
+    """The number (in the metric's own unit), whether 'each hour' follows it, and what is
+    wrong with what is written after it ('' if nothing); GoalError if there is no number."""
+    m = _VALUE.match(rest)
     if not m:
-        raise GoalError(
-            f"--target {text!r}: not of the form METRIC<=VALUE or METRIC>=VALUE (optionally "
-            f"followed by 'each hour'), e.g. {EXAMPLES}"
-        )
-    name, op, raw, hour = m.groups()
+        raise GoalError(f"--target {text!r}: no number after the comparison; e.g. {EXAMPLES}")
+    raw, after, hour = m.group(1), m.group(2).strip(), m.group(3)
     try:
         value = float(raw)
     except ValueError:
         raise GoalError(f"--target {text!r}: {raw!r} is not a number") from None
     if not math.isfinite(value):
-        raise GoalError(f"--target {text!r}: the value must be a finite number")
-    if name not in CATALOG:
+        raise GoalError(f"--target {text!r}: the value must be a finite number, not {raw!r}")
+    wrong = ""
+    if after:
+        metric = CATALOG.get(name or "")
+        unit = f" ({metric.unit_text})" if metric else ""
+        if after == "%":
+            wrong = f"'%' after the value: a share is written between 0 and 1 ({value / 100:g})"
+        else:
+            wrong = f"{after!r} after the value: write the number alone, in the metric's unit{unit}"
+    return value, bool(hour), wrong
+
+
+def parse_goal(text: str) -> Goal:
+    """A goal from its text; GoalError naming what exactly is wrong (no comparison, < for
+    <=, an unknown metric with the close catalog names, a unit after the value) and the
+    accepted forms."""
+    m = _PARTS.match(text)
+    if not m:
         raise GoalError(
-            f"--target {text!r}: {name} is not a metric (heart-sim metrics lists them); "
-            f"e.g. {EXAMPLES}"
+            f"--target {text!r}: no comparison; write METRIC<=VALUE or METRIC>=VALUE "
+            f"(optionally followed by 'each hour'), e.g. {EXAMPLES}"
+        )
+    name, op, rest = m.group(1).strip(), m.group(2), m.group(3)
+    if not name:
+        raise GoalError(f"--target {text!r}: no metric before {op}; e.g. {EXAMPLES}")
+    known = name in CATALOG
+    if op not in ("<=", ">="):
+        want = "<=" if "<" in op else (">=" if ">" in op else "<= or >=")
+        raise GoalError(
+            f"--target {text!r}: {op!r} is not a comparison a target uses: write {want} "
+            f"(a target holds at or below, or at or above, a value), e.g. {EXAMPLES}"
+        )
+    value, hour, wrong = _value(text, rest, name if known else None)
+    found = [] if known else [f"{name!r} is not a metric{_did_you_mean(name)}"]
+    found += [wrong] if wrong else []
+    if found:
+        raise GoalError(
+            f"--target {text!r}: {'; and '.join(found)} (heart-sim metrics lists the "
+            f"metrics); e.g. {EXAMPLES}"
         )
     if metric_program(name) is None:
         raise GoalError(
@@ -104,7 +152,7 @@ def parse_goal(text: str) -> Goal:
             f"--target {text!r}: {way} {name} is better, so a target on it is {name}{right}"
             f"VALUE (more staff moves it that way)"
         )
-    return Goal(name, "<=" if op == "<=" else ">=", value, bool(hour))
+    return Goal(name, "<=" if op == "<=" else ">=", value, hour)
 
 
 def judge_whole(goal: Goal, values: np.ndarray) -> tuple[float, float, float, Status]:

@@ -13,11 +13,25 @@ kind of results folder.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
 from ..core import FALLBACKS, PROGRAMS, Outcome, StudyError
-from ..measure import TIME_METRICS, VIEWS, fmt_value, header, metric, option_cards, ranked, shown_in
+from ..measure import (
+    REASON_ORDER,
+    TIME_METRICS,
+    VIEWS,
+    fmt_value,
+    header,
+    headline_rank,
+    metric,
+    option_cards,
+    people,
+    ranked,
+    shown_in,
+    what_changes,
+)
 from ..study import Comparison, Results, read_comparison
 from ._html_kit import (
     INTERVALS,
@@ -38,19 +52,50 @@ from ._html_kit import (
 from ._plots import comparison_figures
 from ._run_parts import COST_PARTS, assumption_note, metric_appendix, run_settings
 
+_DIVERTED = ("diverted_per_year", "extra_diverted")
+_RESPONSES = ("heart_responses_per_year", "extra_heart_responses")
+
+
+def _changed(comp: Comparison) -> set[str]:
+    """What the options change: 'diverted', 'responses' (see ``what_changes``)."""
+    base = comp.base.scenario.name
+    kinds = {what_changes(r) for r in comp.costs.to_dict("records") if r["scenario"] != base}
+    out = {k for k in kinds if k in ("diverted", "responses")}
+    out |= {"diverted", "responses"} if "both" in kinds else set()
+    return out or {"diverted"}
+
+
+def _ranking_columns(comp: Comparison) -> tuple[str, ...]:
+    """The ranking table's measures: those of what the options change (calls diverted,
+    HEART responses, or both), then the cost and what it saves."""
+    changed = _changed(comp)
+    names: tuple[str, ...] = ()
+    if "diverted" in changed:
+        names += _DIVERTED
+    if "responses" in changed:
+        names += _RESPONSES
+    names += ("extra_cost",)
+    if "diverted" in changed:
+        names += ("marginal_cost_per_extra_diverted",)
+    if "responses" in changed:
+        names += ("marginal_cost_per_extra_response",)
+    return (*names, "police_cost_saved", "extra_net_cost")
+
+
+AUTO = "auto"  # rank by what the options change (headline_rank)
+
 
 def _options_table(comp: Comparison, order: list[str]) -> str:
     costs = {str(r["scenario"]): r for r in comp.costs.to_dict("records")}
     base = comp.base.scenario.name
-    names = (
-        "diverted_per_year",
+    names = _ranking_columns(comp)
+    signed = {
         "extra_diverted",
+        "extra_heart_responses",
         "extra_cost",
-        "marginal_cost_per_extra_diverted",
-        "police_cost_saved",
         "extra_net_cost",
-    )
-    signed = {"extra_diverted", "extra_cost", "extra_net_cost", "police_cost_saved"}
+        "police_cost_saved",
+    }
     rows = []
     for rank, name in enumerate(order, 1):
         r = costs[name]
@@ -61,8 +106,13 @@ def _options_table(comp: Comparison, order: list[str]) -> str:
         )
     b = costs[base]
     rows.append(
-        f"<tr><td class='text'>base: {name_html(base)}</td>{record_cell(b, 'diverted_per_year')}"
-        + "<td></td>" * (len(names) - 1)
+        f"<tr><td class='text'>base: {name_html(base)}</td>"
+        + "".join(
+            record_cell(b, n)
+            if n in ("diverted_per_year", "heart_responses_per_year")
+            else "<td></td>"
+            for n in names
+        )
         + "</tr>"
     )
     return table_html(["option", *(header(n) for n in names)], rows, cls="options")
@@ -91,6 +141,37 @@ def _cost_parts_table(results: list[Results]) -> str:
     idxs = [r.summary.set_index("metric") for r in results]
     keep = [m for m in names if any(m in i.index and (i.loc[m, "mean"] or 0) != 0 for i in idxs)]
     return _by_scenario(results, keep, "cost ($ per year)")
+
+
+def _position(col: str, x: Any) -> str:
+    """FTE as the catalog shows it; a head count as whole people (28, not 28.0)."""
+    return f"{int(x):,}" if col == "head_count" else fmt_value(col, float(x))
+
+
+def _positions_table(results: list[Results]) -> str:
+    """FTE and head count per program and option, by the workforce arithmetic optimize
+    uses (programs with a cost block), and their totals as costs.csv has them."""
+    staff = [people(r.scenario).groupby("program")[["fte", "head_count"]].sum() for r in results]
+    rows = []
+    for p in PROGRAMS:
+        if not any(p.value in s.index for s in staff):
+            continue
+        for col, name in (("fte", "fte"), ("head_count", "head_count")):
+            cells = [
+                f"<td>{esc(_position(col, s.at[p.value, col]))}</td>"
+                if p.value in s.index
+                else "<td class='text'>not costed</td>"
+                for s in staff
+            ]
+            rows.append(table_row(esc(f"{p.label}: {header(name)}"), cells))
+    for col in ("fte", "head_count"):
+        cells = [f"<td>{esc(_position(col, s[col].sum()))}</td>" for s in staff]
+        rows.append(table_row(f"<b>All programs: {esc(header(col))}</b>", cells))
+    head = "".join(f"<th>{name_html(r.scenario.name)}</th>" for r in results)
+    return (
+        f"<table><thead><tr><th>positions</th>{head}</tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody></table>"
+    )
 
 
 def _differences_tables(comp: Comparison) -> list[str]:
@@ -181,20 +262,21 @@ def _rests_on(comp: Comparison, results: list[Results]) -> list[str]:
     return out
 
 
-def comparison_html(folder: Path, rank_by: str = "diverted_per_year") -> str:
+def comparison_html(folder: Path, rank_by: str = AUTO) -> str:
     """A comparison folder's page, the options ranked by ``rank_by`` (a column of the
     comparison's cost table)."""
     comp = read_comparison(folder)
     base = comp.base.scenario.name
     results = [comp.base, *comp.alts]
+    rank_by = headline_rank(comp.costs, base) if rank_by == AUTO else rank_by
     order = ranked(comp.costs, base, rank_by)
     figs = comparison_figures(comp)
     body = _opening(comp, rank_by)
     body += [
         "<h2>Options ranked</h2>",
-        "<p>Per year, each against the base: the extra diverted calls, the extra cost, the "
-        "marginal cost of each extra call diverted, the police time saved (priced) and the "
-        "net extra cost after it.</p>",
+        f"<p>Per year, each against the base: {_ranking_words(comp)}, the extra cost, the "
+        "marginal cost of each, the police time saved (priced) and the net extra cost after "
+        "it.</p>",
         _options_table(comp, order),
     ]
     if "cost_vs_diverted" in figs:
@@ -205,6 +287,7 @@ def comparison_html(folder: Path, rank_by: str = "diverted_per_year") -> str:
         _by_scenario(
             results, ["heart_response_rate", "diversion_rate", *missed], "share of eligible calls"
         ),
+        f"<p class='note'>{esc(REASON_ORDER)}</p>",
     ]
     if "outcomes" in figs:
         body.append(figure_html(figs.pop("outcomes"), "How the calls ended, by option"))
@@ -217,6 +300,11 @@ def comparison_html(folder: Path, rank_by: str = "diverted_per_year") -> str:
             [f"{p}_utilization" for p in PROGRAMS] + [f"{p}_staffed_hours" for p in PROGRAMS],
             "measure",
         ),
+        "<h3>Positions the shifts need</h3>",
+        "<p>Full-time equivalents and people per program, relief and absences included, by "
+        "the same arithmetic as <code>heart-sim optimize</code> (programs with a cost block)."
+        "</p>",
+        _positions_table(results),
         "<h2>Costs by program (per year)</h2>",
         _cost_parts_table(results),
         "<h2>Every headline difference</h2>",
@@ -234,10 +322,20 @@ def comparison_html(folder: Path, rank_by: str = "diverted_per_year") -> str:
     return page_html(f"heart-sim comparison: {base}", body)
 
 
+def _ranking_words(comp: Comparison) -> str:
+    changed = _changed(comp)
+    words = []
+    if "diverted" in changed:
+        words.append("the extra calls diverted from police")
+    if "responses" in changed:
+        words.append("the extra HEART responses")
+    return " and ".join(words)
+
+
 def check_rank_by(rank_by: str) -> None:
     """Refuse a ranking measure that is not a column of a comparison's cost table."""
-    if rank_by not in VIEWS["costs"]:
+    if rank_by != AUTO and rank_by not in VIEWS["costs"]:
         raise StudyError(
-            f"--rank-by {rank_by}: not a measure of the comparison's cost table; use one of "
-            + ", ".join(VIEWS["costs"])
+            f"--rank-by {rank_by}: not a measure of the comparison's cost table; use auto "
+            "(what the options change) or one of " + ", ".join(VIEWS["costs"])
         )

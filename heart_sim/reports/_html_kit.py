@@ -69,6 +69,18 @@ details { margin: 0.5em 0; }
 pre { background: #f6f6f6; padding: 0.8em; font-size: 0.75em; white-space: pre-wrap;
       overflow-wrap: anywhere; }
 @page { margin: 0.5in; }
+/* A phone (390 px): the page never scrolls sideways. A table wider than the screen scrolls
+   inside its own box, its headers keep their words whole, and grids take one column. */
+@media screen and (max-width: 700px) {
+  body { padding: 0 0.6em; }
+  table { display: block; overflow-x: auto; width: auto; max-width: 100%; }
+  table th, table th code { overflow-wrap: normal; word-break: normal; hyphens: manual; }
+  table.options td:first-child { min-width: 8em; }
+  dl.settings { grid-template-columns: minmax(0, 1fr); }
+  dl.settings dd { margin-left: 1em; }
+  .cards { grid-template-columns: minmax(0, 1fr); }
+  pre, .figs, figure { max-width: 100%; overflow-x: auto; }
+}
 @media print {
   body { max-width: none; margin: 0; padding: 0; font-size: 10pt; }
   .cards { grid-template-columns: repeat(3, 1fr); }

@@ -59,7 +59,7 @@ from ._run_page import run_html
 from ._sensitivity_page import sensitivity_html
 from ._sweep_page import sweep_html
 
-RANK_BY = "diverted_per_year"  # a comparison's options, ranked by this cost-table column
+RANK_BY = "auto"  # a comparison's options: by what they change, or by this cost-table column
 
 
 @dataclass(frozen=True)

@@ -154,7 +154,7 @@ def _end(proc: subprocess.Popen[bytes], posix: bool) -> None:
 
 
 def write_pdf_report(
-    folder: Path, *, timeout: float = TIMEOUT_S, rank_by: str = "diverted_per_year"
+    folder: Path, *, timeout: float = TIMEOUT_S, rank_by: str = "auto"
 ) -> tuple[Path, Path]:
     """Write ``folder/report.html`` and then ``folder/report.pdf`` (printed by headless
     Chromium); returns both paths. Without Chromium, report.html is still written and a

@@ -31,7 +31,7 @@ from ..calibration import (
     Method,
     effect_text,
 )
-from ..core import ENDINGS, FALLBACKS, PROGRAMS, Program, atomic_write_bytes
+from ..core import ENDINGS, FALLBACKS, PROGRAMS, Program, atomic_write_bytes, real_folder
 from ..measure import BY_HOUR, CATALOG, Format, fmt_value, metric, shown_in
 from ..model import Calendar
 from ..scenario import DAY_NAMES
@@ -232,6 +232,7 @@ def save(fig: Figure, path: Path, formats: tuple[str, ...] = ("png",)) -> list[P
                 fig.savefig(tmp, format=fmt, bbox_inches="tight")
 
             with writing(target.parent):  # a full disk or a read-only folder: one line
+                real_folder(target.parent)  # plots/ as a link to elsewhere: replaced
                 atomic_write_bytes(target, write)
             written.append(target)
     finally:

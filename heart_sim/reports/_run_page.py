@@ -17,7 +17,15 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from ..core import FALLBACKS, PROGRAMS, Outcome
-from ..measure import TIME_METRICS, fmt_value, header, metric, missed_by_reason, run_cards
+from ..measure import (
+    REASON_ORDER,
+    TIME_METRICS,
+    fmt_value,
+    header,
+    metric,
+    missed_by_reason,
+    run_cards,
+)
 from ..study import Results, read_results
 from ._html_kit import (
     INTERVALS,
@@ -78,6 +86,7 @@ def _missed_section(result: Results, figs: dict[str, Figure]) -> list[str]:
             rows,
         ),
         f"<p>{esc(CAPACITY_OR_ROUTING)}</p>",
+        f"<p class='note'>{esc(REASON_ORDER)}</p>",
     ]
     if "outcomes" in figs:
         out.append(figure_html(figs.pop("outcomes"), "How the calls ended"))

@@ -14,6 +14,7 @@ import copy
 import hashlib
 import json
 import re
+import reprlib
 from typing import Any
 
 from ..core import PROGRAMS, HeartSimError, did_you_mean, known_keys
@@ -154,7 +155,11 @@ def vary(scenario: Scenario, changes: dict[str, Any], name: str | None = None) -
 
 
 def flatten(data: Any, prefix: str = "") -> dict[str, Any]:
-    """Key path -> value for every leaf of a mapping (lists of mappings are entered)."""
+    """Key path -> value for every leaf of a mapping (lists of mappings are entered). A tuple
+    is a list here (one side read from JSON, the other built in Python): equal values compare
+    equal, so no change is reported where there is none."""
+    if isinstance(data, tuple):
+        data = [_plain(x) for x in data]
     if isinstance(data, dict):
         out: dict[str, Any] = {}
         for k, v in data.items():
@@ -168,9 +173,31 @@ def flatten(data: Any, prefix: str = "") -> dict[str, Any]:
     return {prefix: data}
 
 
+def _plain(value: Any) -> Any:
+    """Tuples as lists, all the way down."""
+    if isinstance(value, tuple | list):
+        return [_plain(x) for x in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
+
+
 def short(value: Any) -> str:
-    text = json.dumps(value) if not isinstance(value, str) else value
+    """A value in at most 40 characters; a large value is never rendered in full first."""
+    if isinstance(value, str):
+        text = value[:41]
+    else:
+        text = _BRIEF.repr(value) if isinstance(value, list | tuple | dict) else json.dumps(value)
     return text if len(text) <= 40 else text[:37] + "..."
+
+
+_BRIEF = reprlib.Repr()  # attributes, not keywords: Python 3.10 and 3.11
+_BRIEF.maxlevel = 3
+_BRIEF.maxlist = 8
+_BRIEF.maxtuple = 8
+_BRIEF.maxdict = 6
+_BRIEF.maxstring = 40
+_BRIEF.maxother = 40
 
 
 def differences(old: dict, new: dict) -> list[tuple[str, str, str]]:

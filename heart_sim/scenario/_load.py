@@ -24,6 +24,11 @@ from ._schema import Scenario, key_path
 from ._variants import has_key_path, load_layers, merge_layers
 
 MAX_FILE_CHARS = 1_000_000
+# What a YAML file may expand to once its aliases (*name) are followed: the largest shipped
+# scenario is a few thousand values and 12 levels deep, so these leave room and stop an
+# alias bomb (a few hundred bytes naming each other's anchors) before any object is built.
+MAX_NODES = 200_000
+MAX_DEPTH = 64
 
 _PATH_FIRST = re.compile(r"^((?:[A-Za-z_]\w*|\[\d+\])(?:\.[A-Za-z_]\w*|\[\d+\])*): (.+)$", re.S)
 
@@ -71,11 +76,62 @@ def scenario_from_dict(
         raise ScenarioError(source, [("", "nested too deeply")]) from None
 
 
+class YamlTooLargeError(yaml.YAMLError):
+    """A document that would expand beyond MAX_NODES values or MAX_DEPTH levels."""
+
+
+def _expanded_size(root: yaml.Node) -> int:
+    """How many values the document holds once every alias is followed, and check its depth;
+    each node is counted once by identity (aliases reuse the anchored node), so this is
+    quick however large the expansion would be."""
+    sizes: dict[int, int] = {}
+
+    def size(node: yaml.Node, depth: int) -> int:
+        if depth > MAX_DEPTH:
+            raise YamlTooLargeError(f"nested more than {MAX_DEPTH} levels deep")
+        known = sizes.get(id(node))
+        if known is not None:
+            return known
+        total = 1
+        if isinstance(node, yaml.SequenceNode):
+            total += sum(size(item, depth + 1) for item in node.value)
+        elif isinstance(node, yaml.MappingNode):
+            total += sum(size(k, depth + 1) + size(v, depth + 1) for k, v in node.value)
+        if total > MAX_NODES:
+            raise YamlTooLargeError(
+                f"expands to more than {MAX_NODES:,} values (aliases such as *name repeat "
+                "what they point to; write the values out or use fewer aliases)"
+            )
+        sizes[id(node)] = total
+        return total
+
+    return size(root, 0)
+
+
 class _Loader(yaml.SafeLoader):
     """The safe loader without YAML 1.1's surprises: base-60 integers (``end: 17:00``
     stays a time, not 1020), octal (``010`` is 10), yes/no/on/off as booleans (only
     true/false are), and a key given twice in one mapping is an error, not a silent
-    overwrite of the first."""
+    overwrite of the first. A document is measured (values once aliases are followed,
+    nesting) before anything is built from it, so an alias bomb is refused, not expanded."""
+
+    _depth = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        """Stop nesting past MAX_DEPTH as it is read, not after thousands of levels."""
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise YamlTooLargeError(f"nested more than {MAX_DEPTH} levels deep")
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+    def get_single_node(self) -> Any:
+        node = super().get_single_node()
+        if node is not None:
+            _expanded_size(node)
+        return node
 
     def construct_mapping(self, node: Any, deep: bool = False) -> dict:
         seen: set[Any] = set()
@@ -121,17 +177,26 @@ _Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
 def read_yaml(path: Path) -> Any:
     """Read a YAML file with the safe loader; errors name the file and the line."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = Path(path).read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ScenarioError(str(path), [("", "file not found")]) from None
     except (OSError, UnicodeDecodeError) as err:
         raise ScenarioError(str(path), [("", f"cannot read: {err}")]) from None
+    return parse_yaml(text, str(path))
+
+
+def parse_yaml(text: str, source: str) -> Any:
+    """YAML text read as ``read_yaml`` reads a file (size, aliases and depth bounded before
+    anything is built, dates, YAML 1.1 surprises); errors name ``source``."""
+    path = source
     if len(text) > MAX_FILE_CHARS:
         raise ScenarioError(str(path), [("", f"file is larger than {MAX_FILE_CHARS:,} characters")])
     try:
         return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
     except RecursionError:
         raise ScenarioError(str(path), [("", "not valid YAML: nested too deeply")]) from None
+    except YamlTooLargeError as err:
+        raise ScenarioError(str(path), [("", f"not accepted: the YAML {err}")]) from None
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark is not None else ""
@@ -174,6 +239,37 @@ def resolve_path(name_or_path: str | Path) -> Path:
     raise ScenarioError(
         str(name_or_path),
         [("", f"no such file, nor a built-in scenario (built-in: {', '.join(builtin) or 'none'})")],
+    )
+
+
+# Shipped files that are not scenarios, each kind in its own folder beside them.
+SHIPPED_KINDS = {"options": "an options file", "targets": "a targets file"}
+
+
+def builtin_files(kind: str) -> dict[str, Path]:
+    """The shipped files of one kind (``options``, ``targets``), by stem."""
+    folder = builtin_dir() / kind
+    return {p.stem: p for p in sorted(folder.glob("*.yaml"))} if folder.is_dir() else {}
+
+
+def resolve_file(name_or_path: str | Path, kind: str) -> Path:
+    """A path to a file, or the name of a shipped file of ``kind`` (``durham_fy26`` for
+    scenarios/options/durham_fy26.yaml), as scenarios are named."""
+    p = Path(name_or_path)
+    if p.is_file() or p.suffix in (".yaml", ".yml") or p.parent != Path("."):
+        return p
+    shipped = builtin_files(kind)
+    if str(name_or_path) in shipped:
+        return shipped[str(name_or_path)]
+    raise ScenarioError(
+        str(name_or_path),
+        [
+            (
+                "",
+                f"no such file, nor a shipped {kind} file (shipped: "
+                f"{', '.join(shipped) or 'none'})",
+            )
+        ],
     )
 
 

@@ -18,19 +18,27 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from ..core import (
     FolderLock,
     HeartSimError,
     NotResultsError,
     ResultsExistError,
     ResultsWriteError,
+    ScenarioError,
     __version__,
     atomic_write,
     describe_os_error,
+    refuse_link,
 )
-from ..scenario import Scenario, flatten, key_changes, scenario_hash, scenario_sources, short
+from ..scenario import (
+    Scenario,
+    flatten,
+    key_changes,
+    read_yaml,
+    scenario_hash,
+    scenario_sources,
+    short,
+)
 
 MANIFEST = "manifest.json"
 
@@ -168,8 +176,8 @@ def _vary_changes(old: list, new: list) -> list[str]:
 def _key_detail(folder: Path, scenario: Scenario) -> str:
     """': programs.crt.patience_min 30 -> 20' against the folder's scenario.yaml."""
     try:
-        old = yaml.safe_load((Path(folder) / "scenario.yaml").read_text())
-    except (OSError, yaml.YAMLError):
+        old = read_yaml(Path(folder) / "scenario.yaml")
+    except ScenarioError:
         return ""
     if not isinstance(old, dict):
         return ""
@@ -186,7 +194,7 @@ def _inputs(manifest: Any) -> Any:
     """What the numbers depend on: the manifest without the scenario files' text."""
     if isinstance(manifest, dict):
         return {k: _inputs(v) for k, v in manifest.items() if k not in _TEXT_ONLY}
-    if isinstance(manifest, list):
+    if isinstance(manifest, list | tuple):  # a tuple in memory is a list once read from JSON
         return [_inputs(v) for v in manifest]
     return manifest
 
@@ -292,6 +300,7 @@ def claim(
     """Create ``folder``, hold its lock for the duration, and refuse (unless ``force``) if
     it holds results from other inputs."""
     folder = Path(folder)
+    refuse_link(folder)
     with FolderLock(folder):
         check_can_write(folder, wanted, force, scenarios)
         yield folder

@@ -21,7 +21,7 @@ from typing import Protocol, runtime_checkable
 
 import pandas as pd
 
-from ..core import StudyError
+from ..core import StudyError, refuse_link
 from ._folders import point_latest, read_manifest
 
 # a scenario file's top-level ``extends:`` line (recommended.yaml, calibrated.yaml, ...)
@@ -109,6 +109,7 @@ def refuse_another(path: Path, its_folder: Path, folder: Path, force: bool, what
 def copy_folder(folder: Path, dest: Path, edit: Callable[[Path], None] = lambda p: None) -> None:
     """``folder`` copied to ``dest`` atomically: into a staging folder beside it (``edit``
     may change the copy there), then renamed over ``dest``; nothing half-copied is left."""
+    refuse_link(dest, "folder to save to")
     dest.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", dir=dest.parent))
     try:

@@ -47,7 +47,7 @@ from ..measure import (
     shown_in,
     summarise,
 )
-from ..scenario import Scenario, scenario_from_dict
+from ..scenario import Scenario, read_yaml, scenario_from_dict
 from ._folders import (
     MANIFEST,
     claim,
@@ -384,7 +384,7 @@ def read_results(folder: Path) -> Results:
     if not {"seed", "reps"} <= set(meta):
         raise NotResultsError(f"{folder}: {MANIFEST} is not a heart-sim run's manifest")
     scenario = scenario_from_dict(
-        yaml.safe_load((folder / "scenario.yaml").read_text()), source=str(folder / "scenario.yaml")
+        read_yaml(folder / "scenario.yaml"), source=str(folder / "scenario.yaml")
     )
     calls = folder / "calls.csv"
     by_month = folder / "by_month.csv"

@@ -47,7 +47,7 @@ from ..measure import (
 )
 from ..scenario import Scenario, scenario_from_dict
 from ._aggregate import Aggregator
-from ._checkpoint import CheckpointError, Checkpoints
+from ._checkpoint import CheckpointError, Checkpoints, contents_of
 from ._execute import outputs
 from ._folders import (
     MANIFEST,
@@ -122,16 +122,23 @@ class StudyJob:
 
 
 def _saved(ckpt: Checkpoints | None, first: int, reps: int) -> Iterator[tuple[int, RepOutput]]:
-    """The replications first..reps-1 already saved; one cut short (a power loss) is
-    dropped, so that it is simulated again."""
+    """The replications first..reps-1 already saved; one cut short (a power loss), changed,
+    or holding less than another replication of the same inputs holds is dropped, so that
+    it is simulated again."""
     if ckpt is None:
         return
+    loaded: dict[int, RepOutput] = {}
     for r in ckpt.done(reps):
         if r < first:
             continue
         try:
-            out = ckpt.load(r)
+            loaded[r] = ckpt.load(r)
         except CheckpointError:
+            ckpt.discard(r)
+    held = {r: contents_of(out) for r, out in loaded.items()}
+    fullest = max(held.values(), key=len, default=frozenset())
+    for r, out in loaded.items():
+        if held[r] < fullest:  # lacks measures the others have
             ckpt.discard(r)
             continue
         yield r, out

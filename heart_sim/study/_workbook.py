@@ -45,6 +45,7 @@ from ..measure import (
     header,
     metric,
     metric_catalog,
+    people,
 )
 from ..scenario import Scenario
 
@@ -141,14 +142,15 @@ class Compared(Protocol):
 
 # --- cells and tables ----------------------------------------------------------------------
 
-README, OPTIONS, COST_BY_PROGRAM, DIFFERENCES, METRICS = (
+README, OPTIONS, COST_BY_PROGRAM, COST_TOTALS, DIFFERENCES, METRICS = (
     "Read me",
     "Options",
     "Cost by program",
+    "Cost, all programs",
     "Differences",
     "Metrics",
 )
-FIXED_SHEETS = (README, OPTIONS, COST_BY_PROGRAM, DIFFERENCES, METRICS)
+FIXED_SHEETS = (README, OPTIONS, COST_BY_PROGRAM, COST_TOTALS, DIFFERENCES, METRICS)
 EACH_SCENARIO = "each scenario's sheet"
 
 # Excel number formats by the catalog's display style (heart_sim.measure._formatting says the same
@@ -160,7 +162,7 @@ NUMBER_FORMATS = {
     "tenths": "0.0",
     "significant": "#,##0.00",
 }
-NOT_AVAILABLE = "n/a"
+NOT_AVAILABLE = "n/a: the scenario does not report it"
 NO_INTERVAL_WORDS = RATIO_WORDS["too_few_reps"]
 OPTIONS_SORT = "diverted_per_year"
 # The measures of the Options sheet: the catalog's options view and the two cost ratios.
@@ -200,6 +202,7 @@ class Cell:
     fmt: Format | None = None
     signed: bool = False
     code: str | None = None  # an explicit number format
+    note: str = ""  # why a number cell is empty: said in the row's Notes column
 
     @property
     def number_format(self) -> str | None:
@@ -240,7 +243,11 @@ class Book:
     wb: Workbook
     definitions: dict[tuple[str, str], tuple[str, str, str]] = field(default_factory=dict)
 
-    def define(self, sheet: str, columns: Sequence[Column]) -> None:
+    def define(
+        self, sheet: str, columns: Sequence[Column], rows: Sequence[Sequence[Cell]] = ()
+    ) -> None:
+        """Define ``columns`` for the Read me sheet (and Notes, when ``rows`` gave one)."""
+        columns, _ = _with_notes(columns, rows)
         for c in columns:
             self.definitions.setdefault((sheet, c.heading), (c.label, c.unit, c.description))
 
@@ -271,7 +278,10 @@ def write_table(
 ) -> int:
     """Headers at row ``top`` (bold, wrapped, frozen), the rows under them with their
     number formats, an autofilter, and columns as wide as their contents (long texts
-    wrapped, their rows made tall enough); returns the last row written."""
+    wrapped, their rows made tall enough); returns the last row written. A number column
+    holds numbers only: where one is missing its cell is empty and a Notes column at the
+    end of the row says why."""
+    columns, rows = _with_notes(columns, rows)
     widths = []
     for j, col in enumerate(columns):
         words = max((len(w) for w in col.heading.split()), default=0)
@@ -307,6 +317,44 @@ def write_table(
     return last
 
 
+NOTES = Column(
+    "Notes",
+    "why a number cell of the row is empty (a ratio not defined, too few replications for "
+    "an interval, a cost the scenario does not report)",
+    max_width=60,
+)
+
+
+def _with_notes(
+    columns: Sequence[Column], rows: Sequence[Sequence[Cell]]
+) -> tuple[list[Column], list[list[Cell]]]:
+    """The columns and rows with a Notes column added when some cell carries a note: per
+    row, each reason once, with the columns it empties."""
+    if not any(c.note for row in rows for c in row):
+        return list(columns), [list(r) for r in rows]
+    out = []
+    for row in rows:
+        why: dict[str, list[str]] = {}
+        for col, c in zip(columns, row):
+            if c.note:
+                why.setdefault(c.note, []).append(col.heading)
+        text = "; ".join(f"{', '.join(heads)}: {w}" for w, heads in why.items())
+        out.append([*row, Cell(text or None)])
+    return [*columns, NOTES], out
+
+
+def as_text(wb: Workbook) -> None:
+    """Every text cell written as text: a title or a name beginning with '=' (such as
+    =HYPERLINK(...)) is shown as written, never made a live formula; heart-sim writes no
+    formulas."""
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.data_type == "f":
+                    cell.data_type = "s"
+                    cell.quotePrefix = True  # Excel keeps it text when the cell is edited
+
+
 # --- the values ---------------------------------------------------------------------------
 
 
@@ -335,15 +383,17 @@ def measure_cells(r: dict, name: str) -> list[Cell]:
     words = RATIO_WORDS.get(status, "") if isinstance(status, str) else ""
     mean, lo, hi = r.get(name), r.get(f"{name}_ci_low"), r.get(f"{name}_ci_high")
     out = [
-        Cell(words or NOT_AVAILABLE) if _missing(mean) else Cell(csv_value(mean), m.format, signed)
+        Cell(None, note=words or NOT_AVAILABLE)
+        if _missing(mean)
+        else Cell(csv_value(mean), m.format, signed)
     ]
     for bound in (lo, hi):
         if not _missing(bound):
             out.append(Cell(csv_value(bound), m.format, signed))
         elif _missing(mean):
-            out.append(Cell(words or NOT_AVAILABLE))
+            out.append(Cell(None, note=words or NOT_AVAILABLE))
         else:
-            out.append(Cell(words or NO_INTERVAL_WORDS))
+            out.append(Cell(None, note=words or NO_INTERVAL_WORDS))
     return out
 
 
@@ -352,11 +402,13 @@ def interval_cells(name: str, mean: Any, lo: Any, hi: Any, signed: bool = False)
     m = CATALOG.get(name)
     fmt: Format = m.format if m else "number"
     if _missing(mean):
-        return [Cell(NOT_AVAILABLE)] * 3
+        return [Cell(None, note=NOT_AVAILABLE)] * 3
     out = [Cell(csv_value(mean), fmt, signed)]
     for bound in (lo, hi):
         out.append(
-            Cell(NO_INTERVAL_WORDS) if _missing(bound) else Cell(csv_value(bound), fmt, signed)
+            Cell(None, note=NO_INTERVAL_WORDS)
+            if _missing(bound)
+            else Cell(csv_value(bound), fmt, signed)
         )
     return out
 
@@ -432,7 +484,7 @@ def _options(book: Book, comp: Compared, sort_by: str, descending: bool) -> None
     def cells(r: dict, name: str) -> list[Cell]:
         # The base against itself has no extras: blank, not "not defined".
         if r["scenario"] == base and metric(name).kind == "comparison":
-            return [Cell(""), Cell(""), Cell("")]
+            return [Cell(None), Cell(None), Cell(None)]
         return measure_cells(r, name)
 
     rows = [
@@ -444,7 +496,7 @@ def _options(book: Book, comp: Compared, sort_by: str, descending: bool) -> None
         for r in (*first, *others)
     ]
     last = write_table(ws, 1, columns, rows, freeze_columns=1)
-    book.define(OPTIONS, columns)
+    book.define(OPTIONS, columns, rows)
     _chart(ws, columns, last, measures)
 
 
@@ -480,18 +532,24 @@ def _chart(ws: Worksheet, columns: list[Column], last: int, measures: list[str])
     ws.add_chart(chart, f"A{last + 4}")
 
 
-def _cost_by_program(book: Book, runs: Sequence[Run]) -> None:
-    ws = book.wb.create_sheet(COST_BY_PROGRAM)
-    parts = ("staff", "overtime", "fixed", "mileage")
+def _positions(scenario: Scenario) -> pd.DataFrame:
+    """FTE and head count per program, by the workforce arithmetic optimize uses (programs
+    with a cost block; the others are absent)."""
+    staff = people(scenario)
+    return staff.groupby("program")[["fte", "head_count"]].sum()
+
+
+def _cost_columns(first: Column) -> list[Column]:
+    """The columns of the two cost sheets after the scenario and ``first``."""
     unit = CATALOG["cost_total_annual"].unit_text
     money = CATALOG["cost_total_annual"].unit_label
 
     def part_text(part: str) -> str:  # the catalog's words, without the program's name
         return CATALOG[f"crt_{part}_cost_annual"].description.split(": ", 1)[-1]
 
-    columns = [
+    return [
         SCENARIO_COLUMN,
-        Column("Program", "the HEART program (All programs: their sum)"),
+        first,
         *(
             Column(
                 f"{part.capitalize()} cost ({metric('cost_total_annual').unit_label})",
@@ -499,11 +557,11 @@ def _cost_by_program(book: Book, runs: Sequence[Run]) -> None:
                 unit,
                 f"{part} cost",
             )
-            for part in parts
+            for part in COST_PARTS
         ),
         Column(
             f"Total annual cost ({money})",
-            "the program's staff, overtime, fixed and mileage costs (All programs: "
+            "the program's staff, overtime, fixed and mileage costs (on the totals sheet: "
             + CATALOG["cost_total_annual"].description
             + ")",
             unit,
@@ -517,14 +575,49 @@ def _cost_by_program(book: Book, runs: Sequence[Run]) -> None:
             unit,
             CATALOG["police_cost_avoided_annual"].label,
         ),
+        Column(
+            f"FTE ({CATALOG['fte'].unit_label})",
+            CATALOG["fte"].description + " (per program: the same workforce arithmetic)",
+            CATALOG["fte"].unit_text,
+            CATALOG["fte"].label,
+        ),
+        Column(
+            f"Head count ({CATALOG['head_count'].unit_label})",
+            CATALOG["head_count"].description + " (per program: the same workforce arithmetic)",
+            CATALOG["head_count"].unit_text,
+            CATALOG["head_count"].label,
+        ),
     ]
+
+
+COST_PARTS = ("staff", "overtime", "fixed", "mileage")
+NO_911_CALLS = "Care Navigation handles no 911 call, so it avoids no police cost"
+NO_COST_BLOCK = "the program has no cost block, so its people are not counted"
+
+
+def _cost_by_program(book: Book, runs: Sequence[Run]) -> None:
+    """Two sheets: each program's cost parts, police cost avoided, FTE and head count (one
+    row per scenario and program, so a column's sum over one scenario is its total), and
+    the totals over all programs on a sheet of their own (never mixed with program rows
+    under one filter, where a column's sum would count each scenario twice)."""
+    ws = book.wb.create_sheet(COST_BY_PROGRAM)
+    columns = _cost_columns(Column("Program", "the HEART program"))
+    totals_columns = _cost_columns(Column("Programs", "all programs: the sum of their rows"))
     rows: list[list[Cell]] = []
+    totals: list[list[Cell]] = []
     for run in runs:
         means = run.summary.set_index("metric")["mean"]
+        staff = _positions(run.scenario)
 
         def value(name: str, means: pd.Series = means) -> Cell:
             x = means.get(name)
-            return Cell(NOT_AVAILABLE) if _missing(x) else Cell(csv_value(x), "money")
+            return Cell(None, note=NOT_AVAILABLE) if _missing(x) else Cell(csv_value(x), "money")
+
+        def positions(p: str, staff: pd.DataFrame = staff) -> list[Cell]:
+            if p not in staff.index:
+                return [Cell(None, note=NO_COST_BLOCK), Cell(None, note=NO_COST_BLOCK)]
+            fte, count = float(staff.at[p, "fte"]), int(staff.at[p, "head_count"])  # type: ignore[arg-type]
+            return [Cell(csv_value(fte), CATALOG["fte"].format), Cell(count, code="#,##0")]
 
         name = run.scenario.name
         for p in PROGRAMS:
@@ -533,27 +626,35 @@ def _cost_by_program(book: Book, runs: Sequence[Run]) -> None:
                 [
                     Cell(name),
                     Cell(p.full_name),
-                    *(value(f"{p}_{part}_cost_annual") for part in parts),
+                    *(value(f"{p}_{part}_cost_annual") for part in COST_PARTS),
                     value(f"{p}_cost_annual"),
-                    value(avoided) if avoided in CATALOG else Cell("n/a (no 911 calls)"),
+                    value(avoided) if avoided in CATALOG else Cell(None, note=NO_911_CALLS),
+                    *positions(p.value),
                 ]
             )
-        totals = []
-        for part in parts:
+        parts = []
+        for part in COST_PARTS:
             xs = [means.get(f"{p}_{part}_cost_annual") for p in PROGRAMS]
             ok = all(not _missing(x) for x in xs)
-            totals.append(Cell(csv_value(sum(xs)), "money") if ok else Cell(NOT_AVAILABLE))
-        rows.append(
+            parts.append(
+                Cell(csv_value(sum(xs)), "money") if ok else Cell(None, note=NOT_AVAILABLE)
+            )
+        totals.append(
             [
                 Cell(name),
                 Cell("All programs"),
-                *totals,
+                *parts,
                 value("cost_total_annual"),
                 value("police_cost_avoided_annual"),
+                Cell(csv_value(float(staff["fte"].sum())), CATALOG["fte"].format),
+                Cell(int(staff["head_count"].sum()), code="#,##0"),
             ]
         )
     write_table(ws, 1, columns, rows, freeze_columns=2)
-    book.define(COST_BY_PROGRAM, columns)
+    book.define(COST_BY_PROGRAM, columns, rows)
+    ws_totals = book.wb.create_sheet(COST_TOTALS)
+    write_table(ws_totals, 1, totals_columns, totals, freeze_columns=2)
+    book.define(COST_TOTALS, totals_columns, totals)
 
 
 def _summary_columns() -> list[Column]:
@@ -589,7 +690,7 @@ def _scenario_sheet(book: Book, sheet: str, run: Run, role: str) -> None:
             ]
         )
     write_table(ws, 4, columns, rows, freeze_columns=1)
-    book.define(EACH_SCENARIO, columns)
+    book.define(EACH_SCENARIO, columns, rows)
 
 
 def _differences(book: Book, comp: Compared) -> None:
@@ -628,7 +729,7 @@ def _differences(book: Book, comp: Compared) -> None:
             ]
         )
     write_table(ws, 1, columns, rows, freeze_columns=2)
-    book.define(DIFFERENCES, columns)
+    book.define(DIFFERENCES, columns, rows)
 
 
 _METRIC_COLUMNS = {
@@ -666,7 +767,7 @@ def _metrics(book: Book) -> None:
             cells.append(Cell(bool(v) if isinstance(v, bool) else v))
         rows.append(cells)
     write_table(ws, 1, columns, rows, freeze_columns=1)
-    book.define(METRICS, columns)
+    book.define(METRICS, columns, rows)
 
 
 def _dates(s: Scenario) -> str:
@@ -746,9 +847,10 @@ def _readme_notes(ws: Worksheet, row: int) -> tuple[int, set[int]]:
         "diverted call, cost per HEART response, marginal cost per extra diverted call): "
         f"Fieller's interval. With fewer than {MIN_REPS_FOR_INTERVAL} replications there is "
         "no interval.",
-        "Where a number is missing, the cell says why: "
+        "Number columns hold numbers only. Where a number is missing its cell is empty and "
+        "the row's Notes column says why: "
         + "; ".join(f"'{w}'" for w in words)
-        + f"; '{NOT_AVAILABLE}': the scenario does not report it.",
+        + f"; '{NOT_AVAILABLE}'.",
         "Annual figures are the measured weeks scaled to 52 weeks. Money is in dollars a "
         "year unless the unit says $ (per call).",
         "The values are those of costs.csv, comparison.csv and each scenario's summary.csv "
@@ -814,7 +916,10 @@ def _readme_sheets(ws: Worksheet, row: int, sheets: dict[str, str], order: str) 
         OPTIONS: "each option's budget measures with their 95% intervals, "
         f"{order}; and a chart of annual cost against diverted calls",
         COST_BY_PROGRAM: "each scenario's annual cost per program in parts (staff, overtime, "
-        "fixed, mileage), its total and the police cost it avoids",
+        "fixed, mileage), its total, the police cost it avoids, and the FTE and head count "
+        "its shifts need (program rows only: a column's sum over a scenario is its total)",
+        COST_TOTALS: "each scenario's totals over all programs, on a sheet of their own so "
+        "that no filter or sum mixes them with the program rows",
         **{
             sheet: f"every metric of {name}, with its 95% interval"
             for name, sheet in sheets.items()
@@ -911,6 +1016,7 @@ def build_workbook(
     _metrics(book)
     order = options_order(sort_by, descending)
     _readme(book, readme, comp, sheets, written or dt.date.today(), order)
+    as_text(wb)
     return wb
 
 

@@ -610,3 +610,71 @@ def test_an_export_with_a_header_and_no_rows_is_one_clean_error(tmp_path, text, 
     assert res.exit_code == 2, res.output
     assert "a header and no rows" in res.output and "Traceback" not in res.output
     assert not out.exists() and not (tmp_path / "inputs_fit_report").exists()
+
+
+def _xlsx(path: Path) -> None:
+    pd.DataFrame({"Call Time": ["2018-05-01 10:00:00"]}).to_excel(path, index=False)
+
+
+# (label, file name, how it is written, extra options, words of the message)
+HOSTILE_FIT = [
+    (
+        "a CSV named .xlsx",
+        "calls.xlsx",
+        lambda p: p.write_text("Call Time\n2018-05-01 10:00:00\n"),
+        [],
+        "named .xlsx but it is not an Excel workbook (it reads as text, such as a CSV export)",
+    ),
+    ("an empty file named .xlsx", "calls.xlsx", lambda p: p.write_bytes(b""), [], "empty file"),
+    ("a workbook named .csv", "calls.csv", _xlsx, [], "it is a zip file (an Excel workbook?)"),
+    (
+        "a stray % in --time-format",
+        "calls.csv",
+        lambda p: p.write_text("Call Time\n2018-05-01 10:00:00\n"),
+        ["--time-format", "%Y-%m-%d %H:%M:%"],
+        "--time-format '%Y-%m-%d %H:%M:%': not a timestamp form (stray %",
+    ),
+    (
+        "an unknown code in --time-format",
+        "calls.csv",
+        lambda p: p.write_text("Call Time\n2018-05-01 10:00:00\n"),
+        ["--time-format", "%Q"],
+        "'Q' is a bad directive",
+    ),
+    (
+        "a code given twice in --time-format",
+        "calls.csv",
+        lambda p: p.write_text("Call Time\n2018-05-01 10:00:00\n"),
+        ["--time-format", "%Y %z%z"],
+        "not a timestamp form",
+    ),
+    (
+        "no codes at all in --time-format",
+        "calls.csv",
+        lambda p: p.write_text("Call Time\n2018-05-01 10:00:00\n"),
+        ["--time-format", "dd/mm/yyyy"],
+        "(it has no strftime codes); write it with strftime codes, e.g. '%d/%m/%Y %H:%M'",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    "label, name, write, options, says", HOSTILE_FIT, ids=[c[0] for c in HOSTILE_FIT]
+)
+def test_a_misnamed_export_or_a_bad_time_format_is_one_clean_error(
+    tmp_path, label, name, write, options, says
+) -> None:
+    """Once BadZipFile and ValueError tracebacks (issue 24): one error line naming the file
+    or the option and the fix, exit 2, nothing written."""
+    calls = tmp_path / name
+    write(calls)
+    out = tmp_path / "inputs.yaml"
+    res = CliRunner().invoke(
+        app, ["fit", str(calls), "--time-column", "Call Time", *options, "--out", str(out)]
+    )
+    assert res.exit_code == 2, res.output
+    lines = res.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), res.output
+    assert says in lines[0], lines[0]
+    assert "--time-format" in options or str(calls) in lines[0]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [name]

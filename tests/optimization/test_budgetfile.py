@@ -85,7 +85,7 @@ def test_overlapping_paths_exclude_each_other_and_adds_combine() -> None:
             "goes inside an option",
         ),
         ("options:\n  a: {set: {x: 1}}\n  a: {set: {x: 2}}\n", "line 3", "given twice"),
-        ("- 1\n", "<top>", "a mapping with name:"),
+        ("- 1\n", "", "a mapping with name:"),  # the file as a whole: no key path, no <top>
         ("options:\n  a: 3\n", "options.a", "expected a mapping"),
     ],
 )
@@ -97,7 +97,8 @@ def test_a_bad_options_file_is_one_line_naming_file_and_key_path(
     message = str(err.value)
     assert isinstance(err.value, ScenarioError)
     assert "\n" not in message, message
-    assert message.startswith(f"{tmp_path / 'opts.yaml'}: {where}: "), message
+    assert message.startswith(f"{tmp_path / 'opts.yaml'}: {where}{': ' if where else ''}"), message
+    assert "<top>" not in message
     assert what in message, message
 
 

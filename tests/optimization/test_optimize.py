@@ -159,7 +159,7 @@ def test_goals_read_and_judge() -> None:
     assert g.status(19, 21) == "unclear" and g.status(math.nan, math.nan) == "unclear"
     assert parse_goal("crt_response_within_target>=0.8").status(0.81, 0.9) == "met"
     for bad, says in [
-        ("crt_response_time_p90<20", "not of the form"),
+        ("crt_response_time_p90<20", "'<' is not a comparison a target uses: write <="),
         ("nope<=3", "not a metric"),
         ("diversion_rate>=0.3", "not a measure of a program's service"),
         ("ccd_unanswered_share<=5", "between 0 and 1"),
@@ -302,7 +302,7 @@ def test_no_plan_within_the_cap_gives_the_closest_and_exit_code_3(tmp_path) -> N
 @pytest.mark.parametrize(
     "args, says",
     [
-        (["--target", "crt_queue_wait<8"], "not of the form"),
+        (["--target", "crt_queue_wait<8"], "'<' is not a comparison a target uses"),
         (["--target", "ccd_p_wait<=0.2", "--program", "crt"], "not optimized; add --program ccd"),
         (["--target", "crt_queue_wait<=8", "--program", "cn"], "ccd, crt or cor"),
         (["--target", "crt_queue_wait<=8", "--hours", "6-24"], "--hours '6-24'"),

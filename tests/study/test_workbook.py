@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import math
+import zipfile
 from pathlib import Path
 
 import pandas as pd
@@ -20,6 +21,7 @@ from heart_sim.measure._formatting import header
 from heart_sim.measure._paired import RATIO_WORDS
 from heart_sim.study._workbook import (
     COST_BY_PROGRAM,
+    COST_TOTALS,
     DIFFERENCES,
     FIXED_SHEETS,
     METRICS,
@@ -129,9 +131,10 @@ def _table(ws, top: int = 1) -> pd.DataFrame:
 
 
 def _same(cell, csv_value) -> bool:
-    """A cell holds the CSV's number exactly, or words where the CSV has none."""
+    """A cell holds the CSV's number exactly, or nothing where the CSV has none (number
+    columns hold numbers only; the row's Notes column says why a cell is empty)."""
     if isinstance(csv_value, float) and math.isnan(csv_value):
-        return isinstance(cell, str) and len(cell) > 2
+        return cell is None or (isinstance(cell, float) and math.isnan(cell))
     return not isinstance(cell, str) and cell == csv_value
 
 
@@ -140,6 +143,7 @@ def test_every_sheet_is_there_with_unique_names(book) -> None:
         README,
         OPTIONS,
         COST_BY_PROGRAM,
+        COST_TOTALS,
         "durham_2022",
         ALPHA,
         ALPHA_PLUS,
@@ -173,7 +177,8 @@ def test_options_values_equal_costs_csv_and_ratios_without_value_say_why(
     cor = opts.set_index("Scenario").loc[COR]
     words = RATIO_WORDS[costs.loc[COR, "marginal_cost_per_extra_diverted_status"]]
     assert words.startswith("not defined")
-    assert cor[header("marginal_cost_per_extra_diverted")] == words
+    assert pd.isna(cor[header("marginal_cost_per_extra_diverted")])
+    assert f"{header('marginal_cost_per_extra_diverted')}" in cor["Notes"] and words in cor["Notes"]
     assert costs.loc[ALPHA_PLUS, "diverted_per_year"] > costs.loc[ALPHA, "diverted_per_year"]
 
 
@@ -213,7 +218,7 @@ def test_cost_by_program_and_scenario_sheets_equal_each_summary_csv(
     for name in ("durham_2022", ALPHA, ALPHA_PLUS, COR):
         summary = pd.read_csv(comparison.folder / name / "summary.csv").set_index("metric")
         rows = by_program[by_program["Scenario"] == name].set_index("Program")
-        assert len(rows) == 5  # four programs and all of them
+        assert len(rows) == 4  # the four programs; their totals on a sheet of their own
         crt = rows.loc["Community Response Teams"]
         for part in parts:
             key = f"crt_{part.lower()}_cost_annual"
@@ -221,8 +226,12 @@ def test_cost_by_program_and_scenario_sheets_equal_each_summary_csv(
         assert crt["Total annual cost ($ per year)"] == summary.loc["crt_cost_annual", "mean"]
         avoided = summary.loc["crt_police_cost_avoided_annual", "mean"]
         assert crt["Police cost avoided ($ per year)"] == avoided
-        total = rows.loc["All programs"]
+        totals = _table(book[COST_TOTALS]).set_index("Scenario")
+        total = totals.loc[name]
         assert total["Total annual cost ($ per year)"] == summary.loc["cost_total_annual", "mean"]
+        # the program rows add up to the totals: one filter, no double counting
+        for col in ("Staff cost ($ per year)", "Total annual cost ($ per year)"):
+            assert rows[col].sum() == pytest.approx(total[col], rel=1e-9)
 
         sheet = _table(book[name], top=SUMMARY_TOP).set_index("Identifier")
         assert set(sheet.index) == set(summary.index)  # every metric
@@ -234,7 +243,7 @@ def test_cost_by_program_and_scenario_sheets_equal_each_summary_csv(
             assert got["Replications"] == want["n_reps"]
     alpha = by_program[by_program["Scenario"] == ALPHA]
     plus = by_program[by_program["Scenario"] == ALPHA_PLUS]
-    assert len(alpha) == len(plus) == 5
+    assert len(alpha) == len(plus) == 4
 
 
 def _column_of(ws, heading: str, top: int = 1) -> int:
@@ -260,7 +269,8 @@ def test_number_formats_by_catalog_format(book) -> None:
     )
     assert ws.cell(row=row, column=_column_of(ws, "Base")).number_format == "0.0%"
     ws = book["durham_2022"]
-    rows = {r[-1].value: r for r in ws.iter_rows(min_row=SUMMARY_TOP + 1)}
+    ident = _column_of(ws, "Identifier", SUMMARY_TOP) - 1
+    rows = {r[ident].value: r for r in ws.iter_rows(min_row=SUMMARY_TOP + 1)}
     assert rows["crt_response_time"][2].number_format == "0.0"
     assert rows["cost_total_annual"][2].number_format.startswith('[>=100]"$"#,##0;')
     assert rows["diversion_rate"][2].number_format == "0.0%"
@@ -316,7 +326,7 @@ def test_read_me_says_what_was_compared_and_defines_every_column(
     defined = _table(ws, top)
     pairs = set(zip(defined["Sheet"], defined["Column"]))
     assert defined["Description"].notna().all()
-    for sheet in (OPTIONS, COST_BY_PROGRAM, DIFFERENCES, METRICS):
+    for sheet in (OPTIONS, COST_BY_PROGRAM, COST_TOTALS, DIFFERENCES, METRICS):
         for cell in book[sheet][1]:
             if cell.value is not None:
                 assert (sheet, cell.value) in pairs, (sheet, cell.value)
@@ -343,7 +353,67 @@ def test_too_few_replications_say_so_instead_of_an_interval(tmp_path: Path) -> N
     comp = hs.compare(base, alt, reps=2, out=tmp_path)
     ws = load_workbook(comp.folder / "comparison.xlsx")[OPTIONS]
     low = ws.cell(row=2, column=_column_of(ws, header("cost_total_annual")) + 1)
-    assert low.value == NO_INTERVAL_WORDS
+    assert low.value is None  # a number column holds numbers only
+    notes = ws.cell(row=2, column=_column_of(ws, "Notes")).value
+    assert f"{header('cost_total_annual').removesuffix(' ($ per year)')}, 95% low" in notes
+    assert NO_INTERVAL_WORDS in notes
     assert isinstance(
         ws.cell(row=2, column=_column_of(ws, header("cost_total_annual"))).value, float
     )
+
+
+# --- what a scenario's author writes cannot become a formula (issue 24) ----------------------
+
+# (label, a title / description / name a scenario's author writes)
+PLANTED = [
+    ("a hyperlink formula", '=HYPERLINK("http://example.com/x","Open the budget")'),
+    ("a sum", "=SUM(1,2)"),
+    ("a dde payload", "=cmd|' /C calc'!A0"),
+    ("a plus", "+1+1"),
+    ("a minus", "-2+3"),
+    ("an at", "@SUM(1)"),
+]
+
+
+@pytest.mark.parametrize("label, text", PLANTED, ids=[p[0] for p in PLANTED])
+def test_every_text_cell_is_written_as_text(tmp_path: Path, label, text) -> None:
+    base = short_baseline(weeks=1)
+    alt = hs.vary(base, {"crt.units": 3}, name="planted")
+    alt = alt.model_copy(update={"title": text, "description": text})
+    comp = hs.compare(base, alt, reps=2, out=tmp_path)
+    path = comp.folder / "comparison.xlsx"
+    formulas = load_workbook(path)  # formulas as written, not their cached values
+    cells = [c for ws in formulas.worksheets for row in ws.iter_rows() for c in row]
+    assert not [c.coordinate for c in cells if c.data_type == "f"], label
+    assert any(c.value == text for c in cells), "the text is there, as written"
+    with zipfile.ZipFile(path) as z:
+        sheets = "".join(z.read(n).decode() for n in z.namelist() if n.startswith("xl/worksheets/"))
+    assert "<f>" not in sheets and "<f " not in sheets
+
+
+def test_number_columns_hold_numbers_only(book) -> None:
+    """Every column whose heading carries a unit (a measure) holds numbers or nothing."""
+    for sheet in (OPTIONS, COST_BY_PROGRAM, COST_TOTALS, DIFFERENCES):
+        table = _table(book[sheet])
+        for head in table.columns:
+            if head in (
+                "Scenario",
+                "Role",
+                "Program",
+                "Programs",
+                "Alternative",
+                "Measure",
+                "Unit",
+                "Significance",
+                "Identifier",
+                "Notes",
+            ):
+                continue
+            text = [v for v in table[head] if isinstance(v, str)]
+            assert not text, (sheet, head, text[:3])
+    by_program = _table(book[COST_BY_PROGRAM]).set_index("Program")
+    cn = by_program.loc["Care Navigation"].iloc[0]
+    assert pd.isna(cn["Police cost avoided ($ per year)"])
+    assert "Care Navigation handles no 911 call" in cn["Notes"]
+    crt = by_program.loc["Community Response Teams"].iloc[0]
+    assert crt["FTE (full-time equivalents)"] > 0 and crt["Head count (people in all roles)"] > 0
