@@ -27,6 +27,7 @@ import yaml
 from ..core import (
     CHECKPOINTS,
     LOCK_NAME,
+    PROGRAMS,
     NotResultsError,
     StudyError,
     atomic_write,
@@ -167,8 +168,13 @@ class Comparison:
         rows = [cost_row(r.scenario.name, b, r.replications) for r in (self.base, *self.alts)]
         staff = [people(r.scenario) for r in (self.base, *self.alts)]
         fte = [float(s["fte"].sum()) for s in staff]
+        costed = [p.value for p in PROGRAMS if any((s["program"] == p.value).any() for s in staff)]
         for row, f, s in zip(rows, fte, staff):
             row |= {"fte": f, "extra_fte": f - fte[0], "head_count": int(s["head_count"].sum())}
+            for p in costed:  # each program's positions (0 where a scenario has none)
+                mine = s[s["program"] == p]
+                row[f"{p}_fte"] = float(mine["fte"].sum())
+                row[f"{p}_head_count"] = int(mine["head_count"].sum())
         return pd.DataFrame(rows)
 
     def manifest(self) -> dict:
