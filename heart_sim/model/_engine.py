@@ -357,7 +357,7 @@ class HeartModel:
             self.scheduled[p] = unit_minutes_by_hour(r.scheduled, t0, t1)
             self.pools[p] = StaffedPool(self.env, r.present, self.meters[p])
             for away in r.away:
-                self.env.process(self._time_away(self.pools[p], away))
+                self._time_away(self.pools[p], away)
 
     def run(self) -> RepRecords:
         end = self.scenario.end_min
@@ -403,9 +403,12 @@ class HeartModel:
         if self.draws.call_taking is None:
             self._arrive(i)
         else:  # the 911 call-taker's time with the call comes first
-            taken = self.env.timeout(self.draws.call_taking[i])
-            taken.callbacks.append(lambda _ev: self._arrive(i))
+            taken = self.env.timeout(self.draws.call_taking[i], i)
+            taken.callbacks.append(self._taken)
         self._schedule_next_arrival()
+
+    def _taken(self, taken) -> None:
+        self._arrive(taken.value)
 
     def _arrive(self, i: int) -> None:
         """911 receives a behavioral-health call: to a CCD clinician if one is on duty and
@@ -417,7 +420,7 @@ class HeartModel:
         log.team_open[i] = self.pools[direct].staffed and self.in_area[direct][i]
         if ccd_on and self.draws.u_transfer[i] < ctype.ccd_transfer:
             if self.draws.u_route is None or self._sent(i, self.route_share[i]):
-                self.env.process(self._ccd_assessment(i))
+                self._ccd_assessment(i)
         else:
             self._dispatch(i, direct, by_911=True)
 
@@ -431,41 +434,57 @@ class HeartModel:
         self._fall_back(i, Outcome.FALLBACK_NOT_SENT)
         return False
 
-    def _ccd_assessment(self, i: int):
-        """A clinician answers (if one is free in time), talks, and decides."""
-        env, log, draws = self.env, self.log, self.draws
-        ctype = self.call_types[i]
-        cfg = self.programs[self.phase[i]].ccd
-        ccd = self.ccd
-        log.t_ccd_hold[i] = env.now
+    def _ccd_assessment(self, i: int) -> None:
+        """The call reaches CCD: a clinician answers at once if one is free, else the call
+        holds for one, at most until 911's hold limit or the caller's patience runs out."""
+        env, log, ccd = self.env, self.log, self.ccd
+        t_hold = log.t_ccd_hold[i] = env.now
         clinician = ccd.try_acquire()
-        if clinician is None:
-            hold, caller = self.draws.patience["ccd_hold"][i], self.draws.patience["ccd_caller"][i]
-            wait = min(hold, caller)
-            t_hold = env.now  # the call reached CCD (after any 911 call-taking)
-            clinician = yield ccd.request(LIVE + self.priority[i], None if wait == INF else wait)
-            log.ccd_wait[i] = env.now - t_hold
-            if clinician is None:
-                # Out of the caller's patience: a hang-up. Otherwise 911's hold limit ran
-                # out, or CCD closed with the call on hold: 911 takes it back.
-                if caller < hold and env.now - t_hold >= caller - 1e-9:
-                    log.outcome[i] = Outcome.CALLER_HUNG_UP
-                else:  # 911 stops holding and dispatches directly
-                    self._dispatch(i, ctype.direct, by_911=True)
-                return
-        else:
+        if clinician is not None:
             log.ccd_wait[i] = 0.0
-        log.ccd_answered[i] = True
-        yield env.timeout(draws.ccd_phone[i])
+            self._ccd_talk(i, clinician)
+            return
+        hold, caller = self.draws.patience["ccd_hold"][i], self.draws.patience["ccd_caller"][i]
+        wait = min(hold, caller)
+        req = ccd.request(LIVE + self.priority[i], None if wait == INF else wait)
+        req.callbacks.append(lambda ev: self._ccd_answered(i, t_hold, ev.value))
+
+    def _ccd_answered(self, i: int, t_hold: float, clinician: Unit | None) -> None:
+        """The hold is over: a clinician answered, or nobody did in time."""
+        env, log = self.env, self.log
+        log.ccd_wait[i] = env.now - t_hold
+        if clinician is not None:
+            self._ccd_talk(i, clinician)
+            return
+        # Out of the caller's patience: a hang-up. Otherwise 911's hold limit ran out, or
+        # CCD closed with the call on hold: 911 takes it back and dispatches directly.
+        caller = self.draws.patience["ccd_caller"][i]
+        if caller < self.draws.patience["ccd_hold"][i] and env.now - t_hold >= caller - 1e-9:
+            log.outcome[i] = Outcome.CALLER_HUNG_UP
+        else:
+            self._dispatch(i, self.call_types[i].direct, by_911=True)
+
+    def _ccd_talk(self, i: int, clinician: Unit) -> None:
+        """The clinician talks with the caller (``_ccd_decides`` when they hang up)."""
+        self.log.ccd_answered[i] = True
+        talk = self.env.timeout(self.draws.ccd_phone[i], (i, clinician))
+        talk.callbacks.append(self._ccd_decides)
+
+    def _ccd_decides(self, talk) -> None:
+        """The clinician is free again and decides: resolve by phone (perhaps with a
+        follow-up call), send CRT or CoR, or refer to police/EMS."""
+        i, clinician = talk.value
+        env, log, draws = self.env, self.log, self.draws
+        cfg = self.programs[self.phase[i]].ccd
         log.t_ccd_free[i] = env.now
-        ccd.release(clinician)
+        self.ccd.release(clinician)
         if draws.u_cn[i] < cfg.cn_referral_prob:
             self._refer_to_cn(i)
-        decision = ccd_decision(draws.u_decision[i], ctype.ccd_decision)
+        decision = ccd_decision(draws.u_decision[i], self.call_types[i].ccd_decision)
         if decision == "resolve":
             log.outcome[i] = Outcome.CCD_RESOLVED
             if draws.u_followup[i] < cfg.followup_prob:
-                env.process(self._ccd_followup(i))
+                self._ccd_followup(i)
         elif decision == "refer":
             self._fall_back(i, Outcome.FALLBACK_REFERRED)
         else:
@@ -531,10 +550,11 @@ class HeartModel:
         log.travel_time[i] = travel
         log.response_time[i] = env.now - t_request + travel
         log.t_unit_free[i] = env.now + busy
-        done = env.timeout(busy)
-        done.callbacks.append(lambda _ev: self._job_done(i, program, unit))
+        done = env.timeout(busy, (i, program, unit))
+        done.callbacks.append(self._job_done)
 
-    def _job_done(self, i: int, program: str, unit: Unit) -> None:
+    def _job_done(self, done) -> None:
+        i, program, unit = done.value
         self.pools[program].release(unit)
         if self.draws.u_cn[i] < self.cn_prob[self.phase[i]][program]:
             self._refer_to_cn(i)
@@ -548,60 +568,100 @@ class HeartModel:
         if log.cn_referred[i] != log.cn_referred[i] and not log.cn_out_of_area[i]:
             if self.in_area[Program.CN][i]:
                 log.cn_referred[i] = self.env.now
-                self.env.process(self._cn_followup(i))
+                self._cn_followup(i)
             else:
                 log.cn_out_of_area[i] = True
 
-    def _cn_followup(self, i: int):
-        """Care Navigation tries to reach the person, again after retry_hours when an
-        attempt fails, up to max_attempts; referrals wait over nights and weekends."""
-        env, cn, log = self.env, self.cn, self.log
-        cfg = self.programs[self.phase[i]].cn
-        p = cfg.contact_success_prob
-        u = self.draws.u_cn_attempts[i]  # attempts needed: geometric, from one uniform
-        needed = 1 if p >= 1 else 1 + int(math.log(1 - u) / math.log(1 - p))
-        for attempt in range(1, cfg.max_attempts + 1):
-            navigator = yield cn.request(LIVE, None, persistent=True)
-            log.cn_attempts[i] = attempt
-            if attempt == needed:
-                log.cn_start[i] = env.now
-            yield env.timeout(self.draws.cn_contact[i])
-            cn.release(navigator)
-            if attempt == needed:
-                return
-            if attempt == cfg.max_attempts:
-                log.cn_closed[i] = True  # not reached: the referral closes
-                return
-            yield env.timeout(cfg.retry_hours * MIN_PER_HOUR)
+    def _cn_followup(self, i: int, attempt: int = 1) -> None:
+        """Care Navigation tries to reach the person (``_cn_contact``), again after
+        retry_hours when an attempt fails, up to max_attempts; referrals wait over nights
+        and weekends."""
+        navigator = self.cn.try_acquire()
+        if navigator is not None:
+            self._cn_contact(i, attempt, navigator)
+        else:
+            req = self.cn.request(LIVE, None, persistent=True)
+            req.callbacks.append(lambda ev: self._cn_contact(i, attempt, ev.value))
 
-    def _ccd_followup(self, i: int):
+    def _cn_contact(self, i: int, attempt: int, navigator: Unit) -> None:
+        """A navigator makes attempt ``attempt``; the attempts needed are geometric, drawn
+        from one uniform per call."""
+        log = self.log
+        log.cn_attempts[i] = attempt
+        if attempt == self._cn_attempts_needed(i):
+            log.cn_start[i] = self.env.now
+        contact = self.env.timeout(self.draws.cn_contact[i], (i, attempt, navigator))
+        contact.callbacks.append(self._cn_contact_over)
+
+    def _cn_contact_over(self, contact) -> None:
+        i, attempt, navigator = contact.value
+        self.cn.release(navigator)
+        cfg = self.programs[self.phase[i]].cn
+        if attempt == self._cn_attempts_needed(i):
+            return
+        if attempt == cfg.max_attempts:
+            self.log.cn_closed[i] = True  # not reached: the referral closes
+            return
+        retry = self.env.timeout(cfg.retry_hours * MIN_PER_HOUR)
+        retry.callbacks.append(lambda _ev: self._cn_followup(i, attempt + 1))
+
+    def _cn_attempts_needed(self, i: int) -> int:
+        p = self.programs[self.phase[i]].cn.contact_success_prob
+        if p >= 1:
+            return 1
+        return 1 + int(math.log(1 - self.draws.u_cn_attempts[i]) / math.log(1 - p))
+
+    def _ccd_followup(self, i: int) -> None:
         """A clinician calls the person back, when no live call needs them."""
-        env, ccd = self.env, self.ccd
-        self.log.fu_created[i] = env.now
-        clinician = yield ccd.request(FOLLOWUP, None, persistent=True)
-        self.log.fu_start[i] = env.now
-        yield env.timeout(self.draws.followup_time[i])
-        ccd.release(clinician)
+        self.log.fu_created[i] = self.env.now
+        clinician = self.ccd.try_acquire()
+        if clinician is not None:
+            self._ccd_calls_back(i, clinician)
+        else:
+            req = self.ccd.request(FOLLOWUP, None, persistent=True)
+            req.callbacks.append(lambda ev: self._ccd_calls_back(i, ev.value))
+
+    def _ccd_calls_back(self, i: int, clinician: Unit) -> None:
+        self.log.fu_start[i] = self.env.now
+        call = self.env.timeout(self.draws.followup_time[i])
+        call.callbacks.append(lambda _ev: self.ccd.release(clinician))
 
     # -- time away from calls ------------------------------------------------------------
 
-    def _time_away(self, pool: StaffedPool, away: Away):
+    def _time_away(self, pool: StaffedPool, away: Away) -> None:
         """A break or police duty: from its due time the unit goes when free and no live
-        call waits; from the latest start, as soon as it finishes its job; not after its
-        shift has ended."""
-        env = self.env
-        yield env.timeout(max(0.0, away.due - env.now))
-        unit = None
-        if min(away.latest, away.until) > env.now:
-            patience = min(away.latest, away.until) - env.now
-            unit = yield pool.request(AWAY, patience, until=away.until)
-        if unit is None and env.now < away.until:
-            unit = yield pool.request(AWAY_NOW, away.until - env.now, until=away.until)
-        if unit is None:
-            return
+        call waits (``AWAY``); from the latest start, as soon as it finishes its job
+        (``AWAY_NOW``); not after its shift has ended."""
+        due = self.env.timeout(max(0.0, away.due - self.env.now))
+        due.callbacks.append(lambda _ev: self._away_due(pool, away))
+
+    def _away_due(self, pool: StaffedPool, away: Away) -> None:
+        now = self.env.now
+        if min(away.latest, away.until) > now:
+            self._ask_away(pool, away, AWAY, min(away.latest, away.until) - now)
+        elif now < away.until:
+            self._ask_away(pool, away, AWAY_NOW, away.until - now)
+
+    def _ask_away(self, pool: StaffedPool, away: Away, priority: int, patience: float) -> None:
+        unit = pool.try_acquire()
+        if unit is not None:
+            self._go_away(pool, away, unit)
+        else:
+            req = pool.request(priority, patience, until=away.until)
+            req.callbacks.append(lambda ev: self._away_answered(pool, away, priority, ev.value))
+
+    def _away_answered(self, pool: StaffedPool, away: Away, priority: int, unit) -> None:
+        """The unit goes; or, its window over, the time away turns urgent; or the shift
+        ended first and it does not happen."""
+        if unit is not None:
+            self._go_away(pool, away, unit)
+        elif priority == AWAY and self.env.now < away.until:
+            self._ask_away(pool, away, AWAY_NOW, away.until - self.env.now)
+
+    def _go_away(self, pool: StaffedPool, away: Away, unit: Unit) -> None:
         pool.go_away(unit)
-        yield env.timeout(away.duration)
-        pool.release(unit)
+        back = self.env.timeout(away.duration)
+        back.callbacks.append(lambda _ev: pool.release(unit))
 
 
 def simulate(scenario: Scenario, seed: int, replication: int) -> RepRecords:

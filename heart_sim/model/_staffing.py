@@ -22,6 +22,7 @@ import math
 from collections.abc import Iterable
 from itertools import count, islice
 
+import numpy as np
 import simpy
 
 from ..scenario import MIN_PER_HOUR
@@ -61,54 +62,95 @@ class Request(simpy.Event):
 
 class PoolMeter:
     """Time integrals over the measured window [t0, t1), in unit-minutes per hour of the
-    window (index 0 = the hour starting at t0; t0 is on the hour)."""
+    window (index 0 = the hour starting at t0; t0 is on the hour): ``staffed`` (units on
+    duty), ``busy`` (busy units on duty), ``overtime`` (busy units past their shift's
+    end), ``queue`` (jobs waiting) and ``away`` (units on duty away from calls).
 
-    __slots__ = ("t0", "t1", "h0", "last", "staffed", "busy", "overtime", "queue", "away")
+    The pool reports each change of its levels (``advance``); the meter keeps them as they
+    come and integrates them by hour only when an integral is read, so a change costs an
+    append, not a pass over the hours it spans."""
+
+    __slots__ = ("t0", "t1", "h0", "n", "last", "_spans", "_integrals")
 
     def __init__(self, t0: float, t1: float, begin: float = 0.0):
         self.t0, self.t1 = t0, t1
         self.h0 = int(t0 // MIN_PER_HOUR)
-        n = int(-(-(t1 - t0) // MIN_PER_HOUR))
+        self.n = int(-(-(t1 - t0) // MIN_PER_HOUR))
         self.last = begin
-        self.staffed = [0.0] * n  # units on duty (present)
-        self.busy = [0.0] * n  # units on duty busy with a job
-        self.overtime = [0.0] * n  # busy units past their shift's end
-        self.queue = [0.0] * n  # jobs waiting
-        self.away = [0.0] * n  # units on duty away from calls (breaks, police duty)
+        # (from, to, staffed, busy, overtime, queue, away): the levels that held in between
+        self._spans: list[tuple[float, float, int, int, int, int, int]] = []
+        self._integrals: dict[str, list[float]] | None = None
 
     def advance(
         self, now: float, staffed: int, on: int, over: int, queue: int, away: int = 0
     ) -> None:
-        """Credit the levels that held since the last change up to ``now``: units on duty,
-        busy units on duty, busy units on overtime, jobs waiting, units away."""
+        """The levels that held since the last change up to ``now``: units on duty, busy
+        units on duty, busy units on overtime, jobs waiting, units away."""
         last = self.last
         if now == last:
             return
         self.last = now
-        a = last if last > self.t0 else self.t0
-        b = now if now < self.t1 else self.t1
-        if b <= a:
-            return
-        while True:  # usually one pass: most intervals lie inside one hour
-            hour = int(a // MIN_PER_HOUR)
-            stop: float = (hour + 1) * MIN_PER_HOUR
-            if stop > b:
-                stop = b
-            h = hour - self.h0
-            dt = stop - a
-            if staffed:
-                self.staffed[h] += staffed * dt
-            if on:
-                self.busy[h] += on * dt
-            if over:
-                self.overtime[h] += over * dt
-            if queue:
-                self.queue[h] += queue * dt
-            if away:
-                self.away[h] += away * dt
-            if stop >= b:
-                return
-            a = stop
+        self._spans.append((last, now, staffed, on, over, queue, away))
+        self._integrals = None
+
+    @property
+    def staffed(self) -> list[float]:
+        return self._by_hour()["staffed"]
+
+    @property
+    def busy(self) -> list[float]:
+        return self._by_hour()["busy"]
+
+    @property
+    def overtime(self) -> list[float]:
+        return self._by_hour()["overtime"]
+
+    @property
+    def queue(self) -> list[float]:
+        return self._by_hour()["queue"]
+
+    @property
+    def away(self) -> list[float]:
+        return self._by_hour()["away"]
+
+    def _by_hour(self) -> dict[str, list[float]]:
+        if self._integrals is None:
+            self._integrals = _integrate_by_hour(self._spans, self.t0, self.t1, self.h0, self.n)
+        return self._integrals
+
+
+_LEVELS = ("staffed", "busy", "overtime", "queue", "away")
+
+
+def _integrate_by_hour(
+    spans: list[tuple[float, float, int, int, int, int, int]],
+    t0: float,
+    t1: float,
+    h0: int,
+    n: int,
+) -> dict[str, list[float]]:
+    """Each level x time, summed per hour of [t0, t1): every span clipped to the window
+    and cut at the hours it crosses, the pieces added in time order (``np.add.at`` adds
+    one after another, so the sums are the very floats of adding them one by one)."""
+    out = {name: np.zeros(n) for name in _LEVELS}
+    if spans:
+        table = np.array(spans, dtype=float)
+        a = np.maximum(table[:, 0], t0)
+        b = np.minimum(table[:, 1], t1)
+        keep = b > a
+        a, b, levels = a[keep], b[keep], table[keep, 2:]
+        first = np.floor_divide(a, MIN_PER_HOUR)  # the hour each span starts in
+        last = np.maximum(first, -np.floor_divide(-b, MIN_PER_HOUR) - 1)  # and ends in
+        pieces = (last - first).astype(np.int64) + 1
+        row = np.repeat(np.arange(len(a)), pieces)
+        hour = first[row] + (np.arange(len(row)) - np.repeat(np.cumsum(pieces) - pieces, pieces))
+        start = np.where(hour == first[row], a[row], hour * MIN_PER_HOUR)
+        stop = np.where(hour == last[row], b[row], (hour + 1) * MIN_PER_HOUR)
+        dt = stop - start
+        index = hour.astype(np.int64) - h0
+        for k, name in enumerate(_LEVELS):
+            np.add.at(out[name], index, levels[row, k] * dt)
+    return {name: v.tolist() for name, v in out.items()}
 
 
 class StaffedPool:
