@@ -44,6 +44,7 @@ from ..core import FIELD_TEAMS, PROGRAMS, SERVED_BY, Outcome, Program
 from ..scenario import MIN_PER_HOUR, Programs, Scenario, SquareRootTravel
 from ._arrivals import calendar_arrival_times
 from ._dates import Calendar
+from ._gc import gc_paused
 from ._records import CallRecords, RepRecords, logged_fields
 from ._rosters import Away, roster, unit_minutes_by_hour
 from ._routing import ccd_decision, pick_call_types
@@ -391,20 +392,21 @@ class HeartModel:
     # -- the call's journey --------------------------------------------------------------
 
     def _schedule_next_arrival(self) -> None:
-        """Arrivals as a chain of timed events, one pending at a time (no process needed)."""
+        """Arrivals as a chain of timed events, one pending at a time (no process needed):
+        each arrival schedules the next."""
         i = self._next_call
         if i < len(self.t_arrive):
-            ev = self.env.timeout(self.t_arrive[i] - self.env.now)
+            ev = self.env.timeout(self.t_arrive[i] - self.env.now, i)
             ev.callbacks.append(self._on_arrival)
 
-    def _on_arrival(self, _ev) -> None:
-        i = self._next_call
-        self._next_call = i + 1
+    def _on_arrival(self, ev) -> None:
+        i = self._next_call = ev.value
         if self.draws.call_taking is None:
             self._arrive(i)
         else:  # the 911 call-taker's time with the call comes first
             taken = self.env.timeout(self.draws.call_taking[i], i)
             taken.callbacks.append(self._taken)
+        self._next_call = i + 1
         self._schedule_next_arrival()
 
     def _taken(self, taken) -> None:
@@ -446,8 +448,11 @@ class HeartModel:
             return
         hold, caller = self.draws.patience["ccd_hold"][i], self.draws.patience["ccd_caller"][i]
         wait = min(hold, caller)
-        req = ccd.request(LIVE + self.priority[i], None if wait == INF else wait)
-        req.callbacks.append(lambda ev: self._ccd_answered(i, t_hold, ev.value))
+        ccd.request(
+            LIVE + self.priority[i],
+            None if wait == INF else wait,
+            then=lambda clinician: self._ccd_answered(i, t_hold, clinician),
+        )
 
     def _ccd_answered(self, i: int, t_hold: float, clinician: Unit | None) -> None:
         """The hold is over: a clinician answered, or nobody did in time."""
@@ -511,30 +516,33 @@ class HeartModel:
             unit = pool.try_acquire()
             if unit is not None:
                 log.dispatch_wait[i] = 0.0
-                self._serve(i, program, self.env.now, unit, pool.staffed - pool.busy + 1)
+                self._serve(i, program, self.env.now, unit)
             elif (patience := self.draws.patience[program][i]) == 0:
                 log.dispatch_wait[i] = 0.0
                 self._fall_back(i, Outcome.FALLBACK_NO_UNIT)
             else:  # the call waits for a free team, at most its patience
                 t_request = self.env.now
                 priority = LIVE + self.priority[i]
-                req = pool.request(priority, None if patience == INF else patience)
-                req.callbacks.append(lambda ev: self._team_or_fallback(i, program, t_request, ev))
+                pool.request(
+                    priority,
+                    None if patience == INF else patience,
+                    then=lambda unit: self._team_or_fallback(i, program, t_request, unit),
+                )
 
     def _fall_back(self, i: int, outcome: Outcome) -> None:
         """911 sends police/EMS: the call's outcome and when it happened."""
         self.log.outcome[i] = outcome
         self.log.t_fallback[i] = self.env.now
 
-    def _team_or_fallback(self, i: int, program: str, t_request: float, req) -> None:
+    def _team_or_fallback(self, i: int, program: str, t_request: float, unit: Unit | None) -> None:
         """The wait is over: a team took the call, or 911 sent police/EMS."""
         self.log.dispatch_wait[i] = self.env.now - t_request
-        if req.value is not None:
-            self._serve(i, program, t_request, req.value, req.free)
+        if unit is not None:
+            self._serve(i, program, t_request, unit)
         else:
             self._fall_back(i, Outcome.FALLBACK_NO_UNIT)
 
-    def _serve(self, i: int, program: str, t_request: float, unit: Unit, free: int) -> None:
+    def _serve(self, i: int, program: str, t_request: float, unit: Unit) -> None:
         """A team takes the call: travel, time on scene, wrap-up; then the unit is free."""
         env, log = self.env, self.log
         log.outcome[i] = self.served_by[program]
@@ -542,8 +550,8 @@ class HeartModel:
         travel, busy, rest = self.draws.field_time[program][i]
         model = self.travel_model[self.phase[i]][program]
         if model is not None:  # distance to the nearest of the free units
-            # free: the units free when this one took the call, itself included
-            area = self.region[self.phase[i]][program]
+            # unit.free: the units free when this one took the call, itself included
+            area, free = self.region[self.phase[i]][program], unit.free
             log.travel_miles[i] = model.miles(area, free, travel)
             travel = model.minutes(area, free, travel)
             busy = travel + rest
@@ -580,8 +588,9 @@ class HeartModel:
         if navigator is not None:
             self._cn_contact(i, attempt, navigator)
         else:
-            req = self.cn.request(LIVE, None, persistent=True)
-            req.callbacks.append(lambda ev: self._cn_contact(i, attempt, ev.value))
+            self.cn.request(
+                LIVE, None, persistent=True, then=lambda nav: self._cn_contact(i, attempt, nav)
+            )
 
     def _cn_contact(self, i: int, attempt: int, navigator: Unit) -> None:
         """A navigator makes attempt ``attempt``; the attempts needed are geometric, drawn
@@ -618,8 +627,9 @@ class HeartModel:
         if clinician is not None:
             self._ccd_calls_back(i, clinician)
         else:
-            req = self.ccd.request(FOLLOWUP, None, persistent=True)
-            req.callbacks.append(lambda ev: self._ccd_calls_back(i, ev.value))
+            self.ccd.request(
+                FOLLOWUP, None, persistent=True, then=lambda unit: self._ccd_calls_back(i, unit)
+            )
 
     def _ccd_calls_back(self, i: int, clinician: Unit) -> None:
         self.log.fu_start[i] = self.env.now
@@ -647,8 +657,12 @@ class HeartModel:
         if unit is not None:
             self._go_away(pool, away, unit)
         else:
-            req = pool.request(priority, patience, until=away.until)
-            req.callbacks.append(lambda ev: self._away_answered(pool, away, priority, ev.value))
+            pool.request(
+                priority,
+                patience,
+                until=away.until,
+                then=lambda unit: self._away_answered(pool, away, priority, unit),
+            )
 
     def _away_answered(self, pool: StaffedPool, away: Away, priority: int, unit) -> None:
         """The unit goes; or, its window over, the time away turns urgent; or the shift
@@ -665,5 +679,6 @@ class HeartModel:
 
 
 def simulate(scenario: Scenario, seed: int, replication: int) -> RepRecords:
-    """Run one replication and return its records."""
-    return HeartModel(scenario, seed, replication).run()
+    """Run one replication and return its records (garbage collection paused: ``_gc``)."""
+    with gc_paused():
+        return HeartModel(scenario, seed, replication).run()

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import heapq
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from itertools import count, islice
 
 import numpy as np
@@ -37,27 +37,56 @@ FOLLOWUP = 11  # follow-up work waits for a unit no live call needs
 class Unit:
     """A busy unit, handed to the job it serves and back to the pool when it is done."""
 
-    __slots__ = ("overtime", "away", "gone")
+    __slots__ = ("free", "overtime", "away", "gone")
 
-    def __init__(self) -> None:
+    def __init__(self, free: int) -> None:
+        self.free = free  # units free when it took the job, itself included
         self.overtime = False
         self.away = False  # on a break or police duty
         self.gone = False  # its shift ended while away: nothing left to count
 
 
 class Request(simpy.Event):
-    """A job waiting for a unit. Succeeds with the Unit that took it, or None (gave up)."""
+    """A job waiting for a unit. Answered with the Unit that took it, or None (gave up).
 
-    __slots__ = ("priority", "persistent", "until", "free")
+    With ``then`` the answer is a call, ``then(unit)``, made at once when a unit takes
+    the job or a live call's patience runs out: the requester's next step happens in the
+    same event, as in one process. The answers that must wait for the rest of the instant
+    (the program closed, or time away gave up) come, like every answer without ``then``,
+    as the event succeeding."""
+
+    __slots__ = ("priority", "persistent", "until", "then", "answered")
 
     def __init__(
-        self, env: simpy.Environment, priority: int, persistent: bool, until: float = math.inf
+        self,
+        env: simpy.Environment,
+        priority: int,
+        persistent: bool,
+        until: float = math.inf,
+        then: Callable[[Unit | None], object] | None = None,
     ):
         super().__init__(env)
         self.priority = priority
         self.persistent = persistent
         self.until = until  # time away: its crew's end, when no unit may take it any more
-        self.free = 1  # units free when a unit took it, that unit included
+        self.then = then
+        self.answered = False
+
+    def answer(self, unit: Unit | None, later: bool = False) -> None:
+        """Hand the requester its unit (or None): at once through ``then``, or ``later``
+        (and always without ``then``) as this event, after what is already due now."""
+        self.answered = True
+        if self.then is None:
+            self.succeed(unit)
+        elif later:
+            self.callbacks.append(self._deliver)
+            self.succeed(unit)
+        else:
+            self.then(unit)
+
+    def _deliver(self, _ev: simpy.Event) -> None:
+        assert self.then is not None
+        self.then(self.value)
 
 
 class PoolMeter:
@@ -70,7 +99,7 @@ class PoolMeter:
     come and integrates them by hour only when an integral is read, so a change costs an
     append, not a pass over the hours it spans."""
 
-    __slots__ = ("t0", "t1", "h0", "n", "last", "_spans", "_integrals")
+    __slots__ = ("t0", "t1", "h0", "n", "last", "spans", "_integrals")
 
     def __init__(self, t0: float, t1: float, begin: float = 0.0):
         self.t0, self.t1 = t0, t1
@@ -78,8 +107,8 @@ class PoolMeter:
         self.n = int(-(-(t1 - t0) // MIN_PER_HOUR))
         self.last = begin
         # (from, to, staffed, busy, overtime, queue, away): the levels that held in between
-        self._spans: list[tuple[float, float, int, int, int, int, int]] = []
-        self._integrals: dict[str, list[float]] | None = None
+        self.spans: list[tuple[float, float, int, int, int, int, int]] = []
+        self._integrals: tuple[int, dict[str, list[float]]] = (0, {})  # (of spans, sums)
 
     def advance(
         self, now: float, staffed: int, on: int, over: int, queue: int, away: int = 0
@@ -90,8 +119,7 @@ class PoolMeter:
         if now == last:
             return
         self.last = now
-        self._spans.append((last, now, staffed, on, over, queue, away))
-        self._integrals = None
+        self.spans.append((last, now, staffed, on, over, queue, away))
 
     @property
     def staffed(self) -> list[float]:
@@ -114,9 +142,11 @@ class PoolMeter:
         return self._by_hour()["away"]
 
     def _by_hour(self) -> dict[str, list[float]]:
-        if self._integrals is None:
-            self._integrals = _integrate_by_hour(self._spans, self.t0, self.t1, self.h0, self.n)
-        return self._integrals
+        counted, sums = self._integrals
+        if not sums or counted != len(self.spans):
+            sums = _integrate_by_hour(self.spans, self.t0, self.t1, self.h0, self.n)
+            self._integrals = (len(self.spans), sums)
+        return sums
 
 
 _LEVELS = ("staffed", "busy", "overtime", "queue", "away")
@@ -195,17 +225,18 @@ class StaffedPool:
         patience: float | None = None,
         persistent: bool = False,
         until: float = math.inf,
+        then: Callable[[Unit | None], object] | None = None,
     ) -> Request:
         """Ask for a unit. ``patience``: longest wait before giving up (None = no limit).
         ``persistent`` jobs stay queued when the program closes (follow-up work). ``until``:
-        no unit takes it from then on (time away of a crew whose shift has ended)."""
-        req = Request(self.env, priority, persistent, until)
+        no unit takes it from then on (time away of a crew whose shift has ended). ``then``:
+        called with the answer (``Request``)."""
+        req = Request(self.env, priority, persistent, until, then)
         unit = self.try_acquire()
         if unit is not None:
-            req.free = self.staffed - self.busy + 1
-            req.succeed(unit)
+            req.answer(unit)
         elif patience == 0:
-            req.succeed(None)
+            req.answer(None)
         else:
             self.touch()
             self.waiting += 1
@@ -214,8 +245,8 @@ class StaffedPool:
             queue = self._kept if persistent else self._live
             heapq.heappush(queue, (priority, next(self._seq), req))
             if patience is not None:
-                timer = self.env.timeout(patience)
-                timer.callbacks.append(lambda _ev: self._give_up(req))
+                timer = self.env.timeout(patience, req)
+                timer.callbacks.append(self._give_up)
         return req
 
     def go_away(self, unit: Unit) -> None:
@@ -247,24 +278,31 @@ class StaffedPool:
     # -- internals -----------------------------------------------------------------------
 
     def touch(self) -> None:
-        """Credit the current levels to the meter before any of them changes."""
+        """Credit the current levels to the meter before any of them changes (``advance``,
+        inlined: this runs a few times per call)."""
         now = self.env.now
-        if now == self.meter.last:  # nothing has elapsed since the last credit
+        meter = self.meter
+        last = meter.last
+        if now == last:  # nothing has elapsed since the last credit
             return
+        meter.last = now
         away = self.away
-        self.meter.advance(
-            now,
-            self.staffed,
-            self.busy - away,
-            self.overtime,
-            self.waiting - self.waiting_away,
-            away,
+        meter.spans.append(
+            (
+                last,
+                now,
+                self.staffed,
+                self.busy - away,
+                self.overtime,
+                self.waiting - self.waiting_away,
+                away,
+            )
         )
 
     def _take(self) -> Unit:
         self.touch()
+        unit = Unit(self.staffed - self.busy)
         self.busy += 1
-        unit = Unit()
         self._busy_units[unit] = None
         return unit
 
@@ -274,29 +312,31 @@ class StaffedPool:
             # The next job is the better head of the two queues (priority, then arrival).
             queue = live if not kept or (live and live[0] < kept[0]) else kept
             req = heapq.heappop(queue)[2]
-            if req.triggered:  # gave up earlier; lazily removed
+            if req.answered:  # gave up earlier; lazily removed
                 continue
             if self.waiting_away and req.until <= self.env.now:
                 # Time away of a crew that has just gone off: not for the next crew.
                 self.touch()
                 self._dequeued(req)
-                req.succeed(None)
+                req.answer(None, later=True)
                 continue
             self.touch()
             self._dequeued(req)
-            req.free = self.staffed - self.busy
-            req.succeed(self._take())
+            req.answer(self._take())
 
     def _dequeued(self, req: Request) -> None:
         self.waiting -= 1
         if req.priority in (AWAY, AWAY_NOW):
             self.waiting_away -= 1
 
-    def _give_up(self, req: Request) -> None:
-        if not req.triggered:
+    def _give_up(self, timer: simpy.Event) -> None:
+        """A request's patience ran out: a live call's next step follows at once (nothing
+        else is due at its random instant); time away's waits for the rest of the instant."""
+        req = timer.value
+        if not req.answered:
             self.touch()
             self._dequeued(req)
-            req.succeed(None)
+            req.answer(None, later=req.priority in (AWAY, AWAY_NOW))
 
     def _schedule_next_change(self) -> None:
         nxt = next(self._changes, None)
@@ -331,9 +371,9 @@ class StaffedPool:
         if units == 0:
             # Program closes: live calls still waiting fall back; follow-up work carries over.
             for _, _, req in self._live:
-                if not req.triggered:
+                if not req.answered:  # their next steps come after the instant's changes
                     self._dequeued(req)
-                    req.succeed(None)
+                    req.answer(None, later=True)
             self._live = []
         else:
             self._serve_queue()
