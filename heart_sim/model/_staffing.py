@@ -26,7 +26,7 @@ import numpy as np
 import simpy
 
 from ..scenario import MIN_PER_HOUR
-from ._simpy_compat import urgent_timeout
+from ._simpy_compat import timeout_at, urgent_timeout
 
 AWAY_NOW = -1  # a break at its latest start, police duty: ahead of live calls
 LIVE = 0  # live calls go first: LIVE + the call type's priority (0-9, lower first)
@@ -208,6 +208,10 @@ class StaffedPool:
         self._live: list[tuple[int, int, Request]] = []
         self._kept: list[tuple[int, int, Request]] = []
         self._seq = count()
+        # Live calls' give-up times, and the pending alarms that give them up: one alarm
+        # for the earliest, not an event per call (most calls are served before).
+        self._deadlines: list[tuple[float, int, Request]] = []
+        self._alarms: list[float] = []
         self._changes = iter(changes)
         self._schedule_next_change()
 
@@ -243,10 +247,17 @@ class StaffedPool:
             if priority in (AWAY, AWAY_NOW):
                 self.waiting_away += 1
             queue = self._kept if persistent else self._live
-            heapq.heappush(queue, (priority, next(self._seq), req))
-            if patience is not None:
+            seq = next(self._seq)
+            heapq.heappush(queue, (priority, seq, req))
+            if patience is None:
+                pass
+            elif priority in (AWAY, AWAY_NOW) or then is None:
                 timer = self.env.timeout(patience, req)
                 timer.callbacks.append(self._give_up)
+            else:
+                deadline = self.env.now + patience  # as the timeout would have it
+                heapq.heappush(self._deadlines, (deadline, seq, req))
+                self._set_alarm(deadline)
         return req
 
     def go_away(self, unit: Unit) -> None:
@@ -272,6 +283,7 @@ class StaffedPool:
     def close_queues(self) -> None:
         """Forget waiting requests and the rest of the schedule (end of a replication)."""
         self._live, self._kept = [], []
+        self._deadlines, self._alarms = [], []
         self._busy_units = {}
         self._changes = iter(())
 
@@ -330,13 +342,33 @@ class StaffedPool:
             self.waiting_away -= 1
 
     def _give_up(self, timer: simpy.Event) -> None:
-        """A request's patience ran out: a live call's next step follows at once (nothing
-        else is due at its random instant); time away's waits for the rest of the instant."""
+        """A request's own patience timer ran out (time away, a request without ``then``):
+        the answer waits for the rest of the instant."""
         req = timer.value
         if not req.answered:
             self.touch()
             self._dequeued(req)
-            req.answer(None, later=req.priority in (AWAY, AWAY_NOW))
+            req.answer(None, later=True)
+
+    def _set_alarm(self, deadline: float) -> None:
+        """Make sure an alarm rings at ``deadline`` or before."""
+        if not self._alarms or self._alarms[0] > deadline:
+            heapq.heappush(self._alarms, deadline)
+            timeout_at(self.env, deadline).callbacks.append(self._ring)
+
+    def _ring(self, _alarm: simpy.Event) -> None:
+        """Give up the live calls whose patience has run out, in the order their own
+        timeouts would have fired (deadline, then request); set the next alarm."""
+        heapq.heappop(self._alarms)
+        now, deadlines = self.env.now, self._deadlines
+        while deadlines and (deadlines[0][2].answered or deadlines[0][0] <= now):
+            req = heapq.heappop(deadlines)[2]
+            if not req.answered:
+                self.touch()
+                self._dequeued(req)
+                req.answer(None)
+        if deadlines:
+            self._set_alarm(deadlines[0][0])
 
     def _schedule_next_change(self) -> None:
         nxt = next(self._changes, None)
