@@ -340,6 +340,8 @@ class HeartModel:
         self.log = SimpleNamespace(**{name: [init] * n for name, _, init in logged_fields()})
         self._staff(seed)
         self.ccd, self.cn = self.pools[Program.CCD], self.pools[Program.CN]
+        # read per call: a plain list beats an enum-keyed lookup
+        self.in_ccd_area, self.in_cn_area = self.in_area[Program.CCD], self.in_area[Program.CN]
         self.dispatch_code: dict[str, int] = {p: p.dispatch_code for p in FIELD_TEAMS}
         self.served_by: dict[str, Outcome] = {p: o for p, o in SERVED_BY.items()}
         self._next_call = 0
@@ -418,7 +420,7 @@ class HeartModel:
         may keep it from HEART (``_sent``)."""
         ctype = self.call_types[i]
         log, direct = self.log, ctype.direct
-        ccd_on = log.ccd_open[i] = self.ccd.staffed and self.in_area[Program.CCD][i]
+        ccd_on = log.ccd_open[i] = self.ccd.staffed and self.in_ccd_area[i]
         log.team_open[i] = self.pools[direct].staffed and self.in_area[direct][i]
         if ccd_on and self.draws.u_transfer[i] < ctype.ccd_transfer:
             if self.draws.u_route is None or self._sent(i, self.route_share[i]):
@@ -574,7 +576,7 @@ class HeartModel:
         counted as such)."""
         log = self.log
         if log.cn_referred[i] != log.cn_referred[i] and not log.cn_out_of_area[i]:
-            if self.in_area[Program.CN][i]:
+            if self.in_cn_area[i]:
                 log.cn_referred[i] = self.env.now
                 self._cn_followup(i)
             else:
@@ -592,9 +594,10 @@ class HeartModel:
                 LIVE, None, persistent=True, then=lambda nav: self._cn_contact(i, attempt, nav)
             )
 
-    def _cn_contact(self, i: int, attempt: int, navigator: Unit) -> None:
+    def _cn_contact(self, i: int, attempt: int, navigator: Unit | None) -> None:
         """A navigator makes attempt ``attempt``; the attempts needed are geometric, drawn
         from one uniform per call."""
+        assert navigator is not None  # follow-up work waits as long as it takes
         log = self.log
         log.cn_attempts[i] = attempt
         if attempt == self._cn_attempts_needed(i):
@@ -631,7 +634,8 @@ class HeartModel:
                 FOLLOWUP, None, persistent=True, then=lambda unit: self._ccd_calls_back(i, unit)
             )
 
-    def _ccd_calls_back(self, i: int, clinician: Unit) -> None:
+    def _ccd_calls_back(self, i: int, clinician: Unit | None) -> None:
+        assert clinician is not None  # follow-up work waits as long as it takes
         self.log.fu_start[i] = self.env.now
         call = self.env.timeout(self.draws.followup_time[i])
         call.callbacks.append(lambda _ev: self.ccd.release(clinician))

@@ -15,9 +15,9 @@ pinned below 5 in pyproject.toml.
 
 from __future__ import annotations
 
-import simpy
 from heapq import heappush
 
+import simpy
 from simpy.events import NORMAL, URGENT
 
 

@@ -344,7 +344,7 @@ class StaffedPool:
     def _give_up(self, timer: simpy.Event) -> None:
         """A request's own patience timer ran out (time away, a request without ``then``):
         the answer waits for the rest of the instant."""
-        req = timer.value
+        req: Request = timer.value
         if not req.answered:
             self.touch()
             self._dequeued(req)
