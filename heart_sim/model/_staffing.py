@@ -21,6 +21,7 @@ import heapq
 import math
 from collections.abc import Callable, Iterable
 from itertools import count, islice
+from typing import cast
 
 import numpy as np
 import simpy
@@ -344,7 +345,7 @@ class StaffedPool:
     def _give_up(self, timer: simpy.Event) -> None:
         """A request's own patience timer ran out (time away, a request without ``then``):
         the answer waits for the rest of the instant."""
-        req: Request = timer.value
+        req = cast(Request, timer.value)
         if not req.answered:
             self.touch()
             self._dequeued(req)
