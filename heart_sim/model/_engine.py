@@ -4,27 +4,33 @@
 
 1. ``_arrive``: 911 receives a behavioral-health call. It goes to a CCD clinician when one
    is on duty and the call suits CCD; otherwise 911 dispatches by call type.
-2. ``_ccd_assessment`` (a process): the call waits for a clinician (at most
-   ``answer_patience_min``, then 911 dispatches it), the clinician talks, then decides:
-   resolve by phone (perhaps with a follow-up call), send CRT or CoR, or refer to police/EMS.
+2. ``_ccd_assessment`` -> ``_ccd_answered`` -> ``_ccd_talk`` -> ``_ccd_decides``: the call
+   waits for a clinician (at most ``answer_patience_min``, then 911 dispatches it), the
+   clinician talks, then decides: resolve by phone (perhaps with a follow-up call), send
+   CRT or CoR, or refer to police/EMS.
 3. ``_dispatch``: CRT/CoR closed -> police/EMS (out of hours); call outside the team's area
    -> police/EMS (out of area); a free team -> serve; else the call waits for a team, at
    most ``patience_min`` (``_team_or_fallback``: a team came, or police/EMS: no unit).
 4. ``_serve`` / ``_job_done``: travel, time on scene and wrap-up; then the team is free and
    may refer the person to Care Navigation.
-5. Follow-up work that carries over closed hours: ``_refer_to_cn`` -> ``_cn_followup``, and
-   ``_ccd_followup`` (waits behind live calls).
-6. Time away: ``_time_away`` (a break, a CoR officer pulled for police work) takes a unit
-   as a job would, but the unit is counted away, not busy.
+5. Follow-up work that carries over closed hours: ``_refer_to_cn`` -> ``_cn_followup`` ->
+   ``_cn_contact`` -> ``_cn_contact_over`` (and again), and ``_ccd_followup`` ->
+   ``_ccd_calls_back`` (waits behind live calls).
+6. Time away: ``_time_away`` -> ``_away_due`` -> ``_ask_away`` -> ``_go_away`` (a break, a
+   CoR officer pulled for police work) takes a unit as a job would, but the unit is
+   counted away, not busy.
 
 A call follows the rules of the phase in force when it arrived (its type, routing, times);
 staffing follows the phase of the day each shift starts (``rosters``).
 
-Steps with several stages are SimPy processes (a phone assessment, follow-ups). Single
-waits are events with a callback: an arrival, a wait for a team, a team's job (which frees
-the unit when it ends); a dispatch that finds a free team starts the job at once. This keeps
-the events per call below those of a plain SimPy program (see bench/). Units, shifts,
-patience and closing are ``staffing.StaffedPool``'s business.
+Every step is a method called when its wait ends, not a generator process: an arrival, a
+call on hold (``then`` of a pool request: the pool calls it when a clinician or team takes
+the call, or the call gives up), the phone call, a team's job, a follow-up's attempts, a
+unit's time away each schedule one SimPy event and name the method that carries on. A step
+that finds a free unit goes on at once. A process would cost two events more (its start and
+its end) and a generator resumption per wait; this keeps the events per call well below a
+plain SimPy program's (see bench/). Units, shifts, patience and closing are
+``staffing.StaffedPool``'s business.
 
 All randomness is drawn up front, per call and per source, from separate streams, so the
 same call meets the same times and choices in every scenario (common random numbers).

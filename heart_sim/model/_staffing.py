@@ -1,8 +1,10 @@
 """A pool of identical units (clinicians or teams) whose number on duty follows a schedule.
 
-``StaffedPool`` is a small SimPy resource: a request is an event that succeeds with a
-``Unit`` when one takes the job, or with None when the caller gave up (patience) or the
-program closed with the call still waiting. When a shift ends, its crew's busy units finish
+``StaffedPool`` is a small SimPy resource: a request is answered with a ``Unit`` when one
+takes the job, or with None when the caller gave up (patience) or the program closed with
+the call still waiting; the answer is a call to the request's ``then`` or, without one,
+the request (an event) succeeding. Live calls' patience runs on one alarm per pool, at the
+earliest deadline. When a shift ends, its crew's busy units finish
 their job on overtime and then go off, its free units go off at once, and a shift starting
 at that moment brings fresh units. Continuing crews are kept busy first: a dispatcher sends
 the crews whose shift goes on, so only the busy units beyond them run into overtime (the
