@@ -1,21 +1,29 @@
 """heart-sim benchmarks, measured side by side in one run (not part of the test suite).
 
-    python bench/run.py [--quick]
+    python bench/run.py [--quick] [--base REF]
 
 Writes bench/results.json and prints a table. Every speed is a ratio against a reference
 measured in the same run on the same machine: the smallest plain SimPy program and Ciw on
-the same M/M/c queue. Timings are the best of several repeats; memory is the peak resident
-size (VmHWM) of a fresh subprocess.
+the same M/M/c queue, and the model as it was at git ``--base`` (default: the commit before
+issue 27 made the engine faster), extracted into a temporary folder and imported as
+``heart_sim_base`` beside the current code. Timings are the best of several repeats, or, for
+the paired comparisons, the median of ratios of runs made one after the other (CPU time of
+this process: the machine may be shared); memory is the peak resident size (VmHWM) of a
+fresh subprocess.
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
+import importlib
 import json
 import os
 import platform
+import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -33,6 +41,7 @@ from heart_sim.scenario._load import load_scenario, scenario_from_dict  # noqa: 
 from heart_sim.study._replication import run_replication  # noqa: E402
 from heart_sim.study._studies import run  # noqa: E402
 
+BASE = "f978ed5"  # main before issue 27 (the engine 0.80x plain SimPy with features on)
 C, RHO, SERVICE = 5, 0.8, 30.0
 LAM = RHO * C / SERVICE  # calls per minute
 
@@ -154,14 +163,17 @@ def engine_overhead(weeks: int, repeats: int) -> dict:
     cal = scenario_from_dict(with_calendar(data, availability=False))
     avail = scenario_from_dict(with_calendar(data, availability=True))
     rules = scenario_from_dict(with_queue_rules(data))
+    every = scenario_from_dict(with_queue_rules(with_calendar(data, availability=True)))
     t_hs, out = best_of(lambda: run_replication(sc, 1, 0), repeats)
     t_cal, out_cal = best_of(lambda: run_replication(cal, 1, 0), repeats)
     t_av, out_av = best_of(lambda: run_replication(avail, 1, 0), repeats)
     t_qr, out_qr = best_of(lambda: run_replication(rules, 1, 0), repeats)
+    t_all, out_all = best_of(lambda: run_replication(every, 1, 0), repeats)
     n = int(out.kpis["calls_total"])
     n_cal = int(out_cal.kpis["calls_total"])
     n_av = int(out_av.kpis["calls_total"])
     n_qr = int(out_qr.kpis["calls_total"])
+    n_all = int(out_all.kpis["calls_total"])
     t_plain, w_plain = best_of(lambda: plain_simpy(n), repeats)
     t_ciw, w_ciw = best_of(lambda: ciw_mmc(n), repeats)
     rate = {
@@ -169,6 +181,7 @@ def engine_overhead(weeks: int, repeats: int) -> dict:
         "heart_sim_calendar_on": n_cal / t_cal,
         "heart_sim_calendar_and_availability_on": n_av / t_av,
         "heart_sim_zones_travel_priorities_on": n_qr / t_qr,
+        "heart_sim_all_features_on": n_all / t_all,
         "plain_simpy": n / t_plain,
         "ciw": n / t_ciw,
     }
@@ -184,7 +197,11 @@ def engine_overhead(weeks: int, repeats: int) -> dict:
         "ratio_vs_plain_simpy_zones_travel_priorities_on": (
             rate["heart_sim_zones_travel_priorities_on"] / rate["plain_simpy"]
         ),
+        "ratio_vs_plain_simpy_all_features_on": (
+            rate["heart_sim_all_features_on"] / rate["plain_simpy"]
+        ),
         "waits_per_call": {
+            "all_features_on": out_all.kpis["crt_p_wait"],
             "zones_travel_priorities_on": out_qr.kpis["crt_p_wait"],
             "calendar_off": out.kpis["crt_p_wait"],
             "calendar_on": out_cal.kpis["crt_p_wait"],
@@ -214,6 +231,97 @@ def baseline_throughput(repeats: int) -> dict:
             "calls_per_second": n_sim / t,
             "calls_per_replication": n_sim,
         }
+    return out
+
+
+def base_package(ref: str, into: Path) -> str | None:
+    """heart_sim and the scenarios as they were at git ``ref``, under ``into`` with the
+    package renamed heart_sim_base (its imports are relative), on sys.path; None when
+    this is not a git checkout or ``ref`` is unknown."""
+    archive = subprocess.run(
+        ["git", "-C", str(ROOT), "archive", ref, "heart_sim", "scenarios"],
+        capture_output=True,
+    )
+    if archive.returncode != 0:
+        return None
+    subprocess.run(["tar", "-x", "-C", str(into)], input=archive.stdout, check=True)
+    (into / "heart_sim").rename(into / "heart_sim_base")
+    sys.path.insert(0, str(into))
+    commit = subprocess.run(
+        ["git", "-C", str(ROOT), "rev-parse", "--short", ref], capture_output=True, text=True
+    )
+    return commit.stdout.strip()
+
+
+def paired(old, new, repeats: int) -> dict:
+    """CPU seconds of ``old()`` and ``new()`` run one after the other (order alternating),
+    ``repeats`` times: medians and the median of the per-pair ratios old / new."""
+    t_old, t_new = [], []
+    old(), new()  # warm up: imports, caches
+    for k in range(repeats):
+        for fn, ts in ((old, t_old), (new, t_new)) if k % 2 == 0 else ((new, t_new), (old, t_old)):
+            gc.collect()
+            t = time.process_time()
+            fn()
+            ts.append(time.process_time() - t)
+    return {
+        "seconds_base": statistics.median(t_old),
+        "seconds_now": statistics.median(t_new),
+        "speedup": statistics.median(a / b for a, b in zip(t_old, t_new)),
+        "repeats": repeats,
+    }
+
+
+def against_base(ref: str, weeks: int, repeats: int) -> dict:
+    """The model now against the model at ``ref``, in this process: one replication of the
+    realistic years durham_2024 and durham_2025 (the model alone, and with the
+    per-replication measures), and the bench queue with every feature off and on."""
+    with tempfile.TemporaryDirectory() as tmp:
+        commit = base_package(ref, Path(tmp))
+        if commit is None:
+            return {"note": f"git ref {ref!r} not available: no comparison with the old code"}
+        old_load = importlib.import_module("heart_sim_base.scenario._load")
+        old_model = importlib.import_module("heart_sim_base.model._engine")
+        old_rep = importlib.import_module("heart_sim_base.study._replication")
+        from heart_sim.model._engine import simulate
+
+        out: dict = {"base": commit}
+        for name in ("durham_2024", "durham_2025"):
+            so, sn = old_load.load_scenario(name), load_scenario(name)
+            model = paired(
+                lambda so=so: old_model.simulate(so, 1, 0),
+                lambda sn=sn: simulate(sn, 1, 0),
+                repeats,
+            )
+            whole = paired(
+                lambda so=so: old_rep.run_replication(so, 1, 0),
+                lambda sn=sn: run_replication(sn, 1, 0),
+                repeats,
+            )
+            out[name] = {"model": model, "replication_with_measures": whole}
+        data = mmc_scenario(weeks).model_dump(mode="json")
+        queues = {
+            "bench_queue_features_off": data,
+            "bench_queue_all_features_on": with_queue_rules(with_calendar(data, True)),
+        }
+        for label, d in queues.items():
+            so, sn = old_load.scenario_from_dict(d), scenario_from_dict(d)
+            out[label] = paired(
+                lambda so=so: old_rep.run_replication(so, 1, 0),
+                lambda sn=sn: run_replication(sn, 1, 0),
+                repeats,
+            )
+        # heart-sim against plain SimPy, with every feature on, each pair in turn
+        every = scenario_from_dict(queues["bench_queue_all_features_on"])
+        n = int(run_replication(every, 1, 0).kpis["calls_total"])
+        vs = paired(lambda: plain_simpy(n), lambda: run_replication(every, 1, 0), repeats)
+        out["all_features_on_vs_plain_simpy"] = vs["speedup"]
+        out["base_all_features_on_vs_plain_simpy"] = (
+            vs["speedup"] / out["bench_queue_all_features_on"]["speedup"]
+        )
+        for mod in [m for m in sys.modules if m.split(".")[0] == "heart_sim_base"]:
+            del sys.modules[mod]
+        sys.path.remove(tmp)
     return out
 
 
@@ -291,6 +399,8 @@ def table(res: dict) -> str:
         f"{e['ratio_vs_plain_simpy_calendar_and_availability_on']:.2f}x | |",
         f"| heart-sim, zones, square-root travel, priorities and patience on, vs plain SimPy "
         f"| {e['ratio_vs_plain_simpy_zones_travel_priorities_on']:.2f}x | |",
+        f"| heart-sim, every feature above on, vs plain SimPy "
+        f"| {e['ratio_vs_plain_simpy_all_features_on']:.2f}x | >= 1.3x |",
         f"| heart-sim vs Ciw | {e['ratio_vs_ciw']:.2f}x | >= 2x |",
         f"| Durham baseline, one year | {b['durham_2022']['seconds_per_replication']:.2f} "
         f"s/replication, {b['durham_2022']['calls_per_second']:,.0f} calls/s | |",
@@ -301,6 +411,25 @@ def table(res: dict) -> str:
         f"({s['demand']['16x']['calls_ratio_vs_1x']:.1f}x) | <= 18x for 16x calls |",
         f"| --jobs 2 vs --jobs 1 | {p['speedup']:.2f}x | >= 1.7x |",
     ]
+    a = res.get("against_base", {})
+    if "base" in a:
+        for name in ("durham_2024", "durham_2025"):
+            m, w = a[name]["model"], a[name]["replication_with_measures"]
+            lines.append(
+                f"| {name}, one replication: {a['base']} / now (CPU s; model alone, with "
+                f"measures) | {m['seconds_base']:.3f} / {m['seconds_now']:.3f} "
+                f"({m['speedup']:.2f}x); {w['seconds_base']:.3f} / {w['seconds_now']:.3f} "
+                f"({w['speedup']:.2f}x) | >= 2x |"
+            )
+        lines.append(
+            f"| bench queue, every feature on, vs plain SimPy (paired): now / {a['base']} | "
+            f"{a['all_features_on_vs_plain_simpy']:.2f}x / "
+            f"{a['base_all_features_on_vs_plain_simpy']:.2f}x | >= 1.3x |"
+        )
+        lines.append(
+            f"| bench queue, features off: now vs {a['base']} | "
+            f"{a['bench_queue_features_off']['speedup']:.2f}x | >= 1.0x |"
+        )
     last = max(s["replications"], key=int)
     lines.append(
         f"| peak memory, {last} vs 10 replications | "
@@ -314,6 +443,8 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true", help="smaller runs, for a smoke test")
     ap.add_argument("--out", default=str(ROOT / "bench" / "results.json"))
+    ap.add_argument("--base", default=BASE, help="git ref of the code to compare with")
+    ap.add_argument("--only-base", action="store_true", help="only the comparison with --base")
     args = ap.parse_args()
     repeats = 1 if args.quick else 3
     res = {
@@ -325,6 +456,12 @@ def main() -> None:
         },
         "date": time.strftime("%Y-%m-%d"),
     }
+    print(f"against {args.base} ...", flush=True)
+    res["against_base"] = against_base(args.base, 20 if args.quick else 52, 5 if args.quick else 9)
+    if args.only_base:
+        Path(args.out).write_text(json.dumps(res, indent=2) + "\n")
+        print(json.dumps(res["against_base"], indent=2))
+        return
     print("engine overhead ...", flush=True)
     res["engine"] = engine_overhead(weeks=20 if args.quick else 150, repeats=repeats)
     print("baseline throughput ...", flush=True)

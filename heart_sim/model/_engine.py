@@ -4,27 +4,33 @@
 
 1. ``_arrive``: 911 receives a behavioral-health call. It goes to a CCD clinician when one
    is on duty and the call suits CCD; otherwise 911 dispatches by call type.
-2. ``_ccd_assessment`` (a process): the call waits for a clinician (at most
-   ``answer_patience_min``, then 911 dispatches it), the clinician talks, then decides:
-   resolve by phone (perhaps with a follow-up call), send CRT or CoR, or refer to police/EMS.
+2. ``_ccd_assessment`` -> ``_ccd_answered`` -> ``_ccd_talk`` -> ``_ccd_decides``: the call
+   waits for a clinician (at most ``answer_patience_min``, then 911 dispatches it), the
+   clinician talks, then decides: resolve by phone (perhaps with a follow-up call), send
+   CRT or CoR, or refer to police/EMS.
 3. ``_dispatch``: CRT/CoR closed -> police/EMS (out of hours); call outside the team's area
    -> police/EMS (out of area); a free team -> serve; else the call waits for a team, at
    most ``patience_min`` (``_team_or_fallback``: a team came, or police/EMS: no unit).
 4. ``_serve`` / ``_job_done``: travel, time on scene and wrap-up; then the team is free and
    may refer the person to Care Navigation.
-5. Follow-up work that carries over closed hours: ``_refer_to_cn`` -> ``_cn_followup``, and
-   ``_ccd_followup`` (waits behind live calls).
-6. Time away: ``_time_away`` (a break, a CoR officer pulled for police work) takes a unit
-   as a job would, but the unit is counted away, not busy.
+5. Follow-up work that carries over closed hours: ``_refer_to_cn`` -> ``_cn_followup`` ->
+   ``_cn_contact`` -> ``_cn_contact_over`` (and again), and ``_ccd_followup`` ->
+   ``_ccd_calls_back`` (waits behind live calls).
+6. Time away: ``_time_away`` -> ``_away_due`` -> ``_ask_away`` -> ``_go_away`` (a break, a
+   CoR officer pulled for police work) takes a unit as a job would, but the unit is
+   counted away, not busy.
 
 A call follows the rules of the phase in force when it arrived (its type, routing, times);
 staffing follows the phase of the day each shift starts (``rosters``).
 
-Steps with several stages are SimPy processes (a phone assessment, follow-ups). Single
-waits are events with a callback: an arrival, a wait for a team, a team's job (which frees
-the unit when it ends); a dispatch that finds a free team starts the job at once. This keeps
-the events per call below those of a plain SimPy program (see bench/). Units, shifts,
-patience and closing are ``staffing.StaffedPool``'s business.
+Every step is a method called when its wait ends, not a generator process: an arrival, a
+call on hold (``then`` of a pool request: the pool calls it when a clinician or team takes
+the call, or the call gives up), the phone call, a team's job, a follow-up's attempts, a
+unit's time away each schedule one SimPy event and name the method that carries on. A step
+that finds a free unit goes on at once. A process would cost two events more (its start and
+its end) and a generator resumption per wait; this keeps the events per call well below a
+plain SimPy program's (see bench/). Units, shifts, patience and closing are
+``staffing.StaffedPool``'s business.
 
 All randomness is drawn up front, per call and per source, from separate streams, so the
 same call meets the same times and choices in every scenario (common random numbers).
@@ -44,6 +50,7 @@ from ..core import FIELD_TEAMS, PROGRAMS, SERVED_BY, Outcome, Program
 from ..scenario import MIN_PER_HOUR, Programs, Scenario, SquareRootTravel
 from ._arrivals import calendar_arrival_times
 from ._dates import Calendar
+from ._gc import gc_paused
 from ._records import CallRecords, RepRecords, logged_fields
 from ._rosters import Away, roster, unit_minutes_by_hour
 from ._routing import ccd_decision, pick_call_types
@@ -339,6 +346,8 @@ class HeartModel:
         self.log = SimpleNamespace(**{name: [init] * n for name, _, init in logged_fields()})
         self._staff(seed)
         self.ccd, self.cn = self.pools[Program.CCD], self.pools[Program.CN]
+        # read per call: a plain list beats an enum-keyed lookup
+        self.in_ccd_area, self.in_cn_area = self.in_area[Program.CCD], self.in_area[Program.CN]
         self.dispatch_code: dict[str, int] = {p: p.dispatch_code for p in FIELD_TEAMS}
         self.served_by: dict[str, Outcome] = {p: o for p, o in SERVED_BY.items()}
         self._next_call = 0
@@ -357,7 +366,7 @@ class HeartModel:
             self.scheduled[p] = unit_minutes_by_hour(r.scheduled, t0, t1)
             self.pools[p] = StaffedPool(self.env, r.present, self.meters[p])
             for away in r.away:
-                self.env.process(self._time_away(self.pools[p], away))
+                self._time_away(self.pools[p], away)
 
     def run(self) -> RepRecords:
         end = self.scenario.end_min
@@ -391,21 +400,25 @@ class HeartModel:
     # -- the call's journey --------------------------------------------------------------
 
     def _schedule_next_arrival(self) -> None:
-        """Arrivals as a chain of timed events, one pending at a time (no process needed)."""
+        """Arrivals as a chain of timed events, one pending at a time (no process needed):
+        each arrival schedules the next."""
         i = self._next_call
         if i < len(self.t_arrive):
-            ev = self.env.timeout(self.t_arrive[i] - self.env.now)
+            ev = self.env.timeout(self.t_arrive[i] - self.env.now, i)
             ev.callbacks.append(self._on_arrival)
 
-    def _on_arrival(self, _ev) -> None:
-        i = self._next_call
-        self._next_call = i + 1
+    def _on_arrival(self, ev) -> None:
+        i = self._next_call = ev.value
         if self.draws.call_taking is None:
             self._arrive(i)
         else:  # the 911 call-taker's time with the call comes first
-            taken = self.env.timeout(self.draws.call_taking[i])
-            taken.callbacks.append(lambda _ev: self._arrive(i))
+            taken = self.env.timeout(self.draws.call_taking[i], i)
+            taken.callbacks.append(self._taken)
+        self._next_call = i + 1
         self._schedule_next_arrival()
+
+    def _taken(self, taken) -> None:
+        self._arrive(taken.value)
 
     def _arrive(self, i: int) -> None:
         """911 receives a behavioral-health call: to a CCD clinician if one is on duty and
@@ -413,11 +426,11 @@ class HeartModel:
         may keep it from HEART (``_sent``)."""
         ctype = self.call_types[i]
         log, direct = self.log, ctype.direct
-        ccd_on = log.ccd_open[i] = self.ccd.staffed and self.in_area[Program.CCD][i]
+        ccd_on = log.ccd_open[i] = self.ccd.staffed and self.in_ccd_area[i]
         log.team_open[i] = self.pools[direct].staffed and self.in_area[direct][i]
         if ccd_on and self.draws.u_transfer[i] < ctype.ccd_transfer:
             if self.draws.u_route is None or self._sent(i, self.route_share[i]):
-                self.env.process(self._ccd_assessment(i))
+                self._ccd_assessment(i)
         else:
             self._dispatch(i, direct, by_911=True)
 
@@ -431,41 +444,60 @@ class HeartModel:
         self._fall_back(i, Outcome.FALLBACK_NOT_SENT)
         return False
 
-    def _ccd_assessment(self, i: int):
-        """A clinician answers (if one is free in time), talks, and decides."""
-        env, log, draws = self.env, self.log, self.draws
-        ctype = self.call_types[i]
-        cfg = self.programs[self.phase[i]].ccd
-        ccd = self.ccd
-        log.t_ccd_hold[i] = env.now
+    def _ccd_assessment(self, i: int) -> None:
+        """The call reaches CCD: a clinician answers at once if one is free, else the call
+        holds for one, at most until 911's hold limit or the caller's patience runs out."""
+        env, log, ccd = self.env, self.log, self.ccd
+        t_hold = log.t_ccd_hold[i] = env.now
         clinician = ccd.try_acquire()
-        if clinician is None:
-            hold, caller = self.draws.patience["ccd_hold"][i], self.draws.patience["ccd_caller"][i]
-            wait = min(hold, caller)
-            t_hold = env.now  # the call reached CCD (after any 911 call-taking)
-            clinician = yield ccd.request(LIVE + self.priority[i], None if wait == INF else wait)
-            log.ccd_wait[i] = env.now - t_hold
-            if clinician is None:
-                # Out of the caller's patience: a hang-up. Otherwise 911's hold limit ran
-                # out, or CCD closed with the call on hold: 911 takes it back.
-                if caller < hold and env.now - t_hold >= caller - 1e-9:
-                    log.outcome[i] = Outcome.CALLER_HUNG_UP
-                else:  # 911 stops holding and dispatches directly
-                    self._dispatch(i, ctype.direct, by_911=True)
-                return
-        else:
+        if clinician is not None:
             log.ccd_wait[i] = 0.0
-        log.ccd_answered[i] = True
-        yield env.timeout(draws.ccd_phone[i])
+            self._ccd_talk(i, clinician)
+            return
+        hold, caller = self.draws.patience["ccd_hold"][i], self.draws.patience["ccd_caller"][i]
+        wait = min(hold, caller)
+        ccd.request(
+            LIVE + self.priority[i],
+            None if wait == INF else wait,
+            then=lambda clinician: self._ccd_answered(i, t_hold, clinician),
+        )
+
+    def _ccd_answered(self, i: int, t_hold: float, clinician: Unit | None) -> None:
+        """The hold is over: a clinician answered, or nobody did in time."""
+        env, log = self.env, self.log
+        log.ccd_wait[i] = env.now - t_hold
+        if clinician is not None:
+            self._ccd_talk(i, clinician)
+            return
+        # Out of the caller's patience: a hang-up. Otherwise 911's hold limit ran out, or
+        # CCD closed with the call on hold: 911 takes it back and dispatches directly.
+        caller = self.draws.patience["ccd_caller"][i]
+        if caller < self.draws.patience["ccd_hold"][i] and env.now - t_hold >= caller - 1e-9:
+            log.outcome[i] = Outcome.CALLER_HUNG_UP
+        else:
+            self._dispatch(i, self.call_types[i].direct, by_911=True)
+
+    def _ccd_talk(self, i: int, clinician: Unit) -> None:
+        """The clinician talks with the caller (``_ccd_decides`` when they hang up)."""
+        self.log.ccd_answered[i] = True
+        talk = self.env.timeout(self.draws.ccd_phone[i], (i, clinician))
+        talk.callbacks.append(self._ccd_decides)
+
+    def _ccd_decides(self, talk) -> None:
+        """The clinician is free again and decides: resolve by phone (perhaps with a
+        follow-up call), send CRT or CoR, or refer to police/EMS."""
+        i, clinician = talk.value
+        env, log, draws = self.env, self.log, self.draws
+        cfg = self.programs[self.phase[i]].ccd
         log.t_ccd_free[i] = env.now
-        ccd.release(clinician)
+        self.ccd.release(clinician)
         if draws.u_cn[i] < cfg.cn_referral_prob:
             self._refer_to_cn(i)
-        decision = ccd_decision(draws.u_decision[i], ctype.ccd_decision)
+        decision = ccd_decision(draws.u_decision[i], self.call_types[i].ccd_decision)
         if decision == "resolve":
             log.outcome[i] = Outcome.CCD_RESOLVED
             if draws.u_followup[i] < cfg.followup_prob:
-                env.process(self._ccd_followup(i))
+                self._ccd_followup(i)
         elif decision == "refer":
             self._fall_back(i, Outcome.FALLBACK_REFERRED)
         else:
@@ -492,30 +524,33 @@ class HeartModel:
             unit = pool.try_acquire()
             if unit is not None:
                 log.dispatch_wait[i] = 0.0
-                self._serve(i, program, self.env.now, unit, pool.staffed - pool.busy + 1)
+                self._serve(i, program, self.env.now, unit)
             elif (patience := self.draws.patience[program][i]) == 0:
                 log.dispatch_wait[i] = 0.0
                 self._fall_back(i, Outcome.FALLBACK_NO_UNIT)
             else:  # the call waits for a free team, at most its patience
                 t_request = self.env.now
                 priority = LIVE + self.priority[i]
-                req = pool.request(priority, None if patience == INF else patience)
-                req.callbacks.append(lambda ev: self._team_or_fallback(i, program, t_request, ev))
+                pool.request(
+                    priority,
+                    None if patience == INF else patience,
+                    then=lambda unit: self._team_or_fallback(i, program, t_request, unit),
+                )
 
     def _fall_back(self, i: int, outcome: Outcome) -> None:
         """911 sends police/EMS: the call's outcome and when it happened."""
         self.log.outcome[i] = outcome
         self.log.t_fallback[i] = self.env.now
 
-    def _team_or_fallback(self, i: int, program: str, t_request: float, req) -> None:
+    def _team_or_fallback(self, i: int, program: str, t_request: float, unit: Unit | None) -> None:
         """The wait is over: a team took the call, or 911 sent police/EMS."""
         self.log.dispatch_wait[i] = self.env.now - t_request
-        if req.value is not None:
-            self._serve(i, program, t_request, req.value, req.free)
+        if unit is not None:
+            self._serve(i, program, t_request, unit)
         else:
             self._fall_back(i, Outcome.FALLBACK_NO_UNIT)
 
-    def _serve(self, i: int, program: str, t_request: float, unit: Unit, free: int) -> None:
+    def _serve(self, i: int, program: str, t_request: float, unit: Unit) -> None:
         """A team takes the call: travel, time on scene, wrap-up; then the unit is free."""
         env, log = self.env, self.log
         log.outcome[i] = self.served_by[program]
@@ -523,18 +558,19 @@ class HeartModel:
         travel, busy, rest = self.draws.field_time[program][i]
         model = self.travel_model[self.phase[i]][program]
         if model is not None:  # distance to the nearest of the free units
-            # free: the units free when this one took the call, itself included
-            area = self.region[self.phase[i]][program]
+            # unit.free: the units free when this one took the call, itself included
+            area, free = self.region[self.phase[i]][program], unit.free
             log.travel_miles[i] = model.miles(area, free, travel)
             travel = model.minutes(area, free, travel)
             busy = travel + rest
         log.travel_time[i] = travel
         log.response_time[i] = env.now - t_request + travel
         log.t_unit_free[i] = env.now + busy
-        done = env.timeout(busy)
-        done.callbacks.append(lambda _ev: self._job_done(i, program, unit))
+        done = env.timeout(busy, (i, program, unit))
+        done.callbacks.append(self._job_done)
 
-    def _job_done(self, i: int, program: str, unit: Unit) -> None:
+    def _job_done(self, done) -> None:
+        i, program, unit = done.value
         self.pools[program].release(unit)
         if self.draws.u_cn[i] < self.cn_prob[self.phase[i]][program]:
             self._refer_to_cn(i)
@@ -546,64 +582,113 @@ class HeartModel:
         counted as such)."""
         log = self.log
         if log.cn_referred[i] != log.cn_referred[i] and not log.cn_out_of_area[i]:
-            if self.in_area[Program.CN][i]:
+            if self.in_cn_area[i]:
                 log.cn_referred[i] = self.env.now
-                self.env.process(self._cn_followup(i))
+                self._cn_followup(i)
             else:
                 log.cn_out_of_area[i] = True
 
-    def _cn_followup(self, i: int):
-        """Care Navigation tries to reach the person, again after retry_hours when an
-        attempt fails, up to max_attempts; referrals wait over nights and weekends."""
-        env, cn, log = self.env, self.cn, self.log
-        cfg = self.programs[self.phase[i]].cn
-        p = cfg.contact_success_prob
-        u = self.draws.u_cn_attempts[i]  # attempts needed: geometric, from one uniform
-        needed = 1 if p >= 1 else 1 + int(math.log(1 - u) / math.log(1 - p))
-        for attempt in range(1, cfg.max_attempts + 1):
-            navigator = yield cn.request(LIVE, None, persistent=True)
-            log.cn_attempts[i] = attempt
-            if attempt == needed:
-                log.cn_start[i] = env.now
-            yield env.timeout(self.draws.cn_contact[i])
-            cn.release(navigator)
-            if attempt == needed:
-                return
-            if attempt == cfg.max_attempts:
-                log.cn_closed[i] = True  # not reached: the referral closes
-                return
-            yield env.timeout(cfg.retry_hours * MIN_PER_HOUR)
+    def _cn_followup(self, i: int, attempt: int = 1) -> None:
+        """Care Navigation tries to reach the person (``_cn_contact``), again after
+        retry_hours when an attempt fails, up to max_attempts; referrals wait over nights
+        and weekends."""
+        navigator = self.cn.try_acquire()
+        if navigator is not None:
+            self._cn_contact(i, attempt, navigator)
+        else:
+            self.cn.request(
+                LIVE, None, persistent=True, then=lambda nav: self._cn_contact(i, attempt, nav)
+            )
 
-    def _ccd_followup(self, i: int):
+    def _cn_contact(self, i: int, attempt: int, navigator: Unit | None) -> None:
+        """A navigator makes attempt ``attempt``; the attempts needed are geometric, drawn
+        from one uniform per call."""
+        assert navigator is not None  # follow-up work waits as long as it takes
+        log = self.log
+        log.cn_attempts[i] = attempt
+        if attempt == self._cn_attempts_needed(i):
+            log.cn_start[i] = self.env.now
+        contact = self.env.timeout(self.draws.cn_contact[i], (i, attempt, navigator))
+        contact.callbacks.append(self._cn_contact_over)
+
+    def _cn_contact_over(self, contact) -> None:
+        i, attempt, navigator = contact.value
+        self.cn.release(navigator)
+        cfg = self.programs[self.phase[i]].cn
+        if attempt == self._cn_attempts_needed(i):
+            return
+        if attempt == cfg.max_attempts:
+            self.log.cn_closed[i] = True  # not reached: the referral closes
+            return
+        retry = self.env.timeout(cfg.retry_hours * MIN_PER_HOUR)
+        retry.callbacks.append(lambda _ev: self._cn_followup(i, attempt + 1))
+
+    def _cn_attempts_needed(self, i: int) -> int:
+        p = self.programs[self.phase[i]].cn.contact_success_prob
+        if p >= 1:
+            return 1
+        return 1 + int(math.log(1 - self.draws.u_cn_attempts[i]) / math.log(1 - p))
+
+    def _ccd_followup(self, i: int) -> None:
         """A clinician calls the person back, when no live call needs them."""
-        env, ccd = self.env, self.ccd
-        self.log.fu_created[i] = env.now
-        clinician = yield ccd.request(FOLLOWUP, None, persistent=True)
-        self.log.fu_start[i] = env.now
-        yield env.timeout(self.draws.followup_time[i])
-        ccd.release(clinician)
+        self.log.fu_created[i] = self.env.now
+        clinician = self.ccd.try_acquire()
+        if clinician is not None:
+            self._ccd_calls_back(i, clinician)
+        else:
+            self.ccd.request(
+                FOLLOWUP, None, persistent=True, then=lambda unit: self._ccd_calls_back(i, unit)
+            )
+
+    def _ccd_calls_back(self, i: int, clinician: Unit | None) -> None:
+        assert clinician is not None  # follow-up work waits as long as it takes
+        self.log.fu_start[i] = self.env.now
+        call = self.env.timeout(self.draws.followup_time[i])
+        call.callbacks.append(lambda _ev: self.ccd.release(clinician))
 
     # -- time away from calls ------------------------------------------------------------
 
-    def _time_away(self, pool: StaffedPool, away: Away):
+    def _time_away(self, pool: StaffedPool, away: Away) -> None:
         """A break or police duty: from its due time the unit goes when free and no live
-        call waits; from the latest start, as soon as it finishes its job; not after its
-        shift has ended."""
-        env = self.env
-        yield env.timeout(max(0.0, away.due - env.now))
-        unit = None
-        if min(away.latest, away.until) > env.now:
-            patience = min(away.latest, away.until) - env.now
-            unit = yield pool.request(AWAY, patience, until=away.until)
-        if unit is None and env.now < away.until:
-            unit = yield pool.request(AWAY_NOW, away.until - env.now, until=away.until)
-        if unit is None:
-            return
+        call waits (``AWAY``); from the latest start, as soon as it finishes its job
+        (``AWAY_NOW``); not after its shift has ended."""
+        due = self.env.timeout(max(0.0, away.due - self.env.now))
+        due.callbacks.append(lambda _ev: self._away_due(pool, away))
+
+    def _away_due(self, pool: StaffedPool, away: Away) -> None:
+        now = self.env.now
+        if min(away.latest, away.until) > now:
+            self._ask_away(pool, away, AWAY, min(away.latest, away.until) - now)
+        elif now < away.until:
+            self._ask_away(pool, away, AWAY_NOW, away.until - now)
+
+    def _ask_away(self, pool: StaffedPool, away: Away, priority: int, patience: float) -> None:
+        unit = pool.try_acquire()
+        if unit is not None:
+            self._go_away(pool, away, unit)
+        else:
+            pool.request(
+                priority,
+                patience,
+                until=away.until,
+                then=lambda unit: self._away_answered(pool, away, priority, unit),
+            )
+
+    def _away_answered(self, pool: StaffedPool, away: Away, priority: int, unit) -> None:
+        """The unit goes; or, its window over, the time away turns urgent; or the shift
+        ended first and it does not happen."""
+        if unit is not None:
+            self._go_away(pool, away, unit)
+        elif priority == AWAY and self.env.now < away.until:
+            self._ask_away(pool, away, AWAY_NOW, away.until - self.env.now)
+
+    def _go_away(self, pool: StaffedPool, away: Away, unit: Unit) -> None:
         pool.go_away(unit)
-        yield env.timeout(away.duration)
-        pool.release(unit)
+        back = self.env.timeout(away.duration)
+        back.callbacks.append(lambda _ev: pool.release(unit))
 
 
 def simulate(scenario: Scenario, seed: int, replication: int) -> RepRecords:
-    """Run one replication and return its records."""
-    return HeartModel(scenario, seed, replication).run()
+    """Run one replication and return its records (garbage collection paused: ``_gc``)."""
+    with gc_paused():
+        return HeartModel(scenario, seed, replication).run()

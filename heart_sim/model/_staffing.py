@@ -1,8 +1,10 @@
 """A pool of identical units (clinicians or teams) whose number on duty follows a schedule.
 
-``StaffedPool`` is a small SimPy resource: a request is an event that succeeds with a
-``Unit`` when one takes the job, or with None when the caller gave up (patience) or the
-program closed with the call still waiting. When a shift ends, its crew's busy units finish
+``StaffedPool`` is a small SimPy resource: a request is answered with a ``Unit`` when one
+takes the job, or with None when the caller gave up (patience) or the program closed with
+the call still waiting; the answer is a call to the request's ``then`` or, without one,
+the request (an event) succeeding. Live calls' patience runs on one alarm per pool, at the
+earliest deadline. When a shift ends, its crew's busy units finish
 their job on overtime and then go off, its free units go off at once, and a shift starting
 at that moment brings fresh units. Continuing crews are kept busy first: a dispatcher sends
 the crews whose shift goes on, so only the busy units beyond them run into overtime (the
@@ -19,13 +21,15 @@ from __future__ import annotations
 
 import heapq
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from itertools import count, islice
+from typing import cast
 
+import numpy as np
 import simpy
 
 from ..scenario import MIN_PER_HOUR
-from ._simpy_compat import urgent_timeout
+from ._simpy_compat import timeout_at, urgent_timeout
 
 AWAY_NOW = -1  # a break at its latest start, police duty: ahead of live calls
 LIVE = 0  # live calls go first: LIVE + the call type's priority (0-9, lower first)
@@ -36,79 +40,150 @@ FOLLOWUP = 11  # follow-up work waits for a unit no live call needs
 class Unit:
     """A busy unit, handed to the job it serves and back to the pool when it is done."""
 
-    __slots__ = ("overtime", "away", "gone")
+    __slots__ = ("free", "overtime", "away", "gone")
 
-    def __init__(self) -> None:
+    def __init__(self, free: int) -> None:
+        self.free = free  # units free when it took the job, itself included
         self.overtime = False
         self.away = False  # on a break or police duty
         self.gone = False  # its shift ended while away: nothing left to count
 
 
 class Request(simpy.Event):
-    """A job waiting for a unit. Succeeds with the Unit that took it, or None (gave up)."""
+    """A job waiting for a unit. Answered with the Unit that took it, or None (gave up).
 
-    __slots__ = ("priority", "persistent", "until", "free")
+    With ``then`` the answer is a call, ``then(unit)``, made at once when a unit takes
+    the job or a live call's patience runs out: the requester's next step happens in the
+    same event, as in one process. The answers that must wait for the rest of the instant
+    (the program closed, or time away gave up) come, like every answer without ``then``,
+    as the event succeeding."""
+
+    __slots__ = ("priority", "persistent", "until", "then", "answered")
 
     def __init__(
-        self, env: simpy.Environment, priority: int, persistent: bool, until: float = math.inf
+        self,
+        env: simpy.Environment,
+        priority: int,
+        persistent: bool,
+        until: float = math.inf,
+        then: Callable[[Unit | None], object] | None = None,
     ):
         super().__init__(env)
         self.priority = priority
         self.persistent = persistent
         self.until = until  # time away: its crew's end, when no unit may take it any more
-        self.free = 1  # units free when a unit took it, that unit included
+        self.then = then
+        self.answered = False
+
+    def answer(self, unit: Unit | None, later: bool = False) -> None:
+        """Hand the requester its unit (or None): at once through ``then``, or ``later``
+        (and always without ``then``) as this event, after what is already due now."""
+        self.answered = True
+        if self.then is None:
+            self.succeed(unit)
+        elif later:
+            self.callbacks.append(self._deliver)
+            self.succeed(unit)
+        else:
+            self.then(unit)
+
+    def _deliver(self, _ev: simpy.Event) -> None:
+        assert self.then is not None
+        self.then(self.value)
 
 
 class PoolMeter:
     """Time integrals over the measured window [t0, t1), in unit-minutes per hour of the
-    window (index 0 = the hour starting at t0; t0 is on the hour)."""
+    window (index 0 = the hour starting at t0; t0 is on the hour): ``staffed`` (units on
+    duty), ``busy`` (busy units on duty), ``overtime`` (busy units past their shift's
+    end), ``queue`` (jobs waiting) and ``away`` (units on duty away from calls).
 
-    __slots__ = ("t0", "t1", "h0", "last", "staffed", "busy", "overtime", "queue", "away")
+    The pool reports each change of its levels (``advance``); the meter keeps them as they
+    come and integrates them by hour only when an integral is read, so a change costs an
+    append, not a pass over the hours it spans."""
+
+    __slots__ = ("t0", "t1", "h0", "n", "last", "spans", "_integrals")
 
     def __init__(self, t0: float, t1: float, begin: float = 0.0):
         self.t0, self.t1 = t0, t1
         self.h0 = int(t0 // MIN_PER_HOUR)
-        n = int(-(-(t1 - t0) // MIN_PER_HOUR))
+        self.n = int(-(-(t1 - t0) // MIN_PER_HOUR))
         self.last = begin
-        self.staffed = [0.0] * n  # units on duty (present)
-        self.busy = [0.0] * n  # units on duty busy with a job
-        self.overtime = [0.0] * n  # busy units past their shift's end
-        self.queue = [0.0] * n  # jobs waiting
-        self.away = [0.0] * n  # units on duty away from calls (breaks, police duty)
+        # (from, to, staffed, busy, overtime, queue, away): the levels that held in between
+        self.spans: list[tuple[float, float, int, int, int, int, int]] = []
+        self._integrals: tuple[int, dict[str, list[float]]] = (0, {})  # (of spans, sums)
 
     def advance(
         self, now: float, staffed: int, on: int, over: int, queue: int, away: int = 0
     ) -> None:
-        """Credit the levels that held since the last change up to ``now``: units on duty,
-        busy units on duty, busy units on overtime, jobs waiting, units away."""
+        """The levels that held since the last change up to ``now``: units on duty, busy
+        units on duty, busy units on overtime, jobs waiting, units away."""
         last = self.last
         if now == last:
             return
         self.last = now
-        a = last if last > self.t0 else self.t0
-        b = now if now < self.t1 else self.t1
-        if b <= a:
-            return
-        while True:  # usually one pass: most intervals lie inside one hour
-            hour = int(a // MIN_PER_HOUR)
-            stop: float = (hour + 1) * MIN_PER_HOUR
-            if stop > b:
-                stop = b
-            h = hour - self.h0
-            dt = stop - a
-            if staffed:
-                self.staffed[h] += staffed * dt
-            if on:
-                self.busy[h] += on * dt
-            if over:
-                self.overtime[h] += over * dt
-            if queue:
-                self.queue[h] += queue * dt
-            if away:
-                self.away[h] += away * dt
-            if stop >= b:
-                return
-            a = stop
+        self.spans.append((last, now, staffed, on, over, queue, away))
+
+    @property
+    def staffed(self) -> list[float]:
+        return self._by_hour()["staffed"]
+
+    @property
+    def busy(self) -> list[float]:
+        return self._by_hour()["busy"]
+
+    @property
+    def overtime(self) -> list[float]:
+        return self._by_hour()["overtime"]
+
+    @property
+    def queue(self) -> list[float]:
+        return self._by_hour()["queue"]
+
+    @property
+    def away(self) -> list[float]:
+        return self._by_hour()["away"]
+
+    def _by_hour(self) -> dict[str, list[float]]:
+        counted, sums = self._integrals
+        if not sums or counted != len(self.spans):
+            sums = _integrate_by_hour(self.spans, self.t0, self.t1, self.h0, self.n)
+            self._integrals = (len(self.spans), sums)
+        return sums
+
+
+_LEVELS = ("staffed", "busy", "overtime", "queue", "away")
+
+
+def _integrate_by_hour(
+    spans: list[tuple[float, float, int, int, int, int, int]],
+    t0: float,
+    t1: float,
+    h0: int,
+    n: int,
+) -> dict[str, list[float]]:
+    """Each level x time, summed per hour of [t0, t1): every span clipped to the window
+    and cut at the hours it crosses, the pieces added in time order (``np.add.at`` adds
+    one after another, so the sums are the very floats of adding them one by one)."""
+    out = {name: np.zeros(n) for name in _LEVELS}
+    if spans:
+        table = np.array(spans, dtype=float)
+        a = np.maximum(table[:, 0], t0)
+        b = np.minimum(table[:, 1], t1)
+        keep = b > a
+        a, b, levels = a[keep], b[keep], table[keep, 2:]
+        first = np.floor_divide(a, MIN_PER_HOUR)  # the hour each span starts in
+        last = np.maximum(first, -np.floor_divide(-b, MIN_PER_HOUR) - 1)  # and ends in
+        pieces = (last - first).astype(np.int64) + 1
+        row = np.repeat(np.arange(len(a)), pieces)
+        hour = first[row] + (np.arange(len(row)) - np.repeat(np.cumsum(pieces) - pieces, pieces))
+        start = np.where(hour == first[row], a[row], hour * MIN_PER_HOUR)
+        stop = np.where(hour == last[row], b[row], (hour + 1) * MIN_PER_HOUR)
+        dt = stop - start
+        index = hour.astype(np.int64) - h0
+        for k, name in enumerate(_LEVELS):
+            np.add.at(out[name], index, levels[row, k] * dt)
+    return {name: v.tolist() for name, v in out.items()}
 
 
 class StaffedPool:
@@ -136,6 +211,10 @@ class StaffedPool:
         self._live: list[tuple[int, int, Request]] = []
         self._kept: list[tuple[int, int, Request]] = []
         self._seq = count()
+        # Live calls' give-up times, and the pending alarms that give them up: one alarm
+        # for the earliest, not an event per call (most calls are served before).
+        self._deadlines: list[tuple[float, int, Request]] = []
+        self._alarms: list[float] = []
         self._changes = iter(changes)
         self._schedule_next_change()
 
@@ -153,27 +232,35 @@ class StaffedPool:
         patience: float | None = None,
         persistent: bool = False,
         until: float = math.inf,
+        then: Callable[[Unit | None], object] | None = None,
     ) -> Request:
         """Ask for a unit. ``patience``: longest wait before giving up (None = no limit).
         ``persistent`` jobs stay queued when the program closes (follow-up work). ``until``:
-        no unit takes it from then on (time away of a crew whose shift has ended)."""
-        req = Request(self.env, priority, persistent, until)
+        no unit takes it from then on (time away of a crew whose shift has ended). ``then``:
+        called with the answer (``Request``)."""
+        req = Request(self.env, priority, persistent, until, then)
         unit = self.try_acquire()
         if unit is not None:
-            req.free = self.staffed - self.busy + 1
-            req.succeed(unit)
+            req.answer(unit)
         elif patience == 0:
-            req.succeed(None)
+            req.answer(None)
         else:
             self.touch()
             self.waiting += 1
             if priority in (AWAY, AWAY_NOW):
                 self.waiting_away += 1
             queue = self._kept if persistent else self._live
-            heapq.heappush(queue, (priority, next(self._seq), req))
-            if patience is not None:
-                timer = self.env.timeout(patience)
-                timer.callbacks.append(lambda _ev: self._give_up(req))
+            seq = next(self._seq)
+            heapq.heappush(queue, (priority, seq, req))
+            if patience is None:
+                pass
+            elif priority in (AWAY, AWAY_NOW) or then is None:
+                timer = self.env.timeout(patience, req)
+                timer.callbacks.append(self._give_up)
+            else:
+                deadline = self.env.now + patience  # as the timeout would have it
+                heapq.heappush(self._deadlines, (deadline, seq, req))
+                self._set_alarm(deadline)
         return req
 
     def go_away(self, unit: Unit) -> None:
@@ -199,30 +286,38 @@ class StaffedPool:
     def close_queues(self) -> None:
         """Forget waiting requests and the rest of the schedule (end of a replication)."""
         self._live, self._kept = [], []
+        self._deadlines, self._alarms = [], []
         self._busy_units = {}
         self._changes = iter(())
 
     # -- internals -----------------------------------------------------------------------
 
     def touch(self) -> None:
-        """Credit the current levels to the meter before any of them changes."""
+        """Credit the current levels to the meter before any of them changes (``advance``,
+        inlined: this runs a few times per call)."""
         now = self.env.now
-        if now == self.meter.last:  # nothing has elapsed since the last credit
+        meter = self.meter
+        last = meter.last
+        if now == last:  # nothing has elapsed since the last credit
             return
+        meter.last = now
         away = self.away
-        self.meter.advance(
-            now,
-            self.staffed,
-            self.busy - away,
-            self.overtime,
-            self.waiting - self.waiting_away,
-            away,
+        meter.spans.append(
+            (
+                last,
+                now,
+                self.staffed,
+                self.busy - away,
+                self.overtime,
+                self.waiting - self.waiting_away,
+                away,
+            )
         )
 
     def _take(self) -> Unit:
         self.touch()
+        unit = Unit(self.staffed - self.busy)
         self.busy += 1
-        unit = Unit()
         self._busy_units[unit] = None
         return unit
 
@@ -232,29 +327,51 @@ class StaffedPool:
             # The next job is the better head of the two queues (priority, then arrival).
             queue = live if not kept or (live and live[0] < kept[0]) else kept
             req = heapq.heappop(queue)[2]
-            if req.triggered:  # gave up earlier; lazily removed
+            if req.answered:  # gave up earlier; lazily removed
                 continue
             if self.waiting_away and req.until <= self.env.now:
                 # Time away of a crew that has just gone off: not for the next crew.
                 self.touch()
                 self._dequeued(req)
-                req.succeed(None)
+                req.answer(None, later=True)
                 continue
             self.touch()
             self._dequeued(req)
-            req.free = self.staffed - self.busy
-            req.succeed(self._take())
+            req.answer(self._take())
 
     def _dequeued(self, req: Request) -> None:
         self.waiting -= 1
         if req.priority in (AWAY, AWAY_NOW):
             self.waiting_away -= 1
 
-    def _give_up(self, req: Request) -> None:
-        if not req.triggered:
+    def _give_up(self, timer: simpy.Event) -> None:
+        """A request's own patience timer ran out (time away, a request without ``then``):
+        the answer waits for the rest of the instant."""
+        req = cast(Request, timer.value)
+        if not req.answered:
             self.touch()
             self._dequeued(req)
-            req.succeed(None)
+            req.answer(None, later=True)
+
+    def _set_alarm(self, deadline: float) -> None:
+        """Make sure an alarm rings at ``deadline`` or before."""
+        if not self._alarms or self._alarms[0] > deadline:
+            heapq.heappush(self._alarms, deadline)
+            timeout_at(self.env, deadline).callbacks.append(self._ring)
+
+    def _ring(self, _alarm: simpy.Event) -> None:
+        """Give up the live calls whose patience has run out, in the order their own
+        timeouts would have fired (deadline, then request); set the next alarm."""
+        heapq.heappop(self._alarms)
+        now, deadlines = self.env.now, self._deadlines
+        while deadlines and (deadlines[0][2].answered or deadlines[0][0] <= now):
+            req = heapq.heappop(deadlines)[2]
+            if not req.answered:
+                self.touch()
+                self._dequeued(req)
+                req.answer(None)
+        if deadlines:
+            self._set_alarm(deadlines[0][0])
 
     def _schedule_next_change(self) -> None:
         nxt = next(self._changes, None)
@@ -289,9 +406,9 @@ class StaffedPool:
         if units == 0:
             # Program closes: live calls still waiting fall back; follow-up work carries over.
             for _, _, req in self._live:
-                if not req.triggered:
+                if not req.answered:  # their next steps come after the instant's changes
                     self._dequeued(req)
-                    req.succeed(None)
+                    req.answer(None, later=True)
             self._live = []
         else:
             self._serve_queue()

@@ -6,12 +6,13 @@ from __future__ import annotations
 import simpy
 from simpy.events import NORMAL, URGENT
 
-from heart_sim.model._simpy_compat import drop_pending_events, urgent_timeout
+from heart_sim.model._simpy_compat import drop_pending_events, timeout_at, urgent_timeout
 
 
 def test_the_internals_exist() -> None:
     env = simpy.Environment()
     assert isinstance(env._queue, list)  # the heap of scheduled events
+    assert next(env._eid) < next(env._eid)  # the counter that orders ties
     t = env.timeout(1)  # urgent_timeout sets these two the way Timeout does
     assert t._ok is True and t._value is None
     assert URGENT < NORMAL
@@ -44,3 +45,25 @@ def test_dropping_pending_events_ends_the_run() -> None:
     drop_pending_events(env)
     env.run()
     assert fired == [1] and env._queue == []
+
+
+def test_a_timeout_at_fires_at_that_very_time_and_in_order_of_scheduling() -> None:
+    env = simpy.Environment(initial_time=0.2)
+    at = 0.9  # 0.2 + (0.9 - 0.2) is 0.8999999999999999: a delay would miss it
+    assert env.now + (at - env.now) != at
+    log: list[tuple[float, str]] = []
+    timeout_at(env, at, "first").callbacks.append(lambda ev: log.append((env.now, ev.value)))
+    env.timeout(at - env.now).callbacks.append(lambda _ev: log.append((env.now, "delay")))
+    timeout_at(env, at, "second").callbacks.append(lambda ev: log.append((env.now, ev.value)))
+    env.run()
+    assert log == [(0.8999999999999999, "delay"), (0.9, "first"), (0.9, "second")]
+
+
+def test_a_timeout_at_a_past_time_is_refused() -> None:
+    env = simpy.Environment(initial_time=5)
+    try:
+        timeout_at(env, 4)
+    except ValueError as e:
+        assert "before now" in str(e)
+    else:
+        raise AssertionError("no error")

@@ -9,6 +9,8 @@ mistake shifts KPIs without failing anything else. Times are minutes; t = 0 is M
 
 from __future__ import annotations
 
+import numpy as np
+import pytest
 import simpy
 
 from heart_sim.model._staffing import FOLLOWUP, LIVE, PoolMeter, StaffedPool, Unit
@@ -311,3 +313,73 @@ def test_try_acquire_gives_none_while_requests_are_queued() -> None:
         (10 * H + 30, "B request -> Unit"),
         (10 * H + 31, "staffed=1 busy=1 overtime=0 waiting=0"),
     ]
+
+
+def test_then_answers_come_at_once_and_give_ups_at_their_exact_deadlines() -> None:
+    """Requests answered through ``then``: a unit comes inside the release that frees it,
+    a live call gives up at the very time its own timeout would have fired (one alarm
+    for the earliest deadline, a later request with an earlier deadline included), and
+    the calls served before their deadline never give up."""
+    env = simpy.Environment(initial_time=0.2)
+    pool, meter = make_pool(env, [ShiftSpec(days=(MON,), start_min=0, end_min=17 * H, units=1)])
+    log: list = []
+
+    def ask(name: str, at: float, patience: float) -> None:
+        def answered(unit: Unit | None) -> None:
+            log.append((env.now, name, what(unit)))
+            if unit is not None:  # hold it 30 minutes
+                env.timeout(30).callbacks.append(lambda _ev: pool.release(unit))
+
+        def now(_ev) -> None:
+            pool.request(LIVE, patience, then=answered)
+
+        env.timeout(at - env.now).callbacks.append(now)
+
+    ask("A", 10 * H, 5)  # a unit at once
+    ask("B", 10 * H + 1, 40)  # served at 10:30, before its deadline at 10:41
+    ask("C", 10 * H + 2, 9.7)  # gives up at 10:11.7
+    ask("D", 10 * H + 3, 0.7)  # later, but gives up first: 10:03.7
+    ask("E", 10 * H + 4, 100)  # served at 11:00
+    env.run(until=12 * H)
+    pool.touch()
+
+    t = 10 * H
+    assert log == [
+        (t, "A", "Unit"),
+        (t + 3 + 0.7, "D", "None"),
+        (t + 2 + 9.7, "C", "None"),
+        (t + 30, "B", "Unit"),  # inside A's release: no event in between
+        (t + 60, "E", "Unit"),
+    ]
+    # each deadline to the bit: now + patience, as a timeout would have computed it
+    assert log[1][0] == (t + 3) + 0.7 and log[2][0] == (t + 2) + 9.7
+    assert sum(meter.queue) == pytest.approx(29 + 9.7 + 0.7 + 56)  # B, C, D, E waited
+    assert nonzero(meter.busy) == {10: 60.0, 11: 30.0}
+
+
+def test_the_meter_sums_hour_by_hour_as_adding_each_piece_in_turn() -> None:
+    """The meter's integrals, computed from the spans when read, are the very floats of
+    crediting each span's pieces hour by hour in time order (the way a meter updated at
+    every change would); spans outside the window count nothing."""
+    rng = np.random.default_rng(5)
+    t0, t1 = 2 * H, 30 * H + 20
+    times = np.concatenate(([0.0, 2 * H, 3 * H], np.sort(rng.uniform(0, 32 * H, 300))))
+    times = np.sort(np.concatenate((times, [9 * H, 9 * H, 31 * H])))
+    levels = rng.integers(0, 4, (len(times) - 1, 5))
+    meter = PoolMeter(t0, t1)
+    for b, lv in zip(times[1:], levels):
+        meter.advance(float(b), *(int(x) for x in lv))
+
+    expected = [[0.0] * meter.n for _ in range(5)]
+    for a, b, lv in zip(times[:-1], times[1:], levels):
+        a, b = max(float(a), t0), min(float(b), t1)
+        while a < b:
+            stop = min((a // H + 1) * H, b)
+            for k in range(5):
+                expected[k][int(a // H) - t0 // H] += int(lv[k]) * (stop - a)
+            a = stop
+    got = [meter.staffed, meter.busy, meter.overtime, meter.queue, meter.away]
+    assert got == expected
+    assert sum(meter.staffed) == pytest.approx(
+        float(levels[:, 0] @ np.diff(np.clip(times, t0, t1)))
+    )
