@@ -3,9 +3,9 @@ staffing (tests/optimization/test_time_varying.py). Nothing here imports heart_s
 
 Calls arrive as a Poisson process whose rate is constant within each hour of the day;
 service is exponential; the servers on duty follow a staffing level per hour of the day,
-worked as continuous crews: where the level falls, free servers go off at once and busy
-ones finish their call first (on overtime), and no server beyond the level starts a new
-call. One FIFO queue, no abandonment.
+worked as continuous crews: where the level falls, free servers go off at once, and if
+too few are free the servers of the longest-running calls finish them on overtime and go
+(the servers who stay take the next calls). One FIFO queue, no abandonment.
 
 References: Jennings, Mandelbaum, Massey & Whitt (1996), "Server staffing to meet
 time-varying demand", Management Science 42(10) (the modified offered load); Feldman,
@@ -67,11 +67,12 @@ def simulate(
     came = np.zeros(HOURS)
     occ = np.zeros((HOURS, K))
     overtime = 0.0
-    busy = 0
-    queue: deque[tuple[float, float]] = deque()  # (arrival time, service)
-    done: list[float] = []  # completion times
+    level = int(staffing[0])  # servers on shift
+    on_shift: dict[int, float] = {}  # job -> start, the jobs on-shift servers hold
+    over: set[int] = set()  # jobs held by servers whose shift ended (they go after it)
+    queue: deque[int] = deque()  # waiting jobs (arrival index)
+    done: list[tuple[float, int]] = []  # (completion time, job)
     now = 0.0
-    level = int(staffing[0])
     i = 0
     boundary = 60.0
     end = total * HOURS * 60.0
@@ -81,41 +82,49 @@ def simulate(
         if t > start:
             a = max(now, start)
             h = int(now // 60) % HOURS
-            occ[h, min(busy + len(queue), K - 1)] += t - a
-            overtime += max(0, busy - level) * (t - a)
+            jobs = len(on_shift) + len(over) + len(queue)
+            occ[h, min(jobs, K - 1)] += t - a
+            overtime += len(over) * (t - a)
 
     def serve(t: float) -> None:
-        nonlocal busy
-        while busy < level and queue:
-            _arr, s = queue.popleft()
-            busy += 1
-            heapq.heappush(done, t + s)
+        while len(on_shift) < level and queue:
+            job = queue.popleft()
+            on_shift[job] = t
+            heapq.heappush(done, (t + services[job], job))
 
     while now < end:
         t_arr = arrivals[i] if i < arrivals.size else math.inf
-        t_done = done[0] if done else math.inf
+        t_done = done[0][0] if done else math.inf
         t = min(t_arr, t_done, boundary)
         credit(t)
         now = t
         if t == boundary:
             level = int(staffing[int(round(t / 60)) % HOURS])
             boundary += 60.0
+            # Free servers go off first; then the longest-running jobs' servers go on
+            # finishing them, on overtime, and take no new call.
+            for job in sorted(on_shift, key=on_shift.__getitem__)[: max(0, len(on_shift) - level)]:
+                del on_shift[job]
+                over.add(job)
             serve(t)
         elif t == t_done:
-            heapq.heappop(done)
-            busy -= 1
-            serve(t)
+            _, job = heapq.heappop(done)
+            if job in over:
+                over.discard(job)
+            else:
+                del on_shift[job]
+                serve(t)
         else:
             h = int(t // 60) % HOURS
             if t >= start:
                 came[h] += 1
-            if busy < level:
-                busy += 1
-                heapq.heappush(done, t + services[i])
+            if len(on_shift) < level:
+                on_shift[i] = t
+                heapq.heappush(done, (t + services[i], i))
             else:
                 if t >= start:
                     waited[h] += 1
-                queue.append((t, services[i]))
+                queue.append(i)
             i += 1
     return DayStats(waited / np.maximum(came, 1), came, occ, overtime / 60.0 / days)
 
