@@ -547,24 +547,24 @@ def make_app(work: Path | str = ".", results: Path | str = "results") -> App:
             if not targets:
                 raise HeartSimError("give at least one target, such as crt_response_time_p90<=38")
             hours = None
-            if input.opt_window() == "hours":
+            if input.opt_window() == "daily_hours":
                 hours = [_hours(part) for part in input.opt_hours().split(",")]
             lengths = [int(x) for x in input.opt_lengths()]
             if not lengths:
                 raise HeartSimError("choose at least one shift length")
             return Job(
                 "optimize",
-                {
-                    "scenarios": [scenario, targets],
-                    "programs": list(input.opt_programs() or []),
-                    "hours": hours,
-                    "around_the_clock": input.opt_window() == "clock",
-                    "shift_lengths": lengths,
-                    "min_reps": _int(input.opt_min_reps(), "replications per plan", 2),
-                    "max_reps": _int(input.opt_max_reps(), "replications per plan", 2),
-                    "out": out,
-                    "jobs": jobs,
-                },
+                dict(
+                    scenarios=[scenario, targets],
+                    programs=list(input.opt_programs() or []),
+                    hours=hours,
+                    around_the_clock=input.opt_window() == "clock",
+                    shift_lengths=lengths,
+                    min_reps=_int(input.opt_min_reps(), "replications per plan", 2),
+                    max_reps=_int(input.opt_max_reps(), "replications per plan", 2),
+                    out=out,
+                    jobs=jobs,
+                ),
             )
 
         def browse_job() -> Job:

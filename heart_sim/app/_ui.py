@@ -219,7 +219,7 @@ def _decide_page() -> Any:
                     {
                         "current": "the hours each program opens now",
                         "clock": "around the clock",
-                        "hours": "these hours every day",
+                        "daily_hours": "these hours every day",
                     },
                 ),
                 ui.input_text("opt_hours", "Hours, as start-end (e.g. 8-20)", "8-20"),

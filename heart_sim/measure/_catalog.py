@@ -927,6 +927,25 @@ def _comparison() -> Iterator[Metric]:
     minus the base, paired by replication (the base's row holds zeros)."""
     for name, lab, unit, fmt, what, better, signed in _POSITIONS:
         yield Metric(name, lab, unit, fmt, what, better, kind="comparison", signed=signed)
+    for prog in PROGRAMS:  # each program's share of the positions (costs.csv)
+        yield Metric(
+            f"{prog.value}_fte",
+            f"{prog.label} positions (FTE)",
+            "fte",
+            "number",
+            f"full-time equivalents {prog.label}'s shifts need (as fte, for this program)",
+            None,
+            kind="comparison",
+        )
+        yield Metric(
+            f"{prog.value}_head_count",
+            f"{prog.label} people",
+            "persons",
+            "count",
+            f"people to staff {prog.label}'s shifts (as head_count, for this program)",
+            None,
+            kind="comparison",
+        )
     for name, lab, unit, fmt, what, better in _EXTRAS:
         yield Metric(
             name,

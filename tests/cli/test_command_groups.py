@@ -15,6 +15,7 @@ from heart_sim.cli import (
     _run,
     _scenarios,
     _sensitivity,
+    _webapp,
     app,
 )
 
@@ -26,6 +27,7 @@ GROUPS = {
     _folders: {"plot", "report"},
     _scenarios: {"validate", "show", "init", "scenarios", "metrics", "schema"},
     _fit: {"fit"},
+    _webapp: {"app"},
 }
 
 
