@@ -11,12 +11,13 @@ from ._hours import parse_hours, parse_start
 from ._markdown import optimize_markdown
 from ._optimize import optimize
 from ._plans import MAX_UNITS
-from ._result import OptimizeError, OptimizeResult
+from ._result import OptimizeError, OptimizeResult, recommended_overtime
 from ._search import MAX_REPS, MIN_REPS, TOLERANCE
 
 __all__ = [
     "options_json_schema",
     "optimize_markdown",
+    "recommended_overtime",
     "budget_markdown",
     "BASE",
     "BudgetResult",

@@ -170,15 +170,15 @@ def within_tolerance(goal: Goal, mean: float, low: float, high: float, tolerance
     return mean >= goal.value and low >= goal.value - slack
 
 
-def pooled_days(values: np.ndarray) -> np.ndarray:
-    """Replications x 168 -> replications x 168 where each hour holds the mean over the
-    seven days of its hour of the day (NaN days left out): for a week whose demand and
-    rosters are the same every day, seven times the calls behind each hour's figure."""
-    v = np.asarray(values, dtype=float).reshape(len(values), 7, 24)
+def pooled_days(values: np.ndarray, axis: int = -1) -> np.ndarray:
+    """The same shape, each hour of the week (along ``axis``, 168 long) holding the mean
+    over the seven days of its hour of the day (NaN days left out): for a week whose demand
+    and rosters are the same every day, seven times the calls behind each hour's figure."""
+    v = np.moveaxis(np.asarray(values, dtype=float), axis, 0)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # an hour with no calls on any day
-        day = np.nanmean(v, axis=1)
-    return np.tile(day, 7)
+        day = np.nanmean(v.reshape(7, 24, *v.shape[1:]), axis=0)
+    return np.moveaxis(np.concatenate([day] * 7), 0, axis)
 
 
 def judge_hours(

@@ -7,18 +7,19 @@ same page as the run that wrote it; the HTML report is ``reports``' business.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
-from ._result import OptimizeResult
+from ._result import OptimizeResult, recommended_overtime
 
 
 def _overtime_lines(s: dict[str, Any]) -> list[str]:
     """The recommended shifts' simulated overtime a week and its annual cost, by program."""
-    parts = []
-    for p, h in s.get("overtime_hours_per_week", {}).get("recommended", {}).items():
-        cost = s["cost"]["recommended"].get(f"{p}_overtime_cost_annual", {}).get("mean")
-        money = f" (${cost:,.0f} a year)" if isinstance(cost, (int, float)) else ""
-        parts.append(f"{p} {h['mean']:,.1f} unit-hours a week{money}")
+    parts = [
+        f"{p} {hours:,.1f} unit-hours a week"
+        + (f" (${cost:,.0f} a year)" if math.isfinite(cost) else "")
+        for p, hours, cost in recommended_overtime(s)
+    ]
     return ["", f"Overtime where the crews end (simulated): {'; '.join(parts)}."] if parts else []
 
 

@@ -8,6 +8,7 @@ assembly, folder, markdown) can name them without importing the orchestration
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -50,3 +51,16 @@ class OptimizeResult(SavedFolder):
             f"Shifts for {f.get('scenario', '')}: the recommended plan {met}, "
             f"${f.get('schedule_cost_annual', 0):,.0f} a year"
         )
+
+
+def recommended_overtime(facts: dict[str, Any]) -> list[tuple[str, float, float]]:
+    """(program, simulated overtime unit-hours a week, its annual cost; NaN if not
+    costed) of the recommended shifts, as summary.json holds them: what optimize.md and
+    the page say of the crews' overtime."""
+    out = []
+    for p, h in facts.get("overtime_hours_per_week", {}).get("recommended", {}).items():
+        cost = facts["cost"]["recommended"].get(f"{p}_overtime_cost_annual", {}).get("mean")
+        if isinstance(h.get("mean"), (int, float)) and math.isfinite(h["mean"]):
+            money = float(cost) if isinstance(cost, (int, float)) else math.nan
+            out.append((p, float(h["mean"]), money))
+    return out

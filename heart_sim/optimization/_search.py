@@ -367,10 +367,7 @@ class Search:
         """168 x K: P(L(h) = k) for program ``p``; each hour pooled with the same hour of
         the other days when the week is the same every day."""
         occ = ev.mean_hourly(f"occupancy_{p}")
-        if not ev.same_each_day:
-            return occ
-        day = np.nanmean(occ.reshape(7, 24, -1), axis=0)
-        return np.tile(day, (7, 1))
+        return pooled_days(occ, axis=0) if ev.same_each_day else occ
 
     def _price_ends(self, ev: Evaluation, staffing: dict[str, np.ndarray]) -> None:
         """The expected overtime cost of a crew ending at each hour of the week, from an

@@ -20,7 +20,7 @@ from typing import Any
 
 from ..core import __version__
 from ..measure import CATALOG, NO_INTERVAL, Card, fmt_format, fmt_interval, fmt_value, metric
-from ..optimization import COST, OptimizeResult, read_optimization
+from ..optimization import COST, OptimizeResult, read_optimization, recommended_overtime
 from ..scenario import days_text
 from ..study import read_manifest
 from ._html_kit import (
@@ -147,13 +147,11 @@ def _cost_card(s: dict[str, Any]) -> Card | None:
 
 def _overtime_words(s: dict[str, Any]) -> str:
     """The recommended shifts' simulated overtime a week and its annual cost, by program."""
-    hours = s.get("overtime_hours_per_week", {}).get("recommended", {})
-    parts = []
-    for p, h in hours.items():
-        cost = _cost(s, "recommended", f"{p}_overtime_cost_annual").get("mean")
-        if is_number(h.get("mean")):
-            money = f", {fmt_value(COST, cost)} a year" if is_number(cost) else ""
-            parts.append(f"{program_name(p)} {h['mean']:,.1f} unit-hours a week{money}")
+    parts = [
+        f"{program_name(p)} {hours:,.1f} unit-hours a week"
+        + (f", {fmt_value(COST, cost)} a year" if is_number(cost) else "")
+        for p, hours, cost in recommended_overtime(s)
+    ]
     return f" Overtime where crews end: {'; '.join(parts)}." if parts else ""
 
 
