@@ -35,6 +35,13 @@ from heart_sim.optimization._optimize import optimize
 SERVICE = 40.0
 TARGET = 0.2
 OVERTIME = 1.5  # costs.overtime_multiplier's default
+# Up to 80 replications a plan (--max-reps 80, the default is 40): the plans at the least
+# cover sit about 3% inside the target in their worst hour (0.193-0.196 against 0.2 in the
+# reference simulation), a margin that 40 replications of 4 weeks cannot decide at the
+# default tolerance (measured 2026-12-07: the 8-hour plan's confirmation 0.193, interval
+# 0.175-0.211, "unclear"; at up to 80 it is confirmed at 73).
+MAX_REPS = 80
+REFERENCE_DAYS = 4000  # 400 days put that plan's 17:00 at 0.226 (seed 7), 4,000 at 0.196
 
 
 def _rates() -> np.ndarray:
@@ -76,7 +83,7 @@ def _least_cover(req: np.ndarray, length: int) -> np.ndarray:
 def _cost(staffing: np.ndarray) -> tuple[float, np.ndarray]:
     """(unit-hours a day + 1.5 x overtime hours a day, share waiting by hour), from the
     reference simulation of ``staffing`` (by hour of the day) as continuous crews."""
-    day = mt_queue.simulate(_rates(), staffing, SERVICE, days=400, seed=7)
+    day = mt_queue.simulate(_rates(), staffing, SERVICE, days=REFERENCE_DAYS, seed=7)
     return float(staffing.sum()) + OVERTIME * day.overtime_per_day, day.p_delay
 
 
@@ -86,20 +93,8 @@ def reference() -> dict:
     return {"requirement": req, **{n: _cost(_least_cover(req, n)) for n in (1, 8)}}
 
 
-EIGHT_HOURS_SHORT = (
-    "measured 2026-12-07: with 8-hour shifts the plan found first (304 unit-hours a day) is "
-    "5.5% above the reference's least cover (289) with its worst hour at 15% waiting; the "
-    "polish's one cut (296, 2.8% above) leaves 17:00 at 22.6% waiting in the reference "
-    "simulation and is not confirmed on the next seed. Between the two lies the margin "
-    "this test asks for; the search does not yet find it."
-)
-
-
 @pytest.mark.slow
-@pytest.mark.parametrize(
-    "length",
-    [1, pytest.param(8, marks=pytest.mark.xfail(reason=EIGHT_HOURS_SHORT, strict=True))],
-)
+@pytest.mark.parametrize("length", [1, 8])
 def test_the_plan_keeps_the_target_every_hour_at_the_least_cover_cost(
     tmp_path, reference: dict, length: int
 ) -> None:
@@ -113,6 +108,7 @@ def test_the_plan_keeps_the_target_every_hour_at_the_least_cover_cost(
         min_length=length,
         max_units=30,
         same_each_day=True,
+        max_reps=MAX_REPS,
     )
     assert r.facts["feasible"] and r.facts["confirmed"]
     req = r.requirement.sort_values("hour_of_week")
