@@ -51,10 +51,10 @@ def request_times(rec: RepRecords) -> np.ndarray:
 def call_measures(rec: RepRecords, scenario: Scenario) -> dict[str, PerCall]:
     """Every per-call measure of one replication, by name: the times of
     ``catalog.TIME_METRICS`` (their units there) and the per-call shares (1.0 or 0.0 per
-    call) behind ``ccd_p_wait``, ``ccd_unanswered_share``, ``<team>_p_wait``,
-    ``<team>_mean_wait_all`` (a time), ``<team>_lost_share``, and with a response target
-    ``<team>_response_within_target`` (served calls) and ``<team>_reached_within_target``
-    (every request, a lost one a miss)."""
+    call) behind ``ccd_p_wait``, ``ccd_unanswered_share``, ``ccd_answered_share``,
+    ``<team>_p_wait``, ``<team>_mean_wait_all`` (a time), ``<team>_lost_share``, and with a
+    response target ``<team>_response_within_target`` (served calls) and
+    ``<team>_reached_within_target`` (every request, a lost one a miss)."""
     c = rec.calls
     window = (c.t_arrive >= rec.t0) & (c.t_arrive < rec.t1)
     out = _ccd(rec, window)
@@ -82,6 +82,7 @@ def _ccd(rec: RepRecords, window: np.ndarray) -> dict[str, PerCall]:
         "ccd_answer_wait": PerCall(c.ccd_wait[answered], hour[answered]),
         "ccd_p_wait": PerCall((c.ccd_wait[sent] > 0).astype(float), hour[sent]),
         "ccd_unanswered_share": PerCall((~c.ccd_answered[sent]).astype(float), hour[sent]),
+        "ccd_answered_share": PerCall(c.ccd_answered[sent].astype(float), hour[sent]),
     }
 
 

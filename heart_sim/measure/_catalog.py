@@ -408,6 +408,16 @@ _CCD_CALLS: tuple[_Row, ...] = (
         Program.CCD,
     ),
     (
+        "ccd_answered_share",
+        "CCD share answered",
+        "share",
+        "share",
+        "share of the calls sent to CCD that a clinician answered (1 - ccd_unanswered_share; "
+        "a target on it counts every caller sent, a hang-up or a take-back a miss)",
+        True,
+        Program.CCD,
+    ),
+    (
         "ccd_share_of_heart_responses",
         "CCD share of HEART responses",
         "share",

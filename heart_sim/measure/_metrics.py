@@ -134,6 +134,7 @@ def _ccd_kpis(
     hung_up = int((window & (c.outcome == Outcome.CALLER_HUNG_UP)).sum())
     k["ccd_taken_back"] = k["ccd_unanswered"] - hung_up
     k["ccd_unanswered_share"] = mean(m["ccd_unanswered_share"])
+    k["ccd_answered_share"] = mean(m["ccd_answered_share"])
     k["ccd_share_of_heart_responses"] = counts["ccd_resolved"] / heart if heart else math.nan
     # Reach as the published figures count it: CCD answers over the calls 911 would send
     # it (each call's type's ccd_transfer, in the call's phase), CoR calls served over the

@@ -45,6 +45,7 @@ _TIMES = {
 _SHARES = {
     "ccd_p_wait": Program.CCD,
     "ccd_unanswered_share": Program.CCD,
+    "ccd_answered_share": Program.CCD,
     **{f"{p}_p_wait": p for p in FIELD_TEAMS},
     **{f"{p}_response_within_target": p for p in FIELD_TEAMS},
     **{f"{p}_mean_wait_all": p for p in FIELD_TEAMS},

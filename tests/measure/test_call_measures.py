@@ -46,6 +46,8 @@ def test_the_whole_run_metrics_are_the_calls_measures_as_the_call_records_show_t
     assert k["crt_mean_wait_all"] == pytest.approx(waited.dispatch_wait_min.mean())
     assert k["ccd_p_wait"] == pytest.approx((ccd.ccd_wait_min > 0).mean())
     assert k["ccd_unanswered_share"] == pytest.approx((~ccd.ccd_answered).mean())
+    assert k["ccd_answered_share"] == pytest.approx(ccd.ccd_answered.mean())
+    assert 0 < k["ccd_answered_share"] < 1
     answered = ccd[ccd.ccd_answered]
     assert k["ccd_answer_wait"] == pytest.approx(answered.ccd_wait_min.mean(), rel=1e-12)
 
@@ -55,6 +57,7 @@ def test_the_whole_run_metrics_are_the_calls_measures_as_the_call_records_show_t
     [
         "ccd_p_wait",
         "ccd_unanswered_share",
+        "ccd_answered_share",
         "crt_p_wait",
         "crt_response_within_target",
         "crt_lost_share",
