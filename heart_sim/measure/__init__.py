@@ -66,6 +66,7 @@ from ._metrics import (
 from ._occupancy import (
     NOTHING_HOURLY,
     QUEUED,
+    SYSTEM_SHARES,
     HourlySpec,
     hourly_measures,
     hourly_metrics,
@@ -132,6 +133,7 @@ __all__ = [
     "headline_rows",
     "hourly_measures",
     "hourly_metrics",
+    "SYSTEM_SHARES",
     "judge_comparison",
     "judge_run",
     "metric",

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..core import FALLBACKS, FIELD_TEAMS, Outcome, Program
+from ..core import FALLBACKS, FIELD_TEAMS, HEART_RESPONSES, Outcome, Program
 from ..model import RepRecords
 from ..scenario import HOURS_PER_WEEK, MIN_PER_HOUR, Scenario
 
@@ -54,10 +54,15 @@ def call_measures(rec: RepRecords, scenario: Scenario) -> dict[str, PerCall]:
     call) behind ``ccd_p_wait``, ``ccd_unanswered_share``, ``ccd_answered_share``,
     ``<team>_p_wait``, ``<team>_mean_wait_all`` (a time), ``<team>_lost_share``, and with a
     response target ``<team>_response_within_target`` (served calls) and
-    ``<team>_reached_within_target`` (every request, a lost one a miss)."""
+    ``<team>_reached_within_target`` (every request, a lost one a miss), and
+    ``heart_response_rate`` (every call, tagged by its arrival)."""
     c = rec.calls
     window = (c.t_arrive >= rec.t0) & (c.t_arrive < rec.t1)
     out = _ccd(rec, window)
+    # HEART's reach: every measured call, 1.0 where a HEART program handled it
+    out["heart_response_rate"] = PerCall(
+        np.isin(c.outcome[window], HEART_RESPONSES).astype(float), hour_of_week(c.t_arrive[window])
+    )
     for p in FIELD_TEAMS:
         out |= _field_team(rec, scenario, window, p)
     ref = (c.cn_referred >= rec.t0) & (c.cn_referred < rec.t1)

@@ -52,6 +52,9 @@ _SHARES = {
     **{f"{p}_lost_share": p for p in FIELD_TEAMS},
     **{f"{p}_reached_within_target": p for p in FIELD_TEAMS},
 }
+# Shares of every call that the staffing of all programs moves together: a target on one
+# is held to the one program optimized (optimization._goals.held_to).
+SYSTEM_SHARES = ("heart_response_rate",)
 
 
 def _stem(name: str) -> tuple[str, int | None]:
@@ -63,13 +66,14 @@ def _stem(name: str) -> tuple[str, int | None]:
 
 def hourly_metrics() -> list[str]:
     """The catalog metrics that can be computed hour by hour (targets 'each hour')."""
-    names = [n for n in CATALOG if _stem(n)[0] in _TIMES or n in _SHARES]
+    names = [n for n in CATALOG if _stem(n)[0] in _TIMES or n in _SHARES or n in SYSTEM_SHARES]
     return sorted(names)
 
 
 def metric_program(name: str) -> Program | None:
-    """The program whose staffing a metric measures, or None if it is not a program's
-    service measure that staffing moves (volumes, costs, utilization)."""
+    """The program whose staffing a metric measures, or None if it is not one program's
+    service measure (volumes, costs, utilization; and ``SYSTEM_SHARES``, which every
+    program's staffing moves)."""
     stem, _ = _stem(name)
     return _TIMES.get(stem) or _SHARES.get(name)
 
@@ -117,7 +121,7 @@ def hourly_metric(measures: dict[str, PerCall], name: str) -> np.ndarray:
     week (NaN in an hour with none), from the same per-call measures as the whole-run
     metric (``call_measures``)."""
     stem, q = _stem(name)
-    if metric_program(name) is None:
+    if name not in hourly_metrics():
         raise ValueError(f"{name} cannot be computed hour by hour; one of {hourly_metrics()}")
     if stem not in measures:  # a share within the response target, with no target set
         program = metric_program(name)

@@ -18,7 +18,7 @@ import difflib
 import math
 import re
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 import numpy as np
@@ -44,12 +44,21 @@ class Goal:
     op: Literal["<=", ">="]
     value: float
     each_hour: bool = False
+    # a target on a share every program's staffing moves (HEART's reach): the one
+    # program optimized, whose staffing is raised or cut for it (see ``held_to``)
+    held_by: str | None = None
 
     @property
     def program(self) -> str:
         p = metric_program(self.metric)
-        assert p is not None
+        if p is None:
+            assert self.held_by is not None, "a system-wide goal is held to a program first"
+            return self.held_by
         return p.value
+
+    @property
+    def system_wide(self) -> bool:
+        return metric_program(self.metric) is None
 
     @property
     def text(self) -> str:
@@ -133,7 +142,7 @@ def parse_goal(text: str) -> Goal:
             f"--target {text!r}: {'; and '.join(found)} (heart-sim metrics lists the "
             f"metrics); e.g. {EXAMPLES}"
         )
-    if metric_program(name) is None:
+    if name not in hourly_metrics():
         raise GoalError(
             f"--target {text!r}: {name} is not a measure of a program's service that its "
             f"staffing moves; staffing targets are one of {', '.join(hourly_metrics())}"
@@ -224,3 +233,20 @@ def judge_hours(
         "missed" if "missed" in each else ("met" if all(s == "met" for s in each) else "unclear")
     )
     return np.array(means), np.array(lows), np.array(highs), each, overall
+
+
+def held_to(goals: list[Goal], programs: list[str]) -> list[Goal]:
+    """The goals with each system-wide one (``SYSTEM_SHARES``: HEART's reach, which every
+    program's staffing moves) held to the one program optimized; GoalError when none or
+    several are, since the search could not say whose staffing to change."""
+    if not any(g.system_wide for g in goals):
+        return goals
+    if len(programs) != 1:
+        wide = next(g for g in goals if g.system_wide)
+        got = f"{len(programs)} are ({', '.join(programs)})" if programs else "none is"
+        raise GoalError(
+            f"--target {wide.text!r}: {wide.metric} moves with every program's staffing, so "
+            f"it is held to the one program optimized, and {got}; give one --program, e.g. "
+            "--program crt"
+        )
+    return [replace(g, held_by=programs[0]) if g.system_wide else g for g in goals]

@@ -52,7 +52,7 @@ from ..study import (
 )
 from ._assemble import assemble
 from ._folder import read_optimization, write_optimization
-from ._goals import Goal
+from ._goals import Goal, held_to
 from ._plans import MAX_UNITS, ProgramPlan, plan_coverage, program_plans, scenario_coverage
 from ._result import OptimizeError, OptimizeResult
 from ._search import ISA_REPS, MAX_REPS, MIN_REPS, TOLERANCE, Search, search
@@ -87,7 +87,8 @@ def optimize(
     every goal with 95% confidence; see the module docstring. ``extends`` is what
     recommended.yaml extends (the input's path or name)."""
     base = scenario_from_dict(base_data, source=source)
-    programs = list(dict.fromkeys(programs or [g.program for g in goals]))
+    programs = list(dict.fromkeys(programs or [g.program for g in goals if not g.system_wide]))
+    goals = held_to(goals, programs)
     _check_request(goals, programs, base, min_reps, max_reps, max_units)
     if not (math.isfinite(tolerance) and 0 <= tolerance <= 1):
         raise OptimizeError(f"--tolerance {tolerance}: a share of the target, 0 to 1, e.g. 0.05")

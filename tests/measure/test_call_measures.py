@@ -58,6 +58,7 @@ def test_the_whole_run_metrics_are_the_calls_measures_as_the_call_records_show_t
         "ccd_p_wait",
         "ccd_unanswered_share",
         "ccd_answered_share",
+        "heart_response_rate",
         "crt_p_wait",
         "crt_response_within_target",
         "crt_lost_share",

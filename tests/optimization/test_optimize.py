@@ -162,6 +162,7 @@ def test_goals_read_and_judge() -> None:
         ("crt_response_time_p90<20", "'<' is not a comparison a target uses: write <="),
         ("nope<=3", "not a metric"),
         ("diversion_rate>=0.3", "not a measure of a program's service"),
+        ("heart_response_rate<=0.3", "higher heart_response_rate is better"),
         ("ccd_unanswered_share<=5", "between 0 and 1"),
         ("crt_response_within_target<=0.8", "so a target on it is"),
     ]:
@@ -324,6 +325,27 @@ def test_bad_optimize_input_is_one_line_and_exit_2(tmp_path, args, says) -> None
     assert says in result.output
     assert "Traceback" not in result.output
     assert not list(tmp_path.glob("optimize_*"))
+
+
+def test_a_target_on_heart_reach_is_held_to_the_program_optimized(tmp_path) -> None:
+    """With CRT the only program and a 20-minute patience, HEART's reach of the calls is
+    1 - crt_lost_share call for call, so the whole-run target heart_response_rate>=0.9 is
+    the target crt_lost_share<=0.1 and must give the same plan at the same cost; without
+    one --program to hold it to, it is a one-line error."""
+    d = _varying()
+    d["programs"]["crt"]["patience_min"] = 20
+    runs = {}
+    for target in ("heart_response_rate>=0.9", "crt_lost_share<=0.1"):
+        r = optimize(d, "v", [parse_goal(target)], tmp_path / target[:4], programs=["crt"], **SMALL)
+        runs[target] = r
+    a, b = runs.values()
+    assert a.facts["feasible"] and b.facts["feasible"]
+    assert a.requirement["scheduled"].tolist() == b.requirement["scheduled"].tolist()
+    assert a.facts["schedule_cost_annual"] == b.facts["schedule_cost_annual"]
+    reach = a.verification.query("plan == 'recommended'")
+    assert reach["program"].tolist() == ["crt"] and reach["status"].tolist() == ["met"]
+    with pytest.raises(GoalError, match="held to the one program optimized, and none is"):
+        optimize(d, "v", [parse_goal("heart_response_rate>=0.9")], tmp_path / "x", **SMALL)
 
 
 def test_an_interrupted_search_resumes_to_the_same_plan(tmp_path) -> None:
