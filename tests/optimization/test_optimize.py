@@ -315,6 +315,7 @@ def test_no_plan_within_the_cap_gives_the_closest_and_exit_code_3(tmp_path) -> N
         (["--fte", "3", "--options", "o.yaml", "--24-7"], "--24-7: for the targets mode"),
         (["--target", "crt_queue_wait>=8"], "lower crt_queue_wait is better"),
         (["--target", "crt_queue_wait<=8", "--program", "xyz"], "ccd, crt or cor"),
+        (["--target", "heart_response_rate>=0.5"], "held to the one program optimized"),
     ],
 )
 def test_bad_optimize_input_is_one_line_and_exit_2(tmp_path, args, says) -> None:
