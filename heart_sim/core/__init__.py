@@ -25,7 +25,15 @@ from ._fileio import (
     real_folder,
     refuse_link,
 )
-from ._problems import MISSING, describe, did_you_mean, known_keys, not_a_mapping, problems
+from ._problems import (
+    MISSING,
+    brief,
+    describe,
+    did_you_mean,
+    known_keys,
+    not_a_mapping,
+    problems,
+)
 from ._version import __version__
 from ._vocab import (
     DIVERTED,
@@ -74,6 +82,7 @@ __all__ = [
     "atomic_write_bytes",
     "describe",
     "describe_os_error",
+    "brief",
     "did_you_mean",
     "known_keys",
     "not_a_mapping",

@@ -160,20 +160,20 @@ def reason(e: Any, root: type[BaseModel]) -> str:
     return msg
 
 
-# A bad value is shown cut short as it is rendered (a few items of a list, a few levels),
-# never rendered in full first: a value of an alias-heavy file can be very large.
-_BRIEF = reprlib.Repr()  # attributes, not keywords: Python 3.10 and 3.11
-_BRIEF.maxlevel = 3
-_BRIEF.maxlist = 6
-_BRIEF.maxtuple = 6
-_BRIEF.maxdict = 6
-_BRIEF.maxset = 6
-_BRIEF.maxstring = 60
+def brief(value: Any, width: int = 60) -> str:
+    """``repr(value)`` in at most ``width`` characters (longer: cut, ending "..."). It is
+    cut short as it is rendered (a few items of a list, a few levels), never rendered in
+    full first: a value of an alias-heavy file can be very large."""
+    r = reprlib.Repr()  # attributes, not keywords: Python 3.10 and 3.11
+    r.maxlevel = 3
+    r.maxlist = r.maxtuple = r.maxdict = r.maxset = 6
+    r.maxstring = r.maxother = width
+    text = r.repr(value)
+    return text if len(text) <= width else text[: width - 3] + "..."
 
 
 def _shown(value: Any) -> str:
-    text = _BRIEF.repr(value)
-    return text[:60] + ("..." if len(text) > 60 else "")
+    return brief(value, 63)
 
 
 def _clean_loc(root: type[BaseModel], loc: tuple[Any, ...], tags: bool) -> tuple[Any, ...]:

@@ -14,10 +14,9 @@ import copy
 import hashlib
 import json
 import re
-import reprlib
 from typing import Any
 
-from ..core import PROGRAMS, HeartSimError, did_you_mean, known_keys
+from ..core import PROGRAMS, HeartSimError, brief, did_you_mean, known_keys
 from ._load import scenario_from_dict
 from ._schema import Scenario
 
@@ -187,17 +186,8 @@ def short(value: Any) -> str:
     if isinstance(value, str):
         text = value[:41]
     else:
-        text = _BRIEF.repr(value) if isinstance(value, list | tuple | dict) else json.dumps(value)
+        text = brief(value, 40) if isinstance(value, list | tuple | dict) else json.dumps(value)
     return text if len(text) <= 40 else text[:37] + "..."
-
-
-_BRIEF = reprlib.Repr()  # attributes, not keywords: Python 3.10 and 3.11
-_BRIEF.maxlevel = 3
-_BRIEF.maxlist = 8
-_BRIEF.maxtuple = 8
-_BRIEF.maxdict = 6
-_BRIEF.maxstring = 40
-_BRIEF.maxother = 40
 
 
 def differences(old: dict, new: dict) -> list[tuple[str, str, str]]:
