@@ -24,14 +24,14 @@ from ..scenario import Scenario
 from ..study import folder_kind
 from ._editor import SHIFT_FIELDS, Edited, edited, fields, form_values, parent_reference, shift_id
 from ._editor import saved_yaml as saved_text
-from ._jobs import Job
+from ._jobs import WORKERS, Job
 from ._ui import error_box, page
 from ._views import KEY_FILES, progress_bar, report_frame, run_cards_html, staffing_grid, zipped
 from ._workspace import Workspace, builtin_names, check_name
 
 EDITED = "edited"  # the choice that means the what-if on the Scenario page
 MAX_REPS = 100_000
-WORKERS = 2  # processes per study: the replications of one study run side by side
+PROCESSES = 2  # processes per study: the replications of one study run side by side
 
 
 @dataclass(frozen=True)
@@ -284,6 +284,7 @@ def make_app(work: Path | str = ".", results: Path | str = "results") -> App:
     space = Workspace.at(work, results)
 
     def server(input: Inputs, output: Outputs, session: Session) -> None:
+        WORKERS.warm()  # a worker ready for this tab's first study
         results_changed = reactive.value(0)
         rows: reactive.Value[dict[str, int]] = reactive.value({})
 
@@ -501,7 +502,7 @@ def make_app(work: Path | str = ".", results: Path | str = "results") -> App:
         # --- studies -------------------------------------------------------------------
 
         out = str(space.results)
-        jobs = min(WORKERS, os.cpu_count() or 1)
+        jobs = min(PROCESSES, os.cpu_count() or 1)
 
         def run_job() -> Job:
             reps = parse_reps(input.reps().strip(), 1, MAX_REPS)
