@@ -9,15 +9,16 @@ import pytest
 from typer.testing import CliRunner
 
 from heart_sim.app import _serve
-from heart_sim.app._server import _hours, make_app
-from heart_sim.app._ui import page
+from heart_sim.app._forms import amount, hours, scenario_of, whole
+from heart_sim.app._server import layout, make_app
+from heart_sim.app._workspace import Workspace
 from heart_sim.cli import app as cli
 from heart_sim.cli._webapp import app_cmd
 from heart_sim.core import HeartSimError
 
 
 def test_pages_and_labels() -> None:
-    html = str(page())
+    html = str(layout())
     for name in ("Scenario", "Run", "Compare", "Decide", "Results"):
         assert f">{name}<" in html
     # every text field, select and text area has a label naming it (check boxes and radio
@@ -33,10 +34,20 @@ def test_pages_and_labels() -> None:
         assert f'for="{fid}"' in html, fid
 
 
-def test_hours() -> None:
-    assert _hours(" 8-20 ") == (8, 20)
+def test_fields_read_as_the_cli_reads_options(tmp_path) -> None:
+    assert hours(" 8-20 ") == (8, 20)
     with pytest.raises(HeartSimError, match="start-end"):
-        _hours("8")
+        hours("8")
+    assert whole(" 12 ", "seed") == 12
+    with pytest.raises(HeartSimError, match=r"^replications: must be at least 2 \(got 1\)$"):
+        whole("1", "replications", 2)
+    with pytest.raises(HeartSimError, match="^seed: 'x' is not a whole number$"):
+        whole("x", "seed")
+    assert amount("$1,250,000", "budget") == 1_250_000.0 and amount(" ", "budget") is None
+    space = Workspace.at(tmp_path, "results")
+    assert scenario_of(space, "builtin:durham_2022") == "durham_2022"
+    with pytest.raises(HeartSimError, match="outside the working folder"):
+        scenario_of(space, "file:../elsewhere.yaml")
 
 
 def test_serve_binds_locally_unless_told_and_warns(monkeypatch, tmp_path) -> None:
