@@ -26,6 +26,19 @@ def labelled(fid: str, label: str, value: str) -> Tag:
     return tags.div(ui.input_text(fid, label, value), error_box(fid))
 
 
+def _file_input(fid: str, label: str) -> Tag:
+    """Shiny's file input, whose read-only box (the chosen file's name) is labelled too."""
+    tag = ui.input_file(fid, label, accept=[".yaml", ".yml"], button_label="Choose a file…")
+    todo: list[Any] = [tag]
+    while todo:
+        el = todo.pop()
+        if isinstance(el, Tag):
+            if el.name == "input" and "readonly" in el.attrs:
+                el.attrs["aria-label"] = f"{label}: the file chosen"
+            todo.extend(el.children)
+    return tag
+
+
 def panel() -> Any:
     programs = [
         tags.fieldset(
@@ -47,12 +60,7 @@ def panel() -> Any:
         ),
         form_grid(
             ui.input_select("source", "Start from", choices=[]),
-            ui.input_file(
-                "upload",
-                "Open a YAML file (a scenario or an options file)",
-                accept=[".yaml", ".yml"],
-                button_label="Choose a file…",
-            ),
+            _file_input("upload", "Open a YAML file (a scenario or an options file)"),
             ui.input_text("new_name", "Name of your what-if (also its file name)", ""),
             ui.input_text("new_title", "Title (optional)", ""),
         ),
