@@ -21,13 +21,13 @@ from ._ui import note
 ROWS = 4  # options the editor offers; blank rows are dropped
 PARTS = ("name", "program", "days", "start", "end", "units", "excludes")
 LABELS = {
-    "name": "Option name",
+    "name": "Name",
     "program": "Program",
     "days": "Days",
     "start": "Start",
     "end": "End",
     "units": "Units",
-    "excludes": "Never with (names, comma-separated)",
+    "excludes": "Never with",
 }
 
 
@@ -52,8 +52,9 @@ def editor() -> Tag:
         tags.legend("Options a budget may buy"),
         note(
             "Each row adds one shift to one program: the cost and the calls it reaches are "
-            "the scenario's own. Days and times as on the Scenario page. Rows without a "
-            "name are dropped."
+            "the scenario's own. Days and times as on the Scenario page; Never with: the "
+            "names of options never bought together with it, comma-separated. Rows without "
+            "a name are dropped."
         ),
         *rows,
         class_="program",

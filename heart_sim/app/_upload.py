@@ -5,8 +5,9 @@ The file keeps its own name (letters, digits, ``_ . -``; ``.yaml`` or ``.yml``),
 CLI runs it as ``heart-sim run <name>`` from the working folder. It is parsed with the
 library's bounded safe loader and validated by what it is (a scenario, an options file or
 a targets file, ``api.check``); a problem is the CLI's one-line message, naming the file
-as the working folder names it. A file of that name already there is never replaced: an
-identical one is simply opened, a different one is refused.
+as the working folder names it. A file of that name already there is not replaced unasked:
+an identical one is simply opened, a different one is refused (the options editor, whose
+Replace box asks, may replace it; an invalid replacement puts the old file back).
 """
 
 from __future__ import annotations

@@ -10,7 +10,8 @@ the next study, so each tab's studies reuse them and two tabs each have their ow
 
 Stopping a worker (Cancel, or the server stopping) ends its replication processes with it,
 so nothing keeps running unseen; every finished replication is already in the folder's
-checkpoints.
+checkpoints. A worker also watches the server: however the server ends (Ctrl-C, a
+SIGTERM that uvicorn passes on after its own shutdown, a kill), the worker ends too.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import signal
 import sys
 import threading
 from collections.abc import Callable
+from multiprocessing.connection import wait
 from typing import Any
 
 START = "forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn"
@@ -28,11 +30,29 @@ MOST_IDLE = 2  # idle workers kept; more are stopped (each holds the library in 
 PRELOAD = ["heart_sim.api", "heart_sim.reports"]  # what a worker's fork server imports
 
 
-def _stop_children(signum: int, frame: Any) -> None:
-    """The worker is told to stop: stop its replication processes first, then itself."""
+def _stop(code: int) -> None:
+    """Stop the worker's replication processes, then the worker."""
     for child in mp.active_children():
         child.kill()
-    os._exit(128 + signum)
+    os._exit(code)
+
+
+def _stop_children(signum: int, frame: Any) -> None:
+    """The worker is told to stop (SIGTERM): its replication processes go with it."""
+    _stop(128 + signum)
+
+
+def _watch_server() -> None:
+    """Stop the worker when the server that started it has gone, however it went."""
+    server = mp.parent_process()
+    if server is None:
+        return
+
+    def watch() -> None:
+        wait([server.sentinel])
+        _stop(1)
+
+    threading.Thread(target=watch, name="server watch", daemon=True).start()
 
 
 def _warm_up() -> None:
@@ -53,6 +73,7 @@ def _serve_studies(inbox: Any, outbox: Any, study: Callable[[str, dict, Any], No
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the server's to handle
     if sys.platform != "win32":
         signal.signal(signal.SIGTERM, _stop_children)
+    _watch_server()
     _warm_up()
     outbox.put(("ready",))
     while (message := inbox.get()) is not None:

@@ -145,6 +145,7 @@ sys.exit(0)  # the server stops: its exit handler stops the workers
 """
 
 
+@pytest.mark.slow  # the browser test stops a real server in mid-run too
 @pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads /proc (Linux)")
 def test_a_stopped_server_loses_no_finished_replication(tmp_path: Path) -> None:
     done = subprocess.run(
@@ -170,3 +171,27 @@ def test_an_opened_folder_runs_nothing(tmp_path: Path, workers) -> None:
     job = Job.opened(tmp_path).start(workers)
     assert not job.running and job.folder == str(tmp_path) and job._worker is None
     assert workers._idle == [] and workers._busy == set()
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads /proc (Linux)")
+def test_a_worker_ends_when_its_server_is_killed(tmp_path: Path) -> None:
+    """However the server ends (here SIGKILL: no exit handler runs), its workers end."""
+    script = (
+        "import time\n"
+        "from heart_sim.app._jobs import WORKERS\n"
+        "WORKERS.warm()\n"
+        "worker = WORKERS._idle[0]\n"
+        "worker.outbox.get(timeout=120)\n"
+        "print(worker.process.pid, flush=True)\n"
+        "time.sleep(600)\n"
+    )
+    server = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    pid = int(server.stdout.readline()) if server.stdout else 0
+    below = _descendants(pid) | {pid}
+    assert len(below) >= 2  # the worker and its fork server
+    server.kill()
+    server.wait(10)
+    end = time.monotonic() + 10
+    while _alive(below) and time.monotonic() < end:
+        time.sleep(0.1)
+    assert _alive(below) == set()

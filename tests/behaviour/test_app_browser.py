@@ -24,6 +24,7 @@ import json
 import os
 import platform
 import re
+import socket
 import subprocess
 import sys
 import time
@@ -69,14 +70,8 @@ UNLABELLED_JS = """
 WIDTHS_JS = "() => [document.documentElement.scrollWidth, window.innerWidth]"
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    """``heart-sim app`` in a new working folder holding a small scenario and one results
-    folder the CLI wrote; yields (address, working folder)."""
-    work = tmp_path_factory.mktemp("app")
-    (work / "small.yaml").write_text(SMALL)
-    hs.simulate(str(work / "small.yaml"), reps=2, seed=1, out=work / "results")
-    hs.report(work / "results" / "small")
+def _serve(work: Path) -> tuple[subprocess.Popen, str]:
+    """``heart-sim app --no-browser`` started in ``work``; the process and its address."""
     proc = subprocess.Popen(
         [sys.executable, "-m", "heart_sim", "app", "--no-browser", "--results", "results"],
         cwd=work,
@@ -89,7 +84,26 @@ def server(tmp_path_factory):
     if not found:
         proc.kill()
         pytest.fail(f"no address printed: {line!r} {proc.stderr.read() if proc.stderr else ''}")
-    yield found.group(0), work
+    port = int(found.group(0).rstrip("/").rsplit(":", 1)[1])
+    end = time.monotonic() + 60
+    while time.monotonic() < end:  # the address is printed just before it listens
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                break
+        time.sleep(0.1)
+    return proc, found.group(0)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """``heart-sim app`` in a new working folder holding a small scenario and one results
+    folder the CLI wrote; yields (address, working folder)."""
+    work = tmp_path_factory.mktemp("app")
+    (work / "small.yaml").write_text(SMALL)
+    hs.simulate(str(work / "small.yaml"), reps=2, seed=1, out=work / "results")
+    hs.report(work / "results" / "small")
+    proc, url = _serve(work)
+    yield url, work
     proc.terminate()
     proc.wait(20)
 
@@ -440,3 +454,78 @@ def test_two_tabs_a_run_and_a_budget_from_the_options_editor(browser, server) ->
     _fits(decide, 390)
     for tab in tabs:
         tab.context.close()
+
+
+def _below(pid: int) -> set[int]:
+    """Every process below ``pid`` (Linux: /proc/<pid>/task/*/children)."""
+    found: set[int] = set()
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            kids = {int(k) for k in (task / "children").read_text().split()}
+        except OSError:
+            continue
+        for kid in kids - found:
+            found |= {kid} | _below(kid)
+    return found
+
+
+def _alive(pids: set[int]) -> dict[int, str]:
+    """Those of ``pids`` still running (not zombies), with their command lines."""
+    alive = {}
+    for pid in pids:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0]
+            cmd = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:
+            continue
+        if state != "Z":
+            alive[pid] = cmd[:160]
+    return alive
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads /proc (Linux)")
+def test_a_stopped_server_loses_no_finished_replication(browser, server) -> None:
+    """Stop the server in mid-run: its workers stop with it; started again, the same Run
+    reuses every replication that had finished."""
+    work = server[1]
+    proc, url = _serve(work)
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    tab = context.new_page()
+    tab.goto(url)
+    tab.wait_for_selector("#crt_s0_days", timeout=60_000)
+    _tab(tab, "Run")
+    _fill(tab, "reps", "8")
+    _fill(tab, "seed", "41")
+    tab.click("#run-start")
+    tab.wait_for_function(
+        "() => { const p = document.querySelector('#job-progress');"
+        " return p && Number(p.value) >= 2; }",
+        timeout=WAIT_MS,
+    )
+    below = _below(proc.pid)
+    proc.terminate()  # as Ctrl-C or a shutdown stops it
+    proc.wait(30)
+    context.close()
+    end = time.monotonic() + 10
+    while (left := _alive(below)) and time.monotonic() < end:
+        time.sleep(0.2)
+    assert left == {}  # no worker, and none of its processes, left behind
+
+    proc, url = _serve(work)
+    try:
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        tab = context.new_page()
+        tab.goto(url)
+        tab.wait_for_selector("#crt_s0_days", timeout=60_000)
+        _tab(tab, "Run")
+        _fill(tab, "reps", "8")
+        _fill(tab, "seed", "41")
+        tab.click("#run-start")
+        folder = Path(_finish(tab, "run"))
+        reused = re.search(r"\((\d+) replications reused", tab.inner_text("#run-status"))
+        assert reused and int(reused.group(1)) >= 2
+        assert hs.open(folder).reps == 8
+        context.close()
+    finally:
+        proc.terminate()
+        proc.wait(20)
