@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
+from processes import HAS_PROC, descendants, left_after
 
 import heart_sim as hs
 from heart_sim.app._jobs import Job, _work
@@ -33,31 +34,6 @@ def _wait(job: Job, seconds: float = 300) -> Job:
         job.poll()
         time.sleep(0.05)
     return job
-
-
-def _descendants(pid: int) -> set[int]:
-    """Every process below ``pid`` (Linux: /proc/<pid>/task/*/children)."""
-    found: set[int] = set()
-    for task in Path(f"/proc/{pid}/task").glob("*"):
-        try:
-            kids = {int(k) for k in (task / "children").read_text().split()}
-        except OSError:
-            continue
-        for kid in kids - found:
-            found |= {kid} | _descendants(kid)
-    return found
-
-
-def _alive(pids: set[int]) -> set[int]:
-    alive = set()
-    for pid in pids:
-        try:
-            state = Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0]
-        except OSError:
-            continue
-        if state != "Z":
-            alive.add(pid)
-    return alive
 
 
 def test_a_run_writes_the_cli_folder_and_its_report_in_a_reused_worker(
@@ -88,7 +64,7 @@ def test_bad_input_is_one_line_and_the_worker_serves_on(tmp_path: Path, workers)
     assert len(workers._idle) == 1 and workers._idle[0].alive
 
 
-@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads /proc (Linux)")
+@pytest.mark.skipif(not HAS_PROC, reason="reads /proc (Linux)")
 def test_cancel_stops_the_worker_and_its_replication_processes(tmp_path: Path, workers) -> None:
     quarter = hs.vary("durham_2022", QUARTER, name="quarter")
     args = {"scenarios": [quarter], "reps": 40, "out": str(tmp_path), "jobs": 2}
@@ -97,12 +73,11 @@ def test_cancel_stops_the_worker_and_its_replication_processes(tmp_path: Path, w
     while job.done < 1 and job.running:
         job.poll()
         time.sleep(0.02)
-    below = _descendants(worker.process.pid)
+    below = descendants(worker.process.pid)
     assert len(below) >= 3  # the fork server and the study's two replication processes
     job.cancel()
     assert job.cancelled and not job.running and not worker.alive
-    time.sleep(0.5)
-    assert _alive(below) == set()
+    assert left_after(below) == {}
     assert workers._idle == []  # a stopped worker is not reused
 
 
@@ -146,7 +121,7 @@ sys.exit(0)  # the server stops: its exit handler stops the workers
 
 
 @pytest.mark.slow  # the browser test stops a real server in mid-run too
-@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads /proc (Linux)")
+@pytest.mark.skipif(not HAS_PROC, reason="reads /proc (Linux)")
 def test_a_stopped_server_loses_no_finished_replication(tmp_path: Path) -> None:
     done = subprocess.run(
         [sys.executable, "-c", STOPPED_SERVER % QUARTER, str(tmp_path)],
@@ -158,8 +133,7 @@ def test_a_stopped_server_loses_no_finished_replication(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     finished, *pids = (int(x) for x in done.stdout.split())
     assert len(pids) >= 3  # the worker, its fork server, the replication processes
-    time.sleep(0.5)
-    assert _alive(set(pids)) == set()  # none outlived the server
+    assert left_after(set(pids)) == {}  # none outlived the server
     quarter = hs.vary("durham_2022", QUARTER, name="quarter")
     again = hs.simulate(quarter, reps=12, seed=4, out=tmp_path)  # as the restarted app runs it
     assert again.resumed >= finished  # every replication finished before the stop, reused
@@ -173,7 +147,7 @@ def test_an_opened_folder_runs_nothing(tmp_path: Path, workers) -> None:
     assert workers._idle == [] and workers._busy == set()
 
 
-@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads /proc (Linux)")
+@pytest.mark.skipif(not HAS_PROC, reason="reads /proc (Linux)")
 def test_a_worker_ends_when_its_server_is_killed(tmp_path: Path) -> None:
     """However the server ends (here SIGKILL: no exit handler runs), its workers end."""
     script = (
@@ -187,11 +161,8 @@ def test_a_worker_ends_when_its_server_is_killed(tmp_path: Path) -> None:
     )
     server = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
     pid = int(server.stdout.readline()) if server.stdout else 0
-    below = _descendants(pid) | {pid}
+    below = descendants(pid) | {pid}
     assert len(below) >= 2  # the worker and its fork server
     server.kill()
     server.wait(10)
-    end = time.monotonic() + 10
-    while _alive(below) and time.monotonic() < end:
-        time.sleep(0.1)
-    assert _alive(below) == set()
+    assert left_after(below) == {}

@@ -34,6 +34,7 @@ import pandas as pd
 import pytest
 import yaml
 from openpyxl import load_workbook
+from processes import HAS_PROC, descendants, left_after
 from typer.testing import CliRunner
 
 import heart_sim as hs
@@ -456,76 +457,45 @@ def test_two_tabs_a_run_and_a_budget_from_the_options_editor(browser, server) ->
         tab.context.close()
 
 
-def _below(pid: int) -> set[int]:
-    """Every process below ``pid`` (Linux: /proc/<pid>/task/*/children)."""
-    found: set[int] = set()
-    for task in Path(f"/proc/{pid}/task").glob("*"):
-        try:
-            kids = {int(k) for k in (task / "children").read_text().split()}
-        except OSError:
-            continue
-        for kid in kids - found:
-            found |= {kid} | _below(kid)
-    return found
-
-
-def _alive(pids: set[int]) -> dict[int, str]:
-    """Those of ``pids`` still running (not zombies), with their command lines."""
-    alive = {}
-    for pid in pids:
-        try:
-            state = Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0]
-            cmd = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
-        except OSError:
-            continue
-        if state != "Z":
-            alive[pid] = cmd[:160]
-    return alive
-
-
-@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads /proc (Linux)")
+@pytest.mark.skipif(not HAS_PROC, reason="reads /proc (Linux)")
 def test_a_stopped_server_loses_no_finished_replication(browser, server) -> None:
     """Stop the server in mid-run: its workers stop with it; started again, the same Run
     reuses every replication that had finished."""
     work = server[1]
     proc, url = _serve(work)
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    tab = context.new_page()
-    tab.goto(url)
-    tab.wait_for_selector("#crt_s0_days", timeout=60_000)
-    _tab(tab, "Run")
-    _fill(tab, "reps", "8")
-    _fill(tab, "seed", "41")
-    tab.click("#run-start")
+    tab = _run_in_a_new_tab(browser, url, reps="8", seed="41")
     tab.wait_for_function(
         "() => { const p = document.querySelector('#job-progress');"
         " return p && Number(p.value) >= 2; }",
         timeout=WAIT_MS,
     )
-    below = _below(proc.pid)
+    below = descendants(proc.pid)
     proc.terminate()  # as Ctrl-C or a shutdown stops it
     proc.wait(30)
-    context.close()
-    end = time.monotonic() + 10
-    while (left := _alive(below)) and time.monotonic() < end:
-        time.sleep(0.2)
-    assert left == {}  # no worker, and none of its processes, left behind
+    tab.context.close()
+    assert left_after(below) == {}  # no worker, and none of its processes, left behind
 
     proc, url = _serve(work)
     try:
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
-        tab = context.new_page()
-        tab.goto(url)
-        tab.wait_for_selector("#crt_s0_days", timeout=60_000)
-        _tab(tab, "Run")
-        _fill(tab, "reps", "8")
-        _fill(tab, "seed", "41")
-        tab.click("#run-start")
+        tab = _run_in_a_new_tab(browser, url, reps="8", seed="41")
         folder = Path(_finish(tab, "run"))
         reused = re.search(r"\((\d+) replications reused", tab.inner_text("#run-status"))
         assert reused and int(reused.group(1)) >= 2
         assert hs.open(folder).reps == 8
-        context.close()
+        tab.context.close()
     finally:
         proc.terminate()
         proc.wait(20)
+
+
+def _run_in_a_new_tab(browser, url: str, reps: str, seed: str):
+    """A new tab on ``url`` that has clicked Run on durham_2022 at ``reps`` and ``seed``."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    tab = context.new_page()
+    tab.goto(url)
+    tab.wait_for_selector("#crt_s0_days", timeout=60_000)
+    _tab(tab, "Run")
+    _fill(tab, "reps", reps)
+    _fill(tab, "seed", seed)
+    tab.click("#run-start")
+    return tab
