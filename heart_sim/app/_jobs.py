@@ -1,22 +1,21 @@
 """Long work in worker processes, so the page stays responsive while a study runs.
 
 A ``Job`` runs one public-API study (``simulate``, ``compare``, ``optimize``, ``budget``,
-or ``report`` on an existing folder) in a process of its own, writing the results folder
-the CLI writes for the same call, through the same study runner and its checkpoints. Its
-progress and outcome come back over a queue that the page polls. ``cancel`` ends the
-process: each finished replication is already in the folder's checkpoints, so running the
-same inputs again resumes where it stopped (the runner says how many it reused); the same
-holds when the server stops. Each browser tab has its own jobs, so two tabs can run
-different things at once.
+or ``report`` on an existing folder) in one of the server's warm worker processes
+(``_workers``), writing the results folder the CLI writes for the same call, through the
+same study runner and its checkpoints. Its progress and outcome come back over a queue
+that the page polls. ``cancel`` stops the worker: each finished replication is already in
+the folder's checkpoints, so running the same inputs again resumes where it stopped (the
+runner says how many it reused); the same holds when the server stops. Each browser tab
+has its own jobs, each in a worker of its own, so two tabs can run different things at
+once.
 """
 
 from __future__ import annotations
 
 import atexit
-import multiprocessing as mp
 import queue
 import time
-import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,19 +23,9 @@ from typing import Any
 
 from .. import api
 from ..core import HeartSimError
+from ._workers import Worker, Workers
 
 KINDS = ("run", "compare", "optimize", "budget", "report")
-_LIVE: weakref.WeakSet = weakref.WeakSet()  # the worker processes this server started
-
-
-@atexit.register
-def _stop_workers() -> None:
-    """When the server stops, stop its workers (their finished replications are kept)
-    rather than wait for them: registered after multiprocessing's own exit handler, so it
-    runs before that one joins them."""
-    for process in list(_LIVE):
-        if process.is_alive():
-            process.terminate()
 
 
 def _work(kind: str, args: dict[str, Any], out: Any) -> None:
@@ -74,6 +63,10 @@ def _work(kind: str, args: dict[str, Any], out: Any) -> None:
         out.put(("error", f"unexpected error: {type(err).__name__}: {err}"))
 
 
+WORKERS = Workers(_work)  # this server's warm workers, shared by every tab
+atexit.register(WORKERS.stop_all)  # the server stops: its workers and their processes too
+
+
 @dataclass
 class Job:
     """One study in its worker process, and what the page has heard from it."""
@@ -91,8 +84,8 @@ class Job:
     notes: list[str] = field(default_factory=list)
     error: str | None = None
     cancelled: bool = False
-    _process: Any = None
-    _queue: Any = None
+    _worker: Worker | None = None
+    _workers: Workers | None = None
 
     @classmethod
     def opened(cls, folder: Path) -> Job:
@@ -105,18 +98,13 @@ class Job:
     def elapsed(self) -> float:
         return time.monotonic() - self.started
 
-    def start(self) -> Job:
+    def start(self, workers: Workers | None = None) -> Job:
+        """Hand the study to an idle warm worker (``workers``, else the server's)."""
         if self.finished_after is not None:
             return self
-        ctx = mp.get_context("spawn")  # a fresh interpreter: no server state, no threads
-        self._queue = ctx.Queue()
-        self._process = ctx.Process(
-            # not a daemon: a study may start processes of its own (jobs=2)
-            target=_work,
-            args=(self.kind, dict(self.args), self._queue),
-        )
-        self._process.start()
-        _LIVE.add(self._process)
+        self._workers = workers or WORKERS
+        self._worker = self._workers.take()
+        self._worker.send(self.kind, dict(self.args))
         return self
 
     @property
@@ -126,16 +114,18 @@ class Job:
     def poll(self) -> bool:
         """Read what the worker said since the last poll; True if anything changed."""
         changed = False
-        while self._queue is not None:
+        while self.running and self._worker is not None:
             try:
-                message = self._queue.get_nowait()
+                message = self._worker.outbox.get_nowait()
             except (queue.Empty, OSError, ValueError):
                 break
             changed = True
             self._take(message)
-        if self.running and self._process is not None and not self._process.is_alive():
+        if self.running and self._worker is not None and not self._worker.alive:
             self._take(("error", "the worker process stopped unexpectedly"))
             changed = True
+        if not self.running:
+            self._release()
         return changed
 
     def _take(self, message: tuple) -> None:
@@ -153,12 +143,20 @@ class Job:
                 self.ran_after = elapsed
         elif what == "error" and self.running:
             self.error = message[1]
+        # "ready": the worker has warmed up; nothing to show
+
+    def _release(self) -> None:
+        """The study is over: its worker goes back to the idle ones."""
+        if self._worker is not None and self._workers is not None:
+            self._workers.give_back(self._worker)
+        self._worker = None
 
     def cancel(self) -> None:
-        """End the worker; finished replications stay in the folder's checkpoints."""
-        if self._process is not None and self._process.is_alive():
-            self._process.terminate()
-            self._process.join(5)
+        """Stop the worker and its replication processes; finished replications stay in
+        the folder's checkpoints."""
+        if self._worker is not None and self._workers is not None:
+            self._workers.discard(self._worker)
+        self._worker = None
         self.cancelled = True
 
     @property

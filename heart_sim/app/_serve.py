@@ -32,9 +32,11 @@ def serve(
     """Serve the app until interrupted; ``say`` prints the address (and any warning)."""
     import uvicorn
 
+    from ._jobs import WORKERS
     from ._server import make_app
 
     app = make_app(work, results)
+    WORKERS.warm()  # the first worker imports the library while the browser opens
     port = port or free_port(host if host != "0.0.0.0" else LOCAL)
     shown = LOCAL if host in ("0.0.0.0", "::") else host
     url = f"http://{shown}:{port}/"

@@ -1,9 +1,9 @@
-"""The pages' layout: Scenario, Run, Compare, Decide and Results, each control labelled.
+"""What every page shares: the stylesheet, the script that puts field errors next to
+their fields, the error box, the grid of fields, a study page's frame and the navigation
+bar that holds the pages (each page's own layout is in its ``_*_page`` module).
 
-Controls that depend on the scenario (its shifts, call types, roles) are drawn by the
-server (``_server``); everything here is fixed. The stylesheet keeps every page within a
-1,280-px window and a 390-px phone screen: forms wrap, wide tables scroll inside their own
-box, the report page fits its frame.
+The stylesheet keeps every page within a 1,280-px window and a 390-px phone screen: forms
+wrap, wide tables scroll inside their own box, the report page fits its frame.
 """
 
 from __future__ import annotations
@@ -11,10 +11,10 @@ from __future__ import annotations
 from typing import Any
 
 from htmltools import Tag, tags
-from shiny import module, ui
+from shiny import ui
 
-from ..core import PROGRAMS
 from ..measure import CARD_CSS
+from ._study import study_ui
 
 CSS = (
     CARD_CSS
@@ -96,204 +96,27 @@ def error_box(field_id: str) -> Tag:
     )
 
 
-def _scenario_page() -> Any:
-    programs = [
-        tags.fieldset(
-            tags.legend(f"{p.full_name} ({p.label})"),
-            ui.output_ui(f"{p}_shifts"),
-            error_box(f"{p}_shifts"),
-            ui.input_action_button(f"{p}_add", f"Add a {p.label} shift", class_="btn-sm"),
-            class_="program",
-        )
-        for p in PROGRAMS
-    ]
+def form_grid(*controls: Any) -> Tag:
+    """Fields side by side where there is room, one under another on a phone."""
+    return tags.div(*controls, class_="form-grid")
+
+
+def note(text: str) -> Tag:
+    return ui.p(text, class_="note")
+
+
+def study_panel(title: str, value: str, start_label: str, *body: Any, heading: str = "") -> Any:
+    """A page that runs a study: its heading, ``body`` (what it does, its fields), then
+    the study's Start and Cancel, progress, cards, downloads and report page."""
     return ui.nav_panel(
-        "Scenario",
-        ui.h2("Scenario"),
-        ui.p(
-            "Start from a built-in scenario or a file in the working folder, change what you "
-            "want to try, and save it as a file the command line runs unchanged.",
-            class_="note",
-        ),
-        tags.div(
-            ui.input_select("source", "Start from", choices=[]),
-            ui.input_text("new_name", "Name of your what-if (also its file name)", ""),
-            ui.input_text("new_title", "Title (optional)", ""),
-            class_="form-grid",
-        ),
-        ui.output_ui("source_note"),
-        error_box("_form"),
-        ui.h3("Shifts"),
-        ui.p(
-            "Days: mon..sun, ranges such as mon-fri or fri-sun, lists such as mon,wed, or "
-            "daily, weekdays, weekends. Times are HH:MM (end 24:00 is midnight; an end before "
-            "the start runs past midnight). A row left blank is dropped.",
-            class_="note",
-        ),
-        *programs,
-        ui.h3("Staffing as scheduled"),
-        ui.output_ui("staffing"),
-        ui.h3("Areas, patience, demand, routing and costs"),
-        ui.output_ui("other_fields"),
-        ui.h3("Save"),
-        tags.div(
-            ui.input_action_button("save", "Save in the working folder", class_="btn-primary"),
-            ui.download_button("download_yaml", "Download the YAML file"),
-            class_="buttons",
-        ),
-        ui.input_checkbox("replace", "Replace a file of the same name", False),
-        ui.output_ui("save_note"),
-        value="scenario",
+        title, ui.h2(heading or title), *body, study_ui(value, start_label), value=value
     )
 
 
-def _run_page() -> Any:
-    return ui.nav_panel(
-        "Run",
-        ui.h2("Run"),
-        ui.output_ui("run_scenario"),
-        tags.div(
-            ui.input_text("reps", "Replications (a number, or auto)", "10"),
-            ui.input_text("precision", "Precision with auto (0.05 = within ±5%)", "0.05"),
-            ui.input_text("seed", "Seed (blank: the scenario's)", ""),
-            class_="form-grid",
-        ),
-        study_ui("run", "Run"),
-        value="run",
-    )
-
-
-def _compare_page() -> Any:
-    return ui.nav_panel(
-        "Compare",
-        ui.h2("Compare options"),
-        ui.p(
-            "The base and each option are run with common random numbers (the same calls), so "
-            "the differences are the options' own.",
-            class_="note",
-        ),
-        tags.div(
-            ui.input_select("base", "Base", choices=[]),
-            ui.input_selectize("options", "Options to compare with it", choices=[], multiple=True),
-            ui.input_text("compare_reps", "Replications (2 or more, or auto)", "10"),
-            ui.input_text("compare_seed", "Seed (blank: the base's)", ""),
-            class_="form-grid",
-        ),
-        study_ui("compare", "Compare"),
-        value="compare",
-    )
-
-
-def _decide_page() -> Any:
-    return ui.nav_panel(
-        "Decide",
-        ui.h2("Decide"),
-        ui.p(
-            "Find the cheapest shifts that meet targets, or the set of options that buys the "
-            "most within a budget. The scenario is the one on the Scenario page.",
-            class_="note",
-        ),
-        ui.input_radio_buttons(
-            "decide_mode",
-            "What to decide",
-            {"optimize": "Shifts that meet targets", "budget": "Options within a budget"},
-        ),
-        ui.panel_conditional(
-            "input.decide_mode === 'optimize'",
-            tags.div(
-                ui.input_selectize(
-                    "opt_programs",
-                    "Programs to staff (blank: those the targets are about)",
-                    {p.value: p.full_name for p in PROGRAMS},
-                    multiple=True,
-                ),
-                ui.input_text_area(
-                    "opt_targets",
-                    "Targets, one a line (add 'each hour' to hold it in every hour)",
-                    "crt_response_time_p90<=38",
-                    rows=3,
-                ),
-                ui.input_radio_buttons(
-                    "opt_window",
-                    "Hours open",
-                    {
-                        "current": "the hours each program opens now",
-                        "clock": "around the clock",
-                        "daily_hours": "these hours every day",
-                    },
-                ),
-                ui.input_text("opt_hours", "Hours, as start-end (e.g. 8-20)", "8-20"),
-                ui.input_checkbox_group(
-                    "opt_lengths",
-                    "Shift lengths (hours)",
-                    {"8": "8", "10": "10", "12": "12"},
-                    selected=["8", "10", "12"],
-                    inline=True,
-                ),
-                ui.input_text("opt_min_reps", "Replications per plan, at least", "5"),
-                ui.input_text("opt_max_reps", "... and at most", "40"),
-                error_box("opt_form"),
-                class_="form-grid",
-            ),
-        ),
-        ui.panel_conditional(
-            "input.decide_mode === 'budget'",
-            tags.div(
-                ui.input_select("budget_options", "Options file", choices=[]),
-                ui.input_text("budget_dollars", "Budget ($ a year; or leave blank)", ""),
-                ui.input_text("budget_fte", "Positions (FTE; or leave blank)", ""),
-                ui.input_text("budget_reps", "Replications", "10"),
-                error_box("budget_form"),
-                class_="form-grid",
-            ),
-        ),
-        study_ui("decide", "Decide"),
-        value="decide",
-    )
-
-
-def _results_page() -> Any:
-    return ui.nav_panel(
-        "Results",
-        ui.h2("Results"),
-        ui.p(
-            "Every results folder under the results folder, of every kind: the app's and the "
-            "command line's alike.",
-            class_="note",
-        ),
-        tags.div(
-            ui.input_select("folder", "Results folder", choices=[]),
-            class_="form-grid",
-        ),
-        ui.input_action_button("refresh", "Refresh the list", class_="btn-sm"),
-        study_ui("browse", "Open"),
-        value="results",
-    )
-
-
-@module.ui
-def study_ui(start_label: str) -> Tag:
-    """A study's Start and Cancel buttons, its progress, its cards, downloads and page."""
-    return tags.div(
-        tags.div(
-            ui.input_action_button("start", start_label, class_="btn-primary"),
-            ui.input_action_button("cancel", "Cancel"),
-            class_="buttons",
-        ),
-        ui.output_ui("status"),
-        ui.output_ui("cards"),
-        ui.output_ui("downloads"),
-        ui.output_ui("page"),
-    )
-
-
-def page() -> Tag:
+def page(*panels: Any) -> Tag:
+    """The navigation bar over ``panels``, with the stylesheet and the script."""
     return ui.page_navbar(
-        _scenario_page(),
-        _run_page(),
-        _compare_page(),
-        _decide_page(),
-        _results_page(),
+        *panels,
         title="heart-sim",
         id="page",
         lang="en",
