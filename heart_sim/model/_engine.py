@@ -54,7 +54,7 @@ from ._gc import gc_paused
 from ._records import CallRecords, RepRecords, logged_fields
 from ._rosters import Away, roster, unit_minutes_by_hour
 from ._routing import ccd_decision, pick_call_types
-from ._simpy_compat import drop_pending_events
+from ._simpy_compat import Arrivals, after, drop_pending_events, run_until
 from ._staffing import AWAY, AWAY_NOW, FOLLOWUP, LIVE, PoolMeter, StaffedPool, Unit
 from ._streams import stream
 from ._zones import ZoneTable, draw_zones
@@ -350,8 +350,7 @@ class HeartModel:
         self.in_ccd_area, self.in_cn_area = self.in_area[Program.CCD], self.in_area[Program.CN]
         self.dispatch_code: dict[str, int] = {p: p.dispatch_code for p in FIELD_TEAMS}
         self.served_by: dict[str, Outcome] = {p: o for p, o in SERVED_BY.items()}
-        self._next_call = 0
-        self._schedule_next_arrival()
+        self.arrivals = Arrivals(self.env, self.t_arrive, self._on_arrival)
 
     def _staff(self, seed: int) -> None:
         """Each program's roster: its meter, scheduled unit-minutes by hour and pool of
@@ -370,7 +369,7 @@ class HeartModel:
 
     def run(self) -> RepRecords:
         end = self.scenario.end_min
-        self.env.run(until=end)
+        run_until(self.env, end, self.arrivals)
         for pool in self.pools.values():
             pool.touch()  # credit the levels that held up to the horizon
         logged = {name: np.asarray(getattr(self.log, name), t) for name, t, _ in logged_fields()}
@@ -399,23 +398,13 @@ class HeartModel:
 
     # -- the call's journey --------------------------------------------------------------
 
-    def _schedule_next_arrival(self) -> None:
-        """Arrivals as a chain of timed events, one pending at a time (no process needed):
-        each arrival schedules the next."""
-        i = self._next_call
-        if i < len(self.t_arrive):
-            ev = self.env.timeout(self.t_arrive[i] - self.env.now, i)
-            ev.callbacks.append(self._on_arrival)
-
-    def _on_arrival(self, ev) -> None:
-        i = self._next_call = ev.value
+    def _on_arrival(self, i: int) -> None:
+        """Call ``i`` rings at 911 (the run loop calls this at each arrival time, in order:
+        ``simpy_compat.Arrivals``)."""
         if self.draws.call_taking is None:
             self._arrive(i)
         else:  # the 911 call-taker's time with the call comes first
-            taken = self.env.timeout(self.draws.call_taking[i], i)
-            taken.callbacks.append(self._taken)
-        self._next_call = i + 1
-        self._schedule_next_arrival()
+            after(self.env, self.draws.call_taking[i], self._taken, i)
 
     def _taken(self, taken) -> None:
         self._arrive(taken.value)
@@ -480,8 +469,7 @@ class HeartModel:
     def _ccd_talk(self, i: int, clinician: Unit) -> None:
         """The clinician talks with the caller (``_ccd_decides`` when they hang up)."""
         self.log.ccd_answered[i] = True
-        talk = self.env.timeout(self.draws.ccd_phone[i], (i, clinician))
-        talk.callbacks.append(self._ccd_decides)
+        after(self.env, self.draws.ccd_phone[i], self._ccd_decides, (i, clinician))
 
     def _ccd_decides(self, talk) -> None:
         """The clinician is free again and decides: resolve by phone (perhaps with a
@@ -566,8 +554,7 @@ class HeartModel:
         log.travel_time[i] = travel
         log.response_time[i] = env.now - t_request + travel
         log.t_unit_free[i] = env.now + busy
-        done = env.timeout(busy, (i, program, unit))
-        done.callbacks.append(self._job_done)
+        after(env, busy, self._job_done, (i, program, unit))
 
     def _job_done(self, done) -> None:
         i, program, unit = done.value
@@ -608,8 +595,7 @@ class HeartModel:
         log.cn_attempts[i] = attempt
         if attempt == self._cn_attempts_needed(i):
             log.cn_start[i] = self.env.now
-        contact = self.env.timeout(self.draws.cn_contact[i], (i, attempt, navigator))
-        contact.callbacks.append(self._cn_contact_over)
+        after(self.env, self.draws.cn_contact[i], self._cn_contact_over, (i, attempt, navigator))
 
     def _cn_contact_over(self, contact) -> None:
         i, attempt, navigator = contact.value
@@ -620,8 +606,10 @@ class HeartModel:
         if attempt == cfg.max_attempts:
             self.log.cn_closed[i] = True  # not reached: the referral closes
             return
-        retry = self.env.timeout(cfg.retry_hours * MIN_PER_HOUR)
-        retry.callbacks.append(lambda _ev: self._cn_followup(i, attempt + 1))
+        after(self.env, cfg.retry_hours * MIN_PER_HOUR, self._cn_retry, (i, attempt + 1))
+
+    def _cn_retry(self, retry) -> None:
+        self._cn_followup(*retry.value)
 
     def _cn_attempts_needed(self, i: int) -> int:
         p = self.programs[self.phase[i]].cn.contact_success_prob
@@ -643,8 +631,10 @@ class HeartModel:
     def _ccd_calls_back(self, i: int, clinician: Unit | None) -> None:
         assert clinician is not None  # follow-up work waits as long as it takes
         self.log.fu_start[i] = self.env.now
-        call = self.env.timeout(self.draws.followup_time[i])
-        call.callbacks.append(lambda _ev: self.ccd.release(clinician))
+        after(self.env, self.draws.followup_time[i], self._ccd_call_back_over, clinician)
+
+    def _ccd_call_back_over(self, call) -> None:
+        self.ccd.release(call.value)
 
     # -- time away from calls ------------------------------------------------------------
 
@@ -652,10 +642,10 @@ class HeartModel:
         """A break or police duty: from its due time the unit goes when free and no live
         call waits (``AWAY``); from the latest start, as soon as it finishes its job
         (``AWAY_NOW``); not after its shift has ended."""
-        due = self.env.timeout(max(0.0, away.due - self.env.now))
-        due.callbacks.append(lambda _ev: self._away_due(pool, away))
+        after(self.env, max(0.0, away.due - self.env.now), self._away_due, (pool, away))
 
-    def _away_due(self, pool: StaffedPool, away: Away) -> None:
+    def _away_due(self, due) -> None:
+        pool, away = due.value
         now = self.env.now
         if min(away.latest, away.until) > now:
             self._ask_away(pool, away, AWAY, min(away.latest, away.until) - now)
@@ -684,8 +674,11 @@ class HeartModel:
 
     def _go_away(self, pool: StaffedPool, away: Away, unit: Unit) -> None:
         pool.go_away(unit)
-        back = self.env.timeout(away.duration)
-        back.callbacks.append(lambda _ev: pool.release(unit))
+        after(self.env, away.duration, self._back, (pool, unit))
+
+    def _back(self, back) -> None:
+        pool, unit = back.value
+        pool.release(unit)
 
 
 def simulate(scenario: Scenario, seed: int, replication: int) -> RepRecords:

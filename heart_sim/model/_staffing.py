@@ -29,7 +29,7 @@ import numpy as np
 import simpy
 
 from ..scenario import MIN_PER_HOUR
-from ._simpy_compat import timeout_at, urgent_timeout
+from ._simpy_compat import after, at
 
 AWAY_NOW = -1  # a break at its latest start, police duty: ahead of live calls
 LIVE = 0  # live calls go first: LIVE + the call type's priority (0-9, lower first)
@@ -255,8 +255,7 @@ class StaffedPool:
             if patience is None:
                 pass
             elif priority in (AWAY, AWAY_NOW) or then is None:
-                timer = self.env.timeout(patience, req)
-                timer.callbacks.append(self._give_up)
+                after(self.env, patience, self._give_up, req)
             else:
                 deadline = self.env.now + patience  # as the timeout would have it
                 heapq.heappush(self._deadlines, (deadline, seq, req))
@@ -344,7 +343,7 @@ class StaffedPool:
         if req.priority in (AWAY, AWAY_NOW):
             self.waiting_away -= 1
 
-    def _give_up(self, timer: simpy.Event) -> None:
+    def _give_up(self, timer) -> None:
         """A request's own patience timer ran out (time away, a request without ``then``):
         the answer waits for the rest of the instant."""
         req = cast(Request, timer.value)
@@ -357,9 +356,9 @@ class StaffedPool:
         """Make sure an alarm rings at ``deadline`` or before."""
         if not self._alarms or self._alarms[0] > deadline:
             heapq.heappush(self._alarms, deadline)
-            timeout_at(self.env, deadline).callbacks.append(self._ring)
+            at(self.env, deadline, self._ring)
 
-    def _ring(self, _alarm: simpy.Event) -> None:
+    def _ring(self, _alarm) -> None:
         """Give up the live calls whose patience has run out, in the order their own
         timeouts would have fired (deadline, then request); set the next alarm."""
         heapq.heappop(self._alarms)
@@ -378,8 +377,10 @@ class StaffedPool:
         if nxt is None:
             return
         t, units, ending = nxt
-        ev = urgent_timeout(self.env, t - self.env.now)
-        ev.callbacks.append(lambda _ev: self._set_staffed(units, ending))
+        after(self.env, t - self.env.now, self._change, (units, ending), urgent=True)
+
+    def _change(self, change) -> None:
+        self._set_staffed(*change.value)
 
     def _set_staffed(self, units: int, ending: int) -> None:
         """Shifts end (``ending`` units) and start, leaving ``units`` on duty."""
