@@ -289,21 +289,43 @@ def _draw_calls(
     return times, phase, type_index, zone
 
 
+class _Trips:
+    """A field program's square-root travel over the area it serves: the mean trip's
+    miles and minutes for each number of free units, worked out the first time it occurs
+    (a handful of numbers; a call multiplies both by its own random factor)."""
+
+    __slots__ = ("model", "area", "known")
+
+    def __init__(self, model: SquareRootTravel, area_sq_mi: float) -> None:
+        self.model, self.area = model, area_sq_mi
+        self.known: dict[int, tuple[float, float]] = {}
+
+    def of(self, free_units: int) -> tuple[float, float]:
+        trip = self.known.get(free_units)
+        if trip is None:
+            trip = self.known[free_units] = self.model.mean_trip(self.area, free_units)
+        return trip
+
+
 def _field_team_tables(
-    phases: list[Scenario],
-) -> tuple[list[dict[str, SquareRootTravel | None]], list[dict[Program, float]]]:
+    phases: list[Scenario], table: ZoneTable
+) -> tuple[list[dict[str, _Trips | None]], list[dict[Program, float]]]:
     """Per phase, what the hot path reads of each field program (not per call): its
-    square-root travel model (None for travel times drawn directly), and the chance a
-    call it served is referred to Care Navigation."""
-    travel_model: list[dict[str, SquareRootTravel | None]] = [
+    square-root travel over the area it serves (None for travel times drawn directly),
+    and the chance a call it served is referred to Care Navigation."""
+    trips: list[dict[str, _Trips | None]] = [
         {
-            p: t if isinstance(t := sc.field_team(p).travel_time, SquareRootTravel) else None
+            p: (
+                _Trips(t, table.area_served(sc, p))
+                if isinstance(t := sc.field_team(p).travel_time, SquareRootTravel)
+                else None
+            )
             for p in FIELD_TEAMS
         }
         for sc in phases
     ]
     cn_prob = [{p: sc.field_team(p).cn_referral_prob for p in FIELD_TEAMS} for sc in phases]
-    return travel_model, cn_prob
+    return trips, cn_prob
 
 
 INF = math.inf
@@ -331,9 +353,8 @@ class HeartModel:
         served = {p: np.stack([table.served(sc, p) for sc in phases]) for p in PROGRAMS}
         self.in_area: dict[str, list[bool]] = {p: served[p][phase, zone].tolist() for p in PROGRAMS}
         # Square miles each field program covers, by phase (for square-root travel).
-        self.region = [{p: table.area_served(sc, p) for p in FIELD_TEAMS} for sc in phases]
         self.phase = phase.tolist()
-        self.travel_model, self.cn_prob = _field_team_tables(phases)
+        self.trips, self.cn_prob = _field_team_tables(phases, table)
         self.draws = Draws.draw(phases, phase, type_index, seed, replication, n)
         phase_types = [list(sc.call_types.values()) for sc in phases]
         self.call_types = [phase_types[j][k] for j, k in zip(self.phase, type_index.tolist())]
@@ -350,7 +371,6 @@ class HeartModel:
         self.in_ccd_area, self.in_cn_area = self.in_area[Program.CCD], self.in_area[Program.CN]
         self.dispatch_code: dict[str, int] = {p: p.dispatch_code for p in FIELD_TEAMS}
         self.served_by: dict[str, Outcome] = {p: o for p, o in SERVED_BY.items()}
-        self.arrivals = Arrivals(self.env, self.t_arrive, self._on_arrival)
 
     def _staff(self, seed: int) -> None:
         """Each program's roster: its meter, scheduled unit-minutes by hour and pool of
@@ -369,7 +389,10 @@ class HeartModel:
 
     def run(self) -> RepRecords:
         end = self.scenario.end_min
-        run_until(self.env, end, self.arrivals)
+        # The first arrival is scheduled now, as the last thing before the run (its place
+        # among events at the same instant depends on it), and forgotten with the run.
+        arrivals = Arrivals(self.env, self.t_arrive, self._on_arrival)
+        run_until(self.env, end, arrivals)
         for pool in self.pools.values():
             pool.touch()  # credit the levels that held up to the horizon
         logged = {name: np.asarray(getattr(self.log, name), t) for name, t, _ in logged_fields()}
@@ -544,12 +567,12 @@ class HeartModel:
         log.outcome[i] = self.served_by[program]
         log.t_unit_start[i] = env.now
         travel, busy, rest = self.draws.field_time[program][i]
-        model = self.travel_model[self.phase[i]][program]
-        if model is not None:  # distance to the nearest of the free units
+        trips = self.trips[self.phase[i]][program]
+        if trips is not None:  # distance to the nearest of the free units
             # unit.free: the units free when this one took the call, itself included
-            area, free = self.region[self.phase[i]][program], unit.free
-            log.travel_miles[i] = model.miles(area, free, travel)
-            travel = model.minutes(area, free, travel)
+            miles, minutes = trips.of(unit.free)
+            log.travel_miles[i] = miles * travel  # travel: the call's random factor
+            travel = minutes * travel
             busy = travel + rest
         log.travel_time[i] = travel
         log.response_time[i] = env.now - t_request + travel

@@ -280,7 +280,8 @@ class StaffedPool:
         self.busy -= 1
         if unit.away:
             self.away -= 1
-        self._serve_queue()
+        if self.waiting:
+            self._serve_queue()
 
     def close_queues(self) -> None:
         """Forget waiting requests and the rest of the schedule (end of a replication)."""
