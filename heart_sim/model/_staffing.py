@@ -99,8 +99,9 @@ class PoolMeter:
     end), ``queue`` (jobs waiting) and ``away`` (units on duty away from calls).
 
     The pool reports each change of its levels (``advance``); the meter keeps them as they
-    come and integrates them by hour only when an integral is read, so a change costs an
-    append, not a pass over the hours it spans."""
+    come, seven numbers a span in one flat list (no object per span to allocate, and one
+    pass to make an array of), and integrates them by hour only when an integral is read,
+    so a change costs an extend, not a pass over the hours it spans."""
 
     __slots__ = ("t0", "t1", "h0", "n", "last", "spans", "_integrals")
 
@@ -109,8 +110,9 @@ class PoolMeter:
         self.h0 = int(t0 // MIN_PER_HOUR)
         self.n = int(-(-(t1 - t0) // MIN_PER_HOUR))
         self.last = begin
-        # (from, to, staffed, busy, overtime, queue, away): the levels that held in between
-        self.spans: list[tuple[float, float, int, int, int, int, int]] = []
+        # from, to, staffed, busy, overtime, queue, away: the levels that held in between,
+        # span after span
+        self.spans: list[float] = []
         self._integrals: tuple[int, dict[str, list[float]]] = (0, {})  # (of spans, sums)
 
     def advance(
@@ -122,7 +124,7 @@ class PoolMeter:
         if now == last:
             return
         self.last = now
-        self.spans.append((last, now, staffed, on, over, queue, away))
+        self.spans.extend((last, now, staffed, on, over, queue, away))
 
     @property
     def staffed(self) -> list[float]:
@@ -153,10 +155,11 @@ class PoolMeter:
 
 
 _LEVELS = ("staffed", "busy", "overtime", "queue", "away")
+SPAN = 2 + len(_LEVELS)  # numbers per span: from, to, the levels
 
 
 def _integrate_by_hour(
-    spans: list[tuple[float, float, int, int, int, int, int]],
+    spans: list[float],
     t0: float,
     t1: float,
     h0: int,
@@ -167,7 +170,7 @@ def _integrate_by_hour(
     one after another, so the sums are the very floats of adding them one by one)."""
     out = {name: np.zeros(n) for name in _LEVELS}
     if spans:
-        table = np.array(spans, dtype=float)
+        table = np.fromiter(spans, dtype=float, count=len(spans)).reshape(-1, SPAN)
         a = np.maximum(table[:, 0], t0)
         b = np.minimum(table[:, 1], t1)
         keep = b > a
@@ -302,7 +305,7 @@ class StaffedPool:
             return
         meter.last = now
         away = self.away
-        meter.spans.append(
+        meter.spans.extend(
             (
                 last,
                 now,
