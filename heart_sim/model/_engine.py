@@ -54,7 +54,7 @@ from ._gc import gc_paused
 from ._records import CallRecords, RepRecords, logged_fields
 from ._rosters import Away, roster, unit_minutes_by_hour
 from ._routing import ccd_decision, pick_call_types
-from ._simpy_compat import Arrivals, after, drop_pending_events, run_until
+from ._simpy_compat import Arrivals, Timetable, after, drop_pending_events, run_until
 from ._staffing import AWAY, AWAY_NOW, FOLLOWUP, LIVE, PoolMeter, StaffedPool, Unit
 from ._streams import stream
 from ._zones import ZoneTable, draw_zones
@@ -380,6 +380,7 @@ class HeartModel:
         self.meters: dict[str, PoolMeter] = {p: PoolMeter(t0, t1, cal.begin) for p in PROGRAMS}
         self.scheduled: dict[str, np.ndarray] = {}
         self.pools: dict[str, StaffedPool] = {}
+        self.timetable = Timetable(self.env)  # time away, known before the run
         for p in PROGRAMS:
             r = roster(scenario, cal, p, seed, replication)
             self.scheduled[p] = unit_minutes_by_hour(r.scheduled, t0, t1)
@@ -392,7 +393,7 @@ class HeartModel:
         # The first arrival is scheduled now, as the last thing before the run (its place
         # among events at the same instant depends on it), and forgotten with the run.
         arrivals = Arrivals(self.env, self.t_arrive, self._on_arrival)
-        run_until(self.env, end, arrivals)
+        run_until(self.env, end, arrivals, self.timetable)
         for pool in self.pools.values():
             pool.touch()  # credit the levels that held up to the horizon
         logged = {name: np.asarray(getattr(self.log, name), t) for name, t, _ in logged_fields()}
@@ -665,7 +666,7 @@ class HeartModel:
         """A break or police duty: from its due time the unit goes when free and no live
         call waits (``AWAY``); from the latest start, as soon as it finishes its job
         (``AWAY_NOW``); not after its shift has ended."""
-        after(self.env, max(0.0, away.due - self.env.now), self._away_due, (pool, away))
+        self.timetable.after(max(0.0, away.due - self.env.now), self._away_due, (pool, away))
 
     def _away_due(self, due) -> None:
         pool, away = due.value

@@ -11,11 +11,13 @@ in order of priority (``URGENT`` first), then of scheduling. Its loop pops the h
   SimPy's own initialisation events). A ``_Call`` is the least SimPy's loop needs of an
   event, so making one costs a few attribute writes, not ``Event.__init__`` and
   ``Environment.schedule``: the model makes one per step of a call's journey.
-- ``Arrivals`` and ``run_until``: ``env.run(until=...)`` as one loop, which also fires a
-  sorted list of arrival times without putting them on the heap. Each arrival is ordered
-  exactly as a timeout scheduled when the one before it fired (``env.timeout(t - now)``):
-  same time to the bit, same event id drawn at the same moment; so it is the very run a
-  chain of timeouts would make, without an event per call.
+- ``Arrivals``, ``Timetable`` and ``run_until``: ``env.run(until=...)`` as one loop, which
+  also fires a sorted list of arrival times and a timetable of callbacks known before the
+  run without putting them on the heap. Each arrival is ordered exactly as a timeout
+  scheduled when the one before it fired (``env.timeout(t - now)``): same time to the bit,
+  same event id drawn at the same moment; each timetable entry as ``after`` would have put
+  it on the heap. So it is the very run a chain of timeouts would make, without an event
+  per call, on a heap no longer than the events in flight.
 - ``drop_pending_events``: forget every scheduled event at the end of a replication, so no
   reference cycle through callbacks outlives it.
 
@@ -71,12 +73,15 @@ def at(
     heappush(env._queue, (time, NORMAL, next(env._eid), _Call(callback, value)))
 
 
+NEVER = (math.inf, NORMAL, math.inf)  # the key of an arrival or plan after the last
+
+
 class Arrivals:
     """``callback(i)`` at each of ``times`` (sorted), outside SimPy's heap: ``run_until``
-    fires them. Call it when the first arrival would be scheduled: each arrival takes its
+    fires them. Make it when the first arrival would be scheduled: each arrival takes its
     event id when the one before it has been handled (the first: now)."""
 
-    __slots__ = ("times", "callback", "i", "when", "eid")
+    __slots__ = ("times", "callback", "i", "key")
 
     def __init__(
         self, env: simpy.Environment, times: Sequence[float], callback: Callable[[int], object]
@@ -84,21 +89,42 @@ class Arrivals:
         self.times = times
         self.callback = callback
         self.i = 0
-        self.when, self.eid = math.inf, 0
+        self.key: tuple[float, int, float] = NEVER  # (time, priority, event id) of arrival i
         self._next(env)
 
     def _next(self, env: simpy.Environment) -> None:
         """Schedule arrival ``i`` as ``env.timeout(times[i] - now)`` would."""
         if self.i < len(self.times):
             now = env._now
-            self.when = now + (self.times[self.i] - now)
-            self.eid = next(env._eid)
+            self.key = (now + (self.times[self.i] - now), NORMAL, next(env._eid))
         else:
-            self.when = math.inf
+            self.key = NEVER
 
 
-def run_until(env: simpy.Environment, until: float, arrivals: Arrivals | None = None) -> None:
-    """``env.run(until=until)``, with the arrivals of ``arrivals`` fired in their turn."""
+class Timetable:
+    """Timed callbacks all known before the run starts (time away over a year, thousands),
+    kept off SimPy's heap so that they do not make every push and pop of the run dearer:
+    ``run_until`` walks them in order. Each is keyed as ``after`` would key it when added."""
+
+    def __init__(self, env: simpy.Environment) -> None:
+        self.env = env
+        self.entries: list[tuple[float, int, int, _Call]] = []
+
+    def after(self, delay: float, callback: Callable[[Any], object], value: object = None) -> None:
+        """As ``after(env, delay, callback, value)``, on the timetable."""
+        env = self.env
+        self.entries.append((env._now + delay, NORMAL, next(env._eid), _Call(callback, value)))
+
+
+def run_until(
+    env: simpy.Environment,
+    until: float,
+    arrivals: Arrivals | None = None,
+    timetable: Timetable | None = None,
+) -> None:
+    """``env.run(until=until)``, with ``arrivals`` and the ``timetable`` (which it empties)
+    fired in their turn: always the earliest of the heap's head, the next arrival and the
+    next entry of the timetable, by (time, priority, event id) as SimPy orders events."""
     if until <= env._now:
         raise ValueError(f"until ({until}) must be greater than the current simulation time")
     stop = _Call(_no_op, None)  # as env.run does: an urgent event at ``until``
@@ -106,18 +132,30 @@ def run_until(env: simpy.Environment, until: float, arrivals: Arrivals | None = 
     queue = env._queue
     if arrivals is None:
         arrivals = Arrivals(env, (), _no_op)
+    planned: list[tuple[float, int, float, Any]] = []
+    if timetable is not None:
+        planned.extend(sorted(timetable.entries))
+        timetable.entries.clear()
+    planned.append(NEVER)
+    k = 0
     while True:
-        head = queue[0]  # never empty: the stop is there
-        when = arrivals.when
-        if when < head[0] or (when == head[0] and (NORMAL, arrivals.eid) < head[1:3]):
-            env._now = when
+        first = queue[0]  # never empty: the stop is there
+        plan = planned[k]
+        if plan < first:
+            first = plan
+        if arrivals.key < first:
+            env._now = arrivals.key[0]
             arrivals.callback(arrivals.i)
             arrivals.i += 1
             arrivals._next(env)
             continue
-        env._now, _, _, event = heappop(queue)
-        if event is stop:
-            return
+        if first is plan:
+            k += 1
+            env._now, event = plan[0], plan[3]
+        else:
+            env._now, _, _, event = heappop(queue)
+            if event is stop:
+                return
         callbacks, event.callbacks = event.callbacks, None
         for callback in callbacks:
             callback(event)

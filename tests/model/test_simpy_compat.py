@@ -9,7 +9,14 @@ import pytest
 import simpy
 from simpy.events import NORMAL, URGENT
 
-from heart_sim.model._simpy_compat import Arrivals, after, at, drop_pending_events, run_until
+from heart_sim.model._simpy_compat import (
+    Arrivals,
+    Timetable,
+    after,
+    at,
+    drop_pending_events,
+    run_until,
+)
 
 
 def test_the_internals_exist() -> None:
@@ -66,9 +73,11 @@ def test_dropping_pending_events_ends_the_run() -> None:
 def _journeys(times: list[float], ours: bool) -> list[tuple[float, str, int]]:
     """A small model with ties: each arrival starts a job of 0, 0.5 or 1 minute, the
     same instants recur, and urgent and ordinary events meet them; the log of who ran
-    when, made with SimPy's calls (a chain of timeouts, env.run) or with ours."""
+    when, made with SimPy's calls (a chain of timeouts, env.run) or with ours (ordinary
+    ticks and breaks on a timetable)."""
     env = simpy.Environment(initial_time=0.1)
     log: list[tuple[float, str, int]] = []
+    timetable = Timetable(env)
 
     def job_done(ev) -> None:
         log.append((env.now, "done", ev.value))
@@ -80,16 +89,26 @@ def _journeys(times: list[float], ours: bool) -> list[tuple[float, str, int]]:
         else:
             env.timeout((i % 3) / 2, i).callbacks.append(job_done)
 
+    def tick(ev) -> None:
+        log.append((env.now, "tick", ev.value))
+
     for k in range(1, 6):  # ticks on the whole minutes, some urgent
-        if ours:
-            after(env, k - 0.1, lambda ev: log.append((env.now, "tick", ev.value)), k, k % 2 == 0)
+        if ours and k % 2 == 0:
+            after(env, k - 0.1, tick, k, urgent=True)
+        elif ours:
+            timetable.after(k - 0.1, tick, k)
         else:
             ev = simpy.Event(env)
             ev._ok, ev._value = True, k
             env.schedule(ev, URGENT if k % 2 == 0 else NORMAL, k - 0.1)
-            ev.callbacks.append(lambda ev: log.append((env.now, "tick", ev.value)))
+            ev.callbacks.append(tick)
+    for k in (3, 1, 2):  # breaks at the jobs' and arrivals' instants, added out of order
+        if ours:
+            timetable.after(k - 0.1, tick, -k)
+        else:
+            env.timeout(k - 0.1, -k).callbacks.append(tick)
     if ours:
-        run_until(env, 4.5, Arrivals(env, times, arrive))
+        run_until(env, 4.5, Arrivals(env, times, arrive), timetable)
     else:
         state = {"i": 0}
 
