@@ -226,6 +226,7 @@ class StaffedPool:
     def try_acquire(self) -> Unit | None:
         """Take a free unit now if there is one and nobody is queued; no event needed."""
         if self.busy < self.staffed and not self.waiting:
+            self.touch()
             return self._take()
         return None
 
@@ -318,13 +319,15 @@ class StaffedPool:
         )
 
     def _take(self) -> Unit:
-        self.touch()
+        """A free unit takes a job (the meter touched at this instant)."""
         unit = Unit(self.staffed - self.busy)
         self.busy += 1
         self._busy_units[unit] = None
         return unit
 
     def _serve_queue(self) -> None:
+        """Free units take the jobs waiting, best first. Only after a change its caller
+        has credited to the meter at this instant (so nothing more to credit now)."""
         live, kept = self._live, self._kept
         while self.busy < self.staffed and (live or kept):
             # The next job is the better head of the two queues (priority, then arrival).
@@ -334,11 +337,9 @@ class StaffedPool:
                 continue
             if self.waiting_away and req.until <= self.env.now:
                 # Time away of a crew that has just gone off: not for the next crew.
-                self.touch()
                 self._dequeued(req)
                 req.answer(None, later=True)
                 continue
-            self.touch()
             self._dequeued(req)
             req.answer(self._take())
 
