@@ -42,6 +42,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from types import SimpleNamespace
+from typing import NamedTuple
 
 import numpy as np
 import simpy
@@ -60,6 +61,15 @@ from ._streams import stream
 from ._zones import ZoneTable, draw_zones
 
 
+class FieldTimes(NamedTuple):
+    """A field program's minutes per call, if it serves the call (three lists: no tuple
+    per call to make, and a call reads only what it needs)."""
+
+    travel: list[float]
+    busy: list[float]  # travel + rest
+    rest: list[float]  # on scene + wrap-up (+ transport)
+
+
 @dataclass
 class Draws:
     """Per-call random draws, one list per source of randomness (lists: fast to index)."""
@@ -73,9 +83,9 @@ class Draws:
     cn_contact: list[float]
     u_cn_attempts: list[float]
     call_taking: list[float] | None  # 911 call-taking minutes, if the scenario has it
-    # program -> per call (travel, busy, on scene + wrap-up); where the call's phase has a
-    # square-root travel model, "travel" holds the call's random factor instead
-    field_time: dict[str, list[tuple[float, float, float]]]
+    # program -> per call travel, busy and on scene + wrap-up minutes; where the call's
+    # phase has a square-root travel model, travel holds the call's random factor instead
+    field_time: dict[str, FieldTimes]
     # longest waits per call (math.inf: no limit): "ccd_hold" (911 takes the call back),
     # "ccd_caller" (the caller hangs up), "crt" and "cor" (police/EMS are sent)
     patience: dict[str, list[float]]
@@ -179,13 +189,11 @@ class _Sources:
         return out.tolist()
 
 
-def _field_times(
-    src: _Sources,
-) -> tuple[dict[str, list[tuple[float, float, float]]], dict[str, np.ndarray]]:
+def _field_times(src: _Sources) -> tuple[dict[str, FieldTimes], dict[str, np.ndarray]]:
     """Each field program's (travel, busy, on scene + wrap-up) per call, and for the
     programs with a transport in some phase whether each call would end in one (its time
     is in busy and in on scene + wrap-up: it adds to the team's job and nothing else)."""
-    field_time: dict[str, list[tuple[float, float, float]]] = {}
+    field_time: dict[str, FieldTimes] = {}
     transported: dict[str, np.ndarray] = {}
     for name in FIELD_TEAMS:
         travel = src.times(f"{name}_travel_time", lambda sc, p=name: sc.field_team(p).travel_time)
@@ -202,7 +210,7 @@ def _field_times(
             transported[name] = moved
             rest = rest + np.where(moved, minutes, 0.0)
         busy = travel + rest
-        field_time[name] = list(zip(travel.tolist(), busy.tolist(), rest.tolist()))
+        field_time[name] = FieldTimes(travel.tolist(), busy.tolist(), rest.tolist())
     return field_time, transported
 
 
@@ -565,19 +573,21 @@ class HeartModel:
     def _serve(self, i: int, program: str, t_request: float, unit: Unit) -> None:
         """A team takes the call: travel, time on scene, wrap-up; then the unit is free."""
         env, log = self.env, self.log
+        now = env.now
         log.outcome[i] = self.served_by[program]
-        log.t_unit_start[i] = env.now
-        travel, busy, rest = self.draws.field_time[program][i]
+        log.t_unit_start[i] = now
+        times = self.draws.field_time[program]
+        travel, busy = times.travel[i], times.busy[i]
         trips = self.trips[self.phase[i]][program]
         if trips is not None:  # distance to the nearest of the free units
             # unit.free: the units free when this one took the call, itself included
             miles, minutes = trips.of(unit.free)
             log.travel_miles[i] = miles * travel  # travel: the call's random factor
             travel = minutes * travel
-            busy = travel + rest
+            busy = travel + times.rest[i]
         log.travel_time[i] = travel
-        log.response_time[i] = env.now - t_request + travel
-        log.t_unit_free[i] = env.now + busy
+        log.response_time[i] = now - t_request + travel
+        log.t_unit_free[i] = now + busy
         after(env, busy, self._job_done, (i, program, unit))
 
     def _job_done(self, done) -> None:
