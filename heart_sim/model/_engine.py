@@ -40,9 +40,11 @@ The model records what happened and computes no statistics.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from types import SimpleNamespace
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 import simpy
@@ -63,74 +65,100 @@ from ._zones import ZoneTable, draw_zones
 
 class FieldTimes(NamedTuple):
     """A field program's minutes per call, if it serves the call (three lists: no tuple
-    per call to make, and a call reads only what it needs)."""
+    per call to make, and a call reads only what it needs); where the call's phase has a
+    square-root travel model, travel holds the call's random factor instead."""
 
     travel: list[float]
     busy: list[float]  # travel + rest
     rest: list[float]  # on scene + wrap-up (+ transport)
+    # whether each call, if served, ends in a transport (None: no phase has one); its
+    # time is in busy and in rest: it adds to the team's job and nothing else
+    transported: np.ndarray | None
 
 
-@dataclass
+class _ByName(dict):
+    """A dict whose values are made (by ``make(key)``) the first time they are read."""
+
+    def __init__(self, make: Callable[[str], Any]) -> None:
+        super().__init__()
+        self.make = make
+
+    def __missing__(self, key: str) -> Any:
+        value = self[key] = self.make(key)
+        return value
+
+
 class Draws:
-    """Per-call random draws, one list per source of randomness (lists: fast to index)."""
+    """Per-call random draws, one list per source of randomness (lists: fast to index),
+    with times from the distributions of each call's arrival phase. Every phase samples
+    the same streams, so phases (and scenarios) share their randomness.
 
-    u_transfer: list[float]
-    u_decision: list[float]
-    ccd_phone: list[float]
-    u_followup: list[float]
-    followup_time: list[float]
-    u_cn: list[float]
-    cn_contact: list[float]
-    u_cn_attempts: list[float]
-    call_taking: list[float] | None  # 911 call-taking minutes, if the scenario has it
-    # program -> per call travel, busy and on scene + wrap-up minutes; where the call's
-    # phase has a square-root travel model, travel holds the call's random factor instead
-    field_time: dict[str, FieldTimes]
-    # longest waits per call (math.inf: no limit): "ccd_hold" (911 takes the call back),
-    # "ccd_caller" (the caller hangs up), "crt" and "cor" (police/EMS are sent)
-    patience: dict[str, list[float]]
-    # 911's routing: one uniform per call against sent_to_heart (x the team's triage_share
-    # when 911 dispatches directly); None when every call goes (every share 1)
-    u_route: list[float] | None = None
-    # field program -> whether each call, if served, ends in a transport (teams with one)
-    transported: dict[str, np.ndarray] | None = None
+    A source is drawn the first time the run reads it: one no call reaches (CCD's, when
+    no call goes to CCD) costs nothing. Each source has its own stream, so when it is
+    drawn changes no number."""
 
-    @classmethod
-    def draw(
-        cls,
+    def __init__(
+        self,
         phases: list[Scenario],
         phase: np.ndarray,
         type_index: np.ndarray,
         seed: int,
         rep: int,
         n: int,
-    ) -> Draws:
-        """Each call's draws, with times from the distributions of its arrival's phase. Every
-        phase samples the same streams, so phases (and scenarios) share their randomness."""
-        src = _Sources(phases, phase, type_index, seed, rep, n)
-        field_time, transported = _field_times(src)
-        waits = _waits(src)
-        return cls(
-            u_transfer=src.uniform("ccd_transfer"),
-            u_decision=src.uniform("ccd_decision"),
-            ccd_phone=src.by_phase("ccd_phone_time", lambda sc: sc.programs.ccd.phone_time),
-            u_followup=src.uniform("ccd_followup"),
-            followup_time=src.by_phase(
-                "ccd_followup_time", lambda sc: sc.programs.ccd.followup_time
-            ),
-            u_cn=src.uniform("cn_referral"),
-            cn_contact=src.by_phase("cn_contact_time", lambda sc: sc.programs.cn.contact_time),
-            u_cn_attempts=src.uniform("cn_attempts"),
-            call_taking=(
-                phases[0].call_taking_time.sample(stream(seed, rep, "call_taking"), n).tolist()
-                if phases[0].call_taking_time is not None
-                else None
-            ),
-            field_time=field_time,
-            patience=waits,
-            u_route=src.uniform("911_routing") if _routes(phases) else None,
-            transported=transported or None,
-        )
+    ) -> None:
+        self.src = src = _Sources(phases, phase, type_index, seed, rep, n)
+        # program -> its FieldTimes
+        self.field_time: dict[str, FieldTimes] = _ByName(lambda p: _field_times(src, p))
+        # longest waits per call (math.inf: no limit): "ccd_hold" (911 takes the call
+        # back), "ccd_caller" (the caller hangs up), "crt" and "cor" (police/EMS are sent)
+        self.patience: dict[str, list[float]] = _ByName(lambda name: _waits(src, name))
+
+    @cached_property
+    def u_transfer(self) -> list[float]:
+        return self.src.uniform("ccd_transfer")
+
+    @cached_property
+    def u_decision(self) -> list[float]:
+        return self.src.uniform("ccd_decision")
+
+    @cached_property
+    def ccd_phone(self) -> list[float]:
+        return self.src.by_phase("ccd_phone_time", lambda sc: sc.programs.ccd.phone_time)
+
+    @cached_property
+    def u_followup(self) -> list[float]:
+        return self.src.uniform("ccd_followup")
+
+    @cached_property
+    def followup_time(self) -> list[float]:
+        return self.src.by_phase("ccd_followup_time", lambda sc: sc.programs.ccd.followup_time)
+
+    @cached_property
+    def u_cn(self) -> list[float]:
+        return self.src.uniform("cn_referral")
+
+    @cached_property
+    def cn_contact(self) -> list[float]:
+        return self.src.by_phase("cn_contact_time", lambda sc: sc.programs.cn.contact_time)
+
+    @cached_property
+    def u_cn_attempts(self) -> list[float]:
+        return self.src.uniform("cn_attempts")
+
+    @cached_property
+    def call_taking(self) -> list[float] | None:
+        """911 call-taking minutes, if the scenario has it."""
+        src, taking = self.src, self.src.phases[0].call_taking_time
+        if taking is None:
+            return None
+        return taking.sample(stream(src.seed, src.rep, "call_taking"), src.n).tolist()
+
+    @cached_property
+    def u_route(self) -> list[float] | None:
+        """911's routing: one uniform per call against sent_to_heart (x the team's
+        triage_share when 911 dispatches directly); None when every call goes (every
+        share 1)."""
+        return self.src.uniform("911_routing") if _routes(self.src.phases) else None
 
 
 def _routes(phases: list[Scenario]) -> bool:
@@ -142,7 +170,7 @@ def _routes(phases: list[Scenario]) -> bool:
 
 @dataclass(frozen=True)
 class _Sources:
-    """The n calls of one replication as ``Draws.draw`` samples them: each call's phase
+    """The n calls of one replication as ``Draws`` samples them: each call's phase
     and call type, and the (seed, replication) of the streams. Used once per replication,
     before the simulation starts."""
 
@@ -189,29 +217,20 @@ class _Sources:
         return out.tolist()
 
 
-def _field_times(src: _Sources) -> tuple[dict[str, FieldTimes], dict[str, np.ndarray]]:
-    """Each field program's (travel, busy, on scene + wrap-up) per call, and for the
-    programs with a transport in some phase whether each call would end in one (its time
-    is in busy and in on scene + wrap-up: it adds to the team's job and nothing else)."""
-    field_time: dict[str, FieldTimes] = {}
-    transported: dict[str, np.ndarray] = {}
-    for name in FIELD_TEAMS:
-        travel = src.times(f"{name}_travel_time", lambda sc, p=name: sc.field_team(p).travel_time)
-        on_scene = src.times(
-            f"{name}_on_scene_time", lambda sc, p=name: sc.field_team(p).on_scene_time
-        )
-        _on_scene_by_type(src, name, on_scene)
-        wrap_up = src.times(
-            f"{name}_wrap_up_time", lambda sc, p=name: sc.field_team(p).wrap_up_time
-        )
-        rest = on_scene + wrap_up
-        if any(sc.field_team(name).transport is not None for sc in src.phases):
-            moved, minutes = _transports(src, name)
-            transported[name] = moved
-            rest = rest + np.where(moved, minutes, 0.0)
-        busy = travel + rest
-        field_time[name] = FieldTimes(travel.tolist(), busy.tolist(), rest.tolist())
-    return field_time, transported
+def _field_times(src: _Sources, name: str) -> FieldTimes:
+    """A field program's (travel, busy, on scene + wrap-up) per call, and, if it has a
+    transport in some phase, whether each call would end in one."""
+    travel = src.times(f"{name}_travel_time", lambda sc: sc.field_team(name).travel_time)
+    on_scene = src.times(f"{name}_on_scene_time", lambda sc: sc.field_team(name).on_scene_time)
+    _on_scene_by_type(src, name, on_scene)
+    wrap_up = src.times(f"{name}_wrap_up_time", lambda sc: sc.field_team(name).wrap_up_time)
+    rest = on_scene + wrap_up
+    moved = None
+    if any(sc.field_team(name).transport is not None for sc in src.phases):
+        moved, minutes = _transports(src, name)
+        rest = rest + np.where(moved, minutes, 0.0)
+    busy = travel + rest
+    return FieldTimes(travel.tolist(), busy.tolist(), rest.tolist(), moved)
 
 
 def _on_scene_by_type(src: _Sources, team: str, on_scene: np.ndarray) -> None:
@@ -244,23 +263,24 @@ def _transports(src: _Sources, team: str) -> tuple[np.ndarray, np.ndarray]:
     return moved, minutes
 
 
-def _waits(src: _Sources) -> dict[str, list[float]]:
-    """The longest waits per call (``Draws.patience``): CCD's hold limit, the caller's
-    patience, and each field program's (the call type's where it sets one)."""
-    waits = {
-        "ccd_hold": src.patience("ccd_hold", lambda sc, ct: sc.programs.ccd.answer_patience_min),
-        "ccd_caller": src.patience(
+def _waits(src: _Sources, name: str) -> list[float]:
+    """The longest waits per call (``Draws.patience``) of one kind: CCD's hold limit
+    ("ccd_hold"), the caller's patience ("ccd_caller"), or a field program's (its name;
+    the call type's where it sets one)."""
+    if name == "ccd_hold":
+        return src.patience("ccd_hold", lambda sc, ct: sc.programs.ccd.answer_patience_min)
+    if name == "ccd_caller":
+        return src.patience(
             "ccd_caller_patience", lambda sc, ct: sc.programs.ccd.caller_patience_min
-        ),
-    }
-    for name in FIELD_TEAMS:
-        waits[name] = src.patience(
-            f"{name}_patience",
-            lambda sc, ct, p=name: (
-                ct.patience_min if ct.patience_min is not None else sc.field_team(p).patience_min
-            ),
         )
-    return waits
+    if name not in FIELD_TEAMS:
+        raise KeyError(name)
+    return src.patience(
+        f"{name}_patience",
+        lambda sc, ct: (
+            ct.patience_min if ct.patience_min is not None else sc.field_team(name).patience_min
+        ),
+    )
 
 
 def _sample(dist, rng: np.random.Generator, n: int) -> np.ndarray:
@@ -363,7 +383,7 @@ class HeartModel:
         # Square miles each field program covers, by phase (for square-root travel).
         self.phase = phase.tolist()
         self.trips, self.cn_prob = _field_team_tables(phases, table)
-        self.draws = Draws.draw(phases, phase, type_index, seed, replication, n)
+        self.draws = Draws(phases, phase, type_index, seed, replication, n)
         phase_types = [list(sc.call_types.values()) for sc in phases]
         self.call_types = [phase_types[j][k] for j, k in zip(self.phase, type_index.tolist())]
         self.priority = [ct.priority for ct in self.call_types]  # read on the hot path
@@ -405,8 +425,12 @@ class HeartModel:
         for pool in self.pools.values():
             pool.touch()  # credit the levels that held up to the horizon
         logged = {name: np.asarray(getattr(self.log, name), t) for name, t, _ in logged_fields()}
-        for p, moved in (self.draws.transported or {}).items():
-            logged["transported"] |= (logged["outcome"] == self.served_by[p]) & moved
+        # (only the programs whose times were drawn: the others served no call)
+        for p, times in self.draws.field_time.items():
+            if times.transported is not None:
+                logged["transported"] |= (
+                    logged["outcome"] == self.served_by[p]
+                ) & times.transported
         calls = CallRecords(*self.attributes, **logged)
         self._tear_down()
         return RepRecords(
@@ -593,7 +617,8 @@ class HeartModel:
     def _job_done(self, done) -> None:
         i, program, unit = done.value
         self.pools[program].release(unit)
-        if self.draws.u_cn[i] < self.cn_prob[self.phase[i]][program]:
+        referral = self.cn_prob[self.phase[i]][program]
+        if referral and self.draws.u_cn[i] < referral:  # (no draw to read if none is)
             self._refer_to_cn(i)
 
     # -- follow-up work ------------------------------------------------------------------
