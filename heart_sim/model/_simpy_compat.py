@@ -59,7 +59,7 @@ def after(
     ``env.timeout(delay, value).callbacks.append(callback)``, ahead of ordinary events at
     that instant if ``urgent``."""
     heappush(
-        env._queue,
+        _heap(env),
         (env._now + delay, URGENT if urgent else NORMAL, next(env._eid), _Call(callback, value)),
     )
 
@@ -70,10 +70,17 @@ def at(
     """``callback(event)`` at ``time`` exactly (not before now), as an ordinary event."""
     if time < env._now:
         raise ValueError(f"time {time} is before now ({env._now})")
-    heappush(env._queue, (time, NORMAL, next(env._eid), _Call(callback, value)))
+    heappush(_heap(env), (time, NORMAL, next(env._eid), _Call(callback, value)))
 
 
-NEVER = (math.inf, NORMAL, math.inf)  # the key of an arrival or plan after the last
+# (time, priority, event id) or the same with the event: how SimPy orders its events
+Key = tuple[float, int, float]
+NEVER: Key = (math.inf, int(NORMAL), math.inf)  # the key of an arrival or plan after the last
+
+
+def _heap(env: simpy.Environment) -> list[Any]:
+    """SimPy's heap of scheduled events (typed for its events; it holds ``_Call`` too)."""
+    return env._queue
 
 
 class Arrivals:
@@ -89,14 +96,14 @@ class Arrivals:
         self.times = times
         self.callback = callback
         self.i = 0
-        self.key: tuple[float, int, float] = NEVER  # (time, priority, event id) of arrival i
+        self.key: Key = NEVER  # of arrival i
         self._next(env)
 
     def _next(self, env: simpy.Environment) -> None:
         """Schedule arrival ``i`` as ``env.timeout(times[i] - now)`` would."""
         if self.i < len(self.times):
             now = env._now
-            self.key = (now + (self.times[self.i] - now), NORMAL, next(env._eid))
+            self.key = (now + (self.times[self.i] - now), int(NORMAL), next(env._eid))
         else:
             self.key = NEVER
 
@@ -128,11 +135,11 @@ def run_until(
     if until <= env._now:
         raise ValueError(f"until ({until}) must be greater than the current simulation time")
     stop = _Call(_no_op, None)  # as env.run does: an urgent event at ``until``
-    heappush(env._queue, (env._now + (until - env._now), URGENT, next(env._eid), stop))
-    queue = env._queue
+    queue = _heap(env)
+    heappush(queue, (env._now + (until - env._now), URGENT, next(env._eid), stop))
     if arrivals is None:
         arrivals = Arrivals(env, (), _no_op)
-    planned: list[tuple[float, int, float, Any]] = []
+    planned: list[Any] = []
     if timetable is not None:
         planned.extend(sorted(timetable.entries))
         timetable.entries.clear()
