@@ -166,8 +166,9 @@ def _integrate_by_hour(
     n: int,
 ) -> dict[str, list[float]]:
     """Each level x time, summed per hour of [t0, t1): every span clipped to the window
-    and cut at the hours it crosses, the pieces added in time order (``np.add.at`` adds
-    one after another, so the sums are the very floats of adding them one by one)."""
+    and cut at the hours it crosses, the pieces added in time order (``np.bincount`` with
+    weights adds them one after another from 0.0, as ``np.add.at`` would, so the sums
+    are the very floats of adding them one by one; it is many times faster)."""
     out = {name: np.zeros(n) for name in _LEVELS}
     if spans:
         table = np.fromiter(spans, dtype=float, count=len(spans)).reshape(-1, SPAN)
@@ -185,7 +186,7 @@ def _integrate_by_hour(
         dt = stop - start
         index = hour.astype(np.int64) - h0
         for k, name in enumerate(_LEVELS):
-            np.add.at(out[name], index, levels[row, k] * dt)
+            out[name] = np.bincount(index, weights=levels[row, k] * dt, minlength=n)
     return {name: v.tolist() for name, v in out.items()}
 
 
