@@ -99,19 +99,20 @@ class PoolMeter:
     end), ``queue`` (jobs waiting) and ``away`` (units on duty away from calls).
 
     The pool reports each change of its levels (``advance``); the meter keeps them as they
-    come, seven numbers a span in one flat list (no object per span to allocate, and one
-    pass to make an array of), and integrates them by hour only when an integral is read,
-    so a change costs an extend, not a pass over the hours it spans."""
+    come, six numbers a span in one flat list (its end and the levels; it starts where the
+    one before it ended: no object per span to allocate, and one pass to make an array
+    of), and integrates them by hour only when an integral is read, so a change costs an
+    extend, not a pass over the hours it spans."""
 
-    __slots__ = ("t0", "t1", "h0", "n", "last", "spans", "_integrals")
+    __slots__ = ("t0", "t1", "h0", "n", "begin", "last", "spans", "_integrals")
 
     def __init__(self, t0: float, t1: float, begin: float = 0.0):
         self.t0, self.t1 = t0, t1
         self.h0 = int(t0 // MIN_PER_HOUR)
         self.n = int(-(-(t1 - t0) // MIN_PER_HOUR))
-        self.last = begin
-        # from, to, staffed, busy, overtime, queue, away: the levels that held in between,
-        # span after span
+        self.begin = self.last = begin  # where the first span starts
+        # to, staffed, busy, overtime, queue, away: the levels that held from the end of
+        # the span before (or ``begin``) to ``to``, span after span
         self.spans: list[float] = []
         self._integrals: tuple[int, dict[str, list[float]]] = (0, {})  # (of spans, sums)
 
@@ -124,7 +125,7 @@ class PoolMeter:
         if now == last:
             return
         self.last = now
-        self.spans.extend((last, now, staffed, on, over, queue, away))
+        self.spans.extend((now, staffed, on, over, queue, away))
 
     @property
     def staffed(self) -> list[float]:
@@ -149,17 +150,18 @@ class PoolMeter:
     def _by_hour(self) -> dict[str, list[float]]:
         counted, sums = self._integrals
         if not sums or counted != len(self.spans):
-            sums = _integrate_by_hour(self.spans, self.t0, self.t1, self.h0, self.n)
+            sums = _integrate_by_hour(self.spans, self.begin, self.t0, self.t1, self.h0, self.n)
             self._integrals = (len(self.spans), sums)
         return sums
 
 
 _LEVELS = ("staffed", "busy", "overtime", "queue", "away")
-SPAN = 2 + len(_LEVELS)  # numbers per span: from, to, the levels
+SPAN = 1 + len(_LEVELS)  # numbers per span: its end, the levels
 
 
 def _integrate_by_hour(
     spans: list[float],
+    begin: float,
     t0: float,
     t1: float,
     h0: int,
@@ -172,10 +174,11 @@ def _integrate_by_hour(
     out = {name: np.zeros(n) for name in _LEVELS}
     if spans:
         table = np.fromiter(spans, dtype=float, count=len(spans)).reshape(-1, SPAN)
-        a = np.maximum(table[:, 0], t0)
-        b = np.minimum(table[:, 1], t1)
+        ends = table[:, 0]
+        a = np.maximum(np.concatenate(([begin], ends[:-1])), t0)
+        b = np.minimum(ends, t1)
         keep = b > a
-        a, b, levels = a[keep], b[keep], table[keep, 2:]
+        a, b, levels = a[keep], b[keep], table[keep, 1:]
         first = np.floor_divide(a, MIN_PER_HOUR)  # the hour each span starts in
         last = np.maximum(first, -np.floor_divide(-b, MIN_PER_HOUR) - 1)  # and ends in
         pieces = (last - first).astype(np.int64) + 1
@@ -309,7 +312,6 @@ class StaffedPool:
         away = self.away
         meter.spans.extend(
             (
-                last,
                 now,
                 self.staffed,
                 self.busy - away,
