@@ -26,14 +26,17 @@ staffing follows the phase of the day each shift starts (``rosters``).
 Every step is a method called when its wait ends, not a generator process: an arrival, a
 call on hold (``then`` of a pool request: the pool calls it when a clinician or team takes
 the call, or the call gives up), the phone call, a team's job, a follow-up's attempts, a
-unit's time away each schedule one SimPy event and name the method that carries on. A step
-that finds a free unit goes on at once. A process would cost two events more (its start and
-its end) and a generator resumption per wait; this keeps the events per call well below a
-plain SimPy program's (see bench/). Units, shifts, patience and closing are
-``staffing.StaffedPool``'s business.
+unit's time away each schedule one timed callback (``simpy_compat.after``) naming the
+method that carries on. A step that finds a free unit goes on at once. The arrivals come
+from their sorted list and the times away from a timetable made before the run, both fired
+by the run loop in SimPy's order without an event each (``simpy_compat.run_until``). A
+process would cost two events more (its start and its end) and a generator resumption per
+wait; this keeps the events per call well below a plain SimPy program's (see bench/).
+Units, shifts, patience and closing are ``staffing.StaffedPool``'s business.
 
-All randomness is drawn up front, per call and per source, from separate streams, so the
-same call meets the same times and choices in every scenario (common random numbers).
+All randomness comes from separate streams per source (drawn for every call, the first
+time the run needs that source), so the same call meets the same times and choices in
+every scenario (common random numbers).
 The model records what happened and computes no statistics.
 """
 
@@ -380,7 +383,6 @@ class HeartModel:
         # Whether each program serves each call's zone, by the phase the call arrived in.
         served = {p: np.stack([table.served(sc, p) for sc in phases]) for p in PROGRAMS}
         self.in_area: dict[str, list[bool]] = {p: served[p][phase, zone].tolist() for p in PROGRAMS}
-        # Square miles each field program covers, by phase (for square-root travel).
         self.phase = phase.tolist()
         self.trips, self.cn_prob = _field_team_tables(phases, table)
         self.draws = Draws(phases, phase, type_index, seed, replication, n)
@@ -402,7 +404,7 @@ class HeartModel:
 
     def _staff(self, seed: int) -> None:
         """Each program's roster: its meter, scheduled unit-minutes by hour and pool of
-        units, and a process for each of its units' times away."""
+        units, and its units' times away on the run's timetable."""
         scenario, cal, replication = self.scenario, self.calendar, self.replication
         t0, t1 = scenario.start_min, scenario.end_min
         self.meters: dict[str, PoolMeter] = {p: PoolMeter(t0, t1, cal.begin) for p in PROGRAMS}
