@@ -171,7 +171,7 @@ def _integrate_by_hour(
     and cut at the hours it crosses, the pieces added in time order (``np.bincount`` with
     weights adds them one after another from 0.0, as ``np.add.at`` would, so the sums
     are the very floats of adding them one by one; it is many times faster)."""
-    out = {name: np.zeros(n) for name in _LEVELS}
+    out: dict[str, np.ndarray] = {name: np.zeros(n) for name in _LEVELS}
     if spans:
         table = np.fromiter(spans, dtype=float, count=len(spans)).reshape(-1, SPAN)
         ends = table[:, 0]
