@@ -46,10 +46,15 @@ C, RHO, SERVICE = 5, 0.8, 30.0
 LAM = RHO * C / SERVICE  # calls per minute
 
 
+def mmc_data(weeks: int) -> dict:
+    """heart-sim configured as an M/M/c queue, as the scenario file would say it: one 24/7
+    program, unlimited patience (only the keys it sets, so older code reads it too)."""
+    return mmc_dict(C, RHO, service_mean=SERVICE, weeks=weeks, warmup=0) | {"name": "bench_mmc"}
+
+
 def mmc_scenario(weeks: int):
-    """heart-sim configured as an M/M/c queue: one 24/7 program, unlimited patience."""
-    data = mmc_dict(C, RHO, service_mean=SERVICE, weeks=weeks, warmup=0)
-    return scenario_from_dict(data | {"name": "bench_mmc"})
+    """The M/M/c queue as a scenario."""
+    return scenario_from_dict(mmc_data(weeks))
 
 
 def plain_simpy(n: int, seed: int = 1) -> float:
@@ -299,7 +304,7 @@ def against_base(ref: str, weeks: int, repeats: int) -> dict:
                 repeats,
             )
             out[name] = {"model": model, "replication_with_measures": whole}
-        data = mmc_scenario(weeks).model_dump(mode="json")
+        data = mmc_data(weeks)  # not a dump of today's model: the base must read it
         queues = {
             "bench_queue_features_off": data,
             "bench_queue_all_features_on": with_queue_rules(with_calendar(data, True)),

@@ -315,12 +315,16 @@ def _calls_by_group(
         out["heart_response_rate"] = out["heart_responses"] / calls
     for p in FIELD_TEAMS:
         served = (c.dispatched_to[window] == p.dispatch_code) & ~np.isnan(c.t_unit_start[window])
+        # the served calls group by group, each group's in their own order (a stable
+        # sort), so each group is one slice: one pass, not a mask per group
+        order = np.argsort(group[served], kind="stable")
+        bounds = np.searchsorted(group[served][order], np.arange(n + 1))
         for name, values in (("response_time", c.response_time), ("travel_time", c.travel_time)):
-            times = values[window]
+            times = values[window][served][order]
             mean = np.full(n, np.nan)
             p90 = np.full(n, np.nan)
             for j in range(n):
-                v = times[served & (group == j)]
+                v = times[bounds[j] : bounds[j + 1]]
                 if v.size:
                     mean[j], p90[j] = v.mean(), np.percentile(v, 90)
             out[f"{p}_{name}"] = mean

@@ -26,22 +26,28 @@ staffing follows the phase of the day each shift starts (``rosters``).
 Every step is a method called when its wait ends, not a generator process: an arrival, a
 call on hold (``then`` of a pool request: the pool calls it when a clinician or team takes
 the call, or the call gives up), the phone call, a team's job, a follow-up's attempts, a
-unit's time away each schedule one SimPy event and name the method that carries on. A step
-that finds a free unit goes on at once. A process would cost two events more (its start and
-its end) and a generator resumption per wait; this keeps the events per call well below a
-plain SimPy program's (see bench/). Units, shifts, patience and closing are
-``staffing.StaffedPool``'s business.
+unit's time away each schedule one timed callback (``simpy_compat.after``) naming the
+method that carries on. A step that finds a free unit goes on at once. The arrivals come
+from their sorted list and the times away from a timetable made before the run, both fired
+by the run loop in SimPy's order without an event each (``simpy_compat.run_until``). A
+process would cost two events more (its start and its end) and a generator resumption per
+wait; this keeps the events per call well below a plain SimPy program's (see bench/).
+Units, shifts, patience and closing are ``staffing.StaffedPool``'s business.
 
-All randomness is drawn up front, per call and per source, from separate streams, so the
-same call meets the same times and choices in every scenario (common random numbers).
+All randomness comes from separate streams per source (drawn for every call, the first
+time the run needs that source), so the same call meets the same times and choices in
+every scenario (common random numbers).
 The model records what happened and computes no statistics.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from types import SimpleNamespace
+from typing import Any, NamedTuple
 
 import numpy as np
 import simpy
@@ -54,73 +60,108 @@ from ._gc import gc_paused
 from ._records import CallRecords, RepRecords, logged_fields
 from ._rosters import Away, roster, unit_minutes_by_hour
 from ._routing import ccd_decision, pick_call_types
-from ._simpy_compat import drop_pending_events
+from ._simpy_compat import Arrivals, Timetable, after, drop_pending_events, run_until
 from ._staffing import AWAY, AWAY_NOW, FOLLOWUP, LIVE, PoolMeter, StaffedPool, Unit
 from ._streams import stream
 from ._zones import ZoneTable, draw_zones
 
 
-@dataclass
+class FieldTimes(NamedTuple):
+    """A field program's minutes per call, if it serves the call (three lists: no tuple
+    per call to make, and a call reads only what it needs); where the call's phase has a
+    square-root travel model, travel holds the call's random factor instead."""
+
+    travel: list[float]
+    busy: list[float]  # travel + rest
+    rest: list[float]  # on scene + wrap-up (+ transport)
+    # whether each call, if served, ends in a transport (None: no phase has one); its
+    # time is in busy and in rest: it adds to the team's job and nothing else
+    transported: np.ndarray | None
+
+
+class _ByName(dict):
+    """A dict whose values are made (by ``make(key)``) the first time they are read."""
+
+    def __init__(self, make: Callable[[str], Any]) -> None:
+        super().__init__()
+        self.make = make
+
+    def __missing__(self, key: str) -> Any:
+        value = self[key] = self.make(key)
+        return value
+
+
 class Draws:
-    """Per-call random draws, one list per source of randomness (lists: fast to index)."""
+    """Per-call random draws, one list per source of randomness (lists: fast to index),
+    with times from the distributions of each call's arrival phase. Every phase samples
+    the same streams, so phases (and scenarios) share their randomness.
 
-    u_transfer: list[float]
-    u_decision: list[float]
-    ccd_phone: list[float]
-    u_followup: list[float]
-    followup_time: list[float]
-    u_cn: list[float]
-    cn_contact: list[float]
-    u_cn_attempts: list[float]
-    call_taking: list[float] | None  # 911 call-taking minutes, if the scenario has it
-    # program -> per call (travel, busy, on scene + wrap-up); where the call's phase has a
-    # square-root travel model, "travel" holds the call's random factor instead
-    field_time: dict[str, list[tuple[float, float, float]]]
-    # longest waits per call (math.inf: no limit): "ccd_hold" (911 takes the call back),
-    # "ccd_caller" (the caller hangs up), "crt" and "cor" (police/EMS are sent)
-    patience: dict[str, list[float]]
-    # 911's routing: one uniform per call against sent_to_heart (x the team's triage_share
-    # when 911 dispatches directly); None when every call goes (every share 1)
-    u_route: list[float] | None = None
-    # field program -> whether each call, if served, ends in a transport (teams with one)
-    transported: dict[str, np.ndarray] | None = None
+    A source is drawn the first time the run reads it: one no call reaches (CCD's, when
+    no call goes to CCD) costs nothing. Each source has its own stream, so when it is
+    drawn changes no number."""
 
-    @classmethod
-    def draw(
-        cls,
+    def __init__(
+        self,
         phases: list[Scenario],
         phase: np.ndarray,
         type_index: np.ndarray,
         seed: int,
         rep: int,
         n: int,
-    ) -> Draws:
-        """Each call's draws, with times from the distributions of its arrival's phase. Every
-        phase samples the same streams, so phases (and scenarios) share their randomness."""
-        src = _Sources(phases, phase, type_index, seed, rep, n)
-        field_time, transported = _field_times(src)
-        waits = _waits(src)
-        return cls(
-            u_transfer=src.uniform("ccd_transfer"),
-            u_decision=src.uniform("ccd_decision"),
-            ccd_phone=src.by_phase("ccd_phone_time", lambda sc: sc.programs.ccd.phone_time),
-            u_followup=src.uniform("ccd_followup"),
-            followup_time=src.by_phase(
-                "ccd_followup_time", lambda sc: sc.programs.ccd.followup_time
-            ),
-            u_cn=src.uniform("cn_referral"),
-            cn_contact=src.by_phase("cn_contact_time", lambda sc: sc.programs.cn.contact_time),
-            u_cn_attempts=src.uniform("cn_attempts"),
-            call_taking=(
-                phases[0].call_taking_time.sample(stream(seed, rep, "call_taking"), n).tolist()
-                if phases[0].call_taking_time is not None
-                else None
-            ),
-            field_time=field_time,
-            patience=waits,
-            u_route=src.uniform("911_routing") if _routes(phases) else None,
-            transported=transported or None,
-        )
+    ) -> None:
+        self.src = src = _Sources(phases, phase, type_index, seed, rep, n)
+        # program -> its FieldTimes
+        self.field_time: dict[str, FieldTimes] = _ByName(lambda p: _field_times(src, p))
+        # longest waits per call (math.inf: no limit): "ccd_hold" (911 takes the call
+        # back), "ccd_caller" (the caller hangs up), "crt" and "cor" (police/EMS are sent)
+        self.patience: dict[str, list[float]] = _ByName(lambda name: _waits(src, name))
+
+    @cached_property
+    def u_transfer(self) -> list[float]:
+        return self.src.uniform("ccd_transfer")
+
+    @cached_property
+    def u_decision(self) -> list[float]:
+        return self.src.uniform("ccd_decision")
+
+    @cached_property
+    def ccd_phone(self) -> list[float]:
+        return self.src.by_phase("ccd_phone_time", lambda sc: sc.programs.ccd.phone_time)
+
+    @cached_property
+    def u_followup(self) -> list[float]:
+        return self.src.uniform("ccd_followup")
+
+    @cached_property
+    def followup_time(self) -> list[float]:
+        return self.src.by_phase("ccd_followup_time", lambda sc: sc.programs.ccd.followup_time)
+
+    @cached_property
+    def u_cn(self) -> list[float]:
+        return self.src.uniform("cn_referral")
+
+    @cached_property
+    def cn_contact(self) -> list[float]:
+        return self.src.by_phase("cn_contact_time", lambda sc: sc.programs.cn.contact_time)
+
+    @cached_property
+    def u_cn_attempts(self) -> list[float]:
+        return self.src.uniform("cn_attempts")
+
+    @cached_property
+    def call_taking(self) -> list[float] | None:
+        """911 call-taking minutes, if the scenario has it."""
+        src, taking = self.src, self.src.phases[0].call_taking_time
+        if taking is None:
+            return None
+        return taking.sample(stream(src.seed, src.rep, "call_taking"), src.n).tolist()
+
+    @cached_property
+    def u_route(self) -> list[float] | None:
+        """911's routing: one uniform per call against sent_to_heart (x the team's
+        triage_share when 911 dispatches directly); None when every call goes (every
+        share 1)."""
+        return self.src.uniform("911_routing") if _routes(self.src.phases) else None
 
 
 def _routes(phases: list[Scenario]) -> bool:
@@ -132,7 +173,7 @@ def _routes(phases: list[Scenario]) -> bool:
 
 @dataclass(frozen=True)
 class _Sources:
-    """The n calls of one replication as ``Draws.draw`` samples them: each call's phase
+    """The n calls of one replication as ``Draws`` samples them: each call's phase
     and call type, and the (seed, replication) of the streams. Used once per replication,
     before the simulation starts."""
 
@@ -179,31 +220,20 @@ class _Sources:
         return out.tolist()
 
 
-def _field_times(
-    src: _Sources,
-) -> tuple[dict[str, list[tuple[float, float, float]]], dict[str, np.ndarray]]:
-    """Each field program's (travel, busy, on scene + wrap-up) per call, and for the
-    programs with a transport in some phase whether each call would end in one (its time
-    is in busy and in on scene + wrap-up: it adds to the team's job and nothing else)."""
-    field_time: dict[str, list[tuple[float, float, float]]] = {}
-    transported: dict[str, np.ndarray] = {}
-    for name in FIELD_TEAMS:
-        travel = src.times(f"{name}_travel_time", lambda sc, p=name: sc.field_team(p).travel_time)
-        on_scene = src.times(
-            f"{name}_on_scene_time", lambda sc, p=name: sc.field_team(p).on_scene_time
-        )
-        _on_scene_by_type(src, name, on_scene)
-        wrap_up = src.times(
-            f"{name}_wrap_up_time", lambda sc, p=name: sc.field_team(p).wrap_up_time
-        )
-        rest = on_scene + wrap_up
-        if any(sc.field_team(name).transport is not None for sc in src.phases):
-            moved, minutes = _transports(src, name)
-            transported[name] = moved
-            rest = rest + np.where(moved, minutes, 0.0)
-        busy = travel + rest
-        field_time[name] = list(zip(travel.tolist(), busy.tolist(), rest.tolist()))
-    return field_time, transported
+def _field_times(src: _Sources, name: str) -> FieldTimes:
+    """A field program's (travel, busy, on scene + wrap-up) per call, and, if it has a
+    transport in some phase, whether each call would end in one."""
+    travel = src.times(f"{name}_travel_time", lambda sc: sc.field_team(name).travel_time)
+    on_scene = src.times(f"{name}_on_scene_time", lambda sc: sc.field_team(name).on_scene_time)
+    _on_scene_by_type(src, name, on_scene)
+    wrap_up = src.times(f"{name}_wrap_up_time", lambda sc: sc.field_team(name).wrap_up_time)
+    rest = on_scene + wrap_up
+    moved = None
+    if any(sc.field_team(name).transport is not None for sc in src.phases):
+        moved, minutes = _transports(src, name)
+        rest = rest + np.where(moved, minutes, 0.0)
+    busy = travel + rest
+    return FieldTimes(travel.tolist(), busy.tolist(), rest.tolist(), moved)
 
 
 def _on_scene_by_type(src: _Sources, team: str, on_scene: np.ndarray) -> None:
@@ -236,23 +266,24 @@ def _transports(src: _Sources, team: str) -> tuple[np.ndarray, np.ndarray]:
     return moved, minutes
 
 
-def _waits(src: _Sources) -> dict[str, list[float]]:
-    """The longest waits per call (``Draws.patience``): CCD's hold limit, the caller's
-    patience, and each field program's (the call type's where it sets one)."""
-    waits = {
-        "ccd_hold": src.patience("ccd_hold", lambda sc, ct: sc.programs.ccd.answer_patience_min),
-        "ccd_caller": src.patience(
+def _waits(src: _Sources, name: str) -> list[float]:
+    """The longest waits per call (``Draws.patience``) of one kind: CCD's hold limit
+    ("ccd_hold"), the caller's patience ("ccd_caller"), or a field program's (its name;
+    the call type's where it sets one)."""
+    if name == "ccd_hold":
+        return src.patience("ccd_hold", lambda sc, ct: sc.programs.ccd.answer_patience_min)
+    if name == "ccd_caller":
+        return src.patience(
             "ccd_caller_patience", lambda sc, ct: sc.programs.ccd.caller_patience_min
-        ),
-    }
-    for name in FIELD_TEAMS:
-        waits[name] = src.patience(
-            f"{name}_patience",
-            lambda sc, ct, p=name: (
-                ct.patience_min if ct.patience_min is not None else sc.field_team(p).patience_min
-            ),
         )
-    return waits
+    if name not in FIELD_TEAMS:
+        raise KeyError(name)
+    return src.patience(
+        f"{name}_patience",
+        lambda sc, ct: (
+            ct.patience_min if ct.patience_min is not None else sc.field_team(name).patience_min
+        ),
+    )
 
 
 def _sample(dist, rng: np.random.Generator, n: int) -> np.ndarray:
@@ -289,21 +320,43 @@ def _draw_calls(
     return times, phase, type_index, zone
 
 
+class _Trips:
+    """A field program's square-root travel over the area it serves: the mean trip's
+    miles and minutes for each number of free units, worked out the first time it occurs
+    (a handful of numbers; a call multiplies both by its own random factor)."""
+
+    __slots__ = ("model", "area", "known")
+
+    def __init__(self, model: SquareRootTravel, area_sq_mi: float) -> None:
+        self.model, self.area = model, area_sq_mi
+        self.known: dict[int, tuple[float, float]] = {}
+
+    def of(self, free_units: int) -> tuple[float, float]:
+        trip = self.known.get(free_units)
+        if trip is None:
+            trip = self.known[free_units] = self.model.mean_trip(self.area, free_units)
+        return trip
+
+
 def _field_team_tables(
-    phases: list[Scenario],
-) -> tuple[list[dict[str, SquareRootTravel | None]], list[dict[Program, float]]]:
+    phases: list[Scenario], table: ZoneTable
+) -> tuple[list[dict[str, _Trips | None]], list[dict[Program, float]]]:
     """Per phase, what the hot path reads of each field program (not per call): its
-    square-root travel model (None for travel times drawn directly), and the chance a
-    call it served is referred to Care Navigation."""
-    travel_model: list[dict[str, SquareRootTravel | None]] = [
+    square-root travel over the area it serves (None for travel times drawn directly),
+    and the chance a call it served is referred to Care Navigation."""
+    trips: list[dict[str, _Trips | None]] = [
         {
-            p: t if isinstance(t := sc.field_team(p).travel_time, SquareRootTravel) else None
+            p: (
+                _Trips(t, table.area_served(sc, p))
+                if isinstance(t := sc.field_team(p).travel_time, SquareRootTravel)
+                else None
+            )
             for p in FIELD_TEAMS
         }
         for sc in phases
     ]
     cn_prob = [{p: sc.field_team(p).cn_referral_prob for p in FIELD_TEAMS} for sc in phases]
-    return travel_model, cn_prob
+    return trips, cn_prob
 
 
 INF = math.inf
@@ -330,11 +383,9 @@ class HeartModel:
         # Whether each program serves each call's zone, by the phase the call arrived in.
         served = {p: np.stack([table.served(sc, p) for sc in phases]) for p in PROGRAMS}
         self.in_area: dict[str, list[bool]] = {p: served[p][phase, zone].tolist() for p in PROGRAMS}
-        # Square miles each field program covers, by phase (for square-root travel).
-        self.region = [{p: table.area_served(sc, p) for p in FIELD_TEAMS} for sc in phases]
         self.phase = phase.tolist()
-        self.travel_model, self.cn_prob = _field_team_tables(phases)
-        self.draws = Draws.draw(phases, phase, type_index, seed, replication, n)
+        self.trips, self.cn_prob = _field_team_tables(phases, table)
+        self.draws = Draws(phases, phase, type_index, seed, replication, n)
         phase_types = [list(sc.call_types.values()) for sc in phases]
         self.call_types = [phase_types[j][k] for j, k in zip(self.phase, type_index.tolist())]
         self.priority = [ct.priority for ct in self.call_types]  # read on the hot path
@@ -350,17 +401,16 @@ class HeartModel:
         self.in_ccd_area, self.in_cn_area = self.in_area[Program.CCD], self.in_area[Program.CN]
         self.dispatch_code: dict[str, int] = {p: p.dispatch_code for p in FIELD_TEAMS}
         self.served_by: dict[str, Outcome] = {p: o for p, o in SERVED_BY.items()}
-        self._next_call = 0
-        self._schedule_next_arrival()
 
     def _staff(self, seed: int) -> None:
         """Each program's roster: its meter, scheduled unit-minutes by hour and pool of
-        units, and a process for each of its units' times away."""
+        units, and its units' times away on the run's timetable."""
         scenario, cal, replication = self.scenario, self.calendar, self.replication
         t0, t1 = scenario.start_min, scenario.end_min
         self.meters: dict[str, PoolMeter] = {p: PoolMeter(t0, t1, cal.begin) for p in PROGRAMS}
         self.scheduled: dict[str, np.ndarray] = {}
         self.pools: dict[str, StaffedPool] = {}
+        self.timetable = Timetable(self.env)  # time away, known before the run
         for p in PROGRAMS:
             r = roster(scenario, cal, p, seed, replication)
             self.scheduled[p] = unit_minutes_by_hour(r.scheduled, t0, t1)
@@ -370,12 +420,19 @@ class HeartModel:
 
     def run(self) -> RepRecords:
         end = self.scenario.end_min
-        self.env.run(until=end)
+        # The first arrival is scheduled now, as the last thing before the run (its place
+        # among events at the same instant depends on it), and forgotten with the run.
+        arrivals = Arrivals(self.env, self.t_arrive, self._on_arrival)
+        run_until(self.env, end, arrivals, self.timetable)
         for pool in self.pools.values():
             pool.touch()  # credit the levels that held up to the horizon
         logged = {name: np.asarray(getattr(self.log, name), t) for name, t, _ in logged_fields()}
-        for p, moved in (self.draws.transported or {}).items():
-            logged["transported"] |= (logged["outcome"] == self.served_by[p]) & moved
+        # (only the programs whose times were drawn: the others served no call)
+        for p, times in self.draws.field_time.items():
+            if times.transported is not None:
+                logged["transported"] |= (
+                    logged["outcome"] == self.served_by[p]
+                ) & times.transported
         calls = CallRecords(*self.attributes, **logged)
         self._tear_down()
         return RepRecords(
@@ -399,23 +456,13 @@ class HeartModel:
 
     # -- the call's journey --------------------------------------------------------------
 
-    def _schedule_next_arrival(self) -> None:
-        """Arrivals as a chain of timed events, one pending at a time (no process needed):
-        each arrival schedules the next."""
-        i = self._next_call
-        if i < len(self.t_arrive):
-            ev = self.env.timeout(self.t_arrive[i] - self.env.now, i)
-            ev.callbacks.append(self._on_arrival)
-
-    def _on_arrival(self, ev) -> None:
-        i = self._next_call = ev.value
+    def _on_arrival(self, i: int) -> None:
+        """Call ``i`` rings at 911 (the run loop calls this at each arrival time, in order:
+        ``simpy_compat.Arrivals``)."""
         if self.draws.call_taking is None:
             self._arrive(i)
         else:  # the 911 call-taker's time with the call comes first
-            taken = self.env.timeout(self.draws.call_taking[i], i)
-            taken.callbacks.append(self._taken)
-        self._next_call = i + 1
-        self._schedule_next_arrival()
+            after(self.env, self.draws.call_taking[i], self._taken, i)
 
     def _taken(self, taken) -> None:
         self._arrive(taken.value)
@@ -480,8 +527,7 @@ class HeartModel:
     def _ccd_talk(self, i: int, clinician: Unit) -> None:
         """The clinician talks with the caller (``_ccd_decides`` when they hang up)."""
         self.log.ccd_answered[i] = True
-        talk = self.env.timeout(self.draws.ccd_phone[i], (i, clinician))
-        talk.callbacks.append(self._ccd_decides)
+        after(self.env, self.draws.ccd_phone[i], self._ccd_decides, (i, clinician))
 
     def _ccd_decides(self, talk) -> None:
         """The clinician is free again and decides: resolve by phone (perhaps with a
@@ -553,26 +599,28 @@ class HeartModel:
     def _serve(self, i: int, program: str, t_request: float, unit: Unit) -> None:
         """A team takes the call: travel, time on scene, wrap-up; then the unit is free."""
         env, log = self.env, self.log
+        now = env.now
         log.outcome[i] = self.served_by[program]
-        log.t_unit_start[i] = env.now
-        travel, busy, rest = self.draws.field_time[program][i]
-        model = self.travel_model[self.phase[i]][program]
-        if model is not None:  # distance to the nearest of the free units
+        log.t_unit_start[i] = now
+        times = self.draws.field_time[program]
+        travel, busy = times.travel[i], times.busy[i]
+        trips = self.trips[self.phase[i]][program]
+        if trips is not None:  # distance to the nearest of the free units
             # unit.free: the units free when this one took the call, itself included
-            area, free = self.region[self.phase[i]][program], unit.free
-            log.travel_miles[i] = model.miles(area, free, travel)
-            travel = model.minutes(area, free, travel)
-            busy = travel + rest
+            miles, minutes = trips.of(unit.free)
+            log.travel_miles[i] = miles * travel  # travel: the call's random factor
+            travel = minutes * travel
+            busy = travel + times.rest[i]
         log.travel_time[i] = travel
-        log.response_time[i] = env.now - t_request + travel
-        log.t_unit_free[i] = env.now + busy
-        done = env.timeout(busy, (i, program, unit))
-        done.callbacks.append(self._job_done)
+        log.response_time[i] = now - t_request + travel
+        log.t_unit_free[i] = now + busy
+        after(env, busy, self._job_done, (i, program, unit))
 
     def _job_done(self, done) -> None:
         i, program, unit = done.value
         self.pools[program].release(unit)
-        if self.draws.u_cn[i] < self.cn_prob[self.phase[i]][program]:
+        referral = self.cn_prob[self.phase[i]][program]
+        if referral and self.draws.u_cn[i] < referral:  # (no draw to read if none is)
             self._refer_to_cn(i)
 
     # -- follow-up work ------------------------------------------------------------------
@@ -608,8 +656,7 @@ class HeartModel:
         log.cn_attempts[i] = attempt
         if attempt == self._cn_attempts_needed(i):
             log.cn_start[i] = self.env.now
-        contact = self.env.timeout(self.draws.cn_contact[i], (i, attempt, navigator))
-        contact.callbacks.append(self._cn_contact_over)
+        after(self.env, self.draws.cn_contact[i], self._cn_contact_over, (i, attempt, navigator))
 
     def _cn_contact_over(self, contact) -> None:
         i, attempt, navigator = contact.value
@@ -620,8 +667,10 @@ class HeartModel:
         if attempt == cfg.max_attempts:
             self.log.cn_closed[i] = True  # not reached: the referral closes
             return
-        retry = self.env.timeout(cfg.retry_hours * MIN_PER_HOUR)
-        retry.callbacks.append(lambda _ev: self._cn_followup(i, attempt + 1))
+        after(self.env, cfg.retry_hours * MIN_PER_HOUR, self._cn_retry, (i, attempt + 1))
+
+    def _cn_retry(self, retry) -> None:
+        self._cn_followup(*retry.value)
 
     def _cn_attempts_needed(self, i: int) -> int:
         p = self.programs[self.phase[i]].cn.contact_success_prob
@@ -643,8 +692,10 @@ class HeartModel:
     def _ccd_calls_back(self, i: int, clinician: Unit | None) -> None:
         assert clinician is not None  # follow-up work waits as long as it takes
         self.log.fu_start[i] = self.env.now
-        call = self.env.timeout(self.draws.followup_time[i])
-        call.callbacks.append(lambda _ev: self.ccd.release(clinician))
+        after(self.env, self.draws.followup_time[i], self._ccd_call_back_over, clinician)
+
+    def _ccd_call_back_over(self, call) -> None:
+        self.ccd.release(call.value)
 
     # -- time away from calls ------------------------------------------------------------
 
@@ -652,10 +703,10 @@ class HeartModel:
         """A break or police duty: from its due time the unit goes when free and no live
         call waits (``AWAY``); from the latest start, as soon as it finishes its job
         (``AWAY_NOW``); not after its shift has ended."""
-        due = self.env.timeout(max(0.0, away.due - self.env.now))
-        due.callbacks.append(lambda _ev: self._away_due(pool, away))
+        self.timetable.after(max(0.0, away.due - self.env.now), self._away_due, (pool, away))
 
-    def _away_due(self, pool: StaffedPool, away: Away) -> None:
+    def _away_due(self, due) -> None:
+        pool, away = due.value
         now = self.env.now
         if min(away.latest, away.until) > now:
             self._ask_away(pool, away, AWAY, min(away.latest, away.until) - now)
@@ -684,8 +735,11 @@ class HeartModel:
 
     def _go_away(self, pool: StaffedPool, away: Away, unit: Unit) -> None:
         pool.go_away(unit)
-        back = self.env.timeout(away.duration)
-        back.callbacks.append(lambda _ev: pool.release(unit))
+        after(self.env, away.duration, self._back, (pool, unit))
+
+    def _back(self, back) -> None:
+        pool, unit = back.value
+        pool.release(unit)
 
 
 def simulate(scenario: Scenario, seed: int, replication: int) -> RepRecords:

@@ -22,6 +22,7 @@ here is in use; a test checks it).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 
@@ -45,10 +46,10 @@ class Crew:
     present: int = 0  # units there after vacancies and absences
 
 
-@dataclass(frozen=True)
-class Away:
+class Away(NamedTuple):
     """Time a unit on duty spends away from calls: due at ``due``, taken after live calls
-    until ``latest``, then ahead of them; dropped at ``until`` (its crew's end)."""
+    until ``latest``, then ahead of them; dropped at ``until`` (its crew's end). A named
+    tuple: thousands are made per replication."""
 
     due: float
     latest: float
@@ -217,13 +218,14 @@ def _away(
     day's phase; the pulls of all crews come from one pass over one pair of streams, so
     no two phases repeat each other's draws."""
     out: list[Away] = []
+    availability = [sc.program(program).availability for sc in phases]  # by phase
     for c, j in zip(crews, phase):
-        for b in phases[j].program(program).availability.breaks:
+        for b in availability[j].breaks:
             span = b.latest_min - b.earliest_min
             for k in range(c.present):
                 due = c.start + b.earliest_min + k * span / c.present
                 out.append(Away(due, c.start + b.latest_min, c.end, b.duration_min, "break"))
-    rates = [phases[j].program(program).availability.pulled_to_police_per_shift for j in phase]
+    rates = [availability[j].pulled_to_police_per_shift for j in phase]
     if any(r > 0 for r in rates):
         rng = stream(seed, rep, f"pulled/{program}")
         durations = stream(seed, rep, f"pulled_time/{program}")
@@ -233,8 +235,7 @@ def _away(
                 if not n:
                     continue
                 times = c.start + rng.random(n) * (c.end - c.start)
-                avail = phases[j].program(program).availability
-                for t, d in zip(times, avail.pulled_duration.sample(durations, n)):
+                for t, d in zip(times, availability[j].pulled_duration.sample(durations, n)):
                     out.append(Away(float(t), float(t), c.end, float(d), "police"))
     out.sort(key=lambda a: (a.due, a.kind))
     return out

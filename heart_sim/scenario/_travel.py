@@ -56,15 +56,19 @@ class SquareRootTravel(BaseModel):
         """Expected miles to the nearest of ``free_units`` units over the area."""
         return self.c * math.sqrt(area_sq_mi / max(free_units, 1))
 
-    def miles(self, area_sq_mi: float, free_units: int, factor: float) -> float:
-        """Miles driven to one call: the mean distance times the call's random factor (a
+    def mean_trip(self, area_sq_mi: float, free_units: int) -> tuple[float, float]:
+        """Miles and minutes of a trip before the call's random factor multiplies both (a
         longer route, as well as traffic, is what makes a trip take longer)."""
-        return self.mean_distance(area_sq_mi, free_units) * factor
+        miles = self.mean_distance(area_sq_mi, free_units)
+        return miles, self.overhead_min + miles / self.speed_mph * MIN_PER_HOUR
+
+    def miles(self, area_sq_mi: float, free_units: int, factor: float) -> float:
+        """Miles driven to one call given its random factor."""
+        return self.mean_trip(area_sq_mi, free_units)[0] * factor
 
     def minutes(self, area_sq_mi: float, free_units: int, factor: float) -> float:
         """Travel minutes for one call given its random factor."""
-        miles = self.mean_distance(area_sq_mi, free_units)
-        return (self.overhead_min + miles / self.speed_mph * MIN_PER_HOUR) * factor
+        return self.mean_trip(area_sq_mi, free_units)[1] * factor
 
     def factors(self, rng: np.random.Generator, size: int) -> np.ndarray:
         """Random factors with mean 1 and coefficient of variation cv, one per call."""
