@@ -79,6 +79,18 @@ def mmc_dict(
     }
 
 
+def costed(d: dict[str, Any]) -> dict[str, Any]:
+    """``d`` with a cost for CRT (one clinician a unit at $60,000, no loading or relief),
+    as optimize needs to price its plans."""
+    d["programs"]["crt"]["cost"] = {"staff_per_unit": {"clinician": 1}}
+    d["costs"] = {
+        "roles": {"clinician": {"annual_salary": 60000}},
+        "loading": 1.0,
+        "relief_factor": 1.0,
+    }
+    return d
+
+
 def scenario_error(data: dict, change) -> str:
     """The message of the ScenarioError that ``change`` (a function editing the dict) makes
     of a valid scenario ``data``; fails if the data were invalid before the change."""

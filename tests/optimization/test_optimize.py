@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
-from builders import mmc_dict
+from builders import costed, mmc_dict
 from typer.testing import CliRunner
 
 import heart_sim as hs
@@ -43,16 +43,6 @@ from heart_sim.scenario._load import scenario_from_dict
 from heart_sim.scenario._schedules import HOURS_PER_WEEK
 
 runner = CliRunner()
-
-
-def costed(d: dict) -> dict:
-    d["programs"]["crt"]["cost"] = {"staff_per_unit": {"clinician": 1}}
-    d["costs"] = {
-        "roles": {"clinician": {"annual_salary": 60000}},
-        "loading": 1.0,
-        "relief_factor": 1.0,
-    }
-    return d
 
 
 # -- isa ---------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
-from builders import mmc_dict
+from builders import costed, mmc_dict
 
 import heart_sim as hs
 from heart_sim.core import StudyError
@@ -31,14 +31,7 @@ from heart_sim.study import MANIFEST
 
 
 def _costed_mmc() -> dict:
-    d = mmc_dict(3, 0.5, weeks=2)
-    d["programs"]["crt"]["cost"] = {"staff_per_unit": {"clinician": 1}}
-    d["costs"] = {
-        "roles": {"clinician": {"annual_salary": 60000}},
-        "loading": 1.0,
-        "relief_factor": 1.0,
-    }
-    return d
+    return costed(mmc_dict(3, 0.5, weeks=2))
 
 
 # -- the text of --hours and --starts ------------------------------------------------------

@@ -26,7 +26,7 @@ import math
 import mt_queue
 import numpy as np
 import pytest
-from builders import mmc_dict
+from builders import costed, mmc_dict
 from scipy.optimize import Bounds, LinearConstraint, milp
 
 from heart_sim.optimization._goals import parse_goal
@@ -55,13 +55,7 @@ def _scenario() -> dict:
     d = mmc_dict(10, 0.5, service_mean=SERVICE, weeks=4, warmup=1)
     lam = _rates()
     d["demand"] = {"calls_per_week": float(lam.sum() * 7), "hourly_weights": lam.tolist()}
-    d["programs"]["crt"]["cost"] = {"staff_per_unit": {"clinician": 1}}
-    d["costs"] = {
-        "roles": {"clinician": {"annual_salary": 60000}},
-        "loading": 1.0,
-        "relief_factor": 1.0,
-    }
-    return d
+    return costed(d)
 
 
 def _least_cover(req: np.ndarray, length: int) -> np.ndarray:
