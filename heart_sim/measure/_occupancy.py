@@ -64,10 +64,13 @@ def _stem(name: str) -> tuple[str, int | None]:
     return name, None
 
 
+def _hourly(name: str) -> bool:
+    return _stem(name)[0] in _TIMES or name in _SHARES or name in SYSTEM_SHARES
+
+
 def hourly_metrics() -> list[str]:
     """The catalog metrics that can be computed hour by hour (targets 'each hour')."""
-    names = [n for n in CATALOG if _stem(n)[0] in _TIMES or n in _SHARES or n in SYSTEM_SHARES]
-    return sorted(names)
+    return sorted(n for n in CATALOG if _hourly(n))
 
 
 def metric_program(name: str) -> Program | None:
@@ -121,7 +124,7 @@ def hourly_metric(measures: dict[str, PerCall], name: str) -> np.ndarray:
     week (NaN in an hour with none), from the same per-call measures as the whole-run
     metric (``call_measures``)."""
     stem, q = _stem(name)
-    if name not in hourly_metrics():
+    if name not in CATALOG or not _hourly(name):
         raise ValueError(f"{name} cannot be computed hour by hour; one of {hourly_metrics()}")
     if stem not in measures:  # a share within the response target, with no target set
         program = metric_program(name)
