@@ -46,7 +46,6 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
-from types import SimpleNamespace
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -57,7 +56,7 @@ from ..scenario import MIN_PER_HOUR, Programs, Scenario, SquareRootTravel
 from ._arrivals import calendar_arrival_times
 from ._dates import Calendar
 from ._gc import gc_paused
-from ._records import CallRecords, RepRecords, logged_fields
+from ._records import CallLog, CallRecords, RepRecords
 from ._rosters import Away, roster, unit_minutes_by_hour
 from ._routing import ccd_decision, pick_call_types
 from ._simpy_compat import Arrivals, Timetable, after, drop_pending_events, run_until
@@ -394,7 +393,7 @@ class HeartModel:
             self.triage = [{p: sc.field_team(p).triage_share for p in FIELD_TEAMS} for sc in phases]
         self.programs: list[Programs] = [sc.programs for sc in phases]  # by phase
         self.t_arrive = times.tolist()
-        self.log = SimpleNamespace(**{name: [init] * n for name, _, init in logged_fields()})
+        self.log: Any = CallLog(n)
         self._staff(seed)
         self.ccd, self.cn = self.pools[Program.CCD], self.pools[Program.CN]
         # read per call: a plain list beats an enum-keyed lookup
@@ -426,7 +425,7 @@ class HeartModel:
         run_until(self.env, end, arrivals, self.timetable)
         for pool in self.pools.values():
             pool.touch()  # credit the levels that held up to the horizon
-        logged = {name: np.asarray(getattr(self.log, name), t) for name, t, _ in logged_fields()}
+        logged = self.log.arrays()
         # (only the programs whose times were drawn: the others served no call)
         for p, times in self.draws.field_time.items():
             if times.transported is not None:

@@ -68,6 +68,37 @@ def logged_fields() -> list[tuple[str, Any, Any]]:
     ]
 
 
+class CallLog:
+    """The logged fields of ``CallRecords`` as the model fills them in, call by call: a
+    list per field (fast to write one item of), made the first time the model reads the
+    field (``log.ccd_wait[i] = ...``). A field no call reached (CN's, in a run without
+    referrals) is never made, and becomes its initial value throughout at the end, not
+    a list of n items to convert."""
+
+    def __init__(self, n: int) -> None:
+        self._n = n
+        self._fields = {name: init for name, _, init in logged_fields()}
+
+    def __getattr__(self, name: str) -> list[Any]:
+        # only for a field not made yet: a made one is an attribute of the instance
+        if name not in self.__dict__.get("_fields", ()):
+            raise AttributeError(name)
+        made = [self._fields[name]] * self._n
+        setattr(self, name, made)
+        return made
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        """Every logged field as a numpy array of its dtype."""
+        out = {}
+        for name, dtype, init in logged_fields():
+            made = self.__dict__.get(name)
+            if made is None:
+                out[name] = np.full(self._n, init, dtype)
+            else:  # (fromiter: a fifth faster than asarray from a list)
+                out[name] = np.fromiter(made, dtype, count=self._n)
+        return out
+
+
 @dataclass
 class RepRecords:
     """Everything measured in one replication."""
