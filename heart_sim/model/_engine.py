@@ -49,7 +49,6 @@ from functools import cached_property
 from typing import Any, NamedTuple
 
 import numpy as np
-import simpy
 
 from ..core import FIELD_TEAMS, PROGRAMS, SERVED_BY, Outcome, Program
 from ..scenario import MIN_PER_HOUR, Programs, Scenario, SquareRootTravel
@@ -59,7 +58,7 @@ from ._gc import gc_paused
 from ._records import CallLog, CallRecords, RepRecords
 from ._rosters import Away, roster, unit_minutes_by_hour
 from ._routing import ccd_decision, pick_call_types
-from ._simpy_compat import Arrivals, Timetable, after, drop_pending_events, run_until
+from ._simpy_compat import Arrivals, Environment, Timetable, after, drop_pending_events, run_until
 from ._staffing import AWAY, AWAY_NOW, FOLLOWUP, LIVE, PoolMeter, StaffedPool, Unit
 from ._streams import stream
 from ._zones import ZoneTable, draw_zones
@@ -370,7 +369,7 @@ class HeartModel:
         self.scenario = scenario
         self.replication = replication
         cal = self.calendar = Calendar.of(scenario)
-        self.env = simpy.Environment(initial_time=cal.begin)
+        self.env = Environment(initial_time=cal.begin)
         phases = [sc for _, sc in scenario.phase_list()]
         table = ZoneTable.of(scenario)
         times, phase, type_index, zone = _draw_calls(

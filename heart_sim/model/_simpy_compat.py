@@ -36,16 +36,43 @@ import simpy
 from simpy.events import NORMAL, URGENT
 
 
-class _Call:
-    """A scheduled callback: the three attributes SimPy's loop reads of an event (its
-    callbacks, whether it succeeded) and the value the callback reads, as of a Timeout."""
+class Environment(simpy.Environment):
+    """SimPy's environment with its clock a plain attribute: the model reads ``now`` at
+    almost every step of a call's journey, and SimPy's ``now`` is a property over
+    ``_now``. Here ``_now`` is the property (SimPy's own methods still read and write it,
+    rarely) and ``now`` the attribute; ``run_until`` sets it directly."""
 
-    __slots__ = ("callbacks", "value", "_ok")
+    now: float = 0.0  # an attribute, not SimPy's property
+
+    @property
+    def _now(self) -> float:
+        return self.now
+
+    @_now.setter
+    def _now(self, t: float) -> None:
+        self.now = t
+
+
+class _Call:
+    """A scheduled callback: what SimPy's loop reads of an event (its callbacks, whether
+    it succeeded) and the value the callback reads, as of a Timeout. ``run_until`` calls
+    ``fn`` directly; ``callbacks`` is there for SimPy's own loop (``env.run``)."""
+
+    __slots__ = ("fn", "value", "done")
+    _ok = True
 
     def __init__(self, callback: Callable[[Any], object], value: object) -> None:
-        self.callbacks: list[Callable[[Any], object]] | None = [callback]
+        self.fn = callback
         self.value = value
-        self._ok = True
+        self.done = False
+
+    @property
+    def callbacks(self) -> list[Callable[[Any], object]] | None:
+        return None if self.done else [self.fn]
+
+    @callbacks.setter
+    def callbacks(self, value: None) -> None:  # SimPy's loop: processed
+        self.done = True
 
 
 def after(
@@ -60,7 +87,7 @@ def after(
     that instant if ``urgent``."""
     heappush(
         _heap(env),
-        (env._now + delay, URGENT if urgent else NORMAL, next(env._eid), _Call(callback, value)),
+        (env.now + delay, URGENT if urgent else NORMAL, next(env._eid), _Call(callback, value)),
     )
 
 
@@ -68,8 +95,8 @@ def at(
     env: simpy.Environment, time: float, callback: Callable[[Any], object], value: object = None
 ) -> None:
     """``callback(event)`` at ``time`` exactly (not before now), as an ordinary event."""
-    if time < env._now:
-        raise ValueError(f"time {time} is before now ({env._now})")
+    if time < env.now:
+        raise ValueError(f"time {time} is before now ({env.now})")
     heappush(_heap(env), (time, NORMAL, next(env._eid), _Call(callback, value)))
 
 
@@ -102,8 +129,8 @@ class Arrivals:
     def _next(self, env: simpy.Environment) -> None:
         """Schedule arrival ``i`` as ``env.timeout(times[i] - now)`` would."""
         if self.i < len(self.times):
-            now = env._now
-            self.key = (now + (self.times[self.i] - now), int(NORMAL), next(env._eid))
+            now = env.now
+            self.key = (now + (self.times[self.i] - now), NORMAL, next(env._eid))
         else:
             self.key = NEVER
 
@@ -120,11 +147,11 @@ class Timetable:
     def after(self, delay: float, callback: Callable[[Any], object], value: object = None) -> None:
         """As ``after(env, delay, callback, value)``, on the timetable."""
         env = self.env
-        self.entries.append((env._now + delay, NORMAL, next(env._eid), _Call(callback, value)))
+        self.entries.append((env.now + delay, NORMAL, next(env._eid), _Call(callback, value)))
 
 
 def run_until(
-    env: simpy.Environment,
+    env: Environment,
     until: float,
     arrivals: Arrivals | None = None,
     timetable: Timetable | None = None,
@@ -132,11 +159,12 @@ def run_until(
     """``env.run(until=until)``, with ``arrivals`` and the ``timetable`` (which it empties)
     fired in their turn: always the earliest of the heap's head, the next arrival and the
     next entry of the timetable, by (time, priority, event id) as SimPy orders events."""
-    if until <= env._now:
+    if until <= env.now:
         raise ValueError(f"until ({until}) must be greater than the current simulation time")
     stop = _Call(_no_op, None)  # as env.run does: an urgent event at ``until``
     queue = _heap(env)
-    heappush(queue, (env._now + (until - env._now), URGENT, next(env._eid), stop))
+    eid = env._eid
+    heappush(queue, (env.now + (until - env.now), URGENT, next(eid), stop))
     if arrivals is None:
         arrivals = Arrivals(env, (), _no_op)
     planned: list[Any] = []
@@ -145,29 +173,39 @@ def run_until(
         timetable.entries.clear()
     planned.append(NEVER)
     k = 0
-    while True:
-        first = queue[0]  # never empty: the stop is there
-        plan = planned[k]
-        if plan < first:
-            first = plan
-        if arrivals.key < first:
-            env._now = arrivals.key[0]
-            arrivals.callback(arrivals.i)
-            arrivals.i += 1
-            arrivals._next(env)
-            continue
-        if first is plan:
-            k += 1
-            env._now, event = plan[0], plan[3]
-        else:
-            env._now, _, _, event = heappop(queue)
-            if event is stop:
-                return
-        callbacks, event.callbacks = event.callbacks, None
-        for callback in callbacks:
-            callback(event)
-        if not event._ok and not hasattr(event, "_defused"):
-            raise event._value  # a failed event nobody handled: SimPy would crash too
+    # the arrivals, as locals: the next one's key, and what makes the one after
+    times, arrive, i, key = arrivals.times, arrivals.callback, arrivals.i, arrivals.key
+    n = len(times)
+    try:
+        while True:
+            first = queue[0]  # never empty: the stop is there
+            plan = planned[k]
+            if plan < first:
+                first = plan
+            if key < first:  # an arrival, as a timeout scheduled by the one before it
+                now = env.now = key[0]
+                arrive(i)
+                i += 1
+                key = (now + (times[i] - now), NORMAL, next(eid)) if i < n else NEVER
+                continue
+            if first is plan:
+                k += 1
+                env.now, event = plan[0], plan[3]
+            else:
+                env.now, _, _, event = heappop(queue)
+                if event is stop:
+                    return
+            if event.__class__ is _Call:
+                event.done = True
+                event.fn(event)
+                continue
+            callbacks, event.callbacks = event.callbacks, None
+            for callback in callbacks:
+                callback(event)
+            if not event._ok and not hasattr(event, "_defused"):
+                raise event._value  # a failed event nobody handled: SimPy would crash too
+    finally:
+        arrivals.i, arrivals.key = i, key
 
 
 def _no_op(_event: object) -> None:

@@ -11,6 +11,7 @@ from simpy.events import NORMAL, URGENT
 
 from heart_sim.model._simpy_compat import (
     Arrivals,
+    Environment,
     Timetable,
     after,
     at,
@@ -41,7 +42,7 @@ def test_an_urgent_call_fires_before_ordinary_events_at_the_same_instant() -> No
 
 
 def test_a_call_at_a_time_fires_at_that_very_time_and_in_order_of_scheduling() -> None:
-    env = simpy.Environment(initial_time=0.2)
+    env = Environment(initial_time=0.2)
     t = 0.9  # 0.2 + (0.9 - 0.2) is 0.8999999999999999: a delay would miss it
     assert env.now + (t - env.now) != t
     log: list[tuple[float, str]] = []
@@ -58,8 +59,50 @@ def test_a_call_at_a_past_time_is_refused() -> None:
         at(env, 4, print)
 
 
+def _processes(env: simpy.Environment) -> list[tuple[float, str]]:
+    """Two processes sharing a SimPy resource, with timeouts, an event and an urgent
+    interrupt: the log of what happened when, run by SimPy's own ``env.run``."""
+    log: list[tuple[float, str]] = []
+    desk = simpy.Resource(env, 1)
+    signal = env.event()
+
+    def worker(name: str, start: float) -> object:
+        yield env.timeout(start)
+        with desk.request() as req:
+            yield req
+            log.append((env.now, f"{name} at the desk"))
+            yield env.timeout(1.5)
+        if name == "a":
+            signal.succeed("go")
+        else:
+            value = yield signal
+            log.append((env.now, f"{name} heard {value}"))
+
+    def sleeper() -> object:
+        try:
+            yield env.timeout(10)
+        except simpy.Interrupt:
+            log.append((env.now, "woken"))
+
+    env.process(worker("a", 0.5))
+    env.process(worker("b", 0.25))
+    s = env.process(sleeper())
+    env.timeout(2.75).callbacks.append(lambda _ev: s.interrupt())
+    env.run(until=6)
+    log.append((env.now, "end"))
+    return log
+
+
+def test_the_environment_with_a_plain_clock_runs_simpy_as_simpy_does() -> None:
+    ours, theirs = Environment(initial_time=0), simpy.Environment(initial_time=0)
+    assert _processes(ours) == _processes(theirs)
+    assert ours.now == ours._now == 6  # SimPy's own code reads and writes the clock too
+    later = Environment(initial_time=3.5)
+    assert later.now == 3.5 and later.timeout(1).env is later
+
+
 def test_dropping_pending_events_ends_the_run() -> None:
-    env = simpy.Environment()
+    env = Environment()
     fired: list[float] = []
     for t in (1, 2, 3):
         after(env, t, lambda _ev: fired.append(env.now))
@@ -75,7 +118,7 @@ def _journeys(times: list[float], ours: bool) -> list[tuple[float, str, int]]:
     same instants recur, and urgent and ordinary events meet them; the log of who ran
     when, made with SimPy's calls (a chain of timeouts, env.run) or with ours (ordinary
     ticks and breaks on a timetable)."""
-    env = simpy.Environment(initial_time=0.1)
+    env = Environment(initial_time=0.1) if ours else simpy.Environment(initial_time=0.1)
     log: list[tuple[float, str, int]] = []
     timetable = Timetable(env)
 
