@@ -501,10 +501,10 @@ class HeartModel:
             return
         hold, caller = self.draws.patience["ccd_hold"][i], self.draws.patience["ccd_caller"][i]
         wait = min(hold, caller)
-        ccd.request(
+        ccd.wait(
+            lambda clinician: self._ccd_answered(i, t_hold, clinician),
             LIVE + self.priority[i],
             None if wait == INF else wait,
-            then=lambda clinician: self._ccd_answered(i, t_hold, clinician),
         )
 
     def _ccd_answered(self, i: int, t_hold: float, clinician: Unit | None) -> None:
@@ -575,10 +575,10 @@ class HeartModel:
             else:  # the call waits for a free team, at most its patience
                 t_request = self.env.now
                 priority = LIVE + self.priority[i]
-                pool.request(
+                pool.wait(
+                    lambda unit: self._team_or_fallback(i, program, t_request, unit),
                     priority,
                     None if patience == INF else patience,
-                    then=lambda unit: self._team_or_fallback(i, program, t_request, unit),
                 )
 
     def _fall_back(self, i: int, outcome: Outcome) -> None:
@@ -642,9 +642,7 @@ class HeartModel:
         if navigator is not None:
             self._cn_contact(i, attempt, navigator)
         else:
-            self.cn.request(
-                LIVE, None, persistent=True, then=lambda nav: self._cn_contact(i, attempt, nav)
-            )
+            self.cn.wait(lambda nav: self._cn_contact(i, attempt, nav), persistent=True)
 
     def _cn_contact(self, i: int, attempt: int, navigator: Unit | None) -> None:
         """A navigator makes attempt ``attempt``; the attempts needed are geometric, drawn
@@ -683,9 +681,7 @@ class HeartModel:
         if clinician is not None:
             self._ccd_calls_back(i, clinician)
         else:
-            self.ccd.request(
-                FOLLOWUP, None, persistent=True, then=lambda unit: self._ccd_calls_back(i, unit)
-            )
+            self.ccd.wait(lambda unit: self._ccd_calls_back(i, unit), FOLLOWUP, persistent=True)
 
     def _ccd_calls_back(self, i: int, clinician: Unit | None) -> None:
         assert clinician is not None  # follow-up work waits as long as it takes

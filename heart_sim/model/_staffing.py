@@ -49,26 +49,25 @@ class Unit:
         self.gone = False  # its shift ended while away: nothing left to count
 
 
-class Request(simpy.Event):
-    """A job waiting for a unit. Answered with the Unit that took it, or None (gave up).
+class Hold:
+    """A job waiting for a unit whose requester goes on through ``then(unit)``: the Unit
+    that took it, or None (gave up). The call is made at once when a unit takes the job
+    or a live call's patience runs out: the requester's next step happens in the same
+    event, as in one process. The answers that must wait for the rest of the instant (the
+    program closed, or time away gave up) come ``later``: as a request's event
+    succeeding would, after what is already due now. Not an event: nothing waits on it."""
 
-    With ``then`` the answer is a call, ``then(unit)``, made at once when a unit takes
-    the job or a live call's patience runs out: the requester's next step happens in the
-    same event, as in one process. The answers that must wait for the rest of the instant
-    (the program closed, or time away gave up) come, like every answer without ``then``,
-    as the event succeeding."""
-
-    __slots__ = ("priority", "persistent", "until", "then", "answered")
+    __slots__ = ("env", "priority", "persistent", "until", "then", "answered")
 
     def __init__(
         self,
         env: simpy.Environment,
         priority: int,
         persistent: bool,
-        until: float = math.inf,
-        then: Callable[[Unit | None], object] | None = None,
+        until: float,
+        then: Callable[[Unit | None], object],
     ):
-        super().__init__(env)
+        self.env = env
         self.priority = priority
         self.persistent = persistent
         self.until = until  # time away: its crew's end, when no unit may take it any more
@@ -76,20 +75,35 @@ class Request(simpy.Event):
         self.answered = False
 
     def answer(self, unit: Unit | None, later: bool = False) -> None:
-        """Hand the requester its unit (or None): at once through ``then``, or ``later``
-        (and always without ``then``) as this event, after what is already due now."""
+        """Hand the requester its unit (or None), at once or ``later`` (scheduled now,
+        exactly where ``Event.succeed`` would put the event)."""
         self.answered = True
-        if self.then is None:
-            self.succeed(unit)
-        elif later:
-            self.callbacks.append(self._deliver)
-            self.succeed(unit)
+        if later:
+            after(self.env, 0, self._deliver, unit)
         else:
             self.then(unit)
 
-    def _deliver(self, _ev: simpy.Event) -> None:
-        assert self.then is not None
-        self.then(self.value)
+    def _deliver(self, call) -> None:
+        self.then(call.value)
+
+
+class Request(simpy.Event):
+    """A job waiting for a unit, for a SimPy process to yield: the event succeeds with the
+    Unit that took it, or with None (gave up)."""
+
+    def __init__(self, env: simpy.Environment, priority: int, persistent: bool, until: float):
+        super().__init__(env)
+        self.priority = priority
+        self.persistent = persistent
+        self.until = until
+        self.answered = False
+
+    def answer(self, unit: Unit | None, later: bool = False) -> None:
+        self.answered = True
+        self.succeed(unit)
+
+
+Waiting = Hold | Request  # what the pool's queues hold
 
 
 class PoolMeter:
@@ -215,12 +229,12 @@ class StaffedPool:
         self._busy_units: dict[Unit, None] = {}  # on-duty busy units, oldest job first
         # Two queues so that closing touches only live calls: follow-up work that carries
         # over (``persistent``) can pile up without slowing every shift end.
-        self._live: list[tuple[int, int, Request]] = []
-        self._kept: list[tuple[int, int, Request]] = []
+        self._live: list[tuple[int, int, Waiting]] = []
+        self._kept: list[tuple[int, int, Waiting]] = []
         self._seq = count()
         # Live calls' give-up times, and the pending alarms that give them up: one alarm
         # for the earliest, not an event per call (most calls are served before).
-        self._deadlines: list[tuple[float, int, Request]] = []
+        self._deadlines: list[tuple[float, int, Waiting]] = []
         self._alarms: list[float] = []
         self._changes = iter(changes)
         self._schedule_next_change()
@@ -241,34 +255,44 @@ class StaffedPool:
         persistent: bool = False,
         until: float = math.inf,
         then: Callable[[Unit | None], object] | None = None,
-    ) -> Request:
+    ) -> Waiting:
         """Ask for a unit. ``patience``: longest wait before giving up (None = no limit).
         ``persistent`` jobs stay queued when the program closes (follow-up work). ``until``:
         no unit takes it from then on (time away of a crew whose shift has ended). ``then``:
-        called with the answer (``Request``)."""
-        req = Request(self.env, priority, persistent, until, then)
+        called with the answer (``Hold``); without it the answer is the ``Request`` event."""
+        req: Waiting
+        if then is None:
+            req = Request(self.env, priority, persistent, until)
+        else:
+            req = Hold(self.env, priority, persistent, until, then)
         unit = self.try_acquire()
         if unit is not None:
             req.answer(unit)
         elif patience == 0:
             req.answer(None)
-        else:
-            self.touch()
-            self.waiting += 1
+        elif then is None or priority in (AWAY, AWAY_NOW):  # on a timer of its own
+            self._enqueue(req)
             if priority in (AWAY, AWAY_NOW):
                 self.waiting_away += 1
-            queue = self._kept if persistent else self._live
-            seq = next(self._seq)
-            heapq.heappush(queue, (priority, seq, req))
-            if patience is None:
-                pass
-            elif priority in (AWAY, AWAY_NOW) or then is None:
+            if patience is not None:
                 after(self.env, patience, self._give_up, req)
-            else:
-                deadline = self.env.now + patience  # as the timeout would have it
-                heapq.heappush(self._deadlines, (deadline, seq, req))
-                self._set_alarm(deadline)
+        else:
+            self._hold(cast(Hold, req), patience)
         return req
+
+    def wait(
+        self,
+        then: Callable[[Unit | None], object],
+        priority: int = LIVE,
+        patience: float | None = None,
+        persistent: bool = False,
+    ) -> None:
+        """A job that found no free unit (``try_acquire`` gave None) waits for one: as
+        ``request`` with ``then``, without trying again (a live call, follow-up work)."""
+        if patience == 0:
+            then(None)
+        else:
+            self._hold(Hold(self.env, priority, persistent, math.inf, then), patience)
 
     def go_away(self, unit: Unit) -> None:
         """The unit just taken is away from calls (a break, police duty), not working one."""
@@ -328,6 +352,22 @@ class StaffedPool:
         self._busy_units[unit] = None
         return unit
 
+    def _enqueue(self, req: Waiting) -> int:
+        """Queue a job (the meter touched first); its place in line."""
+        self.touch()
+        self.waiting += 1
+        seq = next(self._seq)
+        heapq.heappush(self._kept if req.persistent else self._live, (req.priority, seq, req))
+        return seq
+
+    def _hold(self, req: Hold, patience: float | None) -> None:
+        """Queue a job whose patience runs on the pool's alarm (live calls), if it has one."""
+        seq = self._enqueue(req)
+        if patience is not None:
+            deadline = self.env.now + patience  # as the timeout would have it
+            heapq.heappush(self._deadlines, (deadline, seq, req))
+            self._set_alarm(deadline)
+
     def _serve_queue(self) -> None:
         """Free units take the jobs waiting, best first. Only after a change its caller
         has credited to the meter at this instant (so nothing more to credit now)."""
@@ -346,7 +386,7 @@ class StaffedPool:
             self._dequeued(req)
             req.answer(self._take())
 
-    def _dequeued(self, req: Request) -> None:
+    def _dequeued(self, req: Waiting) -> None:
         self.waiting -= 1
         if req.priority in (AWAY, AWAY_NOW):
             self.waiting_away -= 1
@@ -354,7 +394,7 @@ class StaffedPool:
     def _give_up(self, timer) -> None:
         """A request's own patience timer ran out (time away, a request without ``then``):
         the answer waits for the rest of the instant."""
-        req = cast(Request, timer.value)
+        req = cast(Waiting, timer.value)
         if not req.answered:
             self.touch()
             self._dequeued(req)
