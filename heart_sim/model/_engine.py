@@ -45,7 +45,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, partial
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -420,7 +420,8 @@ class HeartModel:
         end = self.scenario.end_min
         # The first arrival is scheduled now, as the last thing before the run (its place
         # among events at the same instant depends on it), and forgotten with the run.
-        arrivals = Arrivals(self.env, self.t_arrive, self._on_arrival)
+        ring = self._arrive if self.draws.call_taking is None else self._on_arrival
+        arrivals = Arrivals(self.env, self.t_arrive, ring)
         run_until(self.env, end, arrivals, self.timetable)
         for pool in self.pools.values():
             pool.touch()  # credit the levels that held up to the horizon
@@ -456,11 +457,10 @@ class HeartModel:
 
     def _on_arrival(self, i: int) -> None:
         """Call ``i`` rings at 911 (the run loop calls this at each arrival time, in order:
-        ``simpy_compat.Arrivals``)."""
-        if self.draws.call_taking is None:
-            self._arrive(i)
-        else:  # the 911 call-taker's time with the call comes first
-            after(self.env, self.draws.call_taking[i], self._taken, i)
+        ``simpy_compat.Arrivals``), and the 911 call-taker's time with it comes first
+        (without call-taking time, the loop calls ``_arrive`` itself)."""
+        assert self.draws.call_taking is not None
+        after(self.env, self.draws.call_taking[i], self._taken, i)
 
     def _taken(self, taken) -> None:
         self._arrive(taken.value)
@@ -502,7 +502,7 @@ class HeartModel:
         hold, caller = self.draws.patience["ccd_hold"][i], self.draws.patience["ccd_caller"][i]
         wait = min(hold, caller)
         ccd.wait(
-            lambda clinician: self._ccd_answered(i, t_hold, clinician),
+            partial(self._ccd_answered, i, t_hold),
             LIVE + self.priority[i],
             None if wait == INF else wait,
         )
@@ -576,7 +576,7 @@ class HeartModel:
                 t_request = self.env.now
                 priority = LIVE + self.priority[i]
                 pool.wait(
-                    lambda unit: self._team_or_fallback(i, program, t_request, unit),
+                    partial(self._team_or_fallback, i, program, t_request),
                     priority,
                     None if patience == INF else patience,
                 )
@@ -605,7 +605,7 @@ class HeartModel:
         trips = self.trips[self.phase[i]][program]
         if trips is not None:  # distance to the nearest of the free units
             # unit.free: the units free when this one took the call, itself included
-            miles, minutes = trips.of(unit.free)
+            miles, minutes = trips.known.get(unit.free) or trips.of(unit.free)
             log.travel_miles[i] = miles * travel  # travel: the call's random factor
             travel = minutes * travel
             busy = travel + times.rest[i]
@@ -642,7 +642,7 @@ class HeartModel:
         if navigator is not None:
             self._cn_contact(i, attempt, navigator)
         else:
-            self.cn.wait(lambda nav: self._cn_contact(i, attempt, nav), persistent=True)
+            self.cn.wait(partial(self._cn_contact, i, attempt), persistent=True)
 
     def _cn_contact(self, i: int, attempt: int, navigator: Unit | None) -> None:
         """A navigator makes attempt ``attempt``; the attempts needed are geometric, drawn
@@ -681,7 +681,7 @@ class HeartModel:
         if clinician is not None:
             self._ccd_calls_back(i, clinician)
         else:
-            self.ccd.wait(lambda unit: self._ccd_calls_back(i, unit), FOLLOWUP, persistent=True)
+            self.ccd.wait(partial(self._ccd_calls_back, i), FOLLOWUP, persistent=True)
 
     def _ccd_calls_back(self, i: int, clinician: Unit | None) -> None:
         assert clinician is not None  # follow-up work waits as long as it takes
@@ -716,7 +716,7 @@ class HeartModel:
                 priority,
                 patience,
                 until=away.until,
-                then=lambda unit: self._away_answered(pool, away, priority, unit),
+                then=partial(self._away_answered, pool, away, priority),
             )
 
     def _away_answered(self, pool: StaffedPool, away: Away, priority: int, unit) -> None:

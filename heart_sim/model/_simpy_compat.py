@@ -195,8 +195,7 @@ def run_until(
                 env.now, _, _, event = heappop(queue)
                 if event is stop:
                     return
-            if event.__class__ is _Call:
-                event.done = True
+            if event.__class__ is _Call:  # (forgotten once called: no need to mark it done)
                 event.fn(event)
                 continue
             callbacks, event.callbacks = event.callbacks, None

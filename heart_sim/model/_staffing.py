@@ -270,14 +270,8 @@ class StaffedPool:
             req.answer(unit)
         elif patience == 0:
             req.answer(None)
-        elif then is None or priority in (AWAY, AWAY_NOW):  # on a timer of its own
-            self._enqueue(req)
-            if priority in (AWAY, AWAY_NOW):
-                self.waiting_away += 1
-            if patience is not None:
-                after(self.env, patience, self._give_up, req)
         else:
-            self._hold(cast(Hold, req), patience)
+            self._queue(req, patience)
         return req
 
     def wait(
@@ -292,7 +286,7 @@ class StaffedPool:
         if patience == 0:
             then(None)
         else:
-            self._hold(Hold(self.env, priority, persistent, math.inf, then), patience)
+            self._queue(Hold(self.env, priority, persistent, math.inf, then), patience)
 
     def go_away(self, unit: Unit) -> None:
         """The unit just taken is away from calls (a break, police duty), not working one."""
@@ -352,18 +346,22 @@ class StaffedPool:
         self._busy_units[unit] = None
         return unit
 
-    def _enqueue(self, req: Waiting) -> int:
-        """Queue a job (the meter touched first); its place in line."""
+    def _queue(self, req: Waiting, patience: float | None) -> None:
+        """Queue a job (the meter touched first). Its patience (None: none) runs on the
+        pool's alarm if it is a live call's or follow-up's with ``then``; time away's,
+        and a SimPy process's, on a timer of its own."""
         self.touch()
         self.waiting += 1
+        away = req.priority in (AWAY, AWAY_NOW)
+        if away:
+            self.waiting_away += 1
         seq = next(self._seq)
         heapq.heappush(self._kept if req.persistent else self._live, (req.priority, seq, req))
-        return seq
-
-    def _hold(self, req: Hold, patience: float | None) -> None:
-        """Queue a job whose patience runs on the pool's alarm (live calls), if it has one."""
-        seq = self._enqueue(req)
-        if patience is not None:
+        if patience is None:
+            pass
+        elif away or req.__class__ is Request:
+            after(self.env, patience, self._give_up, req)
+        else:
             deadline = self.env.now + patience  # as the timeout would have it
             heapq.heappush(self._deadlines, (deadline, seq, req))
             self._set_alarm(deadline)
