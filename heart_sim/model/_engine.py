@@ -56,8 +56,9 @@ from ._arrivals import calendar_arrival_times
 from ._dates import Calendar
 from ._gc import gc_paused
 from ._records import CallLog, CallRecords, RepRecords
-from ._rosters import Away, roster, unit_minutes_by_hour
+from ._rosters import Away, roster
 from ._routing import ccd_decision, pick_call_types
+from ._shared import Shared, shared
 from ._simpy_compat import Arrivals, Environment, Timetable, after, drop_pending_events, run_until
 from ._staffing import AWAY, AWAY_NOW, FOLLOWUP, LIVE, PoolMeter, StaffedPool, Unit
 from ._streams import stream
@@ -368,7 +369,8 @@ class HeartModel:
         tabulate per call and per phase what the hot path reads, and staff the pools."""
         self.scenario = scenario
         self.replication = replication
-        cal = self.calendar = Calendar.of(scenario)
+        common = shared(scenario)
+        cal = self.calendar = common.calendar
         self.env = Environment(initial_time=cal.begin)
         phases = [sc for _, sc in scenario.phase_list()]
         table = ZoneTable.of(scenario)
@@ -393,14 +395,14 @@ class HeartModel:
         self.programs: list[Programs] = [sc.programs for sc in phases]  # by phase
         self.t_arrive = times.tolist()
         self.log: Any = CallLog(n)
-        self._staff(seed)
+        self._staff(seed, common)
         self.ccd, self.cn = self.pools[Program.CCD], self.pools[Program.CN]
         # read per call: a plain list beats an enum-keyed lookup
         self.in_ccd_area, self.in_cn_area = self.in_area[Program.CCD], self.in_area[Program.CN]
         self.dispatch_code: dict[str, int] = {p: p.dispatch_code for p in FIELD_TEAMS}
         self.served_by: dict[str, Outcome] = {p: o for p, o in SERVED_BY.items()}
 
-    def _staff(self, seed: int) -> None:
+    def _staff(self, seed: int, common: Shared) -> None:
         """Each program's roster: its meter, scheduled unit-minutes by hour and pool of
         units, and its units' times away on the run's timetable."""
         scenario, cal, replication = self.scenario, self.calendar, self.replication
@@ -410,8 +412,8 @@ class HeartModel:
         self.pools: dict[str, StaffedPool] = {}
         self.timetable = Timetable(self.env)  # time away, known before the run
         for p in PROGRAMS:
-            r = roster(scenario, cal, p, seed, replication)
-            self.scheduled[p] = unit_minutes_by_hour(r.scheduled, t0, t1)
+            r = roster(scenario, cal, p, seed, replication, common.lineups[p])
+            self.scheduled[p] = common.scheduled[p]
             self.pools[p] = StaffedPool(self.env, r.present, self.meters[p])
             for away in r.away:
                 self._time_away(self.pools[p], away)

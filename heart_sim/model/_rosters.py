@@ -34,7 +34,7 @@ from ._streams import stream
 SUNDAY = DAY_NAMES.index("sun")
 
 
-@dataclass
+@dataclass(frozen=True)
 class Crew:
     """One shift worked on one day."""
 
@@ -43,7 +43,6 @@ class Crew:
     units: int  # scheduled units
     line: tuple[int, ShiftSpec]  # which shift line (index, pattern): abutting crews merge
     day: int  # day index the shift starts on
-    present: int = 0  # units there after vacancies and absences
 
 
 class Away(NamedTuple):
@@ -58,11 +57,24 @@ class Away(NamedTuple):
     kind: str  # "break" or "police"
 
 
+@dataclass(frozen=True)
+class Lineup:
+    """What a program's roster is before any random draw, the same in every replication:
+    its crews over the run, each crew's phase (that of its day) and units filled (after
+    vacancies), and the staffing changes they schedule."""
+
+    crews: list[Crew]
+    phase: list[int]
+    filled: list[int]
+    scheduled: list[tuple[float, int, int]]  # (time, units, ending), as scheduled
+
+
 @dataclass
 class Roster:
     """A program's crews over the run and the staffing changes they make."""
 
     crews: list[Crew]
+    units: list[int]  # units there, per crew, after vacancies and absences
     scheduled: list[tuple[float, int, int]]  # (time, units, ending), as scheduled
     present: list[tuple[float, int, int]]  # the same after vacancies and absences
     away: list[Away] = field(default_factory=list)
@@ -98,35 +110,38 @@ def crews(scenario: Scenario, cal: Calendar, program: Program) -> list[Crew]:
 
 
 def staffing_changes(
-    crews: list[Crew], begin: float, end: float, present: bool, continuous: bool = False
+    crews: list[Crew],
+    units: list[int],
+    begin: float,
+    end: float,
+    continuous: bool = False,
 ) -> list[tuple[float, int, int]]:
     """(time, units on duty from then, units whose crew ends then): at ``begin`` and at each
-    change or handover before ``end``, as ``StaffedPool`` consumes them. ``continuous``
+    change or handover before ``end``, as ``StaffedPool`` consumes them; ``units``: each
+    crew's (as scheduled, or those present). ``continuous``
     (``programs.<p>.continuous_crews``): crews that end as others start carry on as them,
     so only the units by which staffing falls hand over."""
     delta: dict[float, int] = {}
     ending: dict[float, int] = {}
-    last: dict[tuple[int, ShiftSpec], Crew] = {}
+    last: dict[tuple[int, ShiftSpec], tuple[Crew, int]] = {}  # line -> its last crew, units
 
     def add(d: dict[float, int], t: float, n: int) -> None:
         d[t] = d.get(t, 0) + n
 
-    for c in crews:
-        u = c.present if present else c.units
-        prev = last.get(c.line)
-        if prev is not None and prev.end == c.start:  # the line carries on: no handover
-            pu = prev.present if present else prev.units
+    for c, u in zip(crews, units):
+        before = last.get(c.line)
+        if before is not None and before[0].end == c.start:  # carries on: no handover
+            pu = before[1]
             add(delta, c.start, u - pu)
             add(ending, c.start, max(0, pu - u))
         else:
-            if prev is not None:
-                pu = prev.present if present else prev.units
+            if before is not None:
+                prev, pu = before
                 add(delta, prev.end, -pu)
                 add(ending, prev.end, pu)
             add(delta, c.start, u)
-        last[c.line] = c
-    for c in last.values():
-        u = c.present if present else c.units
+        last[c.line] = (c, u)
+    for c, u in last.values():
         add(delta, c.end, -u)
         add(ending, c.end, u)
     level = 0
@@ -208,6 +223,7 @@ def _absent(
 
 def _away(
     crews: list[Crew],
+    units: list[int],
     phases: list[Scenario],
     phase: list[int],
     program: Program,
@@ -219,18 +235,18 @@ def _away(
     no two phases repeat each other's draws."""
     out: list[Away] = []
     availability = [sc.program(program).availability for sc in phases]  # by phase
-    for c, j in zip(crews, phase):
+    for c, j, present in zip(crews, phase, units):
         for b in availability[j].breaks:
             span = b.latest_min - b.earliest_min
-            for k in range(c.present):
-                due = c.start + b.earliest_min + k * span / c.present
+            for k in range(present):
+                due = c.start + b.earliest_min + k * span / present
                 out.append(Away(due, c.start + b.latest_min, c.end, b.duration_min, "break"))
     rates = [availability[j].pulled_to_police_per_shift for j in phase]
     if any(r > 0 for r in rates):
         rng = stream(seed, rep, f"pulled/{program}")
         durations = stream(seed, rep, f"pulled_time/{program}")
-        for c, j, rate in zip(crews, phase, rates):
-            for _ in range(c.present):
+        for c, j, rate, present in zip(crews, phase, rates, units):
+            for _ in range(present):
                 n = int(rng.poisson(rate)) if rate > 0 else 0
                 if not n:
                     continue
@@ -241,36 +257,63 @@ def _away(
     return out
 
 
-def roster(
-    scenario: Scenario, cal: Calendar, program: Program, seed: int, replication: int
-) -> Roster:
-    """A program's crews, staffing changes (scheduled and present) and time away."""
+def lineup(scenario: Scenario, cal: Calendar, program: Program) -> Lineup:
+    """A program's crews, their phases and filled units, and the staffing they schedule."""
     cs = crews(scenario, cal, program)
     phases = [sc for _, sc in scenario.phase_list()]
     # Availability is a property of the phase a crew's day falls in.
-    phase_of = cal.phase_of(np.array([c.day for c in cs], dtype=float) * MIN_PER_DAY).tolist()
-    by_phase: dict[int, list[int]] = {}
-    for i, j in enumerate(phase_of):
-        by_phase.setdefault(j, []).append(i)
-    for j, idx in by_phase.items():
-        avail = phases[j].program(program).availability
-        group = [cs[i] for i in idx]
-        filled = _fill(group, avail.filled_share, cal.first_day - 1)
-        days = (cal.first_day - 1, cal.last_day - cal.first_day + 2)
-        present = _absent(group, filled, avail.absence_prob, days, seed, replication, program.value)
-        for c, n in zip(group, present):
-            c.present = n
+    phase = cal.phase_of(np.array([c.day for c in cs], dtype=float) * MIN_PER_DAY).tolist()
+    filled = [0] * len(cs)
+    for j, idx in _by_phase(phase).items():
+        share = phases[j].program(program).availability.filled_share
+        for i, n in zip(idx, _fill([cs[i] for i in idx], share, cal.first_day - 1)):
+            filled[i] = n
+    continuous = scenario.program(program).continuous_crews
+    scheduled = staffing_changes(cs, [c.units for c in cs], cal.begin, cal.end, continuous)
+    return Lineup(cs, phase, filled, scheduled)
+
+
+def _by_phase(phase: list[int]) -> dict[int, list[int]]:
+    """The indices of the crews of each phase."""
+    out: dict[int, list[int]] = {}
+    for i, j in enumerate(phase):
+        out.setdefault(j, []).append(i)
+    return out
+
+
+def roster(
+    scenario: Scenario,
+    cal: Calendar,
+    program: Program,
+    seed: int,
+    replication: int,
+    plan: Lineup | None = None,
+) -> Roster:
+    """A program's crews, staffing changes (scheduled and present) and time away, from its
+    ``lineup`` (``plan``, if already worked out for the scenario)."""
+    if plan is None:
+        plan = lineup(scenario, cal, program)
+    cs, phase = plan.crews, plan.phase
+    phases = [sc for _, sc in scenario.phase_list()]
+    units = list(plan.filled)
+    days = (cal.first_day - 1, cal.last_day - cal.first_day + 2)
+    for j, idx in _by_phase(phase).items():
+        prob = phases[j].program(program).availability.absence_prob
+        group, filled = [cs[i] for i in idx], [plan.filled[i] for i in idx]
+        for i, n in zip(idx, _absent(group, filled, prob, days, seed, replication, program.value)):
+            units[i] = n
     # Time away whose window closed before the run began did not happen in it.
     away = [
         a
-        for a in _away(cs, phases, phase_of, program, seed, replication)
+        for a in _away(cs, units, phases, phase, program, seed, replication)
         if a.latest >= cal.begin and a.until > cal.begin
     ]
     continuous = scenario.program(program).continuous_crews
     return Roster(
         crews=cs,
-        scheduled=staffing_changes(cs, cal.begin, cal.end, False, continuous),
-        present=staffing_changes(cs, cal.begin, cal.end, True, continuous),
+        units=units,
+        scheduled=plan.scheduled,
+        present=staffing_changes(cs, units, cal.begin, cal.end, continuous),
         away=away,
     )
 

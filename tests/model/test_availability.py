@@ -303,8 +303,8 @@ def _crn_scenario(units: int, extra_line: bool = False):
 
 
 def _present(sc, line: int = 0) -> np.ndarray:
-    crews = roster(sc, Calendar.of(sc), Program.CRT, 5, 2).crews
-    return np.array([c.present for c in crews if c.line[0] == line])
+    r = roster(sc, Calendar.of(sc), Program.CRT, 5, 2)
+    return np.array([n for c, n in zip(r.crews, r.units) if c.line[0] == line])
 
 
 def test_scenarios_differing_in_staffing_share_calls_and_absences() -> None:
@@ -326,8 +326,8 @@ def test_scenarios_differing_in_staffing_share_calls_and_absences() -> None:
     assert (p2 == 1).sum() > 50  # absences do happen
     # Another shift line leaves this one's absences alone; another replication does not.
     np.testing.assert_array_equal(_present(_crn_scenario(2, extra_line=True)), p2)
-    other_rep = roster(two, Calendar.of(two), Program.CRT, 5, 3).crews
-    assert (np.array([c.present for c in other_rep]) != p2).any()
+    other_rep = roster(two, Calendar.of(two), Program.CRT, 5, 3).units
+    assert (np.array(other_rep) != p2).any()
 
 
 # -- validation ---------------------------------------------------------------------------------
