@@ -361,6 +361,15 @@ def _field_team_tables(
 INF = math.inf
 
 
+def _objects(items: list[Any]) -> np.ndarray:
+    """A numpy array of Python objects, to pick per call with an index array (filled one
+    by one: numpy would read a pydantic model as a sequence of its fields)."""
+    out = np.empty(len(items), dtype=object)
+    for k, item in enumerate(items):
+        out[k] = item
+    return out
+
+
 class HeartModel:
     """One replication of the HEART system."""
 
@@ -386,9 +395,12 @@ class HeartModel:
         self.phase = phase.tolist()
         self.trips, self.cn_prob = _field_team_tables(phases, table)
         self.draws = Draws(phases, phase, type_index, seed, replication, n)
-        phase_types = [list(sc.call_types.values()) for sc in phases]
-        self.call_types = [phase_types[j][k] for j, k in zip(self.phase, type_index.tolist())]
-        self.priority = [ct.priority for ct in self.call_types]  # read on the hot path
+        # Each call's type (its phase's), and its priority, read on the hot path.
+        types = [ct for sc in phases for ct in sc.call_types.values()]  # phase by phase
+        first = np.cumsum([0] + [len(sc.call_types) for sc in phases[:-1]])
+        which = first[phase] + type_index
+        self.call_types = _objects(types)[which].tolist()
+        self.priority = np.array([ct.priority for ct in types])[which].tolist()
         if self.draws.u_route is not None:  # read only when 911 keeps some calls back
             self.route_share = [ct.sent_to_heart for ct in self.call_types]
             self.triage = [{p: sc.field_team(p).triage_share for p in FIELD_TEAMS} for sc in phases]
