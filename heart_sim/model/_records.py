@@ -68,6 +68,22 @@ def logged_fields() -> list[tuple[str, Any, Any]]:
     ]
 
 
+class _Made:
+    """A logged field of ``CallLog``: made, a list of n initial values, the first time it
+    is read, and from then on an attribute of the log itself (as ``cached_property``; not
+    a ``__getattr__``, which would slow every attribute read of the log)."""
+
+    def __init__(self, initial: Any) -> None:
+        self.initial = initial
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, log: CallLog, owner: type) -> list[Any]:
+        made = log.__dict__[self.name] = [self.initial] * log.n
+        return made
+
+
 class CallLog:
     """The logged fields of ``CallRecords`` as the model fills them in, call by call: a
     list per field (fast to write one item of), made the first time the model reads the
@@ -76,16 +92,7 @@ class CallLog:
     a list of n items to convert."""
 
     def __init__(self, n: int) -> None:
-        self._n = n
-        self._fields = {name: init for name, _, init in logged_fields()}
-
-    def __getattr__(self, name: str) -> list[Any]:
-        # only for a field not made yet: a made one is an attribute of the instance
-        if name not in self.__dict__.get("_fields", ()):
-            raise AttributeError(name)
-        made = [self._fields[name]] * self._n
-        setattr(self, name, made)
-        return made
+        self.n = n
 
     def arrays(self) -> dict[str, np.ndarray]:
         """Every logged field as a numpy array of its dtype."""
@@ -93,10 +100,16 @@ class CallLog:
         for name, dtype, init in logged_fields():
             made = self.__dict__.get(name)
             if made is None:
-                out[name] = np.full(self._n, init, dtype)
+                out[name] = np.full(self.n, init, dtype)
             else:  # (fromiter: a fifth faster than asarray from a list)
-                out[name] = np.fromiter(made, dtype, count=self._n)
+                out[name] = np.fromiter(made, dtype, count=self.n)
         return out
+
+
+for _name, _, _initial in logged_fields():
+    _field = _Made(_initial)
+    setattr(CallLog, _name, _field)
+    _field.__set_name__(CallLog, _name)
 
 
 @dataclass
