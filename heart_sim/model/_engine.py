@@ -339,13 +339,14 @@ class _Trips:
 
 def _field_team_tables(
     phases: list[Scenario], table: ZoneTable
-) -> tuple[list[dict[str, _Trips | None]], list[dict[Program, float]]]:
+) -> tuple[list[dict[str, _Trips | None]], list[dict[str, float]]]:
     """Per phase, what the hot path reads of each field program (not per call): its
     square-root travel over the area it serves (None for travel times drawn directly),
-    and the chance a call it served is referred to Care Navigation."""
+    and the chance a call it served is referred to Care Navigation. Keyed by name, as
+    every table the hot path reads (``HeartModel``)."""
     trips: list[dict[str, _Trips | None]] = [
         {
-            p: (
+            p.value: (
                 _Trips(t, table.area_served(sc, p))
                 if isinstance(t := sc.field_team(p).travel_time, SquareRootTravel)
                 else None
@@ -354,7 +355,7 @@ def _field_team_tables(
         }
         for sc in phases
     ]
-    cn_prob = [{p: sc.field_team(p).cn_referral_prob for p in FIELD_TEAMS} for sc in phases]
+    cn_prob = [{p.value: sc.field_team(p).cn_referral_prob for p in FIELD_TEAMS} for sc in phases]
     return trips, cn_prob
 
 
@@ -371,7 +372,12 @@ def _objects(items: list[Any]) -> np.ndarray:
 
 
 class HeartModel:
-    """One replication of the HEART system."""
+    """One replication of the HEART system.
+
+    The tables the hot path reads per program (pools, areas, travel, codes) are keyed by
+    the program's name, a plain string, as the call types and CCD's decisions name it: a
+    dict of str keys is looked up by CPython's fast path, one of ``Program`` keys
+    compares every hit generically."""
 
     def __init__(self, scenario: Scenario, seed: int, replication: int):
         """Set up one replication: draw every call (time, type, zone, then ``Draws``),
@@ -391,7 +397,9 @@ class HeartModel:
         self.attributes = (times, type_index, in_pilot, zone)
         # Whether each program serves each call's zone, by the phase the call arrived in.
         served = {p: np.stack([table.served(sc, p) for sc in phases]) for p in PROGRAMS}
-        self.in_area: dict[str, list[bool]] = {p: served[p][phase, zone].tolist() for p in PROGRAMS}
+        self.in_area: dict[str, list[bool]] = {
+            p.value: served[p][phase, zone].tolist() for p in PROGRAMS
+        }
         self.phase = phase.tolist()
         self.trips, self.cn_prob = _field_team_tables(phases, table)
         self.draws = Draws(phases, phase, type_index, seed, replication, n)
@@ -403,7 +411,9 @@ class HeartModel:
         self.priority = np.array([ct.priority for ct in types])[which].tolist()
         if self.draws.u_route is not None:  # read only when 911 keeps some calls back
             self.route_share = [ct.sent_to_heart for ct in self.call_types]
-            self.triage = [{p: sc.field_team(p).triage_share for p in FIELD_TEAMS} for sc in phases]
+            self.triage = [
+                {p.value: sc.field_team(p).triage_share for p in FIELD_TEAMS} for sc in phases
+            ]
         self.programs: list[Programs] = [sc.programs for sc in phases]  # by phase
         self.t_arrive = times.tolist()
         self.log: Any = CallLog(n)
@@ -411,8 +421,8 @@ class HeartModel:
         self.ccd, self.cn = self.pools[Program.CCD], self.pools[Program.CN]
         # read per call: a plain list beats an enum-keyed lookup
         self.in_ccd_area, self.in_cn_area = self.in_area[Program.CCD], self.in_area[Program.CN]
-        self.dispatch_code: dict[str, int] = {p: p.dispatch_code for p in FIELD_TEAMS}
-        self.served_by: dict[str, Outcome] = {p: o for p, o in SERVED_BY.items()}
+        self.dispatch_code: dict[str, int] = {p.value: p.dispatch_code for p in FIELD_TEAMS}
+        self.served_by: dict[str, Outcome] = {p.value: o for p, o in SERVED_BY.items()}
 
     def _staff(self, seed: int, common: Shared) -> None:
         """Each program's roster: its meter, scheduled unit-minutes by hour and pool of
@@ -426,9 +436,9 @@ class HeartModel:
         for p in PROGRAMS:
             r = roster(scenario, cal, p, seed, replication, common.lineups[p])
             self.scheduled[p] = common.scheduled[p]
-            self.pools[p] = StaffedPool(self.env, r.present, self.meters[p])
+            pool = self.pools[p.value] = StaffedPool(self.env, r.present, self.meters[p])
             for away in r.away:
-                self._time_away(self.pools[p], away)
+                self._time_away(pool, away)
 
     def run(self) -> RepRecords:
         end = self.scenario.end_min
