@@ -359,6 +359,48 @@ def _field_team_tables(
     return trips, cn_prob
 
 
+class _Steps:
+    """The steps of a call's journey that the run or a pool calls back, bound to the model
+    once per replication. CPython 3.11 looks the method up on the type and makes a new
+    bound method each time ``self._step`` is read as a value rather than called, and the
+    model hands one on at nearly every step of a call (about 1% of a run). Each points
+    back at the model: ``HeartModel._tear_down`` lets them go."""
+
+    __slots__ = (
+        "taken",
+        "ccd_answered",
+        "ccd_decides",
+        "team_or_fallback",
+        "job_done",
+        "cn_contact",
+        "cn_contact_over",
+        "cn_retry",
+        "ccd_calls_back",
+        "ccd_call_back_over",
+        "away_due",
+        "away_answered",
+        "back",
+    )
+
+    taken: Callable[..., None]
+    ccd_answered: Callable[..., None]
+    ccd_decides: Callable[..., None]
+    team_or_fallback: Callable[..., None]
+    job_done: Callable[..., None]
+    cn_contact: Callable[..., None]
+    cn_contact_over: Callable[..., None]
+    cn_retry: Callable[..., None]
+    ccd_calls_back: Callable[..., None]
+    ccd_call_back_over: Callable[..., None]
+    away_due: Callable[..., None]
+    away_answered: Callable[..., None]
+    back: Callable[..., None]
+
+    def __init__(self, model: HeartModel) -> None:
+        for name in self.__slots__:
+            setattr(self, name, getattr(model, "_" + name))
+
+
 INF = math.inf
 
 
@@ -417,6 +459,7 @@ class HeartModel:
         self.programs: list[Programs] = [sc.programs for sc in phases]  # by phase
         self.t_arrive = times.tolist()
         self.log: Any = CallLog(n)
+        self.steps = _Steps(self)
         self._staff(seed, common)
         self.ccd, self.cn = self.pools[Program.CCD], self.pools[Program.CN]
         # read per call: a plain list beats an enum-keyed lookup
@@ -476,6 +519,7 @@ class HeartModel:
         drop_pending_events(self.env)
         for pool in self.pools.values():
             pool.close_queues()
+        del self.steps
 
     # -- the call's journey --------------------------------------------------------------
 
@@ -484,7 +528,7 @@ class HeartModel:
         ``simpy_compat.Arrivals``), and the 911 call-taker's time with it comes first
         (without call-taking time, the loop calls ``_arrive`` itself)."""
         assert self.draws.call_taking is not None
-        after(self.env, self.draws.call_taking[i], self._taken, i)
+        after(self.env, self.draws.call_taking[i], self.steps.taken, i)
 
     def _taken(self, taken) -> None:
         self._arrive(taken.value)
@@ -526,7 +570,7 @@ class HeartModel:
         hold, caller = self.draws.patience["ccd_hold"][i], self.draws.patience["ccd_caller"][i]
         wait = min(hold, caller)
         ccd.wait(
-            partial(self._ccd_answered, i, t_hold),
+            partial(self.steps.ccd_answered, i, t_hold),
             LIVE + self.priority[i],
             None if wait == INF else wait,
         )
@@ -549,7 +593,7 @@ class HeartModel:
     def _ccd_talk(self, i: int, clinician: Unit) -> None:
         """The clinician talks with the caller (``_ccd_decides`` when they hang up)."""
         self.log.ccd_answered[i] = True
-        after(self.env, self.draws.ccd_phone[i], self._ccd_decides, (i, clinician))
+        after(self.env, self.draws.ccd_phone[i], self.steps.ccd_decides, (i, clinician))
 
     def _ccd_decides(self, talk) -> None:
         """The clinician is free again and decides: resolve by phone (perhaps with a
@@ -600,7 +644,7 @@ class HeartModel:
                 t_request = self.env.now
                 priority = LIVE + self.priority[i]
                 pool.wait(
-                    partial(self._team_or_fallback, i, program, t_request),
+                    partial(self.steps.team_or_fallback, i, program, t_request),
                     priority,
                     None if patience == INF else patience,
                 )
@@ -636,7 +680,7 @@ class HeartModel:
         log.travel_time[i] = travel
         log.response_time[i] = now - t_request + travel
         log.t_unit_free[i] = now + busy
-        after(env, busy, self._job_done, (i, program, unit))
+        after(env, busy, self.steps.job_done, (i, program, unit))
 
     def _job_done(self, done) -> None:
         i, program, unit = done.value
@@ -666,7 +710,7 @@ class HeartModel:
         if navigator is not None:
             self._cn_contact(i, attempt, navigator)
         else:
-            self.cn.wait(partial(self._cn_contact, i, attempt), persistent=True)
+            self.cn.wait(partial(self.steps.cn_contact, i, attempt), persistent=True)
 
     def _cn_contact(self, i: int, attempt: int, navigator: Unit | None) -> None:
         """A navigator makes attempt ``attempt``; the attempts needed are geometric, drawn
@@ -676,7 +720,9 @@ class HeartModel:
         log.cn_attempts[i] = attempt
         if attempt == self._cn_attempts_needed(i):
             log.cn_start[i] = self.env.now
-        after(self.env, self.draws.cn_contact[i], self._cn_contact_over, (i, attempt, navigator))
+        after(
+            self.env, self.draws.cn_contact[i], self.steps.cn_contact_over, (i, attempt, navigator)
+        )
 
     def _cn_contact_over(self, contact) -> None:
         i, attempt, navigator = contact.value
@@ -687,7 +733,7 @@ class HeartModel:
         if attempt == cfg.max_attempts:
             self.log.cn_closed[i] = True  # not reached: the referral closes
             return
-        after(self.env, cfg.retry_hours * MIN_PER_HOUR, self._cn_retry, (i, attempt + 1))
+        after(self.env, cfg.retry_hours * MIN_PER_HOUR, self.steps.cn_retry, (i, attempt + 1))
 
     def _cn_retry(self, retry) -> None:
         self._cn_followup(*retry.value)
@@ -705,12 +751,12 @@ class HeartModel:
         if clinician is not None:
             self._ccd_calls_back(i, clinician)
         else:
-            self.ccd.wait(partial(self._ccd_calls_back, i), FOLLOWUP, persistent=True)
+            self.ccd.wait(partial(self.steps.ccd_calls_back, i), FOLLOWUP, persistent=True)
 
     def _ccd_calls_back(self, i: int, clinician: Unit | None) -> None:
         assert clinician is not None  # follow-up work waits as long as it takes
         self.log.fu_start[i] = self.env.now
-        after(self.env, self.draws.followup_time[i], self._ccd_call_back_over, clinician)
+        after(self.env, self.draws.followup_time[i], self.steps.ccd_call_back_over, clinician)
 
     def _ccd_call_back_over(self, call) -> None:
         self.ccd.release(call.value)
@@ -721,7 +767,7 @@ class HeartModel:
         """A break or police duty: from its due time the unit goes when free and no live
         call waits (``AWAY``); from the latest start, as soon as it finishes its job
         (``AWAY_NOW``); not after its shift has ended."""
-        self.timetable.after(max(0.0, away.due - self.env.now), self._away_due, (pool, away))
+        self.timetable.after(max(0.0, away.due - self.env.now), self.steps.away_due, (pool, away))
 
     def _away_due(self, due) -> None:
         pool, away = due.value
@@ -740,7 +786,7 @@ class HeartModel:
                 priority,
                 patience,
                 until=away.until,
-                then=partial(self._away_answered, pool, away, priority),
+                then=partial(self.steps.away_answered, pool, away, priority),
             )
 
     def _away_answered(self, pool: StaffedPool, away: Away, priority: int, unit) -> None:
@@ -753,7 +799,7 @@ class HeartModel:
 
     def _go_away(self, pool: StaffedPool, away: Away, unit: Unit) -> None:
         pool.go_away(unit)
-        after(self.env, away.duration, self._back, (pool, unit))
+        after(self.env, away.duration, self.steps.back, (pool, unit))
 
     def _back(self, back) -> None:
         pool, unit = back.value
