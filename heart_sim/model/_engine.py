@@ -51,13 +51,13 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from ..core import FIELD_TEAMS, PROGRAMS, SERVED_BY, Outcome, Program
-from ..scenario import MIN_PER_HOUR, Programs, Scenario, SquareRootTravel
+from ..scenario import MIN_PER_HOUR, CallType, Programs, Scenario, SquareRootTravel
 from ._arrivals import calendar_arrival_times
 from ._dates import Calendar
 from ._gc import gc_paused
 from ._records import CallLog, CallRecords, RepRecords
 from ._rosters import Away, roster
-from ._routing import ccd_decision, pick_call_types
+from ._routing import Decisions, decide, decision_table, pick_call_types
 from ._shared import Shared, shared
 from ._simpy_compat import Arrivals, Environment, Timetable, after, drop_pending_events, run_until
 from ._staffing import AWAY, AWAY_NOW, FOLLOWUP, LIVE, PoolMeter, StaffedPool, Unit
@@ -359,6 +359,40 @@ def _field_team_tables(
     return trips, cn_prob
 
 
+class _TypeRules:
+    """What the hot path reads of a call type (of one phase), as plain attributes: every
+    attribute read of a pydantic model goes through its ``__getattr__`` hook, which
+    CPython cannot specialise."""
+
+    __slots__ = ("direct", "ccd_transfer", "decisions")
+
+    def __init__(self, ct: CallType) -> None:
+        self.direct: str = ct.direct
+        self.ccd_transfer: float = ct.ccd_transfer
+        self.decisions: tuple[Decisions, str] = decision_table(ct.ccd_decision)
+
+
+class _PhaseRules:
+    """What the hot path reads of a phase's CCD and CN settings, as plain attributes (as
+    ``_TypeRules``)."""
+
+    __slots__ = (
+        "ccd_cn_referral_prob",
+        "ccd_followup_prob",
+        "cn_max_attempts",
+        "cn_retry_min",
+        "cn_success_prob",
+    )
+
+    def __init__(self, programs: Programs) -> None:
+        ccd, cn = programs.ccd, programs.cn
+        self.ccd_cn_referral_prob: float = ccd.cn_referral_prob
+        self.ccd_followup_prob: float = ccd.followup_prob
+        self.cn_max_attempts: int = cn.max_attempts
+        self.cn_retry_min: float = cn.retry_hours * MIN_PER_HOUR
+        self.cn_success_prob: float = cn.contact_success_prob
+
+
 class _Steps:
     """The steps of a call's journey that the run or a pool calls back, bound to the model
     once per replication. CPython 3.11 looks the method up on the type and makes a new
@@ -449,14 +483,14 @@ class HeartModel:
         types = [ct for sc in phases for ct in sc.call_types.values()]  # phase by phase
         first = np.cumsum([0] + [len(sc.call_types) for sc in phases[:-1]])
         which = first[phase] + type_index
-        self.call_types = _objects(types)[which].tolist()
+        self.call_types = _objects([_TypeRules(ct) for ct in types])[which].tolist()
         self.priority = np.array([ct.priority for ct in types])[which].tolist()
         if self.draws.u_route is not None:  # read only when 911 keeps some calls back
-            self.route_share = [ct.sent_to_heart for ct in self.call_types]
+            self.route_share = np.array([ct.sent_to_heart for ct in types])[which].tolist()
             self.triage = [
                 {p.value: sc.field_team(p).triage_share for p in FIELD_TEAMS} for sc in phases
             ]
-        self.programs: list[Programs] = [sc.programs for sc in phases]  # by phase
+        self.rules = [_PhaseRules(sc.programs) for sc in phases]  # by phase
         self.t_arrive = times.tolist()
         self.log: Any = CallLog(n)
         self.steps = _Steps(self)
@@ -600,15 +634,15 @@ class HeartModel:
         follow-up call), send CRT or CoR, or refer to police/EMS."""
         i, clinician = talk.value
         env, log, draws = self.env, self.log, self.draws
-        cfg = self.programs[self.phase[i]].ccd
+        rules = self.rules[self.phase[i]]
         log.t_ccd_free[i] = env.now
         self.ccd.release(clinician)
-        if draws.u_cn[i] < cfg.cn_referral_prob:
+        if draws.u_cn[i] < rules.ccd_cn_referral_prob:
             self._refer_to_cn(i)
-        decision = ccd_decision(draws.u_decision[i], self.call_types[i].ccd_decision)
+        decision = decide(draws.u_decision[i], self.call_types[i].decisions)
         if decision == "resolve":
             log.outcome[i] = Outcome.CCD_RESOLVED
-            if draws.u_followup[i] < cfg.followup_prob:
+            if draws.u_followup[i] < rules.ccd_followup_prob:
                 self._ccd_followup(i)
         elif decision == "refer":
             self._fall_back(i, Outcome.FALLBACK_REFERRED)
@@ -727,19 +761,19 @@ class HeartModel:
     def _cn_contact_over(self, contact) -> None:
         i, attempt, navigator = contact.value
         self.cn.release(navigator)
-        cfg = self.programs[self.phase[i]].cn
+        rules = self.rules[self.phase[i]]
         if attempt == self._cn_attempts_needed(i):
             return
-        if attempt == cfg.max_attempts:
+        if attempt == rules.cn_max_attempts:
             self.log.cn_closed[i] = True  # not reached: the referral closes
             return
-        after(self.env, cfg.retry_hours * MIN_PER_HOUR, self.steps.cn_retry, (i, attempt + 1))
+        after(self.env, rules.cn_retry_min, self.steps.cn_retry, (i, attempt + 1))
 
     def _cn_retry(self, retry) -> None:
         self._cn_followup(*retry.value)
 
     def _cn_attempts_needed(self, i: int) -> int:
-        p = self.programs[self.phase[i]].cn.contact_success_prob
+        p = self.rules[self.phase[i]].cn_success_prob
         if p >= 1:
             return 1
         return 1 + int(math.log(1 - self.draws.u_cn_attempts[i]) / math.log(1 - p))

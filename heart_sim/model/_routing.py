@@ -22,11 +22,29 @@ def pick_call_types(u: np.ndarray, types: list[CallType]) -> np.ndarray:
     return np.searchsorted(cum, u, side="right").astype(np.int16)
 
 
-def ccd_decision(u: float, decision: CCDDecision) -> str:
-    """The clinician's decision for a uniform u in [0, 1)."""
-    acc = 0.0
+Decisions = tuple[tuple[float, str], ...]  # (cumulative probability, decision), in order
+
+
+def decision_table(decision: CCDDecision) -> tuple[Decisions, str]:
+    """A call type's decisions as cumulative probabilities in ``DECISIONS`` order (each
+    sum made as ``ccd_decision`` adds them), and the decision for a uniform past the last
+    sum (rounding): the last one with a chance."""
+    acc, table = 0.0, []
     for name in DECISIONS:
         acc += getattr(decision, name)
+        table.append((acc, name))
+    return tuple(table), next(n for n in reversed(DECISIONS) if getattr(decision, n) > 0)
+
+
+def decide(u: float, table: tuple[Decisions, str]) -> str:
+    """The decision for a uniform u in [0, 1), from a ``decision_table``."""
+    sums, last = table
+    for acc, name in sums:
         if u < acc:
             return name
-    return next(n for n in reversed(DECISIONS) if getattr(decision, n) > 0)
+    return last
+
+
+def ccd_decision(u: float, decision: CCDDecision) -> str:
+    """The clinician's decision for a uniform u in [0, 1)."""
+    return decide(u, decision_table(decision))
