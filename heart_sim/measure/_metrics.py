@@ -223,17 +223,23 @@ def _staffing_kpis(k: dict[str, float], rec: RepRecords) -> None:
     window_min = rec.t1 - rec.t0
     for p in PROGRAMS:
         m = rec.meters[p]
-        staffed = sum(m.staffed)
-        available = staffed - sum(m.away)
+        staffed = _total(m.staffed)
+        available = staffed - _total(m.away)
         scheduled = float(rec.scheduled[p].sum())
-        busy = sum(m.busy)
+        busy = _total(m.busy)
         k[f"{p}_scheduled_hours"] = scheduled / MIN_PER_HOUR
         k[f"{p}_staffed_hours"] = staffed / MIN_PER_HOUR
         k[f"{p}_available_hours"] = available / MIN_PER_HOUR
-        k[f"{p}_overtime_hours"] = sum(m.overtime) / MIN_PER_HOUR
+        k[f"{p}_overtime_hours"] = _total(m.overtime) / MIN_PER_HOUR
         k[f"{p}_utilization"] = busy / available if available > 0 else math.nan
         k[f"{p}_utilization_scheduled"] = busy / scheduled if scheduled > 0 else math.nan
-        k[f"{p}_queue_len"] = sum(m.queue) / window_min
+        k[f"{p}_queue_len"] = _total(m.queue) / window_min
+
+
+def _total(per_hour: np.ndarray) -> float:
+    """A meter's hours added one after another from the first, as ``sum`` adds a list
+    (``np.cumsum`` is sequential; ``ndarray.sum`` pairs them up, another rounding)."""
+    return float(np.cumsum(per_hour)[-1]) if per_hour.size else 0.0
 
 
 def _type_tables(scenario: Scenario) -> tuple[np.ndarray, np.ndarray]:
