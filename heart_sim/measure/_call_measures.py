@@ -18,12 +18,15 @@ wait to count and is left out of the measures of that wait.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
 from ..core import FALLBACKS, FIELD_TEAMS, HEART_RESPONSES, Outcome, Program
 from ..model import RepRecords
 from ..scenario import HOURS_PER_WEEK, MIN_PER_HOUR, Scenario
+
+QUANTILE_GRID = np.linspace(0, 100, 101)  # the percentiles a quantile function is kept at
 
 
 @dataclass(frozen=True)
@@ -33,6 +36,14 @@ class PerCall:
 
     values: np.ndarray
     hour: np.ndarray
+
+    @cached_property
+    def quantile_function(self) -> np.ndarray:
+        """``np.percentile`` of the values at ``QUANTILE_GRID`` (all NaN with a NaN among
+        them), once for the KPIs' percentiles and the CDF plots alike. Taken of the values
+        sorted: the same order statistics, so the same numbers, but np.percentile's
+        partition finds them several times faster in sorted data."""
+        return np.percentile(np.sort(self.values), QUANTILE_GRID)
 
 
 def hour_of_week(t: np.ndarray) -> np.ndarray:

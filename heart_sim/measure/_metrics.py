@@ -28,17 +28,26 @@ from ..core import (
 )
 from ..model import RepRecords
 from ..scenario import DAY_NAMES, HOURS_PER_WEEK, MIN_PER_HOUR, MIN_PER_WEEK, Scenario
-from ._call_measures import PerCall, call_measures, mean
+from ._call_measures import QUANTILE_GRID, PerCall, call_measures, mean
 from ._catalog import BY_MONTH, BY_ZONE, CATALOG, PERCENTILES, TIME_METRICS
 from ._costs import WEEKS_PER_YEAR, PhaseHours, cost_kpis
 
+_ON_GRID = np.searchsorted(QUANTILE_GRID, PERCENTILES)  # where PERCENTILES stand in the grid
+assert (QUANTILE_GRID[_ON_GRID] == PERCENTILES).all()
 
-def _time_stats(out: dict[str, float], name: str, values: np.ndarray) -> None:
+
+def _time_stats(out: dict[str, float], name: str, m: PerCall) -> None:
     """Mean and percentiles of one replication's times (NaN where there were none)."""
-    values = values[~np.isnan(values)]
+    values = m.values[~np.isnan(m.values)]
     if values.size:
         out[name] = float(values.mean())
-        for q, v in zip(PERCENTILES, np.percentile(values, PERCENTILES)):
+        # np.percentile(values, PERCENTILES): read off the quantile function (the very same
+        # numbers) unless a value was NaN
+        if values.size == m.values.size:
+            at = m.quantile_function[_ON_GRID]
+        else:
+            at = np.percentile(values, PERCENTILES)
+        for q, v in zip(PERCENTILES, at):
             out[f"{name}_p{q}"] = float(v)
     else:
         out[name] = math.nan
@@ -46,18 +55,11 @@ def _time_stats(out: dict[str, float], name: str, values: np.ndarray) -> None:
             out[f"{name}_p{q}"] = math.nan
 
 
-QUANTILE_GRID = np.linspace(0, 100, 101)
-
-
 def replication_quantiles(measures: dict[str, PerCall]) -> dict[str, np.ndarray]:
     """The quantile function (0th..100th percentile) of each time of ``TIME_METRICS``: a
     compact, mergeable stand-in for the per-call distribution (for CDF plots)."""
     return {
-        name: (
-            np.percentile(m.values, QUANTILE_GRID)
-            if m.values.size
-            else np.full(QUANTILE_GRID.size, np.nan)
-        )
+        name: m.quantile_function if m.values.size else np.full(QUANTILE_GRID.size, np.nan)
         for name, m in measures.items()
         if name in TIME_METRICS
     }
@@ -81,7 +83,7 @@ def replication_kpis(
 
     m = call_measures(rec, scenario) if measures is None else measures
     for name in TIME_METRICS:
-        _time_stats(k, name, m[name].values)
+        _time_stats(k, name, m[name])
 
     _ccd_kpis(k, rec, scenario, window, counts, heart, m)
     _within_target_kpis(k, m)
