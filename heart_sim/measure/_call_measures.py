@@ -71,18 +71,15 @@ def call_measures(rec: RepRecords, scenario: Scenario) -> dict[str, PerCall]:
     window = (c.t_arrive >= rec.t0) & (c.t_arrive < rec.t1)
     out = _ccd(rec, window)
     # HEART's reach: every measured call, 1.0 where a HEART program handled it
-    out["heart_response_rate"] = PerCall(
-        np.isin(c.outcome[window], HEART_RESPONSES).astype(float), hour_of_week(c.t_arrive[window])
-    )
+    outcome, arrived = c.outcome[window], hour_of_week(c.t_arrive[window])
+    out["heart_response_rate"] = PerCall(np.isin(outcome, HEART_RESPONSES).astype(float), arrived)
     for p in FIELD_TEAMS:
         out |= _field_team(rec, scenario, window, p)
     ref = (c.cn_referred >= rec.t0) & (c.cn_referred < rec.t1)
     out["cn_followup_delay"] = _hours_after(c.cn_referred[ref], c.cn_start[ref])
     for o in FALLBACKS:
         fell = window & (c.outcome == o)
-        out[f"{o.key}_wait"] = PerCall(
-            c.t_fallback[fell] - c.t_arrive[fell], hour_of_week(c.t_arrive[fell])
-        )
+        out[f"{o.key}_wait"] = PerCall(c.t_fallback[fell] - c.t_arrive[fell], arrived[outcome == o])
     fu = (c.fu_created >= rec.t0) & (c.fu_created < rec.t1)
     out["ccd_followup_delay"] = _hours_after(c.fu_created[fu], c.fu_start[fu])
     return out
@@ -92,13 +89,12 @@ def _ccd(rec: RepRecords, window: np.ndarray) -> dict[str, PerCall]:
     """Calls sent to a clinician whose wait is over: answered, or given up / taken back."""
     c = rec.calls
     sent = window & ~np.isnan(c.ccd_wait)
-    answered = sent & c.ccd_answered
-    hour = hour_of_week(np.where(sent, c.t_ccd_hold, 0.0))
+    wait, answered, hour = c.ccd_wait[sent], c.ccd_answered[sent], hour_of_week(c.t_ccd_hold[sent])
     return {
-        "ccd_answer_wait": PerCall(c.ccd_wait[answered], hour[answered]),
-        "ccd_p_wait": PerCall((c.ccd_wait[sent] > 0).astype(float), hour[sent]),
-        "ccd_unanswered_share": PerCall((~c.ccd_answered[sent]).astype(float), hour[sent]),
-        "ccd_answered_share": PerCall(c.ccd_answered[sent].astype(float), hour[sent]),
+        "ccd_answer_wait": PerCall(wait[answered], hour[answered]),
+        "ccd_p_wait": PerCall((wait > 0).astype(float), hour),
+        "ccd_unanswered_share": PerCall((~answered).astype(float), hour),
+        "ccd_answered_share": PerCall(answered.astype(float), hour),
     }
 
 
@@ -110,18 +106,18 @@ def _field_team(
     asked = window & (c.dispatched_to == p.dispatch_code) & ~np.isnan(c.dispatch_wait)
     started = ~np.isnan(c.t_unit_start)
     served = asked & started
-    hour = hour_of_week(np.where(asked, request_times(rec), 0.0))
-    at, h = served, hour[served]
+    hour = hour_of_week(request_times(rec)[asked])  # of each request
+    at, h = served, hour[started[asked]]
     response = c.response_time[at]
     out = {
         f"{p}_response_time": PerCall(response, h),
         f"{p}_travel_time": PerCall(c.travel_time[at], h),
         f"{p}_call_to_arrival": PerCall(c.t_unit_start[at] + c.travel_time[at] - c.t_arrive[at], h),
         f"{p}_queue_wait": PerCall(c.dispatch_wait[at], h),
-        f"{p}_p_wait": PerCall((c.dispatch_wait[asked] > 0).astype(float), hour[asked]),
-        f"{p}_mean_wait_all": PerCall(c.dispatch_wait[asked], hour[asked]),
+        f"{p}_p_wait": PerCall((c.dispatch_wait[asked] > 0).astype(float), hour),
+        f"{p}_mean_wait_all": PerCall(c.dispatch_wait[asked], hour),
         f"{p}_lost_share": PerCall(
-            (c.outcome[asked] == Outcome.FALLBACK_NO_UNIT).astype(float), hour[asked]
+            (c.outcome[asked] == Outcome.FALLBACK_NO_UNIT).astype(float), hour
         ),
     }
     target = scenario.field_team(p).response_target_min
@@ -129,7 +125,7 @@ def _field_team(
         out[f"{p}_response_within_target"] = PerCall((response <= target).astype(float), h)
         # every request: a call lost to police/EMS (response NaN) counts as a miss
         reached = started[asked] & (c.response_time[asked] <= target)
-        out[f"{p}_reached_within_target"] = PerCall(reached.astype(float), hour[asked])
+        out[f"{p}_reached_within_target"] = PerCall(reached.astype(float), hour)
     return out
 
 

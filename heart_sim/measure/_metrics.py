@@ -185,8 +185,11 @@ def _field_request_kpis(
         miles = miles[~np.isnan(miles)]
         has_miles = any(sc.has_distances(p) for _, sc in scenario.phase_list())
         per_year = WEEKS_PER_YEAR / weeks
-        # math.fsum: correctly rounded, so the figure is the same whatever numpy sums with.
-        k[f"{p}_miles_per_year"] = 2 * math.fsum(miles) * per_year if has_miles else math.nan
+        # math.fsum: correctly rounded, so the figure is the same whatever numpy sums with
+        # (of a list: fsum iterating the array would make a numpy scalar of every value).
+        k[f"{p}_miles_per_year"] = (
+            2 * math.fsum(miles.tolist()) * per_year if has_miles else math.nan
+        )
         k[f"{p}_p_wait"] = mean(m[f"{p}_p_wait"])
         k[f"{p}_mean_wait_all"] = mean(m[f"{p}_mean_wait_all"])
         k[f"{p}_lost_share"] = mean(m[f"{p}_lost_share"])
