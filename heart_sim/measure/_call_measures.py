@@ -145,13 +145,39 @@ def mean(m: PerCall) -> float:
 def by_hour(m: PerCall, q: float | None = None) -> np.ndarray:
     """168 values: the measure's mean (or ``q``-th percentile) over the calls of each hour
     of the week; NaN in an hour with none."""
-    out = np.full(HOURS_PER_WEEK, np.nan)
     order = np.argsort(m.hour, kind="stable")
     hour, values = m.hour[order], m.values[order]
     edges = np.searchsorted(hour, np.arange(HOURS_PER_WEEK + 1))
-    for h in range(HOURS_PER_WEEK):
-        a, b = edges[h], edges[h + 1]
-        if b > a:
-            v = values[a:b]
-            out[h] = float(v.mean()) if q is None else float(np.percentile(v, q))
+    if q is not None:
+        return percentile_by_group(values, edges, q)
+    out = np.full(HOURS_PER_WEEK, np.nan)
+    for h in np.flatnonzero(edges[1:] > edges[:-1]):
+        out[h] = float(values[edges[h] : edges[h + 1]].mean())
+    return out
+
+
+def percentile_by_group(values: np.ndarray, bounds: np.ndarray, q: float) -> np.ndarray:
+    """``np.percentile(values[bounds[j]:bounds[j + 1]], q)`` of each group j (NaN for an
+    empty one), every group at once: a call of np.percentile costs more than its work on
+    a group of a few hundred values. Its linear method step by step, each group sorted:
+    the virtual index (m - 1) q / 100, the order statistics either side of it (the last
+    value at or past the end, where numpy's gamma counts from index -1) and numpy's lerp
+    between them, so the very same floats (a test holds them to np.percentile's)."""
+    size = np.diff(bounds)
+    ordered = values.copy()
+    for a, b in zip(bounds[:-1], bounds[1:]):
+        ordered[a:b].sort()
+    some = size > 0
+    first, m = bounds[:-1][some], size[some]
+    virtual = (m - 1) * np.true_divide(q, 100)
+    top = virtual >= m - 1
+    lower = np.where(top, -1, np.floor(virtual))
+    gamma = virtual - lower
+    last = first + m - 1
+    i = np.where(top, last, first + lower.astype(np.int64))
+    a, b = ordered[i], ordered[np.where(top, last, i + 1)]
+    diff = b - a
+    lerp = np.where(gamma >= 0.5, b - diff * (1 - gamma), a + diff * gamma)
+    out = np.full(size.size, np.nan)
+    out[some] = np.where(np.isnan(ordered[last]), np.nan, lerp)  # a NaN sorts last
     return out

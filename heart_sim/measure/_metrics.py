@@ -28,7 +28,7 @@ from ..core import (
 )
 from ..model import RepRecords
 from ..scenario import DAY_NAMES, HOURS_PER_WEEK, MIN_PER_HOUR, MIN_PER_WEEK, Scenario
-from ._call_measures import QUANTILE_GRID, PerCall, call_measures, mean
+from ._call_measures import QUANTILE_GRID, PerCall, call_measures, mean, percentile_by_group
 from ._catalog import BY_MONTH, BY_ZONE, CATALOG, PERCENTILES, TIME_METRICS
 from ._costs import WEEKS_PER_YEAR, PhaseHours, cost_kpis
 
@@ -97,6 +97,18 @@ def replication_kpis(
     return k
 
 
+_FIRST_OUTCOME = min(Outcome)  # an outcome's column in _outcome_counts: o - _FIRST_OUTCOME
+
+
+def _outcome_counts(outcome: np.ndarray, group: np.ndarray | None = None, n: int = 1) -> np.ndarray:
+    """(n, len(Outcome)): the calls of each outcome in each of n groups (``group``: each
+    call's; all in one without it), by one bincount rather than a pass per outcome."""
+    code = outcome.astype(np.int64) - _FIRST_OUTCOME
+    if group is not None:
+        code += group * len(Outcome)
+    return np.bincount(code, minlength=n * len(Outcome)).reshape(n, len(Outcome))
+
+
 def _call_kpis(
     k: dict[str, float], outcome: np.ndarray, weeks: float
 ) -> tuple[dict[str, int], int]:
@@ -105,8 +117,9 @@ def _call_kpis(
     n = int(outcome.size)
     k["calls_total"] = n
     k["calls_per_week"] = n / weeks
-    counts = {o.key: int((outcome == o).sum()) for o in ENDINGS}
-    k["in_system"] = int((outcome == Outcome.IN_SYSTEM).sum())
+    per_outcome = _outcome_counts(outcome)[0]
+    counts = {o.key: int(per_outcome[o - _FIRST_OUTCOME]) for o in ENDINGS}
+    k["in_system"] = int(per_outcome[Outcome.IN_SYSTEM - _FIRST_OUTCOME])
     for key, v in counts.items():
         k[key] = v
     for key, v in counts.items():
@@ -286,8 +299,9 @@ def replication_by_hour(rec: RepRecords) -> dict[str, np.ndarray]:
     hour = (c.t_arrive[window] // MIN_PER_HOUR).astype(np.int64) % HOURS_PER_WEEK
     outcome = c.outcome[window]
     out = {"arrivals": np.bincount(hour, minlength=HOURS_PER_WEEK) / weeks}
+    per_outcome = _outcome_counts(outcome, hour, HOURS_PER_WEEK)
     for o in FALLBACKS:
-        out[o.key] = np.bincount(hour[outcome == o], minlength=HOURS_PER_WEEK) / weeks
+        out[o.key] = per_outcome[:, o - _FIRST_OUTCOME] / weeks
     for p in PROGRAMS:
         m = rec.meters[p]
         # t = 0 is a Monday 00:00, so an hour's index from t = 0 modulo 168 is its hour
@@ -310,36 +324,31 @@ def _calls_by_group(
     """Call counts, shares reached and response and travel times of the measured calls in
     each of n groups (months, zones); ``group`` holds the group of each measured call."""
     c = rec.calls
-    outcome = c.outcome[window]
-
-    def count(mask: np.ndarray) -> np.ndarray:
-        return np.bincount(group[mask], minlength=n).astype(float)
-
-    out: dict[str, np.ndarray] = {"calls_total": count(np.ones(group.size, bool))}
+    per_outcome = _outcome_counts(c.outcome[window], group, n).T.astype(float, order="C")
+    out: dict[str, np.ndarray] = {"calls_total": per_outcome.sum(axis=0)}
     for o in ENDINGS:
-        out[o.key] = count(outcome == o)
+        out[o.key] = per_outcome[o - _FIRST_OUTCOME]
     out["heart_responses"] = reduce(operator.add, (out[o.key] for o in HEART_RESPONSES))
-    out["ccd_assessed"] = count(c.ccd_answered[window])
+    out["ccd_assessed"] = np.bincount(group[c.ccd_answered[window]], minlength=n).astype(float)
     with np.errstate(invalid="ignore", divide="ignore"):
         calls = np.where(out["calls_total"] > 0, out["calls_total"], np.nan)
         out["diversion_rate"] = reduce(operator.add, (out[o.key] for o in DIVERTED)) / calls
         out["heart_response_rate"] = out["heart_responses"] / calls
+    measured = np.flatnonzero(window)
+    dispatched, started = c.dispatched_to[window], ~np.isnan(c.t_unit_start[window])
     for p in FIELD_TEAMS:
-        served = (c.dispatched_to[window] == p.dispatch_code) & ~np.isnan(c.t_unit_start[window])
+        served = np.flatnonzero((dispatched == p.dispatch_code) & started)
         # the served calls group by group, each group's in their own order (a stable
         # sort), so each group is one slice: one pass, not a mask per group
-        order = np.argsort(group[served], kind="stable")
-        bounds = np.searchsorted(group[served][order], np.arange(n + 1))
+        order = served[np.argsort(group[served], kind="stable")]
+        bounds = np.searchsorted(group[order], np.arange(n + 1))
         for name, values in (("response_time", c.response_time), ("travel_time", c.travel_time)):
-            times = values[window][served][order]
+            times = values[measured[order]]
             mean = np.full(n, np.nan)
-            p90 = np.full(n, np.nan)
-            for j in range(n):
-                v = times[bounds[j] : bounds[j + 1]]
-                if v.size:
-                    mean[j], p90[j] = v.mean(), np.percentile(v, 90)
+            for j in np.flatnonzero(bounds[1:] > bounds[:-1]):
+                mean[j] = times[bounds[j] : bounds[j + 1]].mean()
             out[f"{p}_{name}"] = mean
-            out[f"{p}_{name}_p90"] = p90
+            out[f"{p}_{name}_p90"] = percentile_by_group(times, bounds, 90)
     return out
 
 
