@@ -39,11 +39,13 @@ class PerCall:
 
     @cached_property
     def quantile_function(self) -> np.ndarray:
-        """``np.percentile`` of the values at ``QUANTILE_GRID`` (all NaN with a NaN among
-        them), once for the KPIs' percentiles and the CDF plots alike. Taken of the values
-        sorted: the same order statistics, so the same numbers, but np.percentile's
-        partition finds them several times faster in sorted data."""
-        return np.percentile(np.sort(self.values), QUANTILE_GRID)
+        """``np.percentile`` of the values at ``QUANTILE_GRID`` (all NaN with no values or
+        a NaN among them), once for the KPIs' percentiles and the CDF plots alike: the
+        values sorted once, every point read off them (``_percentiles_of_sorted``), not a
+        partition with 200 kth."""
+        if not self.values.size:
+            return np.full(QUANTILE_GRID.size, np.nan)
+        return _percentiles_of_sorted(np.sort(self.values), 0, self.values.size, QUANTILE_GRID)
 
 
 def hour_of_week(t: np.ndarray) -> np.ndarray:
@@ -159,25 +161,32 @@ def by_hour(m: PerCall, q: float | None = None) -> np.ndarray:
 def percentile_by_group(values: np.ndarray, bounds: np.ndarray, q: float) -> np.ndarray:
     """``np.percentile(values[bounds[j]:bounds[j + 1]], q)`` of each group j (NaN for an
     empty one), every group at once: a call of np.percentile costs more than its work on
-    a group of a few hundred values. Its linear method step by step, each group sorted:
-    the virtual index (m - 1) q / 100, the order statistics either side of it (the last
-    value at or past the end, where numpy's gamma counts from index -1) and numpy's lerp
-    between them, so the very same floats (a test holds them to np.percentile's)."""
+    a group of a few hundred values."""
     size = np.diff(bounds)
     ordered = values.copy()
     for a, b in zip(bounds[:-1], bounds[1:]):
         ordered[a:b].sort()
+    out = np.full(size.size, np.nan)
     some = size > 0
-    first, m = bounds[:-1][some], size[some]
-    virtual = (m - 1) * np.true_divide(q, 100)
-    top = virtual >= m - 1
+    out[some] = _percentiles_of_sorted(ordered, bounds[:-1][some], size[some], q)
+    return out
+
+
+def _percentiles_of_sorted(
+    ordered: np.ndarray, first: np.ndarray | int, size: np.ndarray | int, q: np.ndarray | float
+) -> np.ndarray:
+    """``np.percentile(ordered[first:first + size], q)`` of runs already sorted (size > 0;
+    runs and q broadcast). np.percentile's linear method step by step: the virtual index
+    (size - 1) q / 100, the order statistics either side of it (the last value at or past
+    the end, where numpy's gamma counts from index -1) and numpy's lerp between them, so
+    the very same floats (a test holds them to np.percentile's); NaN with a NaN."""
+    virtual = (size - 1) * np.true_divide(q, 100)
+    top = virtual >= size - 1
     lower = np.where(top, -1, np.floor(virtual))
     gamma = virtual - lower
-    last = first + m - 1
+    last = first + size - 1
     i = np.where(top, last, first + lower.astype(np.int64))
     a, b = ordered[i], ordered[np.where(top, last, i + 1)]
     diff = b - a
     lerp = np.where(gamma >= 0.5, b - diff * (1 - gamma), a + diff * gamma)
-    out = np.full(size.size, np.nan)
-    out[some] = np.where(np.isnan(ordered[last]), np.nan, lerp)  # a NaN sorts last
-    return out
+    return np.where(np.isnan(ordered[last]), np.nan, lerp)  # a NaN sorts last

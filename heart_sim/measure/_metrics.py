@@ -58,11 +58,7 @@ def _time_stats(out: dict[str, float], name: str, m: PerCall) -> None:
 def replication_quantiles(measures: dict[str, PerCall]) -> dict[str, np.ndarray]:
     """The quantile function (0th..100th percentile) of each time of ``TIME_METRICS``: a
     compact, mergeable stand-in for the per-call distribution (for CDF plots)."""
-    return {
-        name: m.quantile_function if m.values.size else np.full(QUANTILE_GRID.size, np.nan)
-        for name, m in measures.items()
-        if name in TIME_METRICS
-    }
+    return {name: m.quantile_function for name, m in measures.items() if name in TIME_METRICS}
 
 
 def replication_kpis(

@@ -127,6 +127,21 @@ def test_percentile_by_group_gives_the_floats_of_np_percentile(q):
     assert percentile_by_group(values, bounds, q).tobytes() == np.array(expected).tobytes()
 
 
+def test_the_quantile_function_is_np_percentile_at_every_point_of_the_grid():
+    from heart_sim.measure import PerCall
+    from heart_sim.measure._call_measures import QUANTILE_GRID
+
+    def per_call(values: np.ndarray) -> PerCall:
+        return PerCall(values, np.zeros(values.size, np.int64))
+
+    rng = np.random.default_rng(4)
+    for values in (rng.exponential(20.0, 5000), rng.exponential(20.0, 7), np.array([3.0])):
+        expected = np.percentile(values, QUANTILE_GRID)
+        assert per_call(values).quantile_function.tobytes() == expected.tobytes()
+    assert np.isnan(per_call(np.array([1.0, np.nan])).quantile_function).all()
+    assert np.isnan(per_call(np.array([])).quantile_function).all()
+
+
 def test_every_request_counts_in_the_lost_share_and_the_share_reached_in_time(run):
     """A response-time target sees served calls only; these two count every CRT request,
     a call lost to police/EMS as lost and as not reached (from the call records)."""
