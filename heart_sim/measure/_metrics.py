@@ -28,7 +28,14 @@ from ..core import (
 )
 from ..model import RepRecords
 from ..scenario import DAY_NAMES, HOURS_PER_WEEK, MIN_PER_HOUR, MIN_PER_WEEK, Scenario
-from ._call_measures import QUANTILE_GRID, PerCall, call_measures, mean, percentile_by_group
+from ._call_measures import (
+    QUANTILE_GRID,
+    PerCall,
+    call_measures,
+    hour_of_week,
+    mean,
+    percentile_by_group,
+)
 from ._catalog import BY_MONTH, BY_ZONE, CATALOG, PERCENTILES, TIME_METRICS
 from ._costs import WEEKS_PER_YEAR, PhaseHours, cost_kpis
 
@@ -292,7 +299,7 @@ def replication_by_hour(rec: RepRecords) -> dict[str, np.ndarray]:
     c = rec.calls
     window = (c.t_arrive >= rec.t0) & (c.t_arrive < rec.t1)
     weeks = (rec.t1 - rec.t0) / MIN_PER_WEEK
-    hour = (c.t_arrive[window] // MIN_PER_HOUR).astype(np.int64) % HOURS_PER_WEEK
+    hour = hour_of_week(c.t_arrive[window])
     outcome = c.outcome[window]
     out = {"arrivals": np.bincount(hour, minlength=HOURS_PER_WEEK) / weeks}
     per_outcome = _outcome_counts(outcome, hour, HOURS_PER_WEEK)

@@ -98,6 +98,15 @@ def test_a_field_team_call_is_tagged_with_the_hour_911_asked_for_a_team(run):
     assert (hour_of_week(np.array([0.0, 59.9, 60.0, 10080.0 + 61])) == [0, 0, 1, 1]).all()
 
 
+def test_hour_of_week_is_the_floor_division_even_a_hair_either_side_of_the_hour():
+    marks = np.arange(3 * 168) * 60.0
+    t = np.concatenate(
+        [marks, np.nextafter(marks, -1), np.nextafter(marks, np.inf)]
+        + [np.random.default_rng(6).uniform(0, 3 * 10080, 100_000)]
+    )
+    assert (hour_of_week(t) == (t // 60).astype(np.int64) % 168).all()
+
+
 def test_by_hour_takes_the_mean_or_a_percentile_of_each_hours_calls():
     from heart_sim.measure import PerCall
 
