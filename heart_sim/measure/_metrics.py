@@ -149,8 +149,7 @@ def _ccd_kpis(
     k["ccd_assessed"] = int((window & c.ccd_answered).sum())
     k["ccd_p_wait"] = mean(m["ccd_p_wait"])
     k["ccd_unanswered"] = int((sent & ~c.ccd_answered).sum())
-    hung_up = int((window & (c.outcome == Outcome.CALLER_HUNG_UP)).sum())
-    k["ccd_taken_back"] = k["ccd_unanswered"] - hung_up
+    k["ccd_taken_back"] = k["ccd_unanswered"] - counts["caller_hung_up"]
     k["ccd_unanswered_share"] = mean(m["ccd_unanswered_share"])
     k["ccd_answered_share"] = mean(m["ccd_answered_share"])
     k["ccd_share_of_heart_responses"] = counts["ccd_resolved"] / heart if heart else math.nan
@@ -160,16 +159,17 @@ def _ccd_kpis(
     transfer, to_cor = _type_tables(scenario)
     phase = np.clip(rec.calendar.phase_of(c.t_arrive[window]), 0, len(transfer) - 1)
     types = c.call_type[window]
-    eligible_ccd = float(transfer[phase, types].sum())
-    eligible_cor = float(to_cor[phase, types].sum())
+    call_transfer, call_to_cor = transfer[phase, types], to_cor[phase, types]  # of each call
+    eligible_ccd = float(call_transfer.sum())
+    eligible_cor = float(call_to_cor.sum())
     k["ccd_reach"] = k["ccd_assessed"] / eligible_ccd if eligible_ccd else math.nan
     # The same over the calls that arrived while the program was on duty for them.
     ccd_on, cor_on = c.ccd_open[window], c.team_open[window]
-    in_hours_ccd = float(transfer[phase[ccd_on], types[ccd_on]].sum())
+    in_hours_ccd = float(call_transfer[ccd_on].sum())
     answered_on = int((c.ccd_answered[window] & ccd_on).sum())
     k["ccd_reach_in_hours"] = answered_on / in_hours_ccd if in_hours_ccd else math.nan
     k["cor_reach"] = counts["cor_served"] / eligible_cor if eligible_cor else math.nan
-    is_cor = to_cor[phase, types] > 0
+    is_cor = call_to_cor > 0
     in_hours_cor = int((is_cor & cor_on).sum())
     served_on = int(((c.outcome[window] == Outcome.COR_SERVED) & is_cor & cor_on).sum())
     k["cor_reach_in_hours"] = served_on / in_hours_cor if in_hours_cor else math.nan
