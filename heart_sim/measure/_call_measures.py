@@ -17,8 +17,9 @@ wait to count and is left out of the measures of that wait.
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, reduce
 
 import numpy as np
 
@@ -46,6 +47,12 @@ class PerCall:
         if not self.values.size:
             return np.full(QUANTILE_GRID.size, np.nan)
         return _percentiles_of_sorted(np.sort(self.values), 0, self.values.size, QUANTILE_GRID)
+
+
+def heart_handled(outcome: np.ndarray) -> np.ndarray:
+    """Where a call's outcome is a HEART response: ``np.isin(outcome, HEART_RESPONSES)``
+    as one comparison per response, many times faster than isin on three codes."""
+    return reduce(operator.or_, (outcome == o for o in HEART_RESPONSES))
 
 
 def hour_of_week(t: np.ndarray) -> np.ndarray:
@@ -79,7 +86,7 @@ def call_measures(rec: RepRecords, scenario: Scenario) -> dict[str, PerCall]:
     out = _ccd(rec, window)
     # HEART's reach: every measured call, 1.0 where a HEART program handled it
     outcome, arrived = c.outcome[window], hour_of_week(c.t_arrive[window])
-    out["heart_response_rate"] = PerCall(np.isin(outcome, HEART_RESPONSES).astype(float), arrived)
+    out["heart_response_rate"] = PerCall(heart_handled(outcome).astype(float), arrived)
     for p in FIELD_TEAMS:
         out |= _field_team(rec, scenario, window, p)
     ref = (c.cn_referred >= rec.t0) & (c.cn_referred < rec.t1)

@@ -32,6 +32,7 @@ from ._call_measures import (
     QUANTILE_GRID,
     PerCall,
     call_measures,
+    heart_handled,
     hour_of_week,
     mean,
     percentile_by_group,
@@ -81,7 +82,7 @@ def replication_kpis(
     counts, heart = _call_kpis(k, c.outcome[window], weeks)
     on_duty = window & (c.ccd_open | c.team_open)
     k["heart_response_rate_in_hours"] = (
-        float(np.isin(c.outcome[on_duty], HEART_RESPONSES).mean()) if on_duty.any() else math.nan
+        float(heart_handled(c.outcome[on_duty]).mean()) if on_duty.any() else math.nan
     )
 
     m = call_measures(rec, scenario) if measures is None else measures
