@@ -57,9 +57,9 @@ def heart_handled(outcome: np.ndarray) -> np.ndarray:
 
 def hour_of_week(t: np.ndarray) -> np.ndarray:
     """The hour of the week of simulation times in minutes (t = 0 is a Monday 00:00)."""
-    # t // 60 without numpy's floor division (a libm call a value, many times slower than
-    # a division): t / 60 rounded to a whole number is the hour or the next, the next
-    # only if it starts after t, so the very floor
+    # t // 60 without numpy's float floor division (a libm floor per value, many times
+    # slower than a division): t / 60 rounded to a whole number is the hour or the next,
+    # the next only if it starts after t, so one comparison makes it the very floor
     hour = np.rint(t / MIN_PER_HOUR)
     hour -= hour * MIN_PER_HOUR > t
     return hour.astype(np.int64) % HOURS_PER_WEEK
