@@ -199,10 +199,10 @@ def _integrate_by_hour(
     ends = table["to"]
     lo = int(np.searchsorted(ends, t0, side="right"))  # the first span ending after t0
     hi = min(int(np.searchsorted(ends, t1)) + 1, len(ends))  # past the last starting before t1
-    if begin < t1 and lo < hi:
+    levels = table["levels"][lo:hi]
+    if begin < t1 and levels.any():  # else all zero: no span in the window, or a pool unused
         start = ends[lo - 1] if lo else begin
         edges = np.clip(np.concatenate(([start], ends[lo:hi])), t0, t1)
-        levels = table["levels"][lo:hi]
         # the hour marks strictly inside the run, and where each goes among its edges
         first, end = int(edges[0] // MIN_PER_HOUR), int(-(-edges[-1] // MIN_PER_HOUR))
         marks = np.arange(first + 1, end) * float(MIN_PER_HOUR)
