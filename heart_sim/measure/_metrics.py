@@ -28,17 +28,34 @@ from ..core import (
 )
 from ..model import RepRecords
 from ..scenario import DAY_NAMES, HOURS_PER_WEEK, MIN_PER_HOUR, MIN_PER_WEEK, Scenario
-from ._call_measures import PerCall, call_measures, mean
+from ._call_measures import (
+    QUANTILE_GRID,
+    PerCall,
+    call_measures,
+    heart_handled,
+    hour_of_week,
+    mean,
+    percentile_by_group,
+)
 from ._catalog import BY_MONTH, BY_ZONE, CATALOG, PERCENTILES, TIME_METRICS
 from ._costs import WEEKS_PER_YEAR, PhaseHours, cost_kpis
 
+_ON_GRID = np.searchsorted(QUANTILE_GRID, PERCENTILES)  # where PERCENTILES stand in the grid
+assert (QUANTILE_GRID[_ON_GRID] == PERCENTILES).all()
 
-def _time_stats(out: dict[str, float], name: str, values: np.ndarray) -> None:
+
+def _time_stats(out: dict[str, float], name: str, m: PerCall) -> None:
     """Mean and percentiles of one replication's times (NaN where there were none)."""
-    values = values[~np.isnan(values)]
+    values = m.values[~np.isnan(m.values)]
     if values.size:
         out[name] = float(values.mean())
-        for q, v in zip(PERCENTILES, np.percentile(values, PERCENTILES)):
+        # np.percentile(values, PERCENTILES): read off the quantile function (the very same
+        # numbers) unless a value was NaN
+        if values.size == m.values.size:
+            at = m.quantile_function[_ON_GRID]
+        else:
+            at = np.percentile(values, PERCENTILES)
+        for q, v in zip(PERCENTILES, at):
             out[f"{name}_p{q}"] = float(v)
     else:
         out[name] = math.nan
@@ -46,21 +63,10 @@ def _time_stats(out: dict[str, float], name: str, values: np.ndarray) -> None:
             out[f"{name}_p{q}"] = math.nan
 
 
-QUANTILE_GRID = np.linspace(0, 100, 101)
-
-
 def replication_quantiles(measures: dict[str, PerCall]) -> dict[str, np.ndarray]:
     """The quantile function (0th..100th percentile) of each time of ``TIME_METRICS``: a
     compact, mergeable stand-in for the per-call distribution (for CDF plots)."""
-    return {
-        name: (
-            np.percentile(m.values, QUANTILE_GRID)
-            if m.values.size
-            else np.full(QUANTILE_GRID.size, np.nan)
-        )
-        for name, m in measures.items()
-        if name in TIME_METRICS
-    }
+    return {name: m.quantile_function for name, m in measures.items() if name in TIME_METRICS}
 
 
 def replication_kpis(
@@ -76,12 +82,12 @@ def replication_kpis(
     counts, heart = _call_kpis(k, c.outcome[window], weeks)
     on_duty = window & (c.ccd_open | c.team_open)
     k["heart_response_rate_in_hours"] = (
-        float(np.isin(c.outcome[on_duty], HEART_RESPONSES).mean()) if on_duty.any() else math.nan
+        float(heart_handled(c.outcome[on_duty]).mean()) if on_duty.any() else math.nan
     )
 
     m = call_measures(rec, scenario) if measures is None else measures
     for name in TIME_METRICS:
-        _time_stats(k, name, m[name].values)
+        _time_stats(k, name, m[name])
 
     _ccd_kpis(k, rec, scenario, window, counts, heart, m)
     _within_target_kpis(k, m)
@@ -95,6 +101,18 @@ def replication_kpis(
     return k
 
 
+_FIRST_OUTCOME = min(Outcome)  # an outcome's column in _outcome_counts: o - _FIRST_OUTCOME
+
+
+def _outcome_counts(outcome: np.ndarray, group: np.ndarray | None = None, n: int = 1) -> np.ndarray:
+    """(n, len(Outcome)): the calls of each outcome in each of n groups (``group``: each
+    call's; all in one without it), by one bincount rather than a pass per outcome."""
+    code = outcome.astype(np.int64) - _FIRST_OUTCOME
+    if group is not None:
+        code += group * len(Outcome)
+    return np.bincount(code, minlength=n * len(Outcome)).reshape(n, len(Outcome))
+
+
 def _call_kpis(
     k: dict[str, float], outcome: np.ndarray, weeks: float
 ) -> tuple[dict[str, int], int]:
@@ -103,8 +121,9 @@ def _call_kpis(
     n = int(outcome.size)
     k["calls_total"] = n
     k["calls_per_week"] = n / weeks
-    counts = {o.key: int((outcome == o).sum()) for o in ENDINGS}
-    k["in_system"] = int((outcome == Outcome.IN_SYSTEM).sum())
+    per_outcome = _outcome_counts(outcome)[0]
+    counts = {o.key: int(per_outcome[o - _FIRST_OUTCOME]) for o in ENDINGS}
+    k["in_system"] = int(per_outcome[Outcome.IN_SYSTEM - _FIRST_OUTCOME])
     for key, v in counts.items():
         k[key] = v
     for key, v in counts.items():
@@ -131,8 +150,7 @@ def _ccd_kpis(
     k["ccd_assessed"] = int((window & c.ccd_answered).sum())
     k["ccd_p_wait"] = mean(m["ccd_p_wait"])
     k["ccd_unanswered"] = int((sent & ~c.ccd_answered).sum())
-    hung_up = int((window & (c.outcome == Outcome.CALLER_HUNG_UP)).sum())
-    k["ccd_taken_back"] = k["ccd_unanswered"] - hung_up
+    k["ccd_taken_back"] = k["ccd_unanswered"] - counts["caller_hung_up"]
     k["ccd_unanswered_share"] = mean(m["ccd_unanswered_share"])
     k["ccd_answered_share"] = mean(m["ccd_answered_share"])
     k["ccd_share_of_heart_responses"] = counts["ccd_resolved"] / heart if heart else math.nan
@@ -142,16 +160,17 @@ def _ccd_kpis(
     transfer, to_cor = _type_tables(scenario)
     phase = np.clip(rec.calendar.phase_of(c.t_arrive[window]), 0, len(transfer) - 1)
     types = c.call_type[window]
-    eligible_ccd = float(transfer[phase, types].sum())
-    eligible_cor = float(to_cor[phase, types].sum())
+    call_transfer, call_to_cor = transfer[phase, types], to_cor[phase, types]  # of each call
+    eligible_ccd = float(call_transfer.sum())
+    eligible_cor = float(call_to_cor.sum())
     k["ccd_reach"] = k["ccd_assessed"] / eligible_ccd if eligible_ccd else math.nan
     # The same over the calls that arrived while the program was on duty for them.
     ccd_on, cor_on = c.ccd_open[window], c.team_open[window]
-    in_hours_ccd = float(transfer[phase[ccd_on], types[ccd_on]].sum())
+    in_hours_ccd = float(call_transfer[ccd_on].sum())
     answered_on = int((c.ccd_answered[window] & ccd_on).sum())
     k["ccd_reach_in_hours"] = answered_on / in_hours_ccd if in_hours_ccd else math.nan
     k["cor_reach"] = counts["cor_served"] / eligible_cor if eligible_cor else math.nan
-    is_cor = to_cor[phase, types] > 0
+    is_cor = call_to_cor > 0
     in_hours_cor = int((is_cor & cor_on).sum())
     served_on = int(((c.outcome[window] == Outcome.COR_SERVED) & is_cor & cor_on).sum())
     k["cor_reach_in_hours"] = served_on / in_hours_cor if in_hours_cor else math.nan
@@ -183,8 +202,11 @@ def _field_request_kpis(
         miles = miles[~np.isnan(miles)]
         has_miles = any(sc.has_distances(p) for _, sc in scenario.phase_list())
         per_year = WEEKS_PER_YEAR / weeks
-        # math.fsum: correctly rounded, so the figure is the same whatever numpy sums with.
-        k[f"{p}_miles_per_year"] = 2 * math.fsum(miles) * per_year if has_miles else math.nan
+        # math.fsum: correctly rounded, so the figure is the same whatever numpy sums with
+        # (of a list: fsum iterating the array would make a numpy scalar of every value).
+        k[f"{p}_miles_per_year"] = (
+            2 * math.fsum(miles.tolist()) * per_year if has_miles else math.nan
+        )
         k[f"{p}_p_wait"] = mean(m[f"{p}_p_wait"])
         k[f"{p}_mean_wait_all"] = mean(m[f"{p}_mean_wait_all"])
         k[f"{p}_lost_share"] = mean(m[f"{p}_lost_share"])
@@ -223,17 +245,23 @@ def _staffing_kpis(k: dict[str, float], rec: RepRecords) -> None:
     window_min = rec.t1 - rec.t0
     for p in PROGRAMS:
         m = rec.meters[p]
-        staffed = sum(m.staffed)
-        available = staffed - sum(m.away)
+        staffed = _total(m.staffed)
+        available = staffed - _total(m.away)
         scheduled = float(rec.scheduled[p].sum())
-        busy = sum(m.busy)
+        busy = _total(m.busy)
         k[f"{p}_scheduled_hours"] = scheduled / MIN_PER_HOUR
         k[f"{p}_staffed_hours"] = staffed / MIN_PER_HOUR
         k[f"{p}_available_hours"] = available / MIN_PER_HOUR
-        k[f"{p}_overtime_hours"] = sum(m.overtime) / MIN_PER_HOUR
+        k[f"{p}_overtime_hours"] = _total(m.overtime) / MIN_PER_HOUR
         k[f"{p}_utilization"] = busy / available if available > 0 else math.nan
         k[f"{p}_utilization_scheduled"] = busy / scheduled if scheduled > 0 else math.nan
-        k[f"{p}_queue_len"] = sum(m.queue) / window_min
+        k[f"{p}_queue_len"] = _total(m.queue) / window_min
+
+
+def _total(per_hour: np.ndarray) -> float:
+    """A meter's hours added one after another from the first, as ``sum`` adds a list
+    (``np.cumsum`` is sequential; ``ndarray.sum`` pairs them up, another rounding)."""
+    return float(np.cumsum(per_hour)[-1]) if per_hour.size else 0.0
 
 
 def _type_tables(scenario: Scenario) -> tuple[np.ndarray, np.ndarray]:
@@ -272,11 +300,12 @@ def replication_by_hour(rec: RepRecords) -> dict[str, np.ndarray]:
     c = rec.calls
     window = (c.t_arrive >= rec.t0) & (c.t_arrive < rec.t1)
     weeks = (rec.t1 - rec.t0) / MIN_PER_WEEK
-    hour = (c.t_arrive[window] // MIN_PER_HOUR).astype(np.int64) % HOURS_PER_WEEK
+    hour = hour_of_week(c.t_arrive[window])
     outcome = c.outcome[window]
     out = {"arrivals": np.bincount(hour, minlength=HOURS_PER_WEEK) / weeks}
+    per_outcome = _outcome_counts(outcome, hour, HOURS_PER_WEEK)
     for o in FALLBACKS:
-        out[o.key] = np.bincount(hour[outcome == o], minlength=HOURS_PER_WEEK) / weeks
+        out[o.key] = per_outcome[:, o - _FIRST_OUTCOME] / weeks
     for p in PROGRAMS:
         m = rec.meters[p]
         # t = 0 is a Monday 00:00, so an hour's index from t = 0 modulo 168 is its hour
@@ -299,36 +328,31 @@ def _calls_by_group(
     """Call counts, shares reached and response and travel times of the measured calls in
     each of n groups (months, zones); ``group`` holds the group of each measured call."""
     c = rec.calls
-    outcome = c.outcome[window]
-
-    def count(mask: np.ndarray) -> np.ndarray:
-        return np.bincount(group[mask], minlength=n).astype(float)
-
-    out: dict[str, np.ndarray] = {"calls_total": count(np.ones(group.size, bool))}
+    per_outcome = _outcome_counts(c.outcome[window], group, n).T.astype(float, order="C")
+    out: dict[str, np.ndarray] = {"calls_total": per_outcome.sum(axis=0)}
     for o in ENDINGS:
-        out[o.key] = count(outcome == o)
+        out[o.key] = per_outcome[o - _FIRST_OUTCOME]
     out["heart_responses"] = reduce(operator.add, (out[o.key] for o in HEART_RESPONSES))
-    out["ccd_assessed"] = count(c.ccd_answered[window])
+    out["ccd_assessed"] = np.bincount(group[c.ccd_answered[window]], minlength=n).astype(float)
     with np.errstate(invalid="ignore", divide="ignore"):
         calls = np.where(out["calls_total"] > 0, out["calls_total"], np.nan)
         out["diversion_rate"] = reduce(operator.add, (out[o.key] for o in DIVERTED)) / calls
         out["heart_response_rate"] = out["heart_responses"] / calls
+    measured = np.flatnonzero(window)
+    dispatched, started = c.dispatched_to[window], ~np.isnan(c.t_unit_start[window])
     for p in FIELD_TEAMS:
-        served = (c.dispatched_to[window] == p.dispatch_code) & ~np.isnan(c.t_unit_start[window])
+        served = np.flatnonzero((dispatched == p.dispatch_code) & started)
         # the served calls group by group, each group's in their own order (a stable
         # sort), so each group is one slice: one pass, not a mask per group
-        order = np.argsort(group[served], kind="stable")
-        bounds = np.searchsorted(group[served][order], np.arange(n + 1))
+        order = served[np.argsort(group[served], kind="stable")]
+        bounds = np.searchsorted(group[order], np.arange(n + 1))
         for name, values in (("response_time", c.response_time), ("travel_time", c.travel_time)):
-            times = values[window][served][order]
+            times = values[measured[order]]
             mean = np.full(n, np.nan)
-            p90 = np.full(n, np.nan)
-            for j in range(n):
-                v = times[bounds[j] : bounds[j + 1]]
-                if v.size:
-                    mean[j], p90[j] = v.mean(), np.percentile(v, 90)
+            for j in np.flatnonzero(bounds[1:] > bounds[:-1]):
+                mean[j] = times[bounds[j] : bounds[j + 1]].mean()
             out[f"{p}_{name}"] = mean
-            out[f"{p}_{name}_p90"] = p90
+            out[f"{p}_{name}_p90"] = percentile_by_group(times, bounds, 90)
     return out
 
 

@@ -9,7 +9,12 @@ from builders import baseline_dict
 
 from heart_sim.core import Program
 from heart_sim.measure import replication_kpis
-from heart_sim.measure._call_measures import by_hour, call_measures, hour_of_week
+from heart_sim.measure._call_measures import (
+    by_hour,
+    call_measures,
+    hour_of_week,
+    percentile_by_group,
+)
 from heart_sim.measure._occupancy import hourly_metric
 from heart_sim.model import calls_frame, simulate
 from heart_sim.scenario import scenario_from_dict
@@ -93,6 +98,15 @@ def test_a_field_team_call_is_tagged_with_the_hour_911_asked_for_a_team(run):
     assert (hour_of_week(np.array([0.0, 59.9, 60.0, 10080.0 + 61])) == [0, 0, 1, 1]).all()
 
 
+def test_hour_of_week_is_the_floor_division_even_a_hair_either_side_of_the_hour():
+    marks = np.arange(3 * 168) * 60.0
+    t = np.concatenate(
+        [marks, np.nextafter(marks, -1), np.nextafter(marks, np.inf)]
+        + [np.random.default_rng(6).uniform(0, 3 * 10080, 100_000)]
+    )
+    assert (hour_of_week(t) == (t // 60).astype(np.int64) % 168).all()
+
+
 def test_by_hour_takes_the_mean_or_a_percentile_of_each_hours_calls():
     from heart_sim.measure import PerCall
 
@@ -104,6 +118,37 @@ def test_by_hour_takes_the_mean_or_a_percentile_of_each_hours_calls():
         hourly_metric({}, "cost_total_annual")
     with pytest.raises(ValueError, match="needs programs.cor.response_target_min"):
         hourly_metric({}, "cor_response_within_target")
+
+
+@pytest.mark.parametrize("q", [0, 12.5, 50, 90, 95, 100])
+def test_percentile_by_group_gives_the_floats_of_np_percentile(q):
+    """Groups empty, of one value, with ties, with a NaN, and a hundred of any size: each
+    group's percentile is the float np.percentile gives for it, bit for bit."""
+    rng = np.random.default_rng(3)
+    sizes = np.concatenate(([0, 1, 2, 7, 0, 3], rng.integers(0, 60, 100)))
+    values = rng.exponential(20.0, sizes.sum())
+    values[3:10] = np.round(values[3] / 10)  # ties: the group of 7
+    values[10 + 1] = np.nan  # in the group of 3
+    bounds = np.concatenate(([0], np.cumsum(sizes)))
+    expected = [
+        np.percentile(values[a:b], q) if b > a else np.nan for a, b in zip(bounds, bounds[1:])
+    ]
+    assert percentile_by_group(values, bounds, q).tobytes() == np.array(expected).tobytes()
+
+
+def test_the_quantile_function_is_np_percentile_at_every_point_of_the_grid():
+    from heart_sim.measure import PerCall
+    from heart_sim.measure._call_measures import QUANTILE_GRID
+
+    def per_call(values: np.ndarray) -> PerCall:
+        return PerCall(values, np.zeros(values.size, np.int64))
+
+    rng = np.random.default_rng(4)
+    for values in (rng.exponential(20.0, 5000), rng.exponential(20.0, 7), np.array([3.0])):
+        expected = np.percentile(values, QUANTILE_GRID)
+        assert per_call(values).quantile_function.tobytes() == expected.tobytes()
+    assert np.isnan(per_call(np.array([1.0, np.nan])).quantile_function).all()
+    assert np.isnan(per_call(np.array([])).quantile_function).all()
 
 
 def test_every_request_counts_in_the_lost_share_and_the_share_reached_in_time(run):

@@ -102,7 +102,7 @@ def test_filled_posts_19_of_27_leave_exactly_that_share_spread_evenly() -> None:
     assert set(np.convolve(evening, window, "valid")) == {19}
     # Vacancies are not random: another seed and replication staff the same.
     other = simulate(sc, 99, 3)
-    assert other.meters["crt"].staffed == rec.meters["crt"].staffed
+    np.testing.assert_array_equal(other.meters["crt"].staffed, rec.meters["crt"].staffed)
 
 
 # -- breaks ----------------------------------------------------------------------------------

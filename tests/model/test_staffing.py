@@ -59,7 +59,7 @@ def what(unit: Unit | None) -> str:
     return "None" if unit is None else type(unit).__name__
 
 
-def nonzero(integral: list[float]) -> dict[int, float]:
+def nonzero(integral: np.ndarray) -> dict[int, float]:
     """A meter's per-hour-of-week integral, hours with nothing left out."""
     return {h: v for h, v in enumerate(integral) if v}
 
@@ -357,16 +357,22 @@ def test_then_answers_come_at_once_and_give_ups_at_their_exact_deadlines() -> No
     assert nonzero(meter.busy) == {10: 60.0, 11: 30.0}
 
 
-def test_the_meter_sums_hour_by_hour_as_adding_each_piece_in_turn() -> None:
+@pytest.mark.parametrize(
+    ("begin", "stop"),
+    [(0.0, 32 * H), (4 * H + 10, 20 * H)],  # the window inside the run; the run inside it
+)
+def test_the_meter_sums_hour_by_hour_as_adding_each_piece_in_turn(
+    begin: float, stop: float
+) -> None:
     """The meter's integrals, computed from the spans when read, are the very floats of
     crediting each span's pieces hour by hour in time order (the way a meter updated at
     every change would); spans outside the window count nothing."""
     rng = np.random.default_rng(5)
     t0, t1 = 2 * H, 30 * H + 20
-    times = np.concatenate(([0.0, 2 * H, 3 * H], np.sort(rng.uniform(0, 32 * H, 300))))
-    times = np.sort(np.concatenate((times, [9 * H, 9 * H, 31 * H])))
+    times = np.concatenate(([2 * H, 3 * H, 9 * H, 9 * H, 31 * H], rng.uniform(0, 32 * H, 300)))
+    times = np.concatenate(([begin], np.sort(times[(times > begin) & (times <= stop)])))
     levels = rng.integers(0, 4, (len(times) - 1, 5))
-    meter = PoolMeter(t0, t1)
+    meter = PoolMeter(t0, t1, begin)
     for b, lv in zip(times[1:], levels):
         meter.advance(float(b), *(int(x) for x in lv))
 
@@ -379,7 +385,7 @@ def test_the_meter_sums_hour_by_hour_as_adding_each_piece_in_turn() -> None:
                 expected[k][int(a // H) - t0 // H] += int(lv[k]) * (stop - a)
             a = stop
     got = [meter.staffed, meter.busy, meter.overtime, meter.queue, meter.away]
-    assert got == expected
+    assert [g.tolist() for g in got] == expected
     assert sum(meter.staffed) == pytest.approx(
         float(levels[:, 0] @ np.diff(np.clip(times, t0, t1)))
     )
