@@ -479,7 +479,7 @@ class HeartModel:
         self.phase = phase.tolist()
         self.trips, self.cn_prob = _field_team_tables(phases, table)
         self.draws = Draws(phases, phase, type_index, seed, replication, n)
-        # Each call's type (its phase's), and its priority, read on the hot path.
+        # Each call's type (its phase's, as the hot path reads it: _TypeRules), priority.
         types = [ct for sc in phases for ct in sc.call_types.values()]  # phase by phase
         first = np.cumsum([0] + [len(sc.call_types) for sc in phases[:-1]])
         which = first[phase] + type_index
@@ -490,7 +490,7 @@ class HeartModel:
             self.triage = [
                 {p.value: sc.field_team(p).triage_share for p in FIELD_TEAMS} for sc in phases
             ]
-        self.rules = [_PhaseRules(sc.programs) for sc in phases]  # by phase
+        self.phase_rules = [_PhaseRules(sc.programs) for sc in phases]
         self.t_arrive = times.tolist()
         self.log: Any = CallLog(n)
         self.steps = _Steps(self)
@@ -634,7 +634,7 @@ class HeartModel:
         follow-up call), send CRT or CoR, or refer to police/EMS."""
         i, clinician = talk.value
         env, log, draws = self.env, self.log, self.draws
-        rules = self.rules[self.phase[i]]
+        rules = self.phase_rules[self.phase[i]]
         log.t_ccd_free[i] = env.now
         self.ccd.release(clinician)
         if draws.u_cn[i] < rules.ccd_cn_referral_prob:
@@ -761,7 +761,7 @@ class HeartModel:
     def _cn_contact_over(self, contact) -> None:
         i, attempt, navigator = contact.value
         self.cn.release(navigator)
-        rules = self.rules[self.phase[i]]
+        rules = self.phase_rules[self.phase[i]]
         if attempt == self._cn_attempts_needed(i):
             return
         if attempt == rules.cn_max_attempts:
@@ -773,7 +773,7 @@ class HeartModel:
         self._cn_followup(*retry.value)
 
     def _cn_attempts_needed(self, i: int) -> int:
-        p = self.rules[self.phase[i]].cn_success_prob
+        p = self.phase_rules[self.phase[i]].cn_success_prob
         if p >= 1:
             return 1
         return 1 + int(math.log(1 - self.draws.u_cn_attempts[i]) / math.log(1 - p))
