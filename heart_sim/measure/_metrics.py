@@ -102,6 +102,8 @@ def replication_kpis(
 
 
 _FIRST_OUTCOME = min(Outcome)  # an outcome's column in _outcome_counts: o - _FIRST_OUTCOME
+# (the codes run without a gap, so each has a column of its own)
+assert sorted(Outcome) == list(range(_FIRST_OUTCOME, _FIRST_OUTCOME + len(Outcome)))
 
 
 def _outcome_counts(outcome: np.ndarray, group: np.ndarray | None = None, n: int = 1) -> np.ndarray:
@@ -259,8 +261,11 @@ def _staffing_kpis(k: dict[str, float], rec: RepRecords) -> None:
 
 
 def _total(per_hour: np.ndarray) -> float:
-    """A meter's hours added one after another from the first, as ``sum`` adds a list
-    (``np.cumsum`` is sequential; ``ndarray.sum`` pairs them up, another rounding)."""
+    """A meter's hours added one after another from the first (``np.cumsum`` is
+    sequential; ``ndarray.sum`` pairs them up, another rounding): the floats Python 3.11's
+    ``sum`` gave for the list the meters used to return, which the golden files hold.
+    From Python 3.12 ``sum`` compensates its rounding; this gives the same floats on every
+    version."""
     return float(np.cumsum(per_hour)[-1]) if per_hour.size else 0.0
 
 

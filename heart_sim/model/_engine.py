@@ -24,8 +24,8 @@ A call follows the rules of the phase in force when it arrived (its type, routin
 staffing follows the phase of the day each shift starts (``rosters``).
 
 Every step is a method called when its wait ends, not a generator process: an arrival, a
-call on hold (``then`` of a pool request: the pool calls it when a clinician or team takes
-the call, or the call gives up), the phone call, a team's job, a follow-up's attempts, a
+call on hold (``StaffedPool.wait``'s ``then``: the pool calls it when a clinician or team
+takes the call, or the call gives up), the phone call, a team's job, a follow-up's attempts, a
 unit's time away each schedule one timed callback (``simpy_compat.after``) naming the
 method that carries on. A step that finds a free unit goes on at once. The arrivals come
 from their sorted list and the times away from a timetable made before the run, both fired

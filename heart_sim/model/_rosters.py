@@ -310,9 +310,9 @@ def roster(
     ]
     continuous = scenario.program(program).continuous_crews
     return Roster(
-        crews=cs,
+        crews=list(cs),  # (copies: the lineup is every replication's)
         units=units,
-        scheduled=plan.scheduled,
+        scheduled=list(plan.scheduled),
         present=staffing_changes(cs, units, cal.begin, cal.end, continuous),
         away=away,
     )

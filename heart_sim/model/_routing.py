@@ -26,9 +26,9 @@ Decisions = tuple[tuple[float, str], ...]  # (cumulative probability, decision),
 
 
 def decision_table(decision: CCDDecision) -> tuple[Decisions, str]:
-    """A call type's decisions as cumulative probabilities in ``DECISIONS`` order (each
-    sum made as ``ccd_decision`` adds them), and the decision for a uniform past the last
-    sum (rounding): the last one with a chance."""
+    """A call type's decisions as cumulative probabilities in ``DECISIONS`` order (added
+    one by one from 0.0, in that order), and the decision for a uniform past the last sum
+    (rounding): the last one with a chance."""
     acc, table = 0.0, []
     for name in DECISIONS:
         acc += getattr(decision, name)

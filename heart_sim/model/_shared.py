@@ -49,7 +49,9 @@ _lock = threading.Lock()
 
 
 def shared(scenario: Scenario) -> Shared:
-    """The scenario's ``Shared``, worked out the first time it is asked for."""
+    """The scenario's ``Shared``, worked out the first time it is asked for. The scenario
+    is a validated one, as every entry point makes it (``model_copy(update=...)`` skips
+    validation and would keep its parent's phases)."""
     key = scenario.model_dump_json()
     with _lock:
         found = _kept.get(key)

@@ -5,6 +5,8 @@ event id, event), the id from the counter ``Environment._eid``: events at one in
 in order of priority (``URGENT`` first), then of scheduling. Its loop pops the heap, sets
 ``Environment._now``, and calls each callback of the event with the event.
 
+- ``Environment``: SimPy's, with its clock ``now`` a plain attribute instead of a property
+  over ``_now`` (which becomes the property, for SimPy's own methods).
 - ``after`` / ``at``: a timed callback, ordered exactly as ``env.timeout(delay, value)``
   with the callback appended would be (``at``: at that very time, which ``env.timeout(t -
   now)`` can miss by a rounding; ``urgent``: ahead of ordinary events at that instant, as
@@ -67,8 +69,8 @@ class _Call:
         self.done = False
 
     @property
-    def callbacks(self) -> list[Callable[[Any], object]] | None:
-        return None if self.done else [self.fn]
+    def callbacks(self) -> tuple[Callable[[Any], object], ...] | None:
+        return None if self.done else (self.fn,)  # (a tuple: nothing can be added)
 
     @callbacks.setter
     def callbacks(self, value: None) -> None:  # SimPy's loop: processed
@@ -159,6 +161,8 @@ def run_until(
     """``env.run(until=until)``, with ``arrivals`` and the ``timetable`` (which it empties)
     fired in their turn: always the earliest of the heap's head, the next arrival and the
     next entry of the timetable, by (time, priority, event id) as SimPy orders events."""
+    if not isinstance(env, Environment):
+        raise TypeError("run_until needs simpy_compat.Environment (its clock is set directly)")
     if until <= env.now:
         raise ValueError(f"until ({until}) must be greater than the current simulation time")
     stop = _Call(_no_op, None)  # as env.run does: an urgent event at ``until``
@@ -186,6 +190,7 @@ def run_until(
                 now = env.now = key[0]
                 arrive(i)
                 i += 1
+                # (as Arrivals._next: a timeout scheduled now, its id drawn now)
                 key = (now + (times[i] - now), NORMAL, next(eid)) if i < n else NEVER
                 continue
             if first is plan:

@@ -134,8 +134,8 @@ class PoolMeter:
     def advance(
         self, now: float, staffed: int, on: int, over: int, queue: int, away: int = 0
     ) -> None:
-        """The levels that held since the last change up to ``now``: units on duty, busy
-        units on duty, busy units on overtime, jobs waiting, units away."""
+        """The levels (counts: ints) that held since the last change up to ``now``: units
+        on duty, busy units on duty, busy units on overtime, jobs waiting, units away."""
         last = self.last
         if now == last:
             return
@@ -316,6 +316,7 @@ class StaffedPool:
     ) -> None:
         """A job that found no free unit (``try_acquire`` gave None) waits for one: as
         ``request`` with ``then``, without trying again (a live call, follow-up work)."""
+        assert self.busy >= self.staffed or self.waiting, "a unit is free: try_acquire first"
         if patience == 0:
             then(None)
         else:

@@ -4,6 +4,9 @@ shortcut is checked against the SimPy calls it stands for."""
 
 from __future__ import annotations
 
+from collections.abc import Generator
+from typing import Any
+
 import numpy as np
 import pytest
 import simpy
@@ -66,7 +69,7 @@ def _processes(env: simpy.Environment) -> list[tuple[float, str]]:
     desk = simpy.Resource(env, 1)
     signal = env.event()
 
-    def worker(name: str, start: float) -> object:
+    def worker(name: str, start: float) -> Generator[simpy.Event, Any, None]:
         yield env.timeout(start)
         with desk.request() as req:
             yield req
@@ -78,7 +81,7 @@ def _processes(env: simpy.Environment) -> list[tuple[float, str]]:
             value = yield signal
             log.append((env.now, f"{name} heard {value}"))
 
-    def sleeper() -> object:
+    def sleeper() -> Generator[simpy.Event, Any, None]:
         try:
             yield env.timeout(10)
         except simpy.Interrupt:
@@ -150,7 +153,7 @@ def _journeys(times: list[float], ours: bool) -> list[tuple[float, str, int]]:
             timetable.after(k - 0.1, tick, -k)
         else:
             env.timeout(k - 0.1, -k).callbacks.append(tick)
-    if ours:
+    if isinstance(env, Environment):  # ours
         run_until(env, 4.5, Arrivals(env, times, arrive), timetable)
     else:
         state = {"i": 0}
@@ -181,6 +184,8 @@ def test_arrivals_and_the_loop_run_as_a_chain_of_timeouts_and_env_run() -> None:
     assert ours[-1][0] == 4.5
 
 
-def test_the_loop_refuses_an_end_not_after_now() -> None:
+def test_the_loop_refuses_an_end_not_after_now_and_a_plain_simpy_environment() -> None:
     with pytest.raises(ValueError, match="greater than the current"):
-        run_until(simpy.Environment(initial_time=3), 3)
+        run_until(Environment(initial_time=3), 3)
+    with pytest.raises(TypeError, match="simpy_compat.Environment"):
+        run_until(simpy.Environment(), 3)  # type: ignore[arg-type]

@@ -389,3 +389,33 @@ def test_the_meter_sums_hour_by_hour_as_adding_each_piece_in_turn(
     assert sum(meter.staffed) == pytest.approx(
         float(levels[:, 0] @ np.diff(np.clip(times, t0, t1)))
     )
+
+
+def test_calls_left_waiting_at_closing_hear_so_in_the_order_they_queued() -> None:
+    """A program closes with three live calls waiting: two SimPy processes (their
+    requests are events) and, between them, a call that waits through ``then`` (a Hold,
+    answered with ``simpy_compat.after`` at no delay). All three hear None at the closing
+    instant, after the rest of it, in the order they queued: the Hold's answer is
+    scheduled exactly where an event succeeding would be."""
+    env = simpy.Environment()
+    pool, _ = make_pool(env, [ShiftSpec(days=(MON,), start_min=9 * H, end_min=10 * H, units=1)])
+    log: list = []
+    env.process(job(env, pool, log, "busy", 9 * H, 2 * H))  # holds the only unit past 10:00
+    env.process(job(env, pool, log, "A", 9 * H + 10, 5))
+
+    def hold(_ev) -> None:
+        assert pool.try_acquire() is None
+        pool.wait(lambda unit: log.append((env.now, f"B hears {what(unit)}")))
+
+    env.timeout(9 * H + 20).callbacks.append(hold)
+    env.process(job(env, pool, log, "C", 9 * H + 30, 5))
+    env.timeout(10 * H).callbacks.append(lambda _ev: log.append((env.now, "an event at 10:00")))
+    env.run(until=12 * H)
+    assert log == [
+        (9 * H, "busy starts"),
+        (10 * H, "an event at 10:00"),  # scheduled before the closing's answers
+        (10 * H, "A gets None"),
+        (10 * H, "B hears None"),
+        (10 * H, "C gets None"),
+        (11 * H, "busy ends on overtime"),
+    ]
