@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..core import PROGRAMS, HeartSimError
+from ..core import PROGRAMS, HeartSimError, Program
 from ..measure import MIN_REPS_FOR_INTERVAL, HourlySpec, offered_load
 from ..scenario import HOURS_PER_WEEK, MIN_PER_WEEK, Scenario, scenario_from_dict
 from ..study import Checkpoints, Progress, RepOutput, StudyJob, replicate_jobs
@@ -51,6 +51,18 @@ RAISE_ATTEMPTS = 4
 TOLERANCE = 0.05
 
 Units = dict[str, tuple[int, ...]]  # units on each option, by program
+
+
+def program_jobs(kpis: pd.DataFrame, program: str) -> float:
+    """A program's jobs in the measured window, mean over replications: the calls a field
+    team served; the calls CCD's clinicians answered and the follow-up calls queued for
+    them; Care Navigation's contact attempts."""
+    if program == Program.CCD:
+        return float((kpis["ccd_assessed"] + kpis["ccd_followups"]).mean())
+    if program == Program.CN:
+        attempts = kpis["cn_referrals"] * kpis["cn_attempts_per_referral"].fillna(0.0)
+        return float(attempts.mean())
+    return float(kpis[f"{program}_served"].mean())
 
 
 @dataclass
@@ -390,11 +402,11 @@ class Search:
             )
             weeks = (self.base.end_min - self.base.start_min) / MIN_PER_WEEK
             overtime = float(ev.kpis[f"{p}_overtime_hours"].mean()) / weeks  # hours a week
-            served = float(ev.kpis[f"{p}_served"].mean())
+            jobs = program_jobs(ev.kpis, p)
             busy = float((ev.kpis[f"{p}_utilization"] * ev.kpis[f"{p}_available_hours"]).mean())
             # The mean time to finish: measured where crews end often enough, else the
-            # mean time a unit is busy per call (its value for exponential jobs).
-            per_end = overtime / busy_ends if busy_ends >= 1.0 else busy / max(served, 1.0)
+            # mean time a unit is busy per job (its value for exponential jobs).
+            per_end = overtime / busy_ends if busy_ends >= 1.0 else busy / max(jobs, 1.0)
             self.end_price[p] = busy_top * per_end * pl.overtime_cost
 
     def cover(self, req: dict[str, np.ndarray]) -> dict[str, Cover]:

@@ -29,6 +29,7 @@ from heart_sim.cli._optimize import NO_PLAN_EXIT
 from heart_sim.core import Program
 from heart_sim.core._errors import Interrupted
 from heart_sim.measure._call_measures import call_measures
+from heart_sim.measure._metrics import replication_kpis
 from heart_sim.measure._occupancy import hourly_metric, occupancy, offered_load
 from heart_sim.model._engine import simulate
 from heart_sim.optimization._folder import read_optimization
@@ -37,7 +38,7 @@ from heart_sim.optimization._isa import isa_step, mol_erlang, open_mask, stairca
 from heart_sim.optimization._optimize import optimize
 from heart_sim.optimization._plans import plan_cost, plan_shifts, program_plans
 from heart_sim.optimization._result import OptimizeError
-from heart_sim.optimization._search import check_plan
+from heart_sim.optimization._search import check_plan, program_jobs
 from heart_sim.optimization._shiftcover import erlang_c, erlang_c_mean_wait
 from heart_sim.scenario._load import scenario_from_dict
 from heart_sim.scenario._schedules import HOURS_PER_WEEK
@@ -199,6 +200,45 @@ def test_a_stationary_mmc_gets_the_erlang_c_minimum(tmp_path, target: str, wait_
     assert r.facts["feasible"]
     assert set(r.requirement["scheduled"]) == {c_star}
     assert r.verification.query("plan == 'recommended'")["status"].tolist() == ["met"]
+
+
+def test_a_ccd_queue_gets_the_erlang_c_minimum(tmp_path) -> None:
+    """CCD alone, 24/7: 6 calls an hour, 20-minute phone calls (2 erlangs), callers who
+    wait as long as it takes, a follow-up call for some. P(wait) <= 0.3 every hour: Erlang
+    C says 4 clinicians (C(3, 2) = 0.44, C(4, 2) = 0.17). Priced like a team's crews,
+    whose overtime needs CCD's jobs: the calls answered and the follow-ups made."""
+    assert erlang_c(3, 2.0) > 0.3 >= erlang_c(4, 2.0)
+    d = costed(mmc_dict(1, 0.5, weeks=12))
+    d["demand"] = {"calls_per_week": 6 * 168}
+    d["call_types"]["any"]["ccd_transfer"] = 1.0
+    d["programs"]["crt"]["shifts"] = []
+    d["programs"]["ccd"] = {
+        "area": "city",
+        "shifts": [{"days": "daily", "start": "00:00", "end": "24:00", "units": 2}],
+        "phone_time": {"dist": "exponential", "mean": 20},
+        "followup_prob": 0.1,
+        "followup_time": {"dist": "fixed", "value": 0.01},  # (barely changes the load)
+        "cost": d["programs"]["crt"].pop("cost"),
+    }
+    r = optimize(
+        d,
+        "ccd_queue",
+        [parse_goal("ccd_p_wait<=0.3 each hour")],
+        tmp_path,
+        programs=["ccd"],
+        hours=None,
+        lengths=(8,),
+        starts=(0, 8, 16),
+        same_each_day=True,
+        max_units=8,
+    )
+    assert r.facts["feasible"]
+    assert set(r.requirement["scheduled"]) == {4}
+    sc = scenario_from_dict(d)
+    kpis = pd.DataFrame([replication_kpis(simulate(sc, 1, k), sc) for k in range(2)])
+    calls = kpis["ccd_assessed"] + kpis["ccd_followups"]
+    assert program_jobs(kpis, "ccd") == pytest.approx(calls.mean())
+    assert kpis["ccd_followups"].mean() == pytest.approx(0.1 * kpis["ccd_assessed"].mean(), 0.1)
 
 
 def _varying() -> dict:
