@@ -378,9 +378,9 @@ def replication_by_month(rec: RepRecords) -> dict[str, np.ndarray]:
     for p in PROGRAMS:
         m = rec.meters[p]
         series = {
-            "scheduled": np.asarray(rec.scheduled[p]),
-            "staffed": np.asarray(m.staffed),
-            "available": np.asarray(m.staffed) - np.asarray(m.away),
+            "scheduled": rec.scheduled[p],
+            "staffed": m.staffed,
+            "available": m.staffed - m.away,
         }
         for name, per_hour in series.items():
             out[f"{p}_{name}_hours"] = _hours_between(per_hour, hour_edges)

@@ -707,7 +707,7 @@ class HeartModel:
         trips = self.trips[self.phase[i]][program]
         if trips is not None:  # distance to the nearest of the free units
             # unit.free: the units free when this one took the call, itself included
-            miles, minutes = trips.known.get(unit.free) or trips.of(unit.free)
+            miles, minutes = trips.of(unit.free)
             log.travel_miles[i] = miles * travel  # travel: the call's random factor
             travel = minutes * travel
             busy = travel + times.rest[i]

@@ -275,10 +275,7 @@ class StaffedPool:
         """Take a free unit now if there is one and nobody is queued; no event needed."""
         if self.busy < self.staffed and not self.waiting:
             self.touch()
-            unit = Unit(self.staffed - self.busy)  # (``_take``, inlined: once per call)
-            self.busy += 1
-            self._busy_units[unit] = None
-            return unit
+            return self._take()
         return None
 
     def request(
@@ -398,8 +395,7 @@ class StaffedPool:
         else:
             deadline = self.env.now + patience  # as the timeout would have it
             heapq.heappush(self._deadlines, (deadline, seq, req))
-            if not self._alarms or self._alarms[0] > deadline:
-                self._set_alarm(deadline)
+            self._set_alarm(deadline)
 
     def _serve_queue(self) -> None:
         """Free units take the jobs waiting, best first. Only after a change its caller
@@ -416,9 +412,7 @@ class StaffedPool:
                 self._dequeued(req)
                 req.answer(None, later=True)
                 continue
-            self.waiting -= 1  # (``_dequeued``, inlined)
-            if self.waiting_away and req.priority in (AWAY, AWAY_NOW):
-                self.waiting_away -= 1
+            self._dequeued(req)
             req.answer(self._take())
 
     def _dequeued(self, req: Waiting) -> None:
@@ -436,9 +430,10 @@ class StaffedPool:
             req.answer(None, later=True)
 
     def _set_alarm(self, deadline: float) -> None:
-        """An alarm at ``deadline``: none rings before it (its callers check)."""
-        heapq.heappush(self._alarms, deadline)
-        at(self.env, deadline, self._ring)
+        """Make sure an alarm rings at ``deadline`` or before."""
+        if not self._alarms or self._alarms[0] > deadline:
+            heapq.heappush(self._alarms, deadline)
+            at(self.env, deadline, self._ring)
 
     def _ring(self, _alarm) -> None:
         """Give up the live calls whose patience has run out, in the order their own
@@ -451,7 +446,7 @@ class StaffedPool:
                 self.touch()
                 self._dequeued(req)
                 req.answer(None)
-        if deadlines and (not self._alarms or self._alarms[0] > deadlines[0][0]):
+        if deadlines:
             self._set_alarm(deadlines[0][0])
 
     def _schedule_next_change(self) -> None:
